@@ -1,0 +1,122 @@
+/**
+ * Terraform addresses are part of the contract with existing state: if one
+ * changes, `terraform apply` destroys and recreates the resource. This test lists
+ * every address of each stack; a change here must be deliberate (and, for a
+ * deployed stack, come with a `moved` block or `terraform state mv`).
+ */
+import { Testing } from 'cdktf';
+import { Subnet } from '@cdktf/provider-aws/lib/subnet';
+import { environment, synthEnvironment } from './helpers';
+import { PlatformStack } from '../lib/platform-stack';
+
+const VPC_STAGING = [
+  'aws_eip.vpc_nat_1',
+  'aws_internet_gateway.vpc_main',
+  'aws_nat_gateway.vpc_main_1',
+  'aws_route.vpc_private_app_nat_gateway_1',
+  'aws_route.vpc_private_app_nat_gateway_2',
+  'aws_route.vpc_public_internet_gateway',
+  'aws_route_table.vpc_private_app_1',
+  'aws_route_table.vpc_private_app_2',
+  'aws_route_table.vpc_private_db_1',
+  'aws_route_table.vpc_private_db_2',
+  'aws_route_table.vpc_public',
+  'aws_route_table_association.vpc_private_app_1',
+  'aws_route_table_association.vpc_private_app_2',
+  'aws_route_table_association.vpc_private_db_1',
+  'aws_route_table_association.vpc_private_db_2',
+  'aws_route_table_association.vpc_public_1',
+  'aws_route_table_association.vpc_public_2',
+  'aws_subnet.vpc_private_app_1',
+  'aws_subnet.vpc_private_app_2',
+  'aws_subnet.vpc_private_db_1',
+  'aws_subnet.vpc_private_db_2',
+  'aws_subnet.vpc_public_1',
+  'aws_subnet.vpc_public_2',
+  'aws_vpc.vpc_main',
+];
+
+const VPC_PRODUCTION = [
+  'aws_cloudwatch_log_group.vpc_flow_logs',
+  'aws_eip.vpc_nat_1',
+  'aws_eip.vpc_nat_2',
+  'aws_eip.vpc_nat_3',
+  'aws_flow_log.vpc_main',
+  'aws_iam_role.vpc_flow_logs',
+  'aws_iam_role_policy.vpc_flow_logs',
+  'aws_internet_gateway.vpc_main',
+  'aws_nat_gateway.vpc_main_1',
+  'aws_nat_gateway.vpc_main_2',
+  'aws_nat_gateway.vpc_main_3',
+  'aws_route.vpc_private_app_nat_gateway_1',
+  'aws_route.vpc_private_app_nat_gateway_2',
+  'aws_route.vpc_private_app_nat_gateway_3',
+  'aws_route.vpc_public_internet_gateway',
+  'aws_route_table.vpc_private_app_1',
+  'aws_route_table.vpc_private_app_2',
+  'aws_route_table.vpc_private_app_3',
+  'aws_route_table.vpc_private_db_1',
+  'aws_route_table.vpc_private_db_2',
+  'aws_route_table.vpc_private_db_3',
+  'aws_route_table.vpc_public',
+  'aws_route_table_association.vpc_private_app_1',
+  'aws_route_table_association.vpc_private_app_2',
+  'aws_route_table_association.vpc_private_app_3',
+  'aws_route_table_association.vpc_private_db_1',
+  'aws_route_table_association.vpc_private_db_2',
+  'aws_route_table_association.vpc_private_db_3',
+  'aws_route_table_association.vpc_public_1',
+  'aws_route_table_association.vpc_public_2',
+  'aws_route_table_association.vpc_public_3',
+  'aws_subnet.vpc_private_app_1',
+  'aws_subnet.vpc_private_app_2',
+  'aws_subnet.vpc_private_app_3',
+  'aws_subnet.vpc_private_db_1',
+  'aws_subnet.vpc_private_db_2',
+  'aws_subnet.vpc_private_db_3',
+  'aws_subnet.vpc_public_1',
+  'aws_subnet.vpc_public_2',
+  'aws_subnet.vpc_public_3',
+  'aws_vpc.vpc_main',
+  'aws_vpc_endpoint.vpc_s3',
+  'aws_vpc_endpoint_route_table_association.vpc_s3_private_app_1',
+  'aws_vpc_endpoint_route_table_association.vpc_s3_private_app_2',
+  'aws_vpc_endpoint_route_table_association.vpc_s3_private_app_3',
+];
+
+const SECURITY = [
+  'aws_security_group.security_alb',
+  'aws_security_group.security_ecs',
+  'aws_security_group.security_rds',
+  'aws_security_group.security_redis',
+  'aws_security_group_rule.security_alb_egress',
+  'aws_security_group_rule.security_alb_http_ingress',
+  'aws_security_group_rule.security_alb_https_ingress',
+  'aws_security_group_rule.security_ecs_backend_from_alb',
+  'aws_security_group_rule.security_ecs_egress',
+  'aws_security_group_rule.security_ecs_frontend_from_alb',
+  'aws_security_group_rule.security_rds_egress',
+  'aws_security_group_rule.security_rds_from_ecs',
+  'aws_security_group_rule.security_redis_egress',
+  'aws_security_group_rule.security_redis_from_ecs',
+];
+
+/** Every address of each stack. Update deliberately, never to make a test pass. */
+export const EXPECTED_ADDRESSES = {
+  staging: [...VPC_STAGING, ...SECURITY].sort(),
+  production: [...VPC_PRODUCTION, ...SECURITY].sort(),
+};
+
+describe('pinned Terraform addresses', () => {
+  it.each(['staging', 'production'] as const)('%s has exactly the pinned addresses', (name) => {
+    expect(synthEnvironment(name).addresses()).toEqual(EXPECTED_ADDRESSES[name]);
+  });
+
+  it('refuses to synthesize a resource that has no pinned address', () => {
+    const stack = new PlatformStack(Testing.app(), environment('staging'));
+    new Subnet(stack.network, 'unpinned', { vpcId: stack.network.vpcId, cidrBlock: '10.0.99.0/24' });
+    expect(() => Testing.synth(stack)).toThrow(
+      "staging/vpc/unpinned has no pinned Terraform address. Call pin(resource, '<module>_<name>') in its construct",
+    );
+  });
+});

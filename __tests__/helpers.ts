@@ -1,0 +1,55 @@
+/**
+ * Test helpers: build an environment's stack in memory from (optionally modified)
+ * environment data and read its synthesized Terraform JSON.
+ */
+import { Testing } from 'cdktf';
+import { ENVIRONMENTS } from '../environments';
+import { EnvironmentConfig, validateEnvironmentConfig } from '../environments/schema';
+import { PlatformStack } from '../lib/platform-stack';
+
+export type EnvName = 'staging' | 'production';
+
+/** A deep copy of an environment's raw data, for tests to modify. */
+export function rawEnvironment(name: EnvName): Record<string, any> {
+  return structuredClone(ENVIRONMENTS[name]) as Record<string, any>;
+}
+
+/** The validated config of a shipped environment, optionally modified first. */
+export function environment(name: EnvName, mutate?: (raw: Record<string, any>) => void): EnvironmentConfig {
+  const raw = rawEnvironment(name);
+  mutate?.(raw);
+  return validateEnvironmentConfig(name, raw);
+}
+
+export interface SynthesizedStack {
+  readonly json: Record<string, any>;
+  /** Resources of a type, by logical id. */
+  resources(type: string): Record<string, any>;
+  /** One resource; throws if absent. */
+  resource(type: string, id: string): Record<string, any>;
+  /** `type.id` of every resource. */
+  addresses(): string[];
+}
+
+export function synthesize(config: EnvironmentConfig): SynthesizedStack {
+  const stack = new PlatformStack(Testing.app(), config);
+  const json = JSON.parse(Testing.synth(stack)) as Record<string, any>;
+  const resources = (type: string) => (json.resource?.[type] ?? {}) as Record<string, any>;
+  return {
+    json,
+    resources,
+    resource(type, id) {
+      const found = resources(type)[id];
+      if (!found) throw new Error(`no ${type}.${id}; have ${Object.keys(resources(type)).join(', ') || 'none'}`);
+      return found;
+    },
+    addresses() {
+      return Object.entries(json.resource ?? {}).flatMap(([type, byId]) => Object.keys(byId as object).map((id) => `${type}.${id}`)).sort();
+    },
+  };
+}
+
+/** Synthesizes a shipped environment, optionally modified first. */
+export function synthEnvironment(name: EnvName, mutate?: (raw: Record<string, any>) => void): SynthesizedStack {
+  return synthesize(environment(name, mutate));
+}

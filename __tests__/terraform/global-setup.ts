@@ -1,0 +1,35 @@
+/**
+ * Synthesizes every stack into .terraform-test/cdktf.out and runs the offline
+ * Terraform pipeline (init, validate, plan, show) on each, in parallel. Results,
+ * or the error that stopped them, are written to .terraform-test/results.
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { buildApp } from '../../lib/app';
+import { runOfflinePlan, terraformVersion } from '../../scripts/offline-plan';
+import { PLANNED_STACKS, RESULTS_DIR, SYNTH_DIR, TERRAFORM_TEST_DIR } from './plans';
+
+export default async function globalSetup(): Promise<void> {
+  rmSync(TERRAFORM_TEST_DIR, { recursive: true, force: true });
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  buildApp({ outdir: SYNTH_DIR }).synth();
+  let missing: string | undefined;
+  try {
+    await terraformVersion();
+  } catch (e) {
+    missing = (e as Error).message;
+    process.stderr.write(`\n\n*** ${missing} ***\n\n`);
+  }
+  await Promise.all(
+    PLANNED_STACKS.map(async (stack) => {
+      const out = path.join(RESULTS_DIR, `${stack}.json`);
+      try {
+        if (missing) throw new Error(missing);
+        const result = await runOfflinePlan(path.join(SYNTH_DIR, 'stacks', stack), { workDir: path.join(TERRAFORM_TEST_DIR, 'work', stack) });
+        writeFileSync(out, JSON.stringify(result));
+      } catch (e) {
+        writeFileSync(out, JSON.stringify({ error: (e as Error).message }));
+      }
+    }),
+  );
+}

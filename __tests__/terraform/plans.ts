@@ -1,0 +1,35 @@
+/**
+ * Shared by the Terraform tests: where the global setup leaves its results, and
+ * how a test reads them. A failure in the setup (no terraform, a failed validate
+ * or plan) is recorded and re-thrown here, so every test that needs a plan fails
+ * with that message instead of passing silently.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { OfflinePlanResult } from '../../scripts/offline-plan';
+
+export const TERRAFORM_TEST_DIR = path.resolve(__dirname, '..', '..', '.terraform-test');
+export const SYNTH_DIR = path.join(TERRAFORM_TEST_DIR, 'cdktf.out');
+export const RESULTS_DIR = path.join(TERRAFORM_TEST_DIR, 'results');
+
+/** Stacks the global setup synthesizes and plans. */
+export const PLANNED_STACKS = ['staging', 'production'] as const;
+export type PlannedStack = (typeof PLANNED_STACKS)[number];
+
+export interface RecordedFailure {
+  readonly error: string;
+}
+
+/** The offline plan of a stack, as made by the global setup. Throws the setup's error if it failed. */
+export function loadPlan(stack: PlannedStack): OfflinePlanResult {
+  const file = path.join(RESULTS_DIR, `${stack}.json`);
+  if (!existsSync(file)) throw new Error(`No offline plan for ${stack} at ${file}: the terraform global setup did not run`);
+  const data = JSON.parse(readFileSync(file, 'utf8')) as OfflinePlanResult | RecordedFailure;
+  if ('error' in data) throw new Error(data.error);
+  return data;
+}
+
+/** The synthesized Terraform JSON the plan was made from. */
+export function loadSynthesized(stack: PlannedStack): string {
+  return readFileSync(path.join(SYNTH_DIR, 'stacks', stack, 'cdk.tf.json'), 'utf8');
+}

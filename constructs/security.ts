@@ -1,0 +1,103 @@
+/**
+ * The legacy `security` module: four security groups (ALB, ECS, RDS, Redis)
+ * chained by source-group rules, every rule a separate `aws_security_group_rule`.
+ */
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { SecurityGroupRule, SecurityGroupRuleConfig } from '@cdktf/provider-aws/lib/security-group-rule';
+import { Construct } from 'constructs';
+import { logicalIds, pin } from '../lib/addresses';
+
+/** Ports the groups open; these are the application's, fixed in the legacy module. */
+export const PLATFORM_PORTS = {
+  /** FastAPI backend container. */
+  backend: 8000,
+  /** nginx frontend container. */
+  frontend: 80,
+  /** PostgreSQL. */
+  postgres: 5432,
+  /** Redis. */
+  redis: 6379,
+} as const;
+
+export interface SecurityGroupsProps {
+  /** Resource-name prefix (the legacy `project_name`). */
+  readonly projectName: string;
+  /** VPC the groups belong to. */
+  readonly vpcId: string;
+  /** CIDRs allowed to reach PostgreSQL directly; the rule exists only when non-empty. @default [] */
+  readonly managementCidrBlocks?: readonly string[];
+  /** Tags for every group; `Name` is added on top. @default {} */
+  readonly tags?: Record<string, string>;
+  /** Prefix of the Terraform logical ids. @default 'security' */
+  readonly addressPrefix?: string;
+}
+
+type RuleSpec = Omit<SecurityGroupRuleConfig, 'securityGroupId'>;
+
+const ALL_OUTBOUND: RuleSpec = { type: 'egress', protocol: '-1', fromPort: 0, toPort: 0, cidrBlocks: ['0.0.0.0/0'], description: 'Allow all outbound traffic' };
+const tcpFrom = (port: number, source: SecurityGroup, description: string): RuleSpec => ({
+  type: 'ingress',
+  protocol: 'tcp',
+  fromPort: port,
+  toPort: port,
+  sourceSecurityGroupId: source.id,
+  description,
+});
+
+export class SecurityGroups extends Construct {
+  /** ALB security group id. */
+  public readonly albSecurityGroupId: string;
+  /** ECS tasks security group id. */
+  public readonly ecsSecurityGroupId: string;
+  /** RDS security group id. */
+  public readonly rdsSecurityGroupId: string;
+  /** ElastiCache security group id. */
+  public readonly redisSecurityGroupId: string;
+
+  constructor(scope: Construct, id: string, props: SecurityGroupsProps) {
+    super(scope, id);
+    const p = props.projectName;
+    const tags = props.tags ?? {};
+    const at = logicalIds(props.addressPrefix ?? 'security');
+
+    const group = (name: string, description: string) =>
+      pin(
+        new SecurityGroup(this, `${name}-sg`, { name: `${p}-${name}-sg`, description, vpcId: props.vpcId, tags: { ...tags, Name: `${p}-${name}-sg` } }),
+        at(name),
+      );
+    const alb = group('alb', 'Security group for Application Load Balancer');
+    const ecs = group('ecs', 'Security group for ECS tasks');
+    const rds = group('rds', 'Security group for RDS PostgreSQL');
+    const redis = group('redis', 'Security group for ElastiCache Redis');
+
+    const rule = (name: string, target: SecurityGroup, spec: RuleSpec) =>
+      pin(new SecurityGroupRule(this, name, { securityGroupId: target.id, ...spec }), at(name));
+
+    rule('alb_http_ingress', alb, { type: 'ingress', protocol: 'tcp', fromPort: 80, toPort: 80, cidrBlocks: ['0.0.0.0/0'], description: 'Allow HTTP from anywhere' });
+    rule('alb_https_ingress', alb, { type: 'ingress', protocol: 'tcp', fromPort: 443, toPort: 443, cidrBlocks: ['0.0.0.0/0'], description: 'Allow HTTPS from anywhere' });
+    rule('alb_egress', alb, ALL_OUTBOUND);
+    rule('ecs_backend_from_alb', ecs, tcpFrom(PLATFORM_PORTS.backend, alb, 'Allow backend traffic from ALB'));
+    rule('ecs_frontend_from_alb', ecs, tcpFrom(PLATFORM_PORTS.frontend, alb, 'Allow frontend traffic from ALB'));
+    rule('ecs_egress', ecs, ALL_OUTBOUND);
+    rule('rds_from_ecs', rds, tcpFrom(PLATFORM_PORTS.postgres, ecs, 'Allow PostgreSQL from ECS'));
+    rule('rds_egress', rds, ALL_OUTBOUND);
+    rule('redis_from_ecs', redis, tcpFrom(PLATFORM_PORTS.redis, ecs, 'Allow Redis from ECS'));
+    rule('redis_egress', redis, ALL_OUTBOUND);
+    const management = props.managementCidrBlocks ?? [];
+    if (management.length > 0) {
+      rule('rds_from_cidr', rds, {
+        type: 'ingress',
+        protocol: 'tcp',
+        fromPort: PLATFORM_PORTS.postgres,
+        toPort: PLATFORM_PORTS.postgres,
+        cidrBlocks: [...management],
+        description: 'Allow PostgreSQL from management CIDRs',
+      });
+    }
+
+    this.albSecurityGroupId = alb.id;
+    this.ecsSecurityGroupId = ecs.id;
+    this.rdsSecurityGroupId = rds.id;
+    this.redisSecurityGroupId = redis.id;
+  }
+}

@@ -1,0 +1,236 @@
+/**
+ * The legacy `vpc` module: one VPC with public, private-application and
+ * private-database subnets per availability zone, NAT egress for the
+ * application tier, optional flow logs and an optional S3 gateway endpoint.
+ */
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { Eip } from '@cdktf/provider-aws/lib/eip';
+import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { InternetGateway } from '@cdktf/provider-aws/lib/internet-gateway';
+import { NatGateway } from '@cdktf/provider-aws/lib/nat-gateway';
+import { Route } from '@cdktf/provider-aws/lib/route';
+import { RouteTable } from '@cdktf/provider-aws/lib/route-table';
+import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-association';
+import { Subnet } from '@cdktf/provider-aws/lib/subnet';
+import { Vpc } from '@cdktf/provider-aws/lib/vpc';
+import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
+import { VpcEndpointRouteTableAssociation } from '@cdktf/provider-aws/lib/vpc-endpoint-route-table-association';
+import { Construct } from 'constructs';
+import { logicalIds, pin } from '../lib/addresses';
+import type { NatMode } from '../environments/schema';
+
+export interface VpcNetworkProps {
+  /** Resource-name prefix (the legacy `project_name`), e.g. `ohmycoins-staging`. */
+  readonly projectName: string;
+  /** Region; used for the S3 endpoint service name. */
+  readonly region: string;
+  /** The VPC's IPv4 block. @default '10.0.0.0/16' */
+  readonly cidr?: string;
+  /** Availability zones; subnet list entry i is placed in zone i. */
+  readonly availabilityZones: readonly string[];
+  /** Public subnets, one per zone. */
+  readonly publicSubnetCidrs: readonly string[];
+  /** Private application subnets, one per zone. */
+  readonly privateAppSubnetCidrs: readonly string[];
+  /** Private database subnets, one per zone. */
+  readonly privateDbSubnetCidrs: readonly string[];
+  /** NAT layout: none, one shared gateway, or one per zone. @default 'one-per-az' */
+  readonly natGateways?: NatMode;
+  /** Create VPC flow logs with their log group, role and policy. @default false */
+  readonly flowLogs?: boolean;
+  /** Retention of the flow-log group in days. @default 7 */
+  readonly flowLogRetentionDays?: number;
+  /** Create the S3 gateway endpoint for the application route tables. @default false */
+  readonly s3GatewayEndpoint?: boolean;
+  /** Tags for every resource; `Name` (and `Type` on subnets) are added on top. @default {} */
+  readonly tags?: Record<string, string>;
+  /** Prefix of the Terraform logical ids. @default 'vpc' */
+  readonly addressPrefix?: string;
+}
+
+const ASSUME_FLOW_LOGS = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'vpc-flow-logs.amazonaws.com' } }],
+});
+
+const FLOW_LOGS_POLICY = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Effect: 'Allow',
+      Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogGroups', 'logs:DescribeLogStreams'],
+      Resource: '*',
+    },
+  ],
+});
+
+export class VpcNetwork extends Construct {
+  /** VPC id. */
+  public readonly vpcId: string;
+  /** VPC CIDR block. */
+  public readonly vpcCidr: string;
+  /** Internet gateway id. */
+  public readonly internetGatewayId: string;
+  /** Public subnet ids, in zone order. */
+  public readonly publicSubnetIds: string[];
+  /** Private application subnet ids, in zone order. */
+  public readonly privateAppSubnetIds: string[];
+  /** Private database subnet ids, in zone order. */
+  public readonly privateDbSubnetIds: string[];
+  /** NAT gateway ids (empty when natGateways is `none`). */
+  public readonly natGatewayIds: string[];
+  /** Route tables of the application subnets (empty when natGateways is `none`). */
+  public readonly privateAppRouteTableIds: string[];
+  /** Number of NAT gateways (and Elastic IPs) this network creates. */
+  public readonly natGatewayCount: number;
+
+  constructor(scope: Construct, id: string, props: VpcNetworkProps) {
+    super(scope, id);
+    const azs = props.availabilityZones;
+    for (const [field, list] of [
+      ['publicSubnetCidrs', props.publicSubnetCidrs],
+      ['privateAppSubnetCidrs', props.privateAppSubnetCidrs],
+      ['privateDbSubnetCidrs', props.privateDbSubnetCidrs],
+    ] as const) {
+      if (list.length !== azs.length) {
+        throw new Error(`${this.node.path}: ${field} has ${list.length} entries but there are ${azs.length} availability zones; give one per zone`);
+      }
+    }
+    const p = props.projectName;
+    const tags = props.tags ?? {};
+    const named = (name: string, extra: Record<string, string> = {}) => ({ ...tags, Name: name, ...extra });
+    const at = logicalIds(props.addressPrefix ?? 'vpc');
+    const natMode = props.natGateways ?? 'one-per-az';
+
+    const vpc = pin(
+      new Vpc(this, 'Vpc', {
+        cidrBlock: props.cidr ?? '10.0.0.0/16',
+        enableDnsHostnames: true,
+        enableDnsSupport: true,
+        tags: named(`${p}-vpc`),
+      }),
+      at('main'),
+    );
+    const igw = pin(new InternetGateway(this, 'InternetGateway', { vpcId: vpc.id, tags: named(`${p}-igw`) }), at('main'));
+
+    const subnetTier = (tier: string, type: string, cidrs: readonly string[], extra: { mapPublicIpOnLaunch?: boolean } = {}) =>
+      cidrs.map((cidrBlock, i) =>
+        pin(
+          new Subnet(this, `${tier}-subnet-${i + 1}`, {
+            vpcId: vpc.id,
+            cidrBlock,
+            availabilityZone: azs[i],
+            ...extra,
+            tags: named(`${p}-${type}-subnet-${i + 1}`, { Type: type }),
+          }),
+          at(tier, i),
+        ),
+      );
+    const publicSubnets = subnetTier('public', 'public', props.publicSubnetCidrs, { mapPublicIpOnLaunch: true });
+    const appSubnets = subnetTier('private_app', 'private-app', props.privateAppSubnetCidrs);
+    const dbSubnets = subnetTier('private_db', 'private-db', props.privateDbSubnetCidrs);
+
+    this.natGatewayCount = natMode === 'none' ? 0 : natMode === 'single' ? 1 : azs.length;
+    const natGateways = Array.from({ length: this.natGatewayCount }, (_, i) => {
+      const eip = pin(
+        new Eip(this, `nat-eip-${i + 1}`, { domain: 'vpc', tags: named(`${p}-nat-eip-${i + 1}`), dependsOn: [igw] }),
+        at('nat', i),
+      );
+      return pin(
+        new NatGateway(this, `nat-gateway-${i + 1}`, {
+          allocationId: eip.id,
+          subnetId: publicSubnets[i].id,
+          tags: named(`${p}-nat-gateway-${i + 1}`),
+          dependsOn: [igw],
+        }),
+        at('main', i),
+      );
+    });
+
+    const publicRt = pin(new RouteTable(this, 'public-rt', { vpcId: vpc.id, tags: named(`${p}-public-rt`) }), at('public'));
+    pin(
+      new Route(this, 'public-default-route', { routeTableId: publicRt.id, destinationCidrBlock: '0.0.0.0/0', gatewayId: igw.id }),
+      at('public_internet_gateway'),
+    );
+    publicSubnets.forEach((subnet, i) =>
+      pin(new RouteTableAssociation(this, `public-rta-${i + 1}`, { subnetId: subnet.id, routeTableId: publicRt.id }), at('public', i)),
+    );
+
+    // Application route tables exist only with NAT, as in the legacy module; without NAT the
+    // application subnets use the VPC's main route table.
+    const appRouteTables = natGateways.length === 0 ? [] : appSubnets.map((subnet, i) => {
+      const rt = pin(new RouteTable(this, `private-app-rt-${i + 1}`, { vpcId: vpc.id, tags: named(`${p}-private-app-rt-${i + 1}`) }), at('private_app', i));
+      pin(
+        new Route(this, `private-app-nat-route-${i + 1}`, {
+          routeTableId: rt.id,
+          destinationCidrBlock: '0.0.0.0/0',
+          natGatewayId: natGateways[natMode === 'single' ? 0 : i].id,
+        }),
+        at('private_app_nat_gateway', i),
+      );
+      pin(new RouteTableAssociation(this, `private-app-rta-${i + 1}`, { subnetId: subnet.id, routeTableId: rt.id }), at('private_app', i));
+      return rt;
+    });
+
+    dbSubnets.forEach((subnet, i) => {
+      const rt = pin(new RouteTable(this, `private-db-rt-${i + 1}`, { vpcId: vpc.id, tags: named(`${p}-private-db-rt-${i + 1}`) }), at('private_db', i));
+      pin(new RouteTableAssociation(this, `private-db-rta-${i + 1}`, { subnetId: subnet.id, routeTableId: rt.id }), at('private_db', i));
+    });
+
+    if (props.flowLogs) {
+      const logGroup = pin(
+        new CloudwatchLogGroup(this, 'flow-logs-group', {
+          name: `/aws/vpc/flow-logs/${p}`,
+          retentionInDays: props.flowLogRetentionDays ?? 7,
+          tags,
+        }),
+        at('flow_logs'),
+      );
+      const role = pin(
+        new IamRole(this, 'flow-logs-role', { name: `${p}-flow-logs-role`, assumeRolePolicy: ASSUME_FLOW_LOGS, tags }),
+        at('flow_logs'),
+      );
+      pin(new IamRolePolicy(this, 'flow-logs-policy', { name: `${p}-flow-logs-policy`, role: role.id, policy: FLOW_LOGS_POLICY }), at('flow_logs'));
+      pin(
+        new FlowLog(this, 'flow-log', {
+          vpcId: vpc.id,
+          trafficType: 'ALL',
+          maxAggregationInterval: 60,
+          logDestination: logGroup.arn,
+          iamRoleArn: role.arn,
+          tags: named(`${p}-flow-logs`),
+        }),
+        at('main'),
+      );
+    }
+
+    // D25: associate the endpoint only with route tables that exist.
+    if (props.s3GatewayEndpoint) {
+      const endpoint = pin(
+        new VpcEndpoint(this, 's3-endpoint', {
+          vpcId: vpc.id,
+          serviceName: `com.amazonaws.${props.region}.s3`,
+          tags: named(`${p}-s3-endpoint`),
+        }),
+        at('s3'),
+      );
+      appRouteTables.forEach((rt, i) =>
+        pin(
+          new VpcEndpointRouteTableAssociation(this, `s3-endpoint-rta-${i + 1}`, { vpcEndpointId: endpoint.id, routeTableId: rt.id }),
+          at('s3_private_app', i),
+        ),
+      );
+    }
+
+    this.vpcId = vpc.id;
+    this.vpcCidr = vpc.cidrBlock;
+    this.internetGatewayId = igw.id;
+    this.publicSubnetIds = publicSubnets.map((s) => s.id);
+    this.privateAppSubnetIds = appSubnets.map((s) => s.id);
+    this.privateDbSubnetIds = dbSubnets.map((s) => s.id);
+    this.natGatewayIds = natGateways.map((n) => n.id);
+    this.privateAppRouteTableIds = appRouteTables.map((rt) => rt.id);
+  }
+}

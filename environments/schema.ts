@@ -1,0 +1,484 @@
+/**
+ * The typed description of one environment, and its validation.
+ *
+ * Everything that differs between environments lives in an `EnvironmentConfig`.
+ * The data files (`staging.ts`, `production.ts`) hold plain values only; this file
+ * holds the rules. `validateEnvironmentConfig` is the single entry point: it checks
+ * an unknown value against the schema and either returns the typed config or
+ * throws one `EnvironmentConfigError` that lists every problem at once.
+ */
+import { z } from 'zod';
+import { cidrContains, cidrsOverlap, parseCidr } from '../lib/cidr';
+
+/** CloudWatch Logs accepts only these retention periods (days). */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+const cidr = z.string().refine((v) => parseCidr(v) !== undefined, {
+  message: 'must be an IPv4 CIDR block in network form, e.g. 10.0.0.0/16 (address aligned to the prefix, prefix 0-32)',
+});
+
+const subnetCidr = cidr.refine(
+  (v) => {
+    const range = parseCidr(v);
+    return range === undefined || (range.prefix >= 16 && range.prefix <= 28);
+  },
+  { message: 'must be a subnet CIDR with a prefix between /16 and /28 (the sizes AWS allows for subnets)' },
+);
+
+const region = z
+  .string()
+  .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { message: 'must be an AWS region code such as ap-southeast-2' });
+
+const availabilityZone = z
+  .string()
+  .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, { message: 'must be an availability zone name such as ap-southeast-2a' });
+
+const logRetentionDays = z
+  .number()
+  .refine((v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v), {
+    message: `must be a retention CloudWatch Logs accepts: one of ${LOG_RETENTION_DAYS.join(', ')}`,
+  });
+
+const positiveInt = (what: string) => z.number().int({ message: `${what} must be a whole number` });
+
+/** How the private application subnets reach the internet. */
+export const NAT_MODES = ['none', 'single', 'one-per-az'] as const;
+export type NatMode = (typeof NAT_MODES)[number];
+
+/** How Terraform locks the S3 state. */
+export const STATE_LOCKING_MODES = ['dynamodb', 'lockfile', 'both'] as const;
+export type StateLockingMode = (typeof STATE_LOCKING_MODES)[number];
+
+const networkSchema = z
+  .object({
+    /** The VPC's IPv4 block. */
+    vpcCidr: cidr.refine(
+      (v) => {
+        const range = parseCidr(v);
+        return range === undefined || (range.prefix >= 16 && range.prefix <= 28);
+      },
+      { message: 'must be a VPC CIDR with a prefix between /16 and /28 (the sizes AWS allows for a VPC)' },
+    ),
+    /** Availability zones, in order; subnet list entry i lives in zone i. */
+    availabilityZones: z
+      .array(availabilityZone)
+      .min(1, { message: 'must list at least one availability zone' })
+      .max(6, { message: 'must list at most 6 availability zones' })
+      .refine((azs) => new Set(azs).size === azs.length, { message: 'must not list an availability zone twice' }),
+    /** One public subnet per availability zone (ALB, NAT gateways). */
+    publicSubnetCidrs: z.array(subnetCidr),
+    /** One private application subnet per availability zone (ECS tasks). */
+    privateAppSubnetCidrs: z.array(subnetCidr),
+    /** One private database subnet per availability zone (RDS, ElastiCache); no internet route. */
+    privateDbSubnetCidrs: z.array(subnetCidr),
+    /** NAT layout for the application subnets. */
+    natGateways: z.enum(NAT_MODES, { message: `must be one of ${NAT_MODES.join(', ')}` }),
+    /** VPC flow logs to CloudWatch Logs. */
+    flowLogs: z.object({
+      /** Whether the flow log, its log group, role and policy are created. */
+      enabled: z.boolean(),
+      /** Retention of the flow-log group. Legacy: 7. */
+      retentionDays: logRetentionDays,
+    }),
+    /** Whether the S3 gateway endpoint is created and attached to the application route tables. */
+    s3GatewayEndpoint: z.boolean(),
+  })
+  .strict();
+
+const githubSchema = z
+  .object({
+    /** `owner/name` of the GitHub repository whose workflows deploy. */
+    repository: z.string().regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, { message: 'must be a GitHub repository as owner/name' }),
+    /**
+     * Whether this stack creates the account-wide GitHub OIDC provider (exactly one stack
+     * per AWS account may). When false, the provider ARN comes from `oidcProviderArn` or,
+     * if that is unset, from the `github_oidc_provider_arn` Terraform variable.
+     */
+    createOidcProvider: z.boolean(),
+    /** ARN of an existing GitHub OIDC provider, when this stack does not create it. */
+    oidcProviderArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/, {
+        message:
+          'must be an IAM OIDC provider ARN with a 12-digit account id: arn:aws:iam::<account-id>:oidc-provider/token.actions.githubusercontent.com',
+      })
+      .optional(),
+    /** OIDC `sub` claims allowed to assume the deploy role, e.g. `repo:owner/name:environment:production`. */
+    deploySubjects: z
+      .array(
+        z.string().regex(/^repo:[A-Za-z0-9-]+\/[A-Za-z0-9._-]+:(ref:refs\/(heads|tags)\/[^*\s]+|environment:[^*\s]+|pull_request)$/, {
+          message:
+            'must be an exact GitHub OIDC subject: repo:<owner>/<repo>:ref:refs/heads/<branch>, :ref:refs/tags/<tag>, :environment:<name> or :pull_request (no wildcards)',
+        }),
+      )
+      .min(1, { message: 'must list at least one subject; an empty list would let nobody deploy' }),
+  })
+  .strict();
+
+const databaseSchema = z
+  .object({
+    /** PostgreSQL major version; minor versions follow RDS automatic upgrades. */
+    engineVersion: z.string().regex(/^\d+(\.\d+)?$/, { message: 'must be a PostgreSQL version such as 17 or 17.2' }),
+    /** RDS instance class. */
+    instanceClass: z.string().regex(/^db\.[a-z0-9-]+\.[a-z0-9]+$/, { message: 'must be an RDS instance class such as db.t3.micro' }),
+    /** Initial storage in GiB. */
+    allocatedStorage: positiveInt('allocated storage').min(20).max(65536),
+    /** Upper bound for storage autoscaling in GiB. */
+    maxAllocatedStorage: positiveInt('max allocated storage').max(65536),
+    /** Storage type. */
+    storageType: z.enum(['gp2', 'gp3', 'io1', 'io2']),
+    /** Standby in a second availability zone. */
+    multiAz: z.boolean(),
+    /** Automated backup retention in days (0-35). */
+    backupRetentionDays: positiveInt('backup retention').min(0).max(35),
+    /** Daily backup window (UTC), hh24:mi-hh24:mi. */
+    backupWindow: z.string().regex(/^\d{2}:\d{2}-\d{2}:\d{2}$/, { message: 'must be hh24:mi-hh24:mi' }),
+    /** Weekly maintenance window (UTC), ddd:hh24:mi-ddd:hh24:mi. */
+    maintenanceWindow: z
+      .string()
+      .regex(/^(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}-(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}$/, {
+        message: 'must be ddd:hh24:mi-ddd:hh24:mi',
+      }),
+    /** RDS deletion protection. */
+    deletionProtection: z.boolean(),
+    /** Take a final snapshot when the instance is destroyed. */
+    finalSnapshot: z.boolean(),
+    /** Apply modifications immediately instead of in the maintenance window. */
+    applyImmediately: z.boolean(),
+    /** Performance Insights. */
+    performanceInsights: z.object({ enabled: z.boolean(), retentionDays: positiveInt('retention').min(7) }).strict(),
+    /** Enhanced monitoring interval in seconds; 0 disables it and its IAM role. */
+    monitoringIntervalSeconds: z.union([z.literal(0), z.literal(1), z.literal(5), z.literal(10), z.literal(15), z.literal(30), z.literal(60)], {
+      message: 'must be one of 0, 1, 5, 10, 15, 30, 60',
+    }),
+    /** Name of the application database. */
+    databaseName: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,62}$/, { message: 'must be a PostgreSQL database name' }),
+    /** Master user name. */
+    masterUsername: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,62}$/, { message: 'must be a PostgreSQL user name' }),
+    /** Optional read replica. */
+    readReplica: z
+      .object({ enabled: z.boolean(), instanceClass: z.string().regex(/^db\.[a-z0-9-]+\.[a-z0-9]+$/).optional() })
+      .strict(),
+    /** Alarm thresholds. */
+    alarms: z
+      .object({
+        cpuPercent: z.number().min(0).max(100),
+        freeStorageBytes: z.number().min(0),
+        connections: z.number().min(0),
+      })
+      .strict(),
+  })
+  .strict();
+
+const cacheSchema = z
+  .object({
+    /** Redis engine version. */
+    engineVersion: z.string().regex(/^\d+\.\d+$/, { message: 'must be a Redis version such as 7.0' }),
+    /** ElastiCache node type. */
+    nodeType: z.string().regex(/^cache\.[a-z0-9-]+\.[a-z0-9]+$/, { message: 'must be an ElastiCache node type such as cache.t3.micro' }),
+    /** Number of nodes (primary plus replicas). */
+    numCacheClusters: positiveInt('node count').min(1).max(6),
+    /** Multi-AZ (only takes effect with two or more nodes). */
+    multiAz: z.boolean(),
+    /** TLS between clients and Redis. */
+    transitEncryption: z.boolean(),
+    /** Redis AUTH with a token kept in Secrets Manager (requires TLS). */
+    authToken: z.boolean(),
+    /** Days of automatic snapshots to keep. */
+    snapshotRetentionDays: positiveInt('snapshot retention').min(0).max(35),
+    /** Daily snapshot window (UTC). */
+    snapshotWindow: z.string().regex(/^\d{2}:\d{2}-\d{2}:\d{2}$/, { message: 'must be hh24:mi-hh24:mi' }),
+    /** Weekly maintenance window (UTC). */
+    maintenanceWindow: z
+      .string()
+      .regex(/^(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}-(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}$/, {
+        message: 'must be ddd:hh24:mi-ddd:hh24:mi',
+      }),
+    /** Apply modifications immediately. */
+    applyImmediately: z.boolean(),
+    /** Retention of the slow-log and engine-log groups. */
+    logRetentionDays: logRetentionDays,
+    /** Alarm thresholds. */
+    alarms: z
+      .object({ cpuPercent: z.number().min(0).max(100), memoryPercent: z.number().min(0).max(100), evictions: z.number().min(0) })
+      .strict(),
+  })
+  .strict();
+
+const loadBalancerSchema = z
+  .object({
+    /** ALB deletion protection. */
+    deletionProtection: z.boolean(),
+    /**
+     * Whether the environment serves HTTPS. When true the stack declares a required
+     * `certificate_arn` variable, adds the HTTPS listener and redirects HTTP to it.
+     */
+    https: z.boolean(),
+    /** Alarm thresholds. */
+    alarms: z.object({ responseTimeSeconds: z.number().positive(), target5xxCount: z.number().min(0) }).strict(),
+  })
+  .strict();
+
+const serviceSize = {
+  /** Fargate task CPU units. */
+  cpu: positiveInt('cpu'),
+  /** Fargate task memory in MiB. */
+  memory: positiveInt('memory'),
+  /** Number of tasks. */
+  desiredCount: positiveInt('desired count').min(0),
+};
+
+const ecsSchema = z
+  .object({
+    /** Container Insights on the cluster. */
+    containerInsights: z.boolean(),
+    /** ECS Exec on both services. */
+    executeCommand: z.boolean(),
+    /** Retention of the two container log groups. */
+    logRetentionDays: logRetentionDays,
+    /** Backend (FastAPI) service. */
+    backend: z
+      .object({
+        ...serviceSize,
+        /** Target-tracking autoscaling of the backend service. */
+        autoscaling: z
+          .object({
+            enabled: z.boolean(),
+            minCapacity: positiveInt('min capacity').min(0),
+            maxCapacity: positiveInt('max capacity').min(1),
+            cpuTargetPercent: z.number().min(1).max(100),
+            memoryTargetPercent: z.number().min(1).max(100),
+          })
+          .strict(),
+      })
+      .strict(),
+    /** Frontend (React, nginx) service. */
+    frontend: z.object(serviceSize).strict(),
+  })
+  .strict();
+
+const hostname = z
+  .string()
+  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { message: 'must be a lower-case DNS name such as api.example.com' });
+
+const applicationSchema = z
+  .object({
+    /** The environment's base domain (DOMAIN). */
+    domain: hostname,
+    /** Host name that routes to the backend (API). */
+    backendDomain: hostname,
+    /** Public URL of the frontend (FRONTEND_HOST). */
+    frontendHost: z.string().regex(/^https?:\/\/[a-z0-9.-]+(:\d+)?$/, { message: 'must be an origin such as https://dashboard.example.com' }),
+    /** Origins the backend accepts (BACKEND_CORS_ORIGINS, joined by commas). */
+    backendCorsOrigins: z.array(
+      z.string().regex(/^https?:\/\/[a-z0-9.-]+(:\d+)?$/, { message: 'must be an origin such as https://dashboard.example.com' }),
+    ),
+    /** Default of the `backend_image` variable. */
+    backendImage: z.string().min(1),
+    /** Default of the `frontend_image` variable. */
+    frontendImage: z.string().min(1),
+    /** Default of the `backend_image_tag` and `frontend_image_tag` variables. */
+    imageTag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, { message: 'must be a container image tag' }),
+    /** Recovery window of the application secret, 0 or 7-30 days. */
+    secretRecoveryWindowDays: z.number().refine((v) => v === 0 || (Number.isInteger(v) && v >= 7 && v <= 30), {
+      message: 'must be 0 (delete at once) or a whole number of days from 7 to 30',
+    }),
+  })
+  .strict();
+
+const stateBackendSchema = z
+  .object({
+    /** Lock with the DynamoDB table, S3-native lock files (Terraform >= 1.10), or both during a migration. */
+    locking: z.enum(STATE_LOCKING_MODES, { message: `must be one of ${STATE_LOCKING_MODES.join(', ')}` }),
+  })
+  .strict();
+
+/** The zod schema of an environment. */
+export const environmentConfigSchema = z
+  .object({
+    /** Environment name: the stack name and the `Environment` tag. */
+    name: z.string().regex(/^[a-z][a-z0-9-]{1,19}$/, { message: 'must be lower-case letters, digits and dashes, 2-20 characters, starting with a letter' }),
+    /** Prefix of every resource name (the legacy `project_name` local). */
+    projectName: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,18}[a-z0-9]$/, { message: 'must be lower-case letters, digits and dashes, 2-20 characters, starting with a letter' }),
+    /** AWS region of every resource. */
+    region,
+    /** 12-digit AWS account id; when set, the provider refuses to run against any other account. */
+    accountId: z.string().regex(/^\d{12}$/, { message: 'must be a 12-digit AWS account id' }).optional(),
+    /** Terraform state locking. */
+    stateBackend: stateBackendSchema,
+    /** VPC module settings. */
+    network: networkSchema,
+    /** Security-group module settings. */
+    security: z
+      .object({
+        /** CIDRs allowed to reach PostgreSQL directly (a rule is created only when non-empty). */
+        managementCidrBlocks: z.array(cidr),
+      })
+      .strict(),
+    /** GitHub Actions deployment identity. */
+    github: githubSchema,
+    /** RDS PostgreSQL. */
+    database: databaseSchema,
+    /** ElastiCache Redis. */
+    cache: cacheSchema,
+    /** Application Load Balancer. */
+    loadBalancer: loadBalancerSchema,
+    /** ECS Fargate cluster and services. */
+    ecs: ecsSchema,
+    /** Application settings passed to the containers, and variable defaults. */
+    application: applicationSchema,
+  })
+  .strict()
+  .superRefine(checkNetwork, { when: () => true });
+
+/** The validated, typed description of one environment. */
+export type EnvironmentConfig = z.output<typeof environmentConfigSchema>;
+/** What an environment data file must provide (checked by TypeScript, then by zod). */
+export type EnvironmentConfigInput = z.input<typeof environmentConfigSchema>;
+
+type Ctx = z.core.$RefinementCtx<unknown>;
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Cross-field checks of the network. Defensive: fields that are already invalid are skipped. */
+function checkNetwork(config: unknown, ctx: Ctx): void {
+  if (!isRecord(config) || !isRecord(config.network)) return;
+  const network = config.network;
+  const azs = Array.isArray(network.availabilityZones) ? network.availabilityZones : undefined;
+
+  if (azs && typeof config.region === 'string' && region.safeParse(config.region).success) {
+    azs.forEach((az, i) => {
+      if (typeof az === 'string' && /^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/.test(az) && !az.startsWith(config.region as string)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['network', 'availabilityZones', i],
+          input: az,
+          message: `must be a zone of the configured region ${config.region} (${config.region}a, ${config.region}b, ...)`,
+        });
+      }
+    });
+  }
+
+  const vpc = parseCidr(network.vpcCidr);
+  const tiers = ['publicSubnetCidrs', 'privateAppSubnetCidrs', 'privateDbSubnetCidrs'] as const;
+  const seen: { path: (string | number)[]; value: string; range: NonNullable<ReturnType<typeof parseCidr>> }[] = [];
+  for (const tier of tiers) {
+    const list = network[tier];
+    if (!Array.isArray(list)) continue;
+    if (azs && list.length !== azs.length) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['network', tier],
+        input: list,
+        message: `must have one CIDR per availability zone: ${azs.length} expected (${azs.join(', ')}), ${list.length} given`,
+      });
+    }
+    list.forEach((value, i) => {
+      const range = parseCidr(value);
+      if (!range) return;
+      const path = ['network', tier, i];
+      if (vpc && !cidrContains(vpc, range)) {
+        ctx.addIssue({ code: 'custom', path, input: value, message: `must lie inside the VPC CIDR ${String(network.vpcCidr)}` });
+      }
+      const clash = seen.find((other) => cidrsOverlap(other.range, range));
+      if (clash) {
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          input: value,
+          message: `must not overlap another subnet: it overlaps network.${clash.path.slice(1).join('.')} (${clash.value})`,
+        });
+      }
+      seen.push({ path, value: value as string, range });
+    });
+  }
+}
+
+/** One problem found in an environment's settings. */
+export interface ConfigProblem {
+  /** Dotted path of the field, e.g. `network.publicSubnetCidrs.1`. */
+  readonly path: string;
+  /** The offending value, rendered as JSON (or `(missing)`). */
+  readonly value: string;
+  /** What is allowed. */
+  readonly message: string;
+}
+
+/** Thrown when an environment's settings are invalid; its message lists every problem. */
+export class EnvironmentConfigError extends Error {
+  constructor(
+    /** The environment whose settings are invalid. */
+    readonly environment: string,
+    /** Every problem found, in schema order. */
+    readonly problems: readonly ConfigProblem[],
+  ) {
+    super(
+      [
+        `Environment "${environment}" has ${problems.length} invalid setting${problems.length === 1 ? '' : 's'}:`,
+        ...problems.map((p) => `  - ${environment}.${p.path} = ${p.value}: ${p.message}`),
+      ].join('\n'),
+    );
+    this.name = 'EnvironmentConfigError';
+  }
+}
+
+function renderValue(value: unknown): string {
+  if (value === undefined) return '(missing)';
+  const json = JSON.stringify(value);
+  return json.length > 120 ? `${json.slice(0, 117)}...` : json;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return `must be of type ${issue.expected}`;
+    case 'invalid_value':
+      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'too_small':
+      return issue.origin === 'array' ? `must have at least ${String(issue.minimum)} entries` : `must be at least ${String(issue.minimum)}`;
+    case 'too_big':
+      return issue.origin === 'array' ? `must have at most ${String(issue.maximum)} entries` : `must be at most ${String(issue.maximum)}`;
+    default:
+      return issue.message;
+  }
+}
+
+/** One zod issue as problems; an unknown-keys issue becomes one problem per key, at the key's path. */
+function toProblems(issue: z.core.$ZodIssue): ConfigProblem[] {
+  const path = issue.path.map(String);
+  const input = (issue as { input?: unknown }).input;
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => ({
+      path: [...path, key].join('.'),
+      value: renderValue(isRecord(input) ? input[key] : undefined),
+      message: 'unknown field; the allowed fields and their documentation are in environments/schema.ts',
+    }));
+  }
+  // zod's own default messages are replaced by ours; custom messages are kept as written.
+  const isDefault = /^(Invalid|Too (small|big))/.test(issue.message);
+  return [{ path: path.join('.') || '(root)', value: renderValue(input), message: isDefault ? describeIssue(issue) : issue.message }];
+}
+
+/**
+ * Validates an environment's settings.
+ *
+ * @param environment the environment's name, used in every message
+ * @param raw the settings, typically the object exported by `environments/<name>.ts`
+ * @returns the typed, validated config
+ * @throws EnvironmentConfigError listing every problem (field path, bad value, what is allowed)
+ */
+export function validateEnvironmentConfig(environment: string, raw: unknown): EnvironmentConfig {
+  const result = environmentConfigSchema.safeParse(raw, { reportInput: true });
+  const problems: ConfigProblem[] = result.success ? [] : result.error.issues.flatMap(toProblems);
+  if (result.success && result.data.name !== environment) {
+    problems.push({ path: 'name', value: renderValue(result.data.name), message: `must equal the environment's name "${environment}"` });
+  }
+  if (problems.length > 0) throw new EnvironmentConfigError(environment, problems);
+  return result.data as EnvironmentConfig;
+}

@@ -1,0 +1,7 @@
+/**
+ * The cdktf app: one stack per environment in environments/index.ts.
+ * `cdktf synth` runs the compiled form of this file (see cdktf.json).
+ */
+import { runSynth } from './lib/app';
+
+process.exitCode = runSynth();

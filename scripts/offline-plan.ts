@@ -1,0 +1,251 @@
+/**
+ * Runs real Terraform on a synthesized stack without AWS: `init` against the
+ * local provider mirror, `validate`, and a `plan` with a local backend and dummy
+ * credentials. Used by the Terraform tests and by `npm run plan:offline -- <stack>`.
+ *
+ * The stack folder in cdktf.out is never modified: the overrides live in a copy,
+ * so a later real `terraform plan` in cdktf.out/stacks/<env> still uses S3.
+ */
+import { execFile } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+const PROJECT_ROOT = path.resolve(__dirname, '..', ...(path.basename(path.resolve(__dirname, '..')) === 'dist' ? ['..'] : []));
+
+/** Dummy value given to every required non-sensitive variable the offline plan knows about. */
+export const OFFLINE_VARIABLE_VALUES: Readonly<Record<string, string>> = {
+  certificate_arn: 'arn:aws:acm:ap-southeast-2:123456789012:certificate/00000000-0000-4000-8000-000000000000',
+  github_oidc_provider_arn: 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com',
+};
+
+/** The value the offline plan gives a sensitive variable: recognisable, so tests can prove it never leaks. */
+export function sentinelFor(variable: string): string {
+  return `SENTINEL-${variable.replace(/_/g, '-')}-7f3c9a1e`;
+}
+
+export interface TerraformVariable {
+  readonly name: string;
+  readonly sensitive: boolean;
+  readonly hasDefault: boolean;
+}
+
+/** Variables declared in a synthesized stack. */
+export function declaredVariables(stackJson: { variable?: Record<string, { sensitive?: boolean; default?: unknown }> }): TerraformVariable[] {
+  return Object.entries(stackJson.variable ?? {}).map(([name, v]) => ({
+    name,
+    sensitive: v.sensitive === true,
+    hasDefault: Object.prototype.hasOwnProperty.call(v, 'default'),
+  }));
+}
+
+/**
+ * Values for the offline plan: a sentinel for every sensitive variable, a dummy for
+ * every required one. Throws if a required variable has no known offline value.
+ */
+export function offlineVariableValues(variables: readonly TerraformVariable[]): Record<string, string> {
+  const values: Record<string, string> = {};
+  const unknown: string[] = [];
+  for (const v of variables) {
+    if (v.sensitive) values[v.name] = sentinelFor(v.name);
+    else if (OFFLINE_VARIABLE_VALUES[v.name] !== undefined) values[v.name] = OFFLINE_VARIABLE_VALUES[v.name];
+    else if (!v.hasDefault) unknown.push(v.name);
+  }
+  if (unknown.length > 0) {
+    throw new Error(`No offline value for required variable(s) ${unknown.join(', ')}; add them to OFFLINE_VARIABLE_VALUES in scripts/offline-plan.ts`);
+  }
+  return values;
+}
+
+export class TerraformMissingError extends Error {
+  constructor(detail: string) {
+    super(
+      `terraform is not available (${detail}). The Terraform tests run real 'terraform init/validate/plan' and cannot pass without it. ` +
+        'Install Terraform 1.11.x on PATH (or set TERRAFORM_BIN).',
+    );
+    this.name = 'TerraformMissingError';
+  }
+}
+
+interface RunResult {
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function terraformBin(): string {
+  return process.env.TERRAFORM_BIN ?? 'terraform';
+}
+
+/** The environment Terraform runs with: the project's CLI config, no telemetry, no prompts. */
+export function terraformEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    // Always the project's own CLI config (the local provider mirror), not a machine-wide TF_CLI_CONFIG_FILE;
+    // OMC_TERRAFORM_CLI_CONFIG points at another one if the mirror lives elsewhere.
+    TF_CLI_CONFIG_FILE: process.env.OMC_TERRAFORM_CLI_CONFIG ?? path.join(PROJECT_ROOT, 'terraform.rc'),
+    TF_IN_AUTOMATION: '1',
+    TF_INPUT: '0',
+    CHECKPOINT_DISABLE: '1',
+    ...extra,
+  };
+  // Never let real credentials or profiles reach an offline plan.
+  for (const key of ['AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']) delete env[key];
+  return env;
+}
+
+/** Runs terraform with args in cwd; rejects with its output on a non-zero exit. */
+export function terraform(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = terraformEnv()): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    execFile(terraformBin(), [...args], { cwd, env, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') {
+        reject(new TerraformMissingError(`'${terraformBin()}' was not found on PATH`));
+      } else if (error) {
+        reject(new Error(`terraform ${args.join(' ')} failed in ${cwd} (exit ${String(error.code)}):\n${stderr}\n${stdout}`));
+      } else {
+        resolve({ stdout, stderr });
+      }
+    });
+  });
+}
+
+/** Returns `terraform version -json`, or throws TerraformMissingError. */
+export async function terraformVersion(): Promise<string> {
+  const { stdout } = await terraform(['version', '-json'], PROJECT_ROOT);
+  return (JSON.parse(stdout) as { terraform_version: string }).terraform_version;
+}
+
+export interface PlannedResource {
+  readonly address: string;
+  readonly type: string;
+  readonly name: string;
+  /** Absent when every planned value is unknown until apply. */
+  readonly values: Record<string, unknown>;
+}
+
+export interface OfflinePlanResult {
+  /** The stack name. */
+  readonly stack: string;
+  /** Folder the plan ran in (a copy of the stack with the offline overrides). */
+  readonly workDir: string;
+  /** `terraform validate -json` output. */
+  readonly validate: { valid: boolean; error_count: number; warning_count: number; diagnostics: unknown[] };
+  /** `terraform show -json` of the plan. */
+  readonly plan: {
+    resource_changes: { address: string; type: string; name: string; change: { actions: string[]; after: Record<string, unknown> | null } }[];
+    planned_values: { root_module: { resources?: PlannedResource[] }; outputs?: Record<string, unknown> };
+    variables?: Record<string, { value: unknown }>;
+  };
+  /** Human-readable `terraform show` of the plan (what a reviewer sees). */
+  readonly planText: string;
+  /** Output of `terraform plan` itself. */
+  readonly planOutput: string;
+  /** Values given to the variables. */
+  readonly variables: Record<string, string>;
+}
+
+export interface OfflinePlanOptions {
+  /** Folder for the working copy. @default <project>/.terraform-offline/<stack> */
+  readonly workDir?: string;
+  /** Extra variable values, on top of the offline defaults. @default {} */
+  readonly variables?: Record<string, string>;
+}
+
+/** Copies a synthesized stack, adds the offline overrides and runs init, validate, plan and show. */
+export async function runOfflinePlan(stackDir: string, options: OfflinePlanOptions = {}): Promise<OfflinePlanResult> {
+  const stack = path.basename(stackDir);
+  const source = path.join(stackDir, 'cdk.tf.json');
+  if (!existsSync(source)) throw new Error(`${source} does not exist; run the synth first (npm run synth)`);
+  const workDir = options.workDir ?? path.join(PROJECT_ROOT, '.terraform-offline', stack);
+  rmSync(workDir, { recursive: true, force: true });
+  mkdirSync(workDir, { recursive: true });
+  copyFileSync(source, path.join(workDir, 'cdk.tf.json'));
+
+  const stackJson = JSON.parse(readFileSync(source, 'utf8')) as Parameters<typeof declaredVariables>[0] & {
+    terraform?: { backend?: unknown; cloud?: unknown };
+  };
+  // A local backend replaces the S3 (or cloud) backend; dummy keys and skip flags keep the provider offline.
+  const terraformBlock = stackJson.terraform?.cloud ? {} : { backend: { local: { path: 'terraform.tfstate' } } };
+  if (stackJson.terraform?.cloud) {
+    throw new Error(`${stack} uses a Terraform Cloud backend; plan it with 'terraform validate' after 'init -backend=false' instead`);
+  }
+  writeFileSync(path.join(workDir, 'offline_override.tf.json'), JSON.stringify({
+    terraform: terraformBlock,
+    provider: {
+      aws: {
+        access_key: 'offline-dummy-access-key',
+        secret_key: 'offline-dummy-secret-key',
+        skip_credentials_validation: true,
+        skip_requesting_account_id: true,
+        skip_metadata_api_check: true,
+      },
+    },
+  }, null, 2));
+  const variables = { ...offlineVariableValues(declaredVariables(stackJson)), ...(options.variables ?? {}) };
+  writeFileSync(path.join(workDir, 'offline.tfvars.json'), JSON.stringify(variables, null, 2));
+
+  await terraform(['init', '-input=false', '-no-color'], workDir);
+  let validateOut: RunResult;
+  try {
+    validateOut = await terraform(['validate', '-json', '-no-color'], workDir);
+  } catch (e) {
+    throw new Error(`terraform validate failed for ${stack}: ${(e as Error).message}`);
+  }
+  const validate = JSON.parse(validateOut.stdout) as OfflinePlanResult['validate'];
+  const planRun = await terraform(['plan', '-input=false', '-no-color', '-lock=false', '-var-file=offline.tfvars.json', '-out=offline.tfplan'], workDir);
+  const [showJson, showText] = await Promise.all([
+    terraform(['show', '-json', 'offline.tfplan'], workDir),
+    terraform(['show', '-no-color', 'offline.tfplan'], workDir),
+  ]);
+  return {
+    stack,
+    workDir,
+    validate,
+    plan: JSON.parse(showJson.stdout) as OfflinePlanResult['plan'],
+    planText: showText.stdout,
+    planOutput: planRun.stdout,
+    variables,
+  };
+}
+
+/** Resources to create, counted per type. */
+export function countByType(result: OfflinePlanResult): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const rc of result.plan.resource_changes) {
+    if (rc.change.actions.includes('create')) counts[rc.type] = (counts[rc.type] ?? 0) + 1;
+  }
+  return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** The planned values of the resource at `address`; throws if the plan has no such resource. */
+export function plannedValues(result: OfflinePlanResult, address: string): Record<string, unknown> {
+  const found = result.plan.planned_values.root_module.resources?.find((r) => r.address === address);
+  if (!found) throw new Error(`${result.stack}: the plan has no resource ${address}`);
+  return found.values;
+}
+
+async function cli(argv: string[]): Promise<number> {
+  const stacks = argv.filter((a) => !a.startsWith('-'));
+  if (stacks.length === 0) {
+    process.stderr.write('usage: npm run plan:offline -- <stack> [<stack> ...]   (after npm run synth)\n');
+    return 2;
+  }
+  for (const stack of stacks) {
+    const result = await runOfflinePlan(path.join(PROJECT_ROOT, 'cdktf.out', 'stacks', stack));
+    process.stdout.write(`${result.planOutput}\n`);
+    const counts = countByType(result);
+    const total = Object.values(counts).reduce((a, b) => a + b, 0);
+    process.stdout.write(`${stack}: validate ${result.validate.valid ? 'ok' : 'FAILED'}, ${total} resources to create\n`);
+    for (const [type, n] of Object.entries(counts)) process.stdout.write(`  ${type.padEnd(44)} ${n}\n`);
+    process.stdout.write(`working copy: ${result.workDir}\n`);
+  }
+  return 0;
+}
+
+if (require.main === module) {
+  cli(process.argv.slice(2)).then(
+    (code) => (process.exitCode = code),
+    (e: Error) => {
+      process.stderr.write(`${e.message}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
