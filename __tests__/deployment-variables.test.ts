@@ -1,4 +1,4 @@
-import { ACM_CERTIFICATE_ARN_PATTERN, IMAGE_TAG_PATTERN } from '../lib/deployment-variables';
+import { ACM_CERTIFICATE_ARN_PATTERN, IMAGE_REPOSITORY_PATTERN, IMAGE_TAG_PATTERN } from '../lib/deployment-variables';
 import { variablesStack } from './edge-fixtures';
 
 describe('deployment variables', () => {
@@ -28,7 +28,19 @@ describe('deployment variables', () => {
     expect(re.test('arn:aws:acm:ap-southeast-2:ACCOUNT_ID:certificate/CERT_ID')).toBe(false);
     expect(re.test('arn:aws:acm:ap-southeast-2:12345678901:certificate/abc')).toBe(false);
     expect(re.test('arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com')).toBe(false);
-    expect(new RegExp(IMAGE_TAG_PATTERN).test('.hidden')).toBe(false);
+  });
+
+  it('validates image repositories (no tag) and tags', () => {
+    const repository = new RegExp(IMAGE_REPOSITORY_PATTERN);
+    for (const good of ['ghcr.io/marklimmage/ohmycoins-backend', '123456789012.dkr.ecr.ap-southeast-2.amazonaws.com/app', 'localhost:5000/app', 'nginx']) {
+      expect([good, repository.test(good)]).toEqual([good, true]);
+    }
+    for (const bad of ['', 'ghcr.io/owner/app:latest', 'ghcr.io/Owner/App', 'ghcr.io/owner/app@sha256:abc', 'a b']) {
+      expect([bad, repository.test(bad)]).toEqual([bad, false]);
+    }
+    const tag = new RegExp(IMAGE_TAG_PATTERN);
+    expect(['latest', 'v1.0.0', 'sha-0a1b2c3', '1_2'].every((t) => tag.test(t))).toBe(true);
+    expect(['', '.hidden', '-x', 'v1 .0', 'a'.repeat(129)].some((t) => tag.test(t))).toBe(false);
   });
 
   it('returns references to the variables', () => {

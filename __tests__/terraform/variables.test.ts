@@ -31,11 +31,11 @@ describe('deployment variable validation in terraform', () => {
     expect(await plan({ certificate_arn: GOOD_CERTIFICATE, backend_image_tag: 'v2.3.4', frontend_image_tag: 'sha-0a1b2c3' })).toBe('accepted');
   });
 
-  it('refuses the legacy placeholder certificate ARN (D6), a malformed tag and an empty image', async () => {
+  it('refuses the legacy placeholder certificate ARN (D6), a malformed tag and an image with a tag', async () => {
     const result = await plan({
       certificate_arn: 'arn:aws:acm:ap-southeast-2:ACCOUNT_ID:certificate/CERT_ID',
       backend_image_tag: 'v1 .0',
-      frontend_image: '',
+      frontend_image: 'ghcr.io/owner/app:latest',
     });
     expect(result).toContain('certificate_arn must be an ACM certificate ARN with a 12-digit account id');
     expect(result).toContain('backend_image_tag must be a container image tag');
