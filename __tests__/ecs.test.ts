@@ -1,5 +1,5 @@
 import { TerraformVariable } from 'cdktf';
-import { APP_SECRET_CONTAINER_KEYS, BACKEND_SECRET_NAMES, secretValueFrom } from '../constructs/ecs';
+import { APP_SECRET_CONTAINER_KEYS, BACKEND_SECRET_NAMES, secretKeyValueFrom } from '../constructs/ecs';
 import { buildEdge, IDS, resolveTokens, synthJson } from './edge-fixtures';
 
 type Json = Record<string, any>;
@@ -63,7 +63,7 @@ describe('ecs construct', () => {
       cpu: 1024,
       memory: 2048,
       autoscaling: { minCapacity: 2, maxCapacity: 10 },
-      redis: { host: IDS.redisHost, tls: true, authToken: { secretArn: IDS.redisAuthSecret } },
+      redis: { host: IDS.redisHost, tls: true, authTokenValueFrom: IDS.redisAuthSecret },
     },
     frontend: { cpu: 512, memory: 1024 },
   });
@@ -130,7 +130,7 @@ describe('ecs construct', () => {
     const { stack } = buildEdge({
       backend: (scope, alb) => ({
         imageTag: new TerraformVariable(scope, 'backend_image_tag', { type: 'string', default: 'latest' }).stringValue,
-        database: { host: alb.albDnsName, name: 'app', user: 'postgres', password: { secretArn: alb.albArn, jsonKey: 'password' } },
+        database: { host: alb.albDnsName, name: 'app', user: 'postgres', passwordValueFrom: `${alb.albArn}:password::` },
       }),
     });
     const [backend] = containers(synthJson(stack), 'ecs_backend');
@@ -225,8 +225,7 @@ describe('ecs construct', () => {
   });
 
   it('formats secret references as ECS expects', () => {
-    expect(secretValueFrom({ secretArn: 'arn:x', jsonKey: 'password' })).toBe('arn:x:password::');
-    expect(secretValueFrom({ secretArn: 'arn:x' })).toBe('arn:x');
+    expect(secretKeyValueFrom('arn:x', 'SECRET_KEY')).toBe('arn:x:SECRET_KEY::');
   });
 
   it('exposes typed outputs that reference the resources', () => {

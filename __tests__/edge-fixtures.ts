@@ -72,7 +72,7 @@ export function buildEdge(options: EdgeOptions = {}): EdgeStack {
       domain: 'test.example.com',
       frontendHost: 'https://app.test.example.com',
       corsOrigins: ['https://app.test.example.com', 'http://localhost:5173'],
-      database: { host: IDS.dbHost, name: 'app', user: 'postgres', password: { secretArn: IDS.masterSecret, jsonKey: 'password' } },
+      database: { host: IDS.dbHost, name: 'app', user: 'postgres', passwordValueFrom: `${IDS.masterSecret}:password::` },
       redis: { host: IDS.redisHost },
       appSecretArn: IDS.appSecret,
       ...(typeof options.backend === 'function' ? options.backend(stack, alb) : options.backend),

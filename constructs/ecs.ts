@@ -29,17 +29,9 @@ import { logicalIds, pin } from '../lib/addresses';
 import { HEALTH_CHECK_PATHS } from './alb';
 import { PLATFORM_PORTS } from './security';
 
-/** A value kept in Secrets Manager: a whole secret, or one key of a JSON secret. */
-export interface SecretReference {
-  /** ARN of the secret. */
-  readonly secretArn: string;
-  /** Key inside the secret's JSON value. @default undefined (the whole secret string) */
-  readonly jsonKey?: string;
-}
-
-/** The `valueFrom` ECS uses for a secret reference: `<arn>:<key>::` or the bare ARN. */
-export function secretValueFrom(ref: SecretReference): string {
-  return ref.jsonKey === undefined ? ref.secretArn : `${ref.secretArn}:${ref.jsonKey}::`;
+/** The `valueFrom` ECS uses for one key of a JSON secret: `<secret arn>:<key>::`. */
+export function secretKeyValueFrom(secretArn: string, jsonKey: string): string {
+  return `${secretArn}:${jsonKey}::`;
 }
 
 /** The secrets of the legacy backend container, in legacy order. */
@@ -151,10 +143,10 @@ export interface BackendServiceProps extends ServiceProps {
     /** User name (POSTGRES_USER). */
     readonly user: string;
     /**
-     * Where POSTGRES_PASSWORD comes from: for RDS-managed credentials, the master user
-     * secret with `jsonKey: 'password'` (D12).
+     * `valueFrom` of POSTGRES_PASSWORD: with RDS-managed credentials, the `password` key of
+     * the master user secret, `<secret arn>:password::` (D12).
      */
-    readonly password: SecretReference;
+    readonly passwordValueFrom: string;
   };
   /** Redis connection. */
   readonly redis: {
@@ -164,8 +156,11 @@ export interface BackendServiceProps extends ServiceProps {
     readonly port?: number;
     /** Whether Redis requires TLS; adds REDIS_SSL=true (D13). @default false */
     readonly tls?: boolean;
-    /** Where the AUTH token comes from; adds the REDIS_PASSWORD secret (D13). @default undefined (no AUTH) */
-    readonly authToken?: SecretReference;
+    /**
+     * `valueFrom` of the AUTH token (a secret ARN, or `<arn>:<key>::`); adds the
+     * REDIS_PASSWORD container secret (D13). @default undefined (no AUTH)
+     */
+    readonly authTokenValueFrom?: string;
   };
   /** ARN of the application secret holding the `APP_SECRET_CONTAINER_KEYS`. */
   readonly appSecretArn: string;
@@ -294,9 +289,9 @@ export class ContainerServices extends Construct {
       secrets: [
         ...BACKEND_SECRET_NAMES.map((name) => ({
           name,
-          valueFrom: secretValueFrom(name === 'POSTGRES_PASSWORD' ? db.password : { secretArn: backend.appSecretArn, jsonKey: name }),
+          valueFrom: name === 'POSTGRES_PASSWORD' ? db.passwordValueFrom : secretKeyValueFrom(backend.appSecretArn, name),
         })),
-        ...(redis.authToken ? [{ name: REDIS_AUTH_SECRET_ENV, valueFrom: secretValueFrom(redis.authToken) }] : []),
+        ...(redis.authTokenValueFrom !== undefined ? [{ name: REDIS_AUTH_SECRET_ENV, valueFrom: redis.authTokenValueFrom }] : []),
       ],
       logConfiguration: awslogs(backendLogs),
       healthCheck: {
