@@ -27,30 +27,13 @@ import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { logicalIds, pin } from '../lib/addresses';
 import { HEALTH_CHECK_PATHS } from './alb';
+import { BACKEND_SECRET_KEYS } from './app-secret';
 import { PLATFORM_PORTS } from './security';
 
 /** The `valueFrom` ECS uses for one key of a JSON secret: `<secret arn>:<key>::`. */
 export function secretKeyValueFrom(secretArn: string, jsonKey: string): string {
   return `${secretArn}:${jsonKey}::`;
 }
-
-/** The secrets of the legacy backend container, in legacy order. */
-export const BACKEND_SECRET_NAMES = [
-  'SECRET_KEY',
-  'POSTGRES_PASSWORD',
-  'FIRST_SUPERUSER',
-  'FIRST_SUPERUSER_PASSWORD',
-  'SMTP_HOST',
-  'SMTP_USER',
-  'SMTP_PASSWORD',
-  'OPENAI_API_KEY',
-] as const;
-
-/**
- * Keys of the application secret the backend container reads: every legacy secret
- * except POSTGRES_PASSWORD, which comes from the RDS-managed master secret (D12).
- */
-export const APP_SECRET_CONTAINER_KEYS = BACKEND_SECRET_NAMES.filter((k) => k !== 'POSTGRES_PASSWORD');
 
 /** Name of the environment variable that turns on TLS to Redis in the backend (D13). */
 export const REDIS_TLS_ENV = 'REDIS_SSL';
@@ -162,7 +145,7 @@ export interface BackendServiceProps extends ServiceProps {
      */
     readonly authTokenValueFrom?: string;
   };
-  /** ARN of the application secret holding the `APP_SECRET_CONTAINER_KEYS`. */
+  /** ARN of the application secret holding the `APP_SECRET_KEYS` (every backend secret but POSTGRES_PASSWORD). */
   readonly appSecretArn: string;
 }
 
@@ -287,7 +270,7 @@ export class ContainerServices extends Construct {
         ...(redis.tls ? [{ name: REDIS_TLS_ENV, value: 'true' }] : []),
       ],
       secrets: [
-        ...BACKEND_SECRET_NAMES.map((name) => ({
+        ...BACKEND_SECRET_KEYS.map((name) => ({
           name,
           valueFrom: name === 'POSTGRES_PASSWORD' ? db.passwordValueFrom : secretKeyValueFrom(backend.appSecretArn, name),
         })),

@@ -1,8 +1,8 @@
 /**
- * Per-deployment Terraform input variables of the edge and compute tier: the
- * container images and tags (so a pipeline deploys a new tag with
- * `-var backend_image_tag=...`) and the HTTPS certificate. They are declared on the
- * stack itself with snake_case ids, as in the legacy root configurations.
+ * Per-deployment Terraform input variables: the container images and tags (so a
+ * pipeline deploys a new tag with `-var backend_image_tag=...`), the HTTPS
+ * certificate and any other string checked against a pattern. They are declared on
+ * the stack itself with snake_case ids, as in the legacy root configurations.
  */
 import { Fn, TerraformStack, TerraformVariable } from 'cdktf';
 
@@ -37,26 +37,41 @@ export interface ImageDefaults {
   readonly imageTag: string;
 }
 
+/** Options of a pattern-checked string variable. */
+export interface PatternVariableOptions {
+  /** What the variable is for (shown by `terraform plan` when it is missing). */
+  readonly description: string;
+  /** The error Terraform prints for a value that does not match: name the variable and the expected shape. */
+  readonly errorMessage: string;
+  /** Default value; without one the variable is required. @default undefined (required) */
+  readonly default?: string;
+}
+
+/**
+ * Declares a non-sensitive string variable whose value Terraform checks against the RE2
+ * `pattern` before planning, and returns its reference. Not for secrets: Terraform 1.11
+ * prints the value of a variable whose validation fails, even a sensitive one.
+ */
+export function patternVariable(stack: TerraformStack, id: string, pattern: string, options: PatternVariableOptions): string {
+  const variable = new TerraformVariable(stack, id, { type: 'string', description: options.description, default: options.default, nullable: false });
+  variable.addValidation({ condition: Fn.can(Fn.regex(pattern, variable.stringValue)), errorMessage: options.errorMessage });
+  return variable.stringValue;
+}
+
 /** Declares `backend_image`, `backend_image_tag`, `frontend_image`, `frontend_image_tag` on the stack. */
 export function addImageVariables(stack: TerraformStack, defaults: ImageDefaults): ImageVariables {
-  const variable = (id: string, description: string, value: string) =>
-    new TerraformVariable(stack, id, { type: 'string', default: value, description, nullable: false });
-  const repository = (id: string, service: string, value: string) => {
-    const v = variable(id, `Container image repository of the ${service}, without tag.`, value);
-    v.addValidation({
-      condition: Fn.can(Fn.regex(IMAGE_REPOSITORY_PATTERN, v.stringValue)),
+  const repository = (id: string, service: string, value: string) =>
+    patternVariable(stack, id, IMAGE_REPOSITORY_PATTERN, {
+      description: `Container image repository of the ${service}, without tag.`,
       errorMessage: `${id} must be an image repository such as ghcr.io/owner/name, without tag.`,
+      default: value,
     });
-    return v.stringValue;
-  };
-  const tag = (id: string, service: string, value: string) => {
-    const v = variable(id, `Container image tag of the ${service} to deploy, e.g. v1.2.3.`, value);
-    v.addValidation({
-      condition: Fn.can(Fn.regex(IMAGE_TAG_PATTERN, v.stringValue)),
+  const tag = (id: string, service: string, value: string) =>
+    patternVariable(stack, id, IMAGE_TAG_PATTERN, {
+      description: `Container image tag of the ${service} to deploy, e.g. v1.2.3.`,
       errorMessage: `${id} must be a container image tag: letters, digits, _ . - (at most 128, not starting with . or -).`,
+      default: value,
     });
-    return v.stringValue;
-  };
   return {
     backendImage: repository('backend_image', 'backend', defaults.backendImage),
     backendImageTag: tag('backend_image_tag', 'backend', defaults.imageTag),
@@ -67,17 +82,11 @@ export function addImageVariables(stack: TerraformStack, defaults: ImageDefaults
 
 /**
  * Declares the required `certificate_arn` variable (no default), validated as an ACM
- * certificate ARN with a 12-digit account id, and returns its reference.
+ * certificate ARN with a 12-digit account id (D6), and returns its reference.
  */
 export function addCertificateArnVariable(stack: TerraformStack): string {
-  const variable = new TerraformVariable(stack, 'certificate_arn', {
-    type: 'string',
+  return patternVariable(stack, 'certificate_arn', ACM_CERTIFICATE_ARN_PATTERN, {
     description: 'ARN of the ACM certificate of the HTTPS listener (same region as the load balancer).',
-    nullable: false,
-  });
-  variable.addValidation({
-    condition: Fn.can(Fn.regex(ACM_CERTIFICATE_ARN_PATTERN, variable.stringValue)),
     errorMessage: 'certificate_arn must be an ACM certificate ARN with a 12-digit account id: arn:aws:acm:<region>:<account-id>:certificate/<id>.',
   });
-  return variable.stringValue;
 }
