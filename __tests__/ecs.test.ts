@@ -2,6 +2,7 @@ import { TerraformVariable } from 'cdktf';
 import { BACKEND_SECRET_KEYS } from '../constructs/app-secret';
 import { secretKeyValueFrom } from '../constructs/ecs';
 import { buildEdge, IDS, resolveTokens, synthJson } from './edge-fixtures';
+import { legacyBackendContainer, legacyFrontendContainer } from './legacy-containers';
 
 type Json = Record<string, any>;
 
@@ -10,49 +11,20 @@ function containers(json: Json, id: string): Json[] {
   return JSON.parse(json.resource.aws_ecs_task_definition[id].container_definitions) as Json[];
 }
 
-const appSecret = (key: string) => `${IDS.appSecret}:${key}::`;
-
 /** The legacy backend container (reference 10.1) for the fixture's inputs, with the D12 fix. */
-const LEGACY_BACKEND = {
-  name: 'backend',
+const LEGACY_BACKEND = legacyBackendContainer({
   image: 'ghcr.io/example/backend:1.2.3',
-  essential: true,
-  portMappings: [{ containerPort: 8000, protocol: 'tcp' }],
-  environment: [
-    { name: 'ENVIRONMENT', value: 'test' },
-    { name: 'PROJECT_NAME', value: 'test' },
-    { name: 'POSTGRES_SERVER', value: IDS.dbHost },
-    { name: 'POSTGRES_PORT', value: '5432' },
-    { name: 'POSTGRES_DB', value: 'app' },
-    { name: 'POSTGRES_USER', value: 'postgres' },
-    { name: 'REDIS_HOST', value: IDS.redisHost },
-    { name: 'REDIS_PORT', value: '6379' },
-    { name: 'BACKEND_CORS_ORIGINS', value: 'https://app.test.example.com,http://localhost:5173' },
-    { name: 'DOMAIN', value: 'test.example.com' },
-    { name: 'FRONTEND_HOST', value: 'https://app.test.example.com' },
-  ],
-  secrets: [
-    { name: 'SECRET_KEY', valueFrom: appSecret('SECRET_KEY') },
-    { name: 'POSTGRES_PASSWORD', valueFrom: `${IDS.masterSecret}:password::` },
-    { name: 'FIRST_SUPERUSER', valueFrom: appSecret('FIRST_SUPERUSER') },
-    { name: 'FIRST_SUPERUSER_PASSWORD', valueFrom: appSecret('FIRST_SUPERUSER_PASSWORD') },
-    { name: 'SMTP_HOST', valueFrom: appSecret('SMTP_HOST') },
-    { name: 'SMTP_USER', valueFrom: appSecret('SMTP_USER') },
-    { name: 'SMTP_PASSWORD', valueFrom: appSecret('SMTP_PASSWORD') },
-    { name: 'OPENAI_API_KEY', valueFrom: appSecret('OPENAI_API_KEY') },
-  ],
-  logConfiguration: {
-    logDriver: 'awslogs',
-    options: { 'awslogs-group': '${aws_cloudwatch_log_group.ecs_backend.name}', 'awslogs-region': 'ap-southeast-2', 'awslogs-stream-prefix': 'ecs' },
-  },
-  healthCheck: {
-    command: ['CMD-SHELL', 'curl -f http://localhost:8000/api/v1/utils/health-check/ || exit 1'],
-    interval: 30,
-    timeout: 5,
-    retries: 3,
-    startPeriod: 60,
-  },
-};
+  environment: 'test',
+  projectName: 'test',
+  postgresServer: IDS.dbHost,
+  redisHost: IDS.redisHost,
+  corsOrigins: 'https://app.test.example.com,http://localhost:5173',
+  domain: 'test.example.com',
+  frontendHost: 'https://app.test.example.com',
+  appSecretArn: IDS.appSecret,
+  postgresPasswordValueFrom: `${IDS.masterSecret}:password::`,
+  logGroup: '${aws_cloudwatch_log_group.ecs_backend.name}',
+});
 
 describe('ecs construct', () => {
   const staging = buildEdge({ ecs: { containerInsights: false, executeCommand: true }, backend: { desiredCount: 1 }, frontend: { desiredCount: 1 } });
@@ -110,17 +82,8 @@ describe('ecs construct', () => {
   });
 
   it('gives the frontend the legacy container with the API URL the environment serves', () => {
-    const frontend = (apiUrl: string) => ({
-      name: 'frontend',
-      image: 'ghcr.io/example/frontend:1.2.3',
-      essential: true,
-      portMappings: [{ containerPort: 80, protocol: 'tcp' }],
-      environment: [{ name: 'VITE_API_URL', value: apiUrl }],
-      logConfiguration: {
-        logDriver: 'awslogs',
-        options: { 'awslogs-group': '${aws_cloudwatch_log_group.ecs_frontend.name}', 'awslogs-region': 'ap-southeast-2', 'awslogs-stream-prefix': 'ecs' },
-      },
-    });
+    const frontend = (apiUrl: string) =>
+      legacyFrontendContainer({ image: 'ghcr.io/example/frontend:1.2.3', apiUrl, logGroup: '${aws_cloudwatch_log_group.ecs_frontend.name}' });
     expect(containers(stagingJson, 'ecs_frontend')).toEqual([frontend('http://${aws_lb.alb_main.dns_name}')]);
     expect(containers(productionJson, 'ecs_frontend')).toEqual([frontend('https://api.test.example.com')]);
   });

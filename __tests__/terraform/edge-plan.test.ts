@@ -6,6 +6,7 @@
  * resources it references.
  */
 import { plannedValues } from '../../scripts/offline-plan';
+import { legacyBackendContainer, legacyFrontendContainer, stackBackendInputs } from '../legacy-containers';
 import { configuredResource, loadPlan, PlannedStack } from './plans';
 
 type Json = Record<string, any>;
@@ -72,47 +73,7 @@ describe('load balancer routing as planned', () => {
 describe('ECS as planned', () => {
   it('decodes the staging backend container: the legacy one, POSTGRES_PASSWORD from the managed secret (D12)', () => {
     const [backend] = configuredContainers('staging', 'aws_ecs_task_definition.ecs_backend');
-    const app = (key: string) => ({ name: key, valueFrom: `\${aws_secretsmanager_secret.app_secrets.arn}:${key}::` });
-    expect(backend).toEqual({
-      name: 'backend',
-      image: '${var.backend_image}:${var.backend_image_tag}',
-      essential: true,
-      portMappings: [{ containerPort: 8000, protocol: 'tcp' }],
-      environment: [
-        { name: 'ENVIRONMENT', value: 'staging' },
-        { name: 'PROJECT_NAME', value: 'ohmycoins-staging' },
-        { name: 'POSTGRES_SERVER', value: '${aws_db_instance.rds_main.address}' },
-        { name: 'POSTGRES_PORT', value: '5432' },
-        { name: 'POSTGRES_DB', value: 'app' },
-        { name: 'POSTGRES_USER', value: 'postgres' },
-        { name: 'REDIS_HOST', value: '${aws_elasticache_replication_group.redis_main.primary_endpoint_address}' },
-        { name: 'REDIS_PORT', value: '6379' },
-        { name: 'BACKEND_CORS_ORIGINS', value: 'https://dashboard.staging.ohmycoins.com,http://localhost:5173' },
-        { name: 'DOMAIN', value: 'staging.ohmycoins.com' },
-        { name: 'FRONTEND_HOST', value: 'https://dashboard.staging.ohmycoins.com' },
-      ],
-      secrets: [
-        app('SECRET_KEY'),
-        { name: 'POSTGRES_PASSWORD', valueFrom: '${aws_db_instance.rds_main.master_user_secret[0].secret_arn}:password::' },
-        app('FIRST_SUPERUSER'),
-        app('FIRST_SUPERUSER_PASSWORD'),
-        app('SMTP_HOST'),
-        app('SMTP_USER'),
-        app('SMTP_PASSWORD'),
-        app('OPENAI_API_KEY'),
-      ],
-      logConfiguration: {
-        logDriver: 'awslogs',
-        options: { 'awslogs-group': '${aws_cloudwatch_log_group.ecs_backend.name}', 'awslogs-region': 'ap-southeast-2', 'awslogs-stream-prefix': 'ecs' },
-      },
-      healthCheck: {
-        command: ['CMD-SHELL', 'curl -f http://localhost:8000/api/v1/utils/health-check/ || exit 1'],
-        interval: 30,
-        timeout: 5,
-        retries: 3,
-        startPeriod: 60,
-      },
-    });
+    expect(backend).toEqual(legacyBackendContainer(stackBackendInputs('staging')));
     // Terraform resolved every interpolation to a resource of this stack.
     expect(configuredResource(loadPlan('staging'), 'aws_ecs_task_definition.ecs_backend').expressions.container_definitions.references).toEqual(
       expect.arrayContaining([
@@ -128,29 +89,23 @@ describe('ECS as planned', () => {
 
   it('decodes the production backend container: Redis TLS flag and AUTH token added (D13)', () => {
     const [backend] = configuredContainers('production', 'aws_ecs_task_definition.ecs_backend');
-    expect(backend.environment.slice(-2)).toEqual([
-      { name: 'FRONTEND_HOST', value: 'https://dashboard.ohmycoins.com' },
-      { name: 'REDIS_SSL', value: 'true' },
-    ]);
-    expect(backend.secrets.slice(-1)).toEqual([{ name: 'REDIS_PASSWORD', valueFrom: '${aws_secretsmanager_secret.redis_auth_token.arn}' }]);
-    expect(backend.secrets).toHaveLength(9);
+    const legacy = legacyBackendContainer(stackBackendInputs('production'));
+    expect(backend).toEqual({
+      ...legacy,
+      environment: [...legacy.environment, { name: 'REDIS_SSL', value: 'true' }],
+      secrets: [...legacy.secrets, { name: 'REDIS_PASSWORD', valueFrom: '${aws_secretsmanager_secret.redis_auth_token.arn}' }],
+    });
   });
 
   it('plans the production frontend container with resolved values: image tag, log group and https API URL', () => {
     // Everything in it is known at plan time, so the planned value itself is decoded here.
     const planned = JSON.parse(plannedValues(loadPlan('production'), 'aws_ecs_task_definition.ecs_frontend').container_definitions as string) as Json[];
     expect(planned).toEqual([
-      {
-        name: 'frontend',
+      legacyFrontendContainer({
         image: 'ghcr.io/marklimmage/ohmycoins-frontend:v1.0.0',
-        essential: true,
-        portMappings: [{ containerPort: 80, protocol: 'tcp' }],
-        environment: [{ name: 'VITE_API_URL', value: 'https://api.ohmycoins.com' }],
-        logConfiguration: {
-          logDriver: 'awslogs',
-          options: { 'awslogs-group': '/ecs/ohmycoins-prod/frontend', 'awslogs-region': 'ap-southeast-2', 'awslogs-stream-prefix': 'ecs' },
-        },
-      },
+        apiUrl: 'https://api.ohmycoins.com',
+        logGroup: '/ecs/ohmycoins-prod/frontend',
+      }),
     ]);
   });
 
