@@ -86,7 +86,7 @@ export interface BackendAutoscalingProps {
 }
 
 /** Sizing, image and load-balancer attachment of one service. */
-interface ServiceProps {
+export interface ServiceProps {
   /** Image repository, without tag (typically a Terraform variable). */
   readonly image: string;
   /** Image tag (typically a Terraform variable). */
