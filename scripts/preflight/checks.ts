@@ -108,7 +108,7 @@ export function checkAccount(config: EnvironmentConfig, identity: Identity | und
 export function checkRegion(config: EnvironmentConfig, shellRegion: string | undefined): CheckResult {
   const check = 'Region';
   if (!shellRegion) {
-    return result(check, 'warn', `no default region is set (AWS_REGION or the profile); the stacks use ${config.region}, set it for AWS CLI commands too`);
+    return result(check, 'warn', `no default region is set (AWS_REGION, the profile or AWS_DEFAULT_REGION); the stacks use ${config.region}, set it for AWS CLI commands too`);
   }
   return shellRegion === config.region
     ? result(check, 'pass', `${config.region}, as configured for ${config.name}`)

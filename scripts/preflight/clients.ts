@@ -79,13 +79,13 @@ export function createClients(region: string, stateRegion: string, endpoints: En
   };
 }
 
-/** The region the shell's AWS configuration selects (AWS_REGION, AWS_DEFAULT_REGION... the profile), if any. */
+/** The region the shell's AWS configuration selects (AWS_REGION or the profile, else the CLI's AWS_DEFAULT_REGION), if any. */
 export async function defaultRegion(): Promise<string | undefined> {
   const client = new STSClient({});
   try {
     return await client.config.region();
   } catch {
-    return undefined;
+    return process.env.AWS_DEFAULT_REGION || undefined;
   } finally {
     client.destroy();
   }
