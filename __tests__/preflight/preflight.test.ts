@@ -19,7 +19,7 @@ import {
 } from '@aws-sdk/client-s3';
 import type { EnvironmentConfig } from '../../environments/schema';
 import { STATE_BACKEND } from '../../lib/state-backend';
-import { APP_SECRET_KEYS } from '../../scripts/preflight/app-secret-keys';
+import { APP_SECRET_KEYS } from '../../constructs/app-secret';
 import type { CheckResult, Status } from '../../scripts/preflight/checks';
 import { Endpoints } from '../../scripts/preflight/clients';
 import { main, runPreflight } from '../../scripts/preflight/index';
@@ -169,7 +169,7 @@ describe('a ready account', () => {
     expect(row(results, 'State bucket').detail).toBe('ohmycoins-terraform-state exists in ap-southeast-2');
     expect(row(results, 'Bucket encryption').detail).toBe('default aws:kms');
     expect(row(results, 'Lock table').detail).toBe('ohmycoins-terraform-locks exists with the key LockID (S), ACTIVE');
-    expect(row(results, 'Application secret').detail).toBe('ohmycoins-prod-app-secrets holds all 8 keys the backend needs (values not shown)');
+    expect(row(results, 'Application secret').detail).toBe('ohmycoins-prod-app-secrets holds all 7 keys the backend reads from it (values not shown)');
     expect(row(results, 'ACM certificate').detail).toBe(`${CERT('prod')} is ISSUED and covers api.ohmycoins.com, dashboard.ohmycoins.com; pass it as certificate_arn`);
     expect(row(results, 'Elastic IP quota').detail).toBe(
       'applied quota 5 in ap-southeast-2 leaves room for 3 NAT gateways (natGateways = one-per-az); addresses already allocated are not counted',
@@ -343,9 +343,9 @@ describe('each item failing on its own', () => {
 
   it('a secret with an empty value', async () => {
     const values = JSON.parse(secretJson()) as Record<string, string>;
-    values.POSTGRES_PASSWORD = '';
+    values.SMTP_PASSWORD = '';
     const results = await expectOnly(() => apis.state.secrets.set('ohmycoins-prod-app-secrets', JSON.stringify(values)), { 'Application secret': 'fail' });
-    expect(row(results, 'Application secret').detail).toBe('ohmycoins-prod-app-secrets: empty POSTGRES_PASSWORD');
+    expect(row(results, 'Application secret').detail).toBe('ohmycoins-prod-app-secrets: empty SMTP_PASSWORD');
   });
 
   it('a secret without any value', async () => {

@@ -9,12 +9,12 @@ import { GetBucketEncryptionCommand, GetBucketVersioningCommand, GetPublicAccess
 import { DescribeSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { GetAWSDefaultServiceQuotaCommand, GetServiceQuotaCommand } from '@aws-sdk/client-service-quotas';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { APP_SECRET_KEYS, appSecretName } from '../../constructs/app-secret';
 import { natGatewayCount } from '../../constructs/vpc';
 import type { EnvironmentConfig } from '../../environments/schema';
 import { REQUIRED_TERRAFORM_VERSION } from '../../lib/platform-stack';
 import { STATE_BACKEND } from '../../lib/state-backend';
 import { TerraformMissingError, terraformVersion } from '../offline-plan';
-import { APP_SECRET_KEYS } from './app-secret-keys';
 import type { AwsClients } from './clients';
 
 export type Status = 'pass' | 'fail' | 'warn' | 'skip';
@@ -200,14 +200,9 @@ export async function checkLockTable(clients: AwsClients, config: EnvironmentCon
   }
 }
 
-/** Name of an environment's application secret (legacy `aws_secretsmanager_secret.app_secrets`). */
-export function appSecretName(config: EnvironmentConfig): string {
-  return `${config.projectName}-app-secrets`;
-}
-
 export async function checkAppSecret(clients: AwsClients, config: EnvironmentConfig): Promise<CheckResult> {
   const check = 'Application secret';
-  const SecretId = appSecretName(config);
+  const SecretId = appSecretName(config.projectName);
   try {
     await clients.secretsManager.send(new DescribeSecretCommand({ SecretId }));
   } catch (e) {
@@ -236,7 +231,7 @@ export async function checkAppSecret(clients: AwsClients, config: EnvironmentCon
   const missing = APP_SECRET_KEYS.filter((k) => !(k in values));
   const empty = APP_SECRET_KEYS.filter((k) => k in values && (values[k] === '' || values[k] === null));
   if (missing.length === 0 && empty.length === 0) {
-    return result(check, 'pass', `${SecretId} holds all ${APP_SECRET_KEYS.length} keys the backend needs (values not shown)`);
+    return result(check, 'pass', `${SecretId} holds all ${APP_SECRET_KEYS.length} keys the backend reads from it (values not shown)`);
   }
   const problems = [missing.length > 0 ? `missing ${missing.join(', ')}` : '', empty.length > 0 ? `empty ${empty.join(', ')}` : ''].filter(Boolean);
   return result(check, 'fail', `${SecretId}: ${problems.join('; ')}`);
