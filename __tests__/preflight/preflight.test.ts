@@ -4,6 +4,8 @@
  * Every test starts from a ready account and breaks one thing.
  */
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -482,6 +484,24 @@ describe('command line', () => {
     expect(code).toBe(1);
     expect(out.join('\n')).toMatch(/│ AWS credentials +│ FAIL +│ STS GetCallerIdentity failed: cannot connect \(connect ECONNREFUSED 127\.0\.0\.1:9\)/);
     expect(ms).toBeLessThan(8000);
+  });
+
+  it('an endpoint that accepts connections but never answers fails within the request time limit', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const started = Date.now();
+      const results = await runPreflight({
+        config: production,
+        endpoints: { all: `http://127.0.0.1:${(silent.address() as AddressInfo).port}` },
+        limits: { connectionTimeoutMs: 300, requestTimeoutMs: 300, maxAttempts: 2 },
+      });
+      expect(row(results, 'AWS credentials')).toMatchObject({ status: 'fail', detail: expect.stringMatching(/^STS GetCallerIdentity failed: no answer in time \(/) });
+      expect(Date.now() - started).toBeLessThan(3000);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it('refuses an unknown environment or option with exit code 2', async () => {

@@ -31,8 +31,15 @@ export function endpointsFromEnv(env: NodeJS.ProcessEnv): Endpoints {
   return endpoints;
 }
 
-/** Time limits of every request: connect within 3 s, answer within 10 s, at most 2 attempts. */
-export const REQUEST_LIMITS = { connectionTimeoutMs: 3000, requestTimeoutMs: 10000, maxAttempts: 2 } as const;
+/** Time limits of every request. */
+export interface RequestLimits {
+  readonly connectionTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly maxAttempts: number;
+}
+
+/** Connect within 3 s, answer within 5 s, at most 2 attempts: an unreachable endpoint fails in seconds. */
+export const REQUEST_LIMITS: RequestLimits = { connectionTimeoutMs: 3000, requestTimeoutMs: 5000, maxAttempts: 2 };
 
 export interface AwsClients {
   readonly sts: STSClient;
@@ -49,15 +56,15 @@ export interface AwsClients {
  * Clients for `region` (the environment's), except S3, which is created for `stateRegion`
  * (the state bucket's), so its requests never need a cross-region redirect.
  */
-export function createClients(region: string, stateRegion: string, endpoints: Endpoints = {}): AwsClients {
+export function createClients(region: string, stateRegion: string, endpoints: Endpoints = {}, limits: RequestLimits = REQUEST_LIMITS): AwsClients {
   const common = (service: Service, clientRegion = region) => {
     const endpoint = endpoints[service] ?? endpoints.all;
     return {
       region: clientRegion,
-      maxAttempts: REQUEST_LIMITS.maxAttempts,
+      maxAttempts: limits.maxAttempts,
       requestHandler: {
-        connectionTimeout: REQUEST_LIMITS.connectionTimeoutMs,
-        requestTimeout: REQUEST_LIMITS.requestTimeoutMs,
+        connectionTimeout: limits.connectionTimeoutMs,
+        requestTimeout: limits.requestTimeoutMs,
         throwOnRequestTimeout: true,
       },
       ...(endpoint ? { endpoint } : {}),

@@ -21,7 +21,7 @@ import {
   CheckResult,
   describeError,
 } from './checks';
-import { createClients, defaultRegion, ENDPOINT_ENV, Endpoints, endpointsFromEnv, SERVICES } from './clients';
+import { createClients, defaultRegion, ENDPOINT_ENV, Endpoints, endpointsFromEnv, RequestLimits, SERVICES } from './clients';
 import { isReady, renderSummary, renderTable } from './report';
 
 export interface PreflightOptions {
@@ -31,6 +31,8 @@ export interface PreflightOptions {
   readonly endpoints?: Endpoints;
   /** Certificate the HTTPS listener will use; without it, any ISSUED certificate covering the hosts passes. @default undefined */
   readonly certificateArn?: string;
+  /** Time limits of every AWS request. @default REQUEST_LIMITS (3 s to connect, 5 s to answer, 2 attempts) */
+  readonly limits?: RequestLimits;
 }
 
 /** No credentials could be found at all: nothing in AWS can be checked. */
@@ -47,7 +49,7 @@ const AWS_ROWS = ['State bucket', 'Bucket versioning', 'Bucket encryption', 'Buc
 /** Runs every check; throws NoCredentialsError before any request when there are no credentials. */
 export async function runPreflight(options: PreflightOptions): Promise<CheckResult[]> {
   const { config } = options;
-  const clients = createClients(config.region, STATE_BACKEND.region, options.endpoints);
+  const clients = createClients(config.region, STATE_BACKEND.region, options.endpoints, options.limits);
   try {
     try {
       await clients.sts.config.credentials();
