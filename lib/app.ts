@@ -4,14 +4,17 @@
  */
 import { App } from 'cdktf';
 import { ENVIRONMENTS } from '../environments';
-import { EnvironmentConfigError, validateEnvironmentConfig } from '../environments/schema';
+import { EnvironmentConfig, EnvironmentConfigError, validateEnvironmentConfig } from '../environments/schema';
 import { PlatformStack } from './platform-stack';
+import { applyStateBackendOverrides, cloudWorkspaceKey } from './state-backend';
 
 export interface BuildAppOptions {
   /** Raw environment settings by name. @default the registry in environments/index.ts */
   readonly environments?: Readonly<Record<string, unknown>>;
   /** Output folder. @default cdktf's default (cdktf.out, or CDKTF_OUTDIR when run by the CLI) */
   readonly outdir?: string;
+  /** Variables read for the state-backend overrides (OMC_STATE_BACKEND, OMC_TFC_*). @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /** Thrown when one or more environments are invalid; lists every problem of every environment. */
@@ -22,13 +25,54 @@ export class InvalidEnvironmentsError extends Error {
   }
 }
 
+/**
+ * Validates one environment after the state-backend overrides; a problem in a field that an
+ * OMC_* variable set names that variable.
+ */
+function validateWithOverrides(name: string, value: unknown, env: NodeJS.ProcessEnv): EnvironmentConfig {
+  const { raw, notes } = applyStateBackendOverrides(name, value, env);
+  try {
+    return validateEnvironmentConfig(name, raw);
+  } catch (e) {
+    if (!(e instanceof EnvironmentConfigError) || Object.keys(notes).length === 0) throw e;
+    throw new EnvironmentConfigError(
+      name,
+      e.problems.map((p) => (notes[p.path] ? { ...p, message: `${p.message} (${notes[p.path]})` } : p)),
+    );
+  }
+}
+
+/** Two environments must not share one Terraform Cloud workspace: they would overwrite each other's state. */
+function sharedWorkspaceErrors(configs: readonly EnvironmentConfig[]): EnvironmentConfigError[] {
+  const owners = new Map<string, string>();
+  return configs.flatMap((config) => {
+    const key = cloudWorkspaceKey(config.stateBackend);
+    if (key === undefined) return [];
+    const owner = owners.get(key);
+    if (owner === undefined) {
+      owners.set(key, config.name);
+      return [];
+    }
+    return [
+      new EnvironmentConfigError(config.name, [
+        {
+          path: 'stateBackend.workspace.name',
+          value: JSON.stringify(key.split('/').pop()),
+          message: `must differ from every other environment's workspace: "${owner}" already uses ${key} (give each environment its own, e.g. OMC_TFC_WORKSPACE=ohmycoins-{environment})`,
+        },
+      ]),
+    ];
+  });
+}
+
 /** Validates every environment first (reporting all problems at once), then builds one stack each. */
 export function buildApp(options: BuildAppOptions = {}): App {
   const raw = options.environments ?? ENVIRONMENTS;
+  const env = options.env ?? process.env;
   const errors: EnvironmentConfigError[] = [];
   const configs = Object.entries(raw).flatMap(([name, value]) => {
     try {
-      return [validateEnvironmentConfig(name, value)];
+      return [validateWithOverrides(name, value, env)];
     } catch (e) {
       if (e instanceof EnvironmentConfigError) {
         errors.push(e);
@@ -37,6 +81,7 @@ export function buildApp(options: BuildAppOptions = {}): App {
       throw e;
     }
   });
+  errors.push(...sharedWorkspaceErrors(configs));
   if (errors.length > 0) throw new InvalidEnvironmentsError(errors);
 
   const app = new App(options.outdir ? { outdir: options.outdir } : {});
