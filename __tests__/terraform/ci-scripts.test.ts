@@ -32,11 +32,9 @@ async function validateCloudAndBroken(): Promise<void> {
   const outdir = path.join(WORK, 'synth');
   buildApp({ outdir, env: CLOUD_ENV }).synth();
   cloudJson = JSON.parse(readFileSync(path.join(outdir, 'stacks', 'staging', 'cdk.tf.json'), 'utf8'));
-  // A stack with an argument the provider does not know.
-  const broken = JSON.parse(readFileSync(path.join(outdir, 'stacks', 'production', 'cdk.tf.json'), 'utf8'));
-  broken.resource.aws_vpc.vpc_main.not_an_argument = true;
+  // A stack with an unknown argument (built-in resource: no provider to load, so it is quick).
   mkdirSync(path.join(outdir, 'stacks', 'broken'), { recursive: true });
-  writeFileSync(path.join(outdir, 'stacks', 'broken', 'cdk.tf.json'), JSON.stringify(broken));
+  writeFileSync(path.join(outdir, 'stacks', 'broken', 'cdk.tf.json'), JSON.stringify({ resource: { terraform_data: { x: { not_an_argument: true } } } }));
   validation = await validateStacks(outdir, { stacks: ['broken', 'staging'], workRoot: path.join(WORK, 'validate') });
 }
 
