@@ -22,7 +22,8 @@ export const staging = {
   github: {
     repository: 'MarkLimmage/ohmycoins',
     createOidcProvider: true,
-    deploySubjects: ['repo:MarkLimmage/ohmycoins:ref:refs/heads/main'],
+    // main-branch pipelines, and the manual apply workflow's job in the `staging` GitHub environment.
+    deploySubjects: ['repo:MarkLimmage/ohmycoins:ref:refs/heads/main', 'repo:MarkLimmage/ohmycoins:environment:staging'],
   },
   database: {
     engineVersion: '17',
