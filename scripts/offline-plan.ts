@@ -9,8 +9,8 @@
 import { execFile, spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { PROJECT_ROOT, runMain } from './cli';
 
-const PROJECT_ROOT = path.resolve(__dirname, '..', ...(path.basename(path.resolve(__dirname, '..')) === 'dist' ? ['..'] : []));
 
 /** Dummy value given to every required non-sensitive variable the offline plan knows about. */
 export const OFFLINE_VARIABLE_VALUES: Readonly<Record<string, string>> = {
@@ -292,12 +292,4 @@ async function cli(argv: string[]): Promise<number> {
   return 0;
 }
 
-if (require.main === module) {
-  cli(process.argv.slice(2)).then(
-    (code) => (process.exitCode = code),
-    (e: Error) => {
-      process.stderr.write(`${e.message}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runMain(() => cli(process.argv.slice(2)));

@@ -16,9 +16,9 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes, scryptSync } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { option, positionals, PROJECT_ROOT, runMain } from './cli';
 import { runTerraform, terraformCliEnv } from './offline-plan';
 
-const PROJECT_ROOT = path.resolve(__dirname, '..', ...(path.basename(path.resolve(__dirname, '..')) === 'dist' ? ['..'] : []));
 
 const MAGIC = Buffer.from('OMCPLAN1');
 const SALT = 16;
@@ -138,9 +138,8 @@ export async function applyBundledPlan(
 
 async function cli(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  const dirIndex = rest.indexOf('--dir');
-  const outDir = path.resolve(dirIndex >= 0 ? rest[dirIndex + 1] ?? '' : path.join(PROJECT_ROOT, 'cdktf.out'));
-  const [stack, bundleDir] = rest.filter((a, i) => !a.startsWith('-') && !(dirIndex >= 0 && i === dirIndex + 1));
+  const outDir = path.resolve(option(rest, '--dir') ?? path.join(PROJECT_ROOT, 'cdktf.out'));
+  const [stack, bundleDir] = positionals(rest, ['--dir']);
   if (!['pack', 'apply'].includes(command) || !stack || !bundleDir) {
     process.stderr.write('usage: npm run plan:pack -- <stack> <bundle-dir>   |   npm run apply:plan -- <stack> <bundle-dir>   [--dir cdktf.out]\n');
     return 2;
@@ -156,12 +155,4 @@ async function cli(argv: string[]): Promise<number> {
   return code;
 }
 
-if (require.main === module) {
-  cli(process.argv.slice(2)).then(
-    (code) => (process.exitCode = code),
-    (e: Error) => {
-      process.stderr.write(`${e.message}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runMain(() => cli(process.argv.slice(2)));

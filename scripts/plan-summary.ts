@@ -12,6 +12,7 @@
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { option, positionals, runMain } from './cli';
 
 /** The hidden marker by which the comment is found and updated instead of posted again. */
 export const PLAN_COMMENT_MARKER = '<!-- ohmycoins:terraform-plan-summary -->';
@@ -260,13 +261,8 @@ export function readSummaries(dir: string): { summaries: StackPlanSummary[]; cos
   return { summaries, costs };
 }
 
-function option(argv: readonly string[], name: string): string | undefined {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : undefined;
-}
-
 function cli(argv: string[]): number {
-  const dir = argv.find((a, i) => !a.startsWith('-') && (i === 0 || !argv[i - 1].startsWith('--')));
+  const [dir] = positionals(argv, ['--out', '--expect', '--commit', '--production']);
   if (!dir) {
     process.stderr.write('usage: npm run plan:comment -- <summary-dir> [--out comment.md] [--expect staging,production] [--commit <sha>] [--production production]\n');
     return 2;
@@ -288,11 +284,4 @@ function cli(argv: string[]): number {
   return 0;
 }
 
-if (require.main === module) {
-  try {
-    process.exitCode = cli(process.argv.slice(2));
-  } catch (e) {
-    process.stderr.write(`${(e as Error).message}\n`);
-    process.exitCode = 1;
-  }
-}
+if (require.main === module) runMain(() => cli(process.argv.slice(2)));

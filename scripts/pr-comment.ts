@@ -9,6 +9,7 @@
  * https://api.github.com. Uses the REST API with Node's fetch; the token never appears in output.
  */
 import { readFileSync } from 'node:fs';
+import { option, positionals, runMain } from './cli';
 import { PLAN_COMMENT_MARKER } from './plan-summary';
 
 export interface UpsertCommentOptions {
@@ -90,8 +91,7 @@ export function pullRequestNumber(argv: readonly string[], env: NodeJS.ProcessEn
 }
 
 async function cli(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const valued = new Set(['--pr', '--marker']);
-  const file = argv.find((a, i) => !a.startsWith('-') && !(i > 0 && valued.has(argv[i - 1])));
+  const [file] = positionals(argv, ['--pr', '--marker']);
   const problems: string[] = [];
   if (!file) problems.push('no body file given');
   if (!env.GITHUB_TOKEN) problems.push('GITHUB_TOKEN is not set');
@@ -102,25 +102,16 @@ async function cli(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     process.stderr.write(`pr:comment: ${problems.join('; ')}\nusage: npm run pr:comment -- <body-file> [--pr <number>] [--marker '<!-- ... -->']\n`);
     return 2;
   }
-  const markerIndex = argv.indexOf('--marker');
   const result = await upsertComment({
     apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
     repository: env.GITHUB_REPOSITORY as string,
     issueNumber: issueNumber as number,
     token: env.GITHUB_TOKEN as string,
     body: readFileSync(file as string, 'utf8'),
-    marker: markerIndex >= 0 ? argv[markerIndex + 1] : undefined,
+    marker: option(argv, '--marker'),
   });
   process.stdout.write(`${result.action} comment ${result.id}: ${result.url}\n`);
   return 0;
 }
 
-if (require.main === module) {
-  cli(process.argv.slice(2), process.env).then(
-    (code) => (process.exitCode = code),
-    (e: Error) => {
-      process.stderr.write(`${e.message}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runMain(() => cli(process.argv.slice(2), process.env));

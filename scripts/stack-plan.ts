@@ -18,10 +18,10 @@
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { option, positionals, PROJECT_ROOT, runMain } from './cli';
 import { declaredVariables, runTerraform, terraformCliEnv } from './offline-plan';
 import { failedSummary, StackPlanSummary, summarizePlan } from './plan-summary';
 
-const PROJECT_ROOT = path.resolve(__dirname, '..', ...(path.basename(path.resolve(__dirname, '..')) === 'dist' ? ['..'] : []));
 
 /** The CI secret that supplies each known variable (README, "CI"); others: the upper-cased name. */
 export const CI_SECRET_FOR_VARIABLE: Readonly<Record<string, string>> = {
@@ -98,14 +98,8 @@ export async function planStack(stackDir: string, options: PlanStackOptions = {}
   return { summary: summarizePlan(stack, JSON.parse(show.stdout)), planFile: path.join(stackDir, 'tfplan'), showJsonFile };
 }
 
-function option(argv: readonly string[], name: string): string | undefined {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : undefined;
-}
-
 async function cli(argv: string[]): Promise<number> {
-  const valued = new Set(['--summary-dir', '--dir']);
-  const stack = argv.find((a, i) => !a.startsWith('-') && !(i > 0 && valued.has(argv[i - 1])));
+  const [stack] = positionals(argv, ['--summary-dir', '--dir']);
   if (!stack) {
     process.stderr.write('usage: npm run plan:stack -- <stack> [--summary-dir <dir>] [--no-lock] [--dir cdktf.out]\n');
     return 2;
@@ -129,12 +123,4 @@ async function cli(argv: string[]): Promise<number> {
   return status === 'failed' ? 1 : 0;
 }
 
-if (require.main === module) {
-  cli(process.argv.slice(2)).then(
-    (code) => (process.exitCode = code),
-    (e: Error) => {
-      process.stderr.write(`${e.message}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runMain(() => cli(process.argv.slice(2)));

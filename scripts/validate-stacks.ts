@@ -14,9 +14,9 @@
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { option, positionals, PROJECT_ROOT, runMain } from './cli';
 import { runTerraform, terraformCliConfig, terraformEnv } from './offline-plan';
 
-const PROJECT_ROOT = path.resolve(__dirname, '..', ...(path.basename(path.resolve(__dirname, '..')) === 'dist' ? ['..'] : []));
 
 export interface Diagnostic {
   readonly severity: 'error' | 'warning';
@@ -116,9 +116,8 @@ export function formatValidation(results: readonly StackValidation[]): string {
 }
 
 async function cli(argv: string[]): Promise<number> {
-  const dirIndex = argv.indexOf('--dir');
-  const outDir = path.resolve(dirIndex >= 0 ? argv[dirIndex + 1] ?? '' : path.join(PROJECT_ROOT, 'cdktf.out'));
-  const stacks = argv.filter((a, i) => !a.startsWith('-') && (dirIndex < 0 || i !== dirIndex + 1));
+  const outDir = path.resolve(option(argv, '--dir') ?? path.join(PROJECT_ROOT, 'cdktf.out'));
+  const stacks = positionals(argv, ['--dir']);
   const config = terraformCliConfig();
   process.stdout.write(`Validating ${stacks.length > 0 ? stacks.join(', ') : 'every stack'} in ${outDir} (providers from ${config ? `the mirror in ${config}` : 'the registry'})\n`);
   const results = await validateStacks(outDir, { stacks });
@@ -126,12 +125,4 @@ async function cli(argv: string[]): Promise<number> {
   return results.every((r) => r.ok) ? 0 : 1;
 }
 
-if (require.main === module) {
-  cli(process.argv.slice(2)).then(
-    (code) => (process.exitCode = code),
-    (e: Error) => {
-      process.stderr.write(`${e.message}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runMain(() => cli(process.argv.slice(2)));
