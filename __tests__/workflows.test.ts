@@ -9,7 +9,6 @@ import path from 'node:path';
 import { validateWorkflow } from '@action-validator/core';
 import { parse } from 'yaml';
 import { ENVIRONMENTS } from '../environments';
-import { validateEnvironmentConfig } from '../environments/schema';
 import { synthEnvironment } from './helpers';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -209,11 +208,6 @@ describe('the manual apply', () => {
     const steps = apply.jobs.apply.steps ?? [];
     expect(steps.map((s) => s.run).filter(Boolean)).toEqual(['npm ci', 'npm run apply:plan -- "$STACK" plan-bundle']);
     expect(steps.find((s) => s.uses?.startsWith('actions/download-artifact@'))?.with).toMatchObject({ name: 'plan-bundle-${{ inputs.environment }}' });
-    expect(steps.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'))?.with).toMatchObject({ 'role-to-assume': '${{ vars.AWS_DEPLOY_ROLE_ARN }}' });
-  });
-
-  it.each(Object.keys(ENVIRONMENTS))('%s trusts the apply job subject (its GitHub environment) in the deploy role', (name) => {
-    const config = validateEnvironmentConfig(name, ENVIRONMENTS[name]);
-    expect(config.github.deploySubjects).toContain(`repo:${config.github.repository}:environment:${name}`);
+    expect(steps.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'))?.with).toMatchObject({ 'role-to-assume': '${{ vars.AWS_APPLY_ROLE_ARN }}' });
   });
 });

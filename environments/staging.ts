@@ -22,8 +22,7 @@ export const staging = {
   github: {
     repository: 'MarkLimmage/ohmycoins',
     createOidcProvider: true,
-    // main-branch pipelines, and the manual apply workflow's job in the `staging` GitHub environment.
-    deploySubjects: ['repo:MarkLimmage/ohmycoins:ref:refs/heads/main', 'repo:MarkLimmage/ohmycoins:environment:staging'],
+    deploySubjects: ['repo:MarkLimmage/ohmycoins:ref:refs/heads/main'],
   },
   database: {
     engineVersion: '17',
