@@ -228,7 +228,8 @@ export function renderPlanComment(summaries: readonly StackPlanSummary[], option
       .join(', ');
     if (extras) section.push(`Also: ${extras}.`);
     if (s.changes.length > 0) {
-      section.push('', `<details><summary>${s.changes.length} resource change${s.changes.length === 1 ? '' : 's'}</summary>`, '', '| action | address |', '|---|---|');
+      if (section.length > 0) section.push('');
+      section.push(`<details><summary>${s.changes.length} resource change${s.changes.length === 1 ? '' : 's'}</summary>`, '', '| action | address |', '|---|---|');
       for (const c of s.changes.slice(0, limit)) {
         const note = [c.movedFrom ? `from \`${c.movedFrom}\`` : '', c.reason ? `(${c.reason})` : ''].filter(Boolean).join(' ');
         section.push(`| ${ACTION_LABEL[c.action]} | \`${c.address}\`${note ? ` ${note}` : ''} |`);
