@@ -3,14 +3,14 @@
  * creates exactly the legacy resources, with the values that matter.
  */
 import { countByType, plannedValues } from '../../scripts/offline-plan';
-import { loadPlan, PLANNED_STACKS, PlannedStack } from './plans';
+import { ENVIRONMENT_STACKS, EnvironmentStack, loadPlan } from './plans';
 
 /**
  * Resources to create per type. Legacy totals (reference section 3): vpc 24 / 45, security 14 / 14,
  * iam 8 / 7, rds 8 / 8, redis 8 / 8, alb 8 / 9, ecs 7 / 10, root secret 1 / 1: 78 / 102. Documented
  * additions: the Redis AUTH-token secret and its version where AUTH is on (production, +2).
  */
-const EXPECTED_COUNTS: Record<PlannedStack, Record<string, number>> = {
+const EXPECTED_COUNTS: Record<EnvironmentStack, Record<string, number>> = {
   staging: {
     aws_cloudwatch_log_group: 4,
     aws_cloudwatch_metric_alarm: 9,
@@ -82,12 +82,12 @@ const EXPECTED_COUNTS: Record<PlannedStack, Record<string, number>> = {
   },
 };
 
-const EXPECTED_TOTALS: Record<PlannedStack, number> = {
+const EXPECTED_TOTALS: Record<EnvironmentStack, number> = {
   staging: 78, // 24 + 14 + 8 + 8 + 8 + 8 + 7 + 1: the legacy total
   production: 102 + 2, // 45 + 14 + 7 + 8 + 8 + 9 + 10 + 1, plus the Redis AUTH secret and its version
 };
 
-describe.each(PLANNED_STACKS)('terraform on the %s stack', (stack) => {
+describe.each(ENVIRONMENT_STACKS)('terraform on the %s stack', (stack) => {
   it('passes terraform validate without errors or warnings', () => {
     const { validate } = loadPlan(stack);
     expect(validate.diagnostics).toEqual([]);
@@ -193,7 +193,7 @@ describe('planned values', () => {
   });
 
   it('tags every taggable resource with the common tags through default_tags', () => {
-    for (const stack of PLANNED_STACKS) {
+    for (const stack of ENVIRONMENT_STACKS) {
       const resources = loadPlan(stack).plan.planned_values.root_module.resources ?? [];
       // Resources whose planned values are all unknown have no `values` key.
       const taggable = resources.filter((r) => r.values && 'tags_all' in r.values);
