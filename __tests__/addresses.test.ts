@@ -6,7 +6,10 @@
  */
 import { Testing } from 'cdktf';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
-import { environment, synthEnvironment } from './helpers';
+import { environment, synthEnvironment, synthesizeStack } from './helpers';
+import { bootstrap } from '../environments/bootstrap';
+import { validateBootstrapConfig } from '../environments/schema';
+import { BootstrapStack } from '../lib/bootstrap-stack';
 import { PlatformStack } from '../lib/platform-stack';
 
 const VPC_STAGING = [
@@ -137,18 +140,67 @@ const REDIS = [
 /** Not in the legacy module: the Secrets Manager copy of the AUTH token, only where AUTH is on (D13). */
 const REDIS_AUTH = ['aws_secretsmanager_secret.redis_auth_token', 'aws_secretsmanager_secret_version.redis_auth_token'];
 
+const ALB = [
+  'aws_cloudwatch_metric_alarm.alb_http_5xx_count',
+  'aws_cloudwatch_metric_alarm.alb_target_response_time',
+  'aws_cloudwatch_metric_alarm.alb_unhealthy_target_count',
+  'aws_lb.alb_main',
+  'aws_lb_listener.alb_http',
+  'aws_lb_target_group.alb_backend',
+  'aws_lb_target_group.alb_frontend',
+];
+/** Without a certificate (staging) the API paths are routed on the HTTP listener. */
+const ALB_HTTP_ONLY = ['aws_lb_listener_rule.alb_backend_http'];
+/** With a certificate (production): `https[0]` and `backend_https[0]`, counted once, lose the index. */
+const ALB_HTTPS = ['aws_lb_listener.alb_https', 'aws_lb_listener_rule.alb_backend_https'];
+
+const ECS = [
+  'aws_cloudwatch_log_group.ecs_backend',
+  'aws_cloudwatch_log_group.ecs_frontend',
+  'aws_ecs_cluster.ecs_main',
+  'aws_ecs_service.ecs_backend',
+  'aws_ecs_service.ecs_frontend',
+  'aws_ecs_task_definition.ecs_backend',
+  'aws_ecs_task_definition.ecs_frontend',
+];
+/** Production only (`backend[0]`, `backend_cpu[0]`, `backend_memory[0]`). */
+const ECS_AUTOSCALING = ['aws_appautoscaling_policy.ecs_backend_cpu', 'aws_appautoscaling_policy.ecs_backend_memory', 'aws_appautoscaling_target.ecs_backend'];
+
 /** The legacy root-level resource keeps its name. */
 const ROOT = ['aws_secretsmanager_secret.app_secrets'];
 
+/** The bootstrap stack (state bucket, key, lock table); `+ OIDC` when it creates the GitHub provider. */
+const BOOTSTRAP = [
+  'aws_dynamodb_table.bootstrap_locks',
+  'aws_kms_alias.bootstrap_state',
+  'aws_kms_key.bootstrap_state',
+  'aws_s3_bucket.bootstrap_state',
+  'aws_s3_bucket_lifecycle_configuration.bootstrap_state',
+  'aws_s3_bucket_ownership_controls.bootstrap_state',
+  'aws_s3_bucket_policy.bootstrap_state',
+  'aws_s3_bucket_public_access_block.bootstrap_state',
+  'aws_s3_bucket_server_side_encryption_configuration.bootstrap_state',
+  'aws_s3_bucket_versioning.bootstrap_state',
+];
+
 /** Every address of each stack. Update deliberately, never to make a test pass. */
 export const EXPECTED_ADDRESSES = {
-  staging: [...VPC_STAGING, ...SECURITY, ...IAM, ...IAM_OIDC_PROVIDER, ...RDS, ...REDIS, ...ROOT].sort(),
-  production: [...VPC_PRODUCTION, ...SECURITY, ...IAM, ...RDS, ...REDIS, ...REDIS_AUTH, ...ROOT].sort(),
+  staging: [...VPC_STAGING, ...SECURITY, ...IAM, ...IAM_OIDC_PROVIDER, ...RDS, ...REDIS, ...ALB, ...ALB_HTTP_ONLY, ...ECS, ...ROOT].sort(),
+  production: [...VPC_PRODUCTION, ...SECURITY, ...IAM, ...RDS, ...REDIS, ...REDIS_AUTH, ...ALB, ...ALB_HTTPS, ...ECS, ...ECS_AUTOSCALING, ...ROOT].sort(),
+  bootstrap: BOOTSTRAP,
+  bootstrapWithOidcProvider: [...BOOTSTRAP, 'aws_iam_openid_connect_provider.bootstrap_github_actions'].sort(),
 };
 
 describe('pinned Terraform addresses', () => {
   it.each(['staging', 'production'] as const)('%s has exactly the pinned addresses', (name) => {
     expect(synthEnvironment(name).addresses()).toEqual(EXPECTED_ADDRESSES[name]);
+  });
+
+  it('bootstrap has exactly the pinned addresses, with and without the OIDC provider', () => {
+    const addressesOf = (createOidcProvider: boolean) =>
+      synthesizeStack(new BootstrapStack(Testing.app(), validateBootstrapConfig({ ...bootstrap, github: { createOidcProvider } }))).addresses();
+    expect(addressesOf(false)).toEqual(EXPECTED_ADDRESSES.bootstrap);
+    expect(addressesOf(true)).toEqual(EXPECTED_ADDRESSES.bootstrapWithOidcProvider);
   });
 
   it('refuses to synthesize a resource that has no pinned address', () => {

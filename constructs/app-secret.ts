@@ -43,6 +43,11 @@ export interface AppSecretProps {
   readonly logicalId?: string;
 }
 
+/** Name of an environment's application secret (legacy `<project_name>-app-secrets`). */
+export function appSecretName(projectName: string): string {
+  return `${projectName}-app-secrets`;
+}
+
 export class AppSecret extends Construct {
   /** ARN of the secret. */
   public readonly secretArn: string;
@@ -51,7 +56,7 @@ export class AppSecret extends Construct {
 
   constructor(scope: Construct, id: string, props: AppSecretProps) {
     super(scope, id);
-    const name = `${props.projectName}-app-secrets`;
+    const name = appSecretName(props.projectName);
     const secret = pin(
       new SecretsmanagerSecret(this, 'Secret', {
         name,

@@ -41,6 +41,8 @@ const logRetentionDays = z
     message: `must be a retention CloudWatch Logs accepts: one of ${LOG_RETENTION_DAYS.join(', ')}`,
   });
 
+const accountId = z.string().regex(/^\d{12}$/, { message: 'must be a 12-digit AWS account id' });
+
 const positiveInt = (what: string) => z.number().int({ message: `${what} must be a whole number` });
 
 /** How the private application subnets reach the internet. */
@@ -307,12 +309,56 @@ const applicationSchema = z
   })
   .strict();
 
-const stateBackendSchema = z
+/** Where Terraform keeps an environment's state. */
+export const STATE_BACKEND_TYPES = ['s3', 'cloud'] as const;
+export type StateBackendType = (typeof STATE_BACKEND_TYPES)[number];
+
+const s3StateBackendSchema = z
   .object({
+    /** The shared S3 state bucket (names in lib/state-backend.ts), key `<environment>/terraform.tfstate`. */
+    type: z.literal('s3'),
     /** Lock with the DynamoDB table, S3-native lock files (Terraform >= 1.10), or both during a migration. */
     locking: z.enum(STATE_LOCKING_MODES, { message: `must be one of ${STATE_LOCKING_MODES.join(', ')}` }),
   })
   .strict();
+
+/** Terraform Cloud / HCP Terraform names: letters, digits, `-` and `_`. */
+const tfcName = (what: string, max: number) =>
+  z.string().regex(new RegExp(`^[A-Za-z0-9_-]{1,${max}}$`), { message: `must be a ${what}: 1-${max} letters, digits, - or _` });
+
+const cloudWorkspaceSchema = z
+  .object({
+    /** One workspace, by name. */
+    name: tfcName('Terraform Cloud workspace name', 90).optional(),
+    /** Every workspace carrying all these tags (`terraform workspace select` or TF_WORKSPACE picks one). */
+    tags: z
+      .array(z.string().regex(/^[a-z0-9_-][a-z0-9:_-]{0,254}$/, { message: 'must be a workspace tag: lower-case letters, digits, :, - and _, not starting with :' }))
+      .min(1, { message: 'must list at least one tag' })
+      .optional(),
+  })
+  .strict()
+  .superRefine((w, ctx) => {
+    if ((w.name === undefined) === (w.tags === undefined)) {
+      ctx.addIssue({ code: 'custom', input: w, message: 'must set exactly one of name (one named workspace) or tags (workspaces selected by tags)' });
+    }
+  });
+
+const cloudStateBackendSchema = z
+  .object({
+    /** Terraform Cloud (HCP Terraform) or Terraform Enterprise, through the `cloud` block. */
+    type: z.literal('cloud'),
+    /** The organization that owns the workspace(s). */
+    organization: tfcName('Terraform Cloud organization name', 40),
+    /** Terraform Enterprise host name. @default app.terraform.io (the block omits it) */
+    hostname: hostname.optional(),
+    /** Project of the workspace(s). @default the organization's default project */
+    project: z.string().min(1, { message: 'must not be empty' }).max(40, { message: 'must be at most 40 characters' }).optional(),
+    /** The workspace: `{ name }` or `{ tags }`. */
+    workspace: cloudWorkspaceSchema,
+  })
+  .strict();
+
+const stateBackendSchema = z.discriminatedUnion('type', [s3StateBackendSchema, cloudStateBackendSchema]);
 
 /** The zod schema of an environment. */
 export const environmentConfigSchema = z
@@ -326,8 +372,8 @@ export const environmentConfigSchema = z
     /** AWS region of every resource. */
     region,
     /** 12-digit AWS account id; when set, the provider refuses to run against any other account. */
-    accountId: z.string().regex(/^\d{12}$/, { message: 'must be a 12-digit AWS account id' }).optional(),
-    /** Terraform state locking. */
+    accountId: accountId.optional(),
+    /** Where the state lives: the shared S3 bucket (default) or Terraform Cloud; overridable from CI (lib/state-backend.ts). */
     stateBackend: stateBackendSchema,
     /** VPC module settings. */
     network: networkSchema,
@@ -357,6 +403,10 @@ export const environmentConfigSchema = z
 
 /** The validated, typed description of one environment. */
 export type EnvironmentConfig = z.output<typeof environmentConfigSchema>;
+/** An environment's state backend settings. */
+export type StateBackendConfig = EnvironmentConfig['stateBackend'];
+/** Terraform Cloud state backend settings. */
+export type CloudStateBackendConfig = Extract<StateBackendConfig, { type: 'cloud' }>;
 /** What an environment data file must provide (checked by TypeScript, then by zod). */
 export type EnvironmentConfigInput = z.input<typeof environmentConfigSchema>;
 
@@ -514,6 +564,11 @@ function toProblems(issue: z.core.$ZodIssue): ConfigProblem[] {
       message: 'unknown field; the allowed fields and their documentation are in environments/schema.ts',
     }));
   }
+  if (issue.code === 'invalid_union' && issue.discriminator !== undefined) {
+    // A discriminated union (stateBackend.type): report the discriminator's own value.
+    const options = ((issue as { options?: unknown[] }).options ?? []).map((o) => JSON.stringify(o));
+    return [{ path: path.join('.'), value: renderValue(isRecord(input) ? input[issue.discriminator] : input), message: `must be one of ${options.join(', ')}` }];
+  }
   // zod's own default messages are replaced by ours; custom messages are kept as written.
   const isDefault = /^(Invalid|Too (small|big))/.test(issue.message);
   return [{ path: path.join('.') || '(root)', value: renderValue(input), message: isDefault ? describeIssue(issue) : issue.message }];
@@ -535,4 +590,48 @@ export function validateEnvironmentConfig(environment: string, raw: unknown): En
   }
   if (problems.length > 0) throw new EnvironmentConfigError(environment, problems);
   return result.data as EnvironmentConfig;
+}
+
+/** The zod schema of the bootstrap stack's settings (`environments/bootstrap.ts`). */
+export const bootstrapConfigSchema = z
+  .object({
+    /** 12-digit AWS account id; when set, the provider refuses to run against any other account. */
+    accountId: accountId.optional(),
+    /**
+     * Where the bootstrap stack keeps its own state: `local` (a file next to the project, for the
+     * first apply, before the bucket exists) or `s3` (the state bucket, after `terraform init -migrate-state`).
+     */
+    backend: z.enum(['local', 's3'], { message: 'must be one of local, s3' }),
+    /** Days after which a replaced (noncurrent) state version is deleted; the current version never expires. */
+    noncurrentVersionExpirationDays: positiveInt('noncurrent version expiration').min(1).max(3650),
+    /** Waiting period before the state key is deleted once scheduled for deletion (KMS allows 7-30). */
+    kmsKeyDeletionWindowDays: positiveInt('deletion window').min(7).max(30),
+    /** The account-wide GitHub Actions OIDC provider. */
+    github: z
+      .object({
+        /** Whether the bootstrap stack creates the provider; exactly one stack per account may (D14). */
+        createOidcProvider: z.boolean(),
+      })
+      .strict(),
+  })
+  .strict();
+
+/** The validated bootstrap settings. */
+export type BootstrapConfig = z.output<typeof bootstrapConfigSchema>;
+/** What `environments/bootstrap.ts` must provide. */
+export type BootstrapConfigInput = z.input<typeof bootstrapConfigSchema>;
+
+/** Name under which the bootstrap settings appear in messages, and the bootstrap stack's name. */
+export const BOOTSTRAP_NAME = 'bootstrap';
+
+/**
+ * Validates the bootstrap settings. Problems are reported like an environment's, under the
+ * name `bootstrap`.
+ *
+ * @throws EnvironmentConfigError listing every problem (field path, bad value, what is allowed)
+ */
+export function validateBootstrapConfig(raw: unknown): BootstrapConfig {
+  const result = bootstrapConfigSchema.safeParse(raw, { reportInput: true });
+  if (!result.success) throw new EnvironmentConfigError(BOOTSTRAP_NAME, result.error.issues.flatMap(toProblems));
+  return result.data;
 }

@@ -1,17 +1,25 @@
 /**
- * Builds the cdktf App from the environment registry. Kept apart from main.ts so
- * tests can build stacks in memory and check how errors are reported.
+ * Builds the cdktf App from the environment registry and the bootstrap settings. Kept
+ * apart from main.ts so tests can build stacks in memory and check how errors are reported.
  */
 import { App } from 'cdktf';
+import { GITHUB_OIDC_HOST } from '../constructs/iam';
 import { ENVIRONMENTS } from '../environments';
-import { EnvironmentConfigError, validateEnvironmentConfig } from '../environments/schema';
+import { bootstrap } from '../environments/bootstrap';
+import { BOOTSTRAP_NAME, BootstrapConfig, EnvironmentConfig, EnvironmentConfigError, validateBootstrapConfig, validateEnvironmentConfig } from '../environments/schema';
+import { BootstrapStack } from './bootstrap-stack';
 import { PlatformStack } from './platform-stack';
+import { applyStateBackendOverrides, cloudWorkspaceKey } from './state-backend';
 
 export interface BuildAppOptions {
   /** Raw environment settings by name. @default the registry in environments/index.ts */
   readonly environments?: Readonly<Record<string, unknown>>;
+  /** Raw bootstrap settings. @default environments/bootstrap.ts */
+  readonly bootstrap?: unknown;
   /** Output folder. @default cdktf's default (cdktf.out, or CDKTF_OUTDIR when run by the CLI) */
   readonly outdir?: string;
+  /** Variables read for the state-backend overrides (OMC_STATE_BACKEND, OMC_TFC_*). @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /** Thrown when one or more environments are invalid; lists every problem of every environment. */
@@ -22,13 +30,84 @@ export class InvalidEnvironmentsError extends Error {
   }
 }
 
-/** Validates every environment first (reporting all problems at once), then builds one stack each. */
+/** Thrown when the stacks are each valid but cannot be deployed together. */
+export class StackConflictError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StackConflictError';
+  }
+}
+
+/**
+ * IAM allows one GitHub OIDC provider per account (D14): refuses two creators that may share
+ * an account (same `accountId`, or either without one).
+ */
+export function checkOidcProviderOwnership(bootstrapConfig: BootstrapConfig, environments: readonly EnvironmentConfig[]): void {
+  const creators = [
+    ...(bootstrapConfig.github.createOidcProvider ? [{ name: BOOTSTRAP_NAME, accountId: bootstrapConfig.accountId }] : []),
+    ...environments.filter((e) => e.github.createOidcProvider).map((e) => ({ name: e.name, accountId: e.accountId })),
+  ];
+  const clash = creators.flatMap((a, i) =>
+    creators.slice(i + 1).filter((b) => !a.accountId || !b.accountId || a.accountId === b.accountId).map((b) => [a, b] as const),
+  );
+  if (clash.length === 0) return;
+  const [a, b] = clash[0];
+  const where = (c: (typeof creators)[number]) => `${c.name} (environments/${c.name}.ts github.createOidcProvider${c.accountId ? `, account ${c.accountId}` : ''})`;
+  throw new StackConflictError(
+    `the GitHub OIDC provider https://${GITHUB_OIDC_HOST} would be created by more than one stack in the same AWS account: ` +
+      `${where(a)} and ${where(b)}. IAM allows one provider per URL per account (D14): set github.createOidcProvider to true in exactly ` +
+      'one of them and false in the others (they reference its ARN), or give them different accountId values.',
+  );
+}
+
+/**
+ * Validates one environment after the state-backend overrides; a problem in a field that an
+ * OMC_* variable set names that variable.
+ */
+function validateWithOverrides(name: string, value: unknown, env: NodeJS.ProcessEnv): EnvironmentConfig {
+  const { raw, notes } = applyStateBackendOverrides(name, value, env);
+  try {
+    return validateEnvironmentConfig(name, raw);
+  } catch (e) {
+    if (!(e instanceof EnvironmentConfigError) || Object.keys(notes).length === 0) throw e;
+    throw new EnvironmentConfigError(
+      name,
+      e.problems.map((p) => (notes[p.path] ? { ...p, message: `${p.message} (${notes[p.path]})` } : p)),
+    );
+  }
+}
+
+/** Two environments must not share one Terraform Cloud workspace: they would overwrite each other's state. */
+function sharedWorkspaceErrors(configs: readonly EnvironmentConfig[]): EnvironmentConfigError[] {
+  const owners = new Map<string, string>();
+  return configs.flatMap((config) => {
+    const key = cloudWorkspaceKey(config.stateBackend);
+    if (key === undefined) return [];
+    const owner = owners.get(key);
+    if (owner === undefined) {
+      owners.set(key, config.name);
+      return [];
+    }
+    return [
+      new EnvironmentConfigError(config.name, [
+        {
+          path: 'stateBackend.workspace.name',
+          value: JSON.stringify(key.split('/').pop()),
+          message: `must differ from every other environment's workspace: "${owner}" already uses ${key} (give each environment its own, e.g. OMC_TFC_WORKSPACE=ohmycoins-{environment})`,
+        },
+      ]),
+    ];
+  });
+}
+
+/** Validates every environment and the bootstrap settings first (reporting all problems at once), then builds one stack each. */
 export function buildApp(options: BuildAppOptions = {}): App {
   const raw = options.environments ?? ENVIRONMENTS;
+  const env = options.env ?? process.env;
   const errors: EnvironmentConfigError[] = [];
-  const configs = Object.entries(raw).flatMap(([name, value]) => {
+  const collect = <T>(validate: () => T): T[] => {
     try {
-      return [validateEnvironmentConfig(name, value)];
+      return [validate()];
     } catch (e) {
       if (e instanceof EnvironmentConfigError) {
         errors.push(e);
@@ -36,11 +115,19 @@ export function buildApp(options: BuildAppOptions = {}): App {
       }
       throw e;
     }
-  });
+  };
+  const configs = Object.entries(raw).flatMap(([name, value]) => collect(() => validateWithOverrides(name, value, env)));
+  const [bootstrapConfig] = collect(() => validateBootstrapConfig(options.bootstrap ?? bootstrap));
+  errors.push(...sharedWorkspaceErrors(configs));
   if (errors.length > 0) throw new InvalidEnvironmentsError(errors);
+  if (BOOTSTRAP_NAME in raw) {
+    throw new StackConflictError(`"${BOOTSTRAP_NAME}" is the name of the bootstrap stack; rename that environment.`);
+  }
+  checkOidcProviderOwnership(bootstrapConfig, configs);
 
   const app = new App(options.outdir ? { outdir: options.outdir } : {});
   for (const config of configs) new PlatformStack(app, config);
+  new BootstrapStack(app, bootstrapConfig);
   return app;
 }
 
@@ -55,6 +142,10 @@ export function runSynth(options: BuildAppOptions = {}, stderr: (line: string) =
   } catch (e) {
     if (e instanceof InvalidEnvironmentsError) {
       stderr(`Synth refused: invalid environment settings.\n\n${e.message}\n\nFix the values in environments/<name>.ts; the rules are in environments/schema.ts.`);
+      return 1;
+    }
+    if (e instanceof StackConflictError) {
+      stderr(`Synth refused: ${e.message}`);
       return 1;
     }
     throw e;

@@ -10,7 +10,7 @@ import { declaredVariables, sentinelFor } from '../../scripts/offline-plan';
 import { BAD_INPUTS, loadBadInputsPlan, loadPlan, loadSynthesized, PLANNED_STACKS, PlannedStack } from './plans';
 
 /** Sensitive variables each stack must declare. Production: the Redis AUTH token (D5, D13); no master password anywhere (D12). */
-const SENSITIVE_VARIABLES: Record<PlannedStack, string[]> = { staging: [], production: ['redis_auth_token'] };
+const SENSITIVE_VARIABLES: Record<PlannedStack, string[]> = { staging: [], production: ['redis_auth_token'], bootstrap: [] };
 
 /** `[address, attribute]` of every top-level resource argument set to exactly `${var.<name>}`. */
 function argumentsFrom(stackJson: Record<string, any>, variable: string): [string, string][] {
@@ -101,5 +101,13 @@ describe('inputs the production stack refuses', () => {
     expect(outcome().output.replace(/\s+/g, ' ')).toContain(
       'github_oidc_provider_arn must be an IAM OIDC provider ARN with a 12-digit account id: arn:aws:iam::<account-id>:oidc-provider/token.actions.githubusercontent.com',
     );
+  });
+
+  it('refuses the legacy placeholder certificate ARN (D6) and malformed image inputs, naming each variable', () => {
+    const output = outcome().output.replace(/\s+/g, ' ');
+    expect(output).toContain('var.certificate_arn is "arn:aws:acm:ap-southeast-2:ACCOUNT_ID:certificate/CERT_ID"');
+    expect(output).toContain('certificate_arn must be an ACM certificate ARN with a 12-digit account id: arn:aws:acm:<region>:<account-id>:certificate/<id>.');
+    expect(output).toContain('backend_image_tag must be a container image tag');
+    expect(output).toContain('frontend_image must be an image repository such as ghcr.io/owner/name, without tag.');
   });
 });
