@@ -37,10 +37,6 @@ export class Monitoring extends Construct {
   public readonly topicKeyArn: string;
   /** Number of subscriptions created (0 means alarms notify nobody). */
   public readonly subscriptionCount: number;
-  /** Name of the dashboard, once `addDashboard` was called. */
-  public dashboardName?: string;
-  /** Console URL of the dashboard, once `addDashboard` was called. */
-  public dashboardUrl?: string;
 
   private readonly props: MonitoringProps;
   private readonly at: (name: string, index?: number) => string;
@@ -104,15 +100,13 @@ export class Monitoring extends Construct {
     this.subscriptionCount = emails.length + (props.webhookUrl !== undefined ? 1 : 0);
   }
 
-  /** Creates the platform dashboard from typed widgets (laid out two per row). */
-  public addDashboard(widgets: readonly UnplacedWidget[]): CloudwatchDashboard {
+  /** Creates the platform dashboard `<p>-platform` from typed widgets (two per row); returns its console URL. */
+  public addDashboard(widgets: readonly UnplacedWidget[]): string {
     const name = `${this.props.projectName}-platform`;
-    const dashboard = pin(
+    pin(
       new CloudwatchDashboard(this, 'dashboard', { dashboardName: name, dashboardBody: JSON.stringify({ widgets: layoutWidgets(widgets) }) }),
       this.at('main'),
     );
-    this.dashboardName = name;
-    this.dashboardUrl = `https://${this.props.region}.console.aws.amazon.com/cloudwatch/home?region=${this.props.region}#dashboards:name=${name}`;
-    return dashboard;
+    return `https://${this.props.region}.console.aws.amazon.com/cloudwatch/home?region=${this.props.region}#dashboards:name=${name}`;
   }
 }

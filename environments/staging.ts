@@ -85,4 +85,11 @@ export const staging = {
     imageTag: 'latest',
     secretRecoveryWindowDays: 7,
   },
+  monitoring: {
+    // Staging pages nobody: a recorded exception (README, Monitoring). Alarms still go to the topic.
+    notifications: false,
+    alarmEmails: [],
+    webhook: false,
+    thresholds: { ecsCpuPercent: 85, ecsMemoryPercent: 85, elb5xxCount: 10, rdsFreeableMemoryBytes: 104857600, redisReplicationLagSeconds: 30 },
+  },
 } satisfies EnvironmentConfigInput;
