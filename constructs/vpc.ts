@@ -19,6 +19,7 @@ import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { VpcEndpointRouteTableAssociation } from '@cdktf/provider-aws/lib/vpc-endpoint-route-table-association';
 import { Construct } from 'constructs';
 import { logicalIds, pin } from '../lib/addresses';
+import { resourceNames } from '../lib/names';
 import type { NatMode } from '../environments/schema';
 
 export interface VpcNetworkProps {
@@ -180,19 +181,20 @@ export class VpcNetwork extends Construct {
     });
 
     if (props.flowLogs) {
+      const names = resourceNames(p).vpc;
       const logGroup = pin(
         new CloudwatchLogGroup(this, 'flow-logs-group', {
-          name: `/aws/vpc/flow-logs/${p}`,
+          name: names.flowLogGroup,
           retentionInDays: props.flowLogRetentionDays ?? 7,
           tags,
         }),
         at('flow_logs'),
       );
       const role = pin(
-        new IamRole(this, 'flow-logs-role', { name: `${p}-flow-logs-role`, assumeRolePolicy: ASSUME_FLOW_LOGS, tags }),
+        new IamRole(this, 'flow-logs-role', { name: names.flowLogRole, assumeRolePolicy: ASSUME_FLOW_LOGS, tags }),
         at('flow_logs'),
       );
-      pin(new IamRolePolicy(this, 'flow-logs-policy', { name: `${p}-flow-logs-policy`, role: role.id, policy: FLOW_LOGS_POLICY }), at('flow_logs'));
+      pin(new IamRolePolicy(this, 'flow-logs-policy', { name: names.flowLogPolicy, role: role.id, policy: FLOW_LOGS_POLICY }), at('flow_logs'));
       pin(
         new FlowLog(this, 'flow-log', {
           vpcId: vpc.id,

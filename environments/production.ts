@@ -6,6 +6,7 @@ import type { EnvironmentConfigInput } from './schema';
 export const production = {
   name: 'production',
   projectName: 'ohmycoins-prod',
+  productionLike: true,
   region: 'ap-southeast-2',
   stateBackend: { locking: 'lockfile' },
   network: {

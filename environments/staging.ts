@@ -6,6 +6,7 @@ import type { EnvironmentConfigInput } from './schema';
 export const staging = {
   name: 'staging',
   projectName: 'ohmycoins-staging',
+  productionLike: false,
   region: 'ap-southeast-2',
   stateBackend: { locking: 'lockfile' },
   network: {
