@@ -56,16 +56,24 @@ const ASSUME_FLOW_LOGS = JSON.stringify({
   Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'vpc-flow-logs.amazonaws.com' } }],
 });
 
-const FLOW_LOGS_POLICY = JSON.stringify({
-  Version: '2012-10-17',
-  Statement: [
-    {
-      Effect: 'Allow',
-      Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogGroups', 'logs:DescribeLogStreams'],
-      Resource: '*',
-    },
-  ],
-});
+/**
+ * The flow-log role may write only to its own log group (legacy: `Resource: "*"`, which the
+ * iam-wildcard-resource policy rule, CKV_AWS_355, refuses). DescribeLogGroups supports no
+ * resource-level permission, so it keeps `*`.
+ */
+function flowLogsPolicy(logGroupArn: string): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+        Resource: [logGroupArn, `${logGroupArn}:*`],
+      },
+      { Effect: 'Allow', Action: ['logs:DescribeLogGroups'], Resource: '*' },
+    ],
+  });
+}
 
 export class VpcNetwork extends Construct {
   /** VPC id. */
@@ -194,7 +202,7 @@ export class VpcNetwork extends Construct {
         new IamRole(this, 'flow-logs-role', { name: names.flowLogRole, assumeRolePolicy: ASSUME_FLOW_LOGS, tags }),
         at('flow_logs'),
       );
-      pin(new IamRolePolicy(this, 'flow-logs-policy', { name: names.flowLogPolicy, role: role.id, policy: FLOW_LOGS_POLICY }), at('flow_logs'));
+      pin(new IamRolePolicy(this, 'flow-logs-policy', { name: names.flowLogPolicy, role: role.id, policy: flowLogsPolicy(logGroup.arn) }), at('flow_logs'));
       pin(
         new FlowLog(this, 'flow-log', {
           vpcId: vpc.id,

@@ -6,6 +6,8 @@ import { App } from 'cdktf';
 import { ENVIRONMENTS } from '../environments';
 import { EnvironmentConfigError, validateEnvironmentConfig } from '../environments/schema';
 import { PlatformStack } from './platform-stack';
+import { checkStackPolicy, describeWarnings, PolicyViolationError } from './policy/engine';
+import type { PolicyReport } from './policy/model';
 
 export interface BuildAppOptions {
   /** Raw environment settings by name. @default the registry in environments/index.ts */
@@ -44,17 +46,38 @@ export function buildApp(options: BuildAppOptions = {}): App {
   return app;
 }
 
+/** The platform stacks of an app, in order. */
+export function platformStacks(app: App): PlatformStack[] {
+  return app.node.children.filter((c): c is PlatformStack => c instanceof PlatformStack);
+}
+
+/** The policy report of every platform stack of the app. */
+export function policyReports(app: App): PolicyReport[] {
+  return platformStacks(app).map((stack) => checkStackPolicy(stack, stack.policy));
+}
+
 /**
- * Synthesizes the app. Configuration problems are printed as a plain message,
- * without a stack trace, and give exit code 1.
+ * Synthesizes the app. Configuration problems and error-level policy failures of every
+ * stack are printed as one plain message, without a stack trace, and give exit code 1;
+ * policy warnings are printed and synth goes on.
  */
 export function runSynth(options: BuildAppOptions = {}, stderr: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): number {
   try {
-    buildApp(options).synth();
+    const app = buildApp(options);
+    const reports = policyReports(app);
+    if (reports.some((r) => r.errors.length > 0)) throw new PolicyViolationError(reports);
+    for (const report of reports.filter((r) => r.warnings.length > 0)) {
+      stderr(`Policy warnings for stack "${report.stack}" (npm run check prints the full report):\n${describeWarnings(report).join('\n')}`);
+    }
+    app.synth();
     return 0;
   } catch (e) {
     if (e instanceof InvalidEnvironmentsError) {
       stderr(`Synth refused: invalid environment settings.\n\n${e.message}\n\nFix the values in environments/<name>.ts; the rules are in environments/schema.ts.`);
+      return 1;
+    }
+    if (e instanceof PolicyViolationError) {
+      stderr(`Synth refused: the security and data-protection policy failed.\n\n${e.message}\n\nThe rules and how to record an exception: README.md, "Policy checks"; npm run check prints the full report.`);
       return 1;
     }
     throw e;

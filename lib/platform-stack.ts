@@ -9,6 +9,7 @@ import { SecurityGroups } from '../constructs/security';
 import { VpcNetwork } from '../constructs/vpc';
 import type { EnvironmentConfig } from '../environments/schema';
 import { AddressPinnedStack } from './addresses';
+import { enforcePolicy, type PolicyOptions } from './policy/engine';
 import { addS3Backend } from './state-backend';
 
 /** The Terraform version every stack requires: S3-native locking needs >= 1.10; CI pins 1.11.4. */
@@ -26,10 +27,14 @@ export class PlatformStack extends AddressPinnedStack {
   public readonly network: VpcNetwork;
   /** The security groups construct. */
   public readonly securityGroups: SecurityGroups;
+  /** How the security and data-protection policy judges this stack (checked at every synth). */
+  public readonly policy: PolicyOptions;
 
   constructor(scope: Construct, config: EnvironmentConfig) {
     super(scope, config.name);
     this.config = config;
+    this.policy = { productionLike: config.productionLike, exceptions: config.policyExceptions };
+    enforcePolicy(this, this.policy);
     const tags = commonTags(config);
     this.addOverride('terraform.required_version', REQUIRED_TERRAFORM_VERSION);
 
