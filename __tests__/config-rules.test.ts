@@ -2,25 +2,12 @@
  * Every config validation beyond the network: one failing case with its exact
  * message, and one passing case next to it (usually the boundary value).
  */
-import { EnvironmentConfigError, FARGATE_TASK_SIZES, isFargateTaskSize, validateEnvironmentConfig } from '../environments/schema';
+import { FARGATE_TASK_SIZES, isFargateTaskSize } from '../environments/schema';
 import { ACM_CERTIFICATE_ARN, ACM_CERTIFICATE_ARN_RE2, GITHUB_OIDC_PROVIDER_ARN, GITHUB_OIDC_PROVIDER_ARN_RE2 } from '../lib/arns';
 import { OFFLINE_VARIABLE_VALUES } from '../scripts/offline-plan';
-import { EnvName, rawEnvironment } from './helpers';
+import { EnvName, environment, problemsOf } from './helpers';
 
 type Mutate = (raw: Record<string, any>) => void;
-
-/** The problem lines of a modified environment ([] when it validates). */
-function problemsOf(name: EnvName, mutate: Mutate): string[] {
-  const raw = rawEnvironment(name);
-  mutate(raw);
-  try {
-    validateEnvironmentConfig(name, raw);
-    return [];
-  } catch (e) {
-    if (!(e instanceof EnvironmentConfigError)) throw e;
-    return e.message.split('\n').slice(1).map((l) => l.trim());
-  }
-}
 
 /** [validation, environment, breaking change, exact problems, a passing change of the same field] */
 type Case = [string, EnvName, Mutate, string[], Mutate];
@@ -171,26 +158,13 @@ const cases: Case[] = [
     (r) => (r.database.backupRetentionDays = 7),
   ],
   [
-    'backups for a read replica',
-    'staging',
-    (r) => {
-      r.database.backupRetentionDays = 0;
-      r.database.readReplica.enabled = true;
-    },
-    ['- staging.database.backupRetentionDays = 0: must be at least 1 while readReplica.enabled is true: RDS creates read replicas only from instances with automated backups'],
-    (r) => {
-      r.database.backupRetentionDays = 1;
-      r.database.readReplica.enabled = true;
-    },
-  ],
-  [
     'PostgreSQL version with a parameter-group family',
     'staging',
     (r) => (r.database.engineVersion = '12'),
     [
       '- staging.database.engineVersion = "12": must be a PostgreSQL major version RDS offers, each with its parameter-group family: 13 (postgres13), 14 (postgres14), 15 (postgres15), 16 (postgres16), 17 (postgres17)',
     ],
-    (r) => (r.database.engineVersion = '16.4'),
+    (r) => (r.database.engineVersion = '16'),
   ],
   [
     'backup window length',
@@ -266,7 +240,9 @@ const cases: Case[] = [
     'AUTH requires TLS',
     'staging',
     (r) => (r.cache.authToken = true),
-    ['- staging.cache.authToken = true: requires transitEncryption: true (ElastiCache accepts a Redis AUTH token only with TLS)'],
+    [
+      '- staging.cache.authToken = true: must be false when cache.transitEncryption is false: ElastiCache accepts an AUTH token only with encryption in transit; set cache.transitEncryption to true or cache.authToken to false',
+    ],
     (r) => {
       r.cache.authToken = true;
       r.cache.transitEncryption = true;
@@ -308,7 +284,7 @@ const cases: Case[] = [
     'staging',
     (r) => (r.github.oidcProviderArn = 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com'),
     [
-      '- staging.github.oidcProviderArn = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com": must not be set when createOidcProvider is true: the stack creates the provider and trusts its ARN (one owner per account, D14)',
+      '- staging.github.oidcProviderArn = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com": must be unset when github.createOidcProvider is true: the deploy role then trusts the provider this stack creates (one owner per account, D14)',
     ],
     (r) => {
       r.github.createOidcProvider = false;
@@ -454,7 +430,7 @@ describe('config validation', () => {
       expect(problemsOf(env, breaking)).toEqual(expected);
     });
     it('accepts the passing value', () => {
-      expect(problemsOf(env, passing)).toEqual([]);
+      expect(() => environment(env, passing)).not.toThrow();
     });
   });
 

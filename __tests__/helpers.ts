@@ -4,7 +4,7 @@
  */
 import { Testing } from 'cdktf';
 import { ENVIRONMENTS } from '../environments';
-import { EnvironmentConfig, validateEnvironmentConfig } from '../environments/schema';
+import { EnvironmentConfig, EnvironmentConfigError, validateEnvironmentConfig } from '../environments/schema';
 import { PlatformStack } from '../lib/platform-stack';
 
 export type EnvName = 'staging' | 'production';
@@ -52,4 +52,22 @@ export function synthesize(config: EnvironmentConfig): SynthesizedStack {
 /** Synthesizes a shipped environment, optionally modified first. */
 export function synthEnvironment(name: EnvName, mutate?: (raw: Record<string, any>) => void): SynthesizedStack {
   return synthesize(environment(name, mutate));
+}
+
+/** The problem lines (`- <env>.<field> = <value>: <message>`) of a shipped environment modified by `mutate`; fails if it is accepted. */
+export function problemsOf(name: EnvName, mutate: (raw: Record<string, any>) => void): string[] {
+  const raw = rawEnvironment(name);
+  mutate(raw);
+  try {
+    validateEnvironmentConfig(name, raw);
+  } catch (e) {
+    expect(e).toBeInstanceOf(EnvironmentConfigError);
+    return (e as EnvironmentConfigError).message.split('\n').slice(1).map((l) => l.trim());
+  }
+  throw new Error('expected the config to be rejected');
+}
+
+/** The legacy alarm-table columns of a synthesized `aws_cloudwatch_metric_alarm`. */
+export function alarmRow(alarm: Record<string, any>): unknown[] {
+  return ['alarm_name', 'metric_name', 'statistic', 'comparison_operator', 'threshold', 'evaluation_periods', 'period', 'alarm_description'].map((k) => alarm[k]);
 }

@@ -10,7 +10,14 @@
 import { z } from 'zod';
 import { arnAccount, GITHUB_OIDC_PROVIDER_ARN, GITHUB_OIDC_PROVIDER_ARN_HELP } from '../lib/arns';
 import { cidrContains, cidrsOverlap, parseCidr } from '../lib/cidr';
-import { ELASTICACHE_REDIS_FAMILIES, postgresParameterGroupFamily, RDS_POSTGRES_FAMILIES, redisParameterGroupFamily } from '../lib/engines';
+import {
+  ELASTICACHE_REDIS_VERSIONS,
+  isOfferedPostgresVersion,
+  isOfferedRedisVersion,
+  postgresParameterGroupFamily,
+  RDS_POSTGRES_MAJOR_VERSIONS,
+  redisParameterGroupFamily,
+} from '../lib/engines';
 import { nameProblems } from '../lib/names';
 import { POLICY_RULE_IDS } from '../lib/policy/rule-ids';
 
@@ -164,8 +171,14 @@ const githubSchema = z
 
 const databaseSchema = z
   .object({
-    /** PostgreSQL major version; minor versions follow RDS automatic upgrades. */
-    engineVersion: z.string().regex(/^\d+(\.\d+)?$/, { message: 'must be a PostgreSQL version such as 17 or 17.2' }),
+    /**
+     * PostgreSQL major version, e.g. `17`. RDS picks the newest minor version and upgrades it
+     * automatically; a pinned minor version would show a diff after every upgrade (D17).
+     */
+    engineVersion: z.string().regex(/^[1-9]\d$/, {
+      message:
+        'must be a PostgreSQL major version such as 17 (no minor version: RDS upgrades minor versions automatically, and a pinned one would show a diff after every upgrade, D17)',
+    }),
     /** RDS instance class. */
     instanceClass: rdsInstanceClass,
     /** Initial storage in GiB: 20-65536 for gp2/gp3, 100-65536 for io1/io2. */
@@ -206,9 +219,18 @@ const databaseSchema = z
     databaseName: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,62}$/, { message: 'must be a PostgreSQL database name' }),
     /** Master user name. */
     masterUsername: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,62}$/, { message: 'must be a PostgreSQL user name' }),
-    /** Optional read replica. */
+    /**
+     * Optional read replica. Must stay disabled while RDS manages the master password in
+     * Secrets Manager (D12): RDS does not create read replicas of such an instance.
+     */
     readReplica: z
-      .object({ enabled: z.boolean(), instanceClass: rdsInstanceClass.optional() })
+      .object({
+        enabled: z.literal(false, {
+          message:
+            'must be false: RDS cannot create a read replica of an instance whose master password it manages in Secrets Manager (manage_master_user_password, chosen for D12)',
+        }),
+        instanceClass: rdsInstanceClass.optional(),
+      })
       .strict(),
     /** Alarm thresholds. */
     alarms: z
@@ -233,7 +255,11 @@ const cacheSchema = z
     multiAz: z.boolean(),
     /** TLS between clients and Redis. */
     transitEncryption: z.boolean(),
-    /** Redis AUTH with a token kept in Secrets Manager (requires TLS). */
+    /**
+     * Redis AUTH. When true the stack declares the sensitive Terraform variable `redis_auth_token`
+     * and keeps the token in the Secrets Manager secret `<projectName>-redis-auth` for the backend.
+     * Requires `transitEncryption`.
+     */
     authToken: z.boolean(),
     /** Days of automatic snapshots to keep. */
     snapshotRetentionDays: positiveInt('snapshot retention').min(0).max(35),
@@ -596,14 +622,12 @@ function checkDatabase(config: Record<string, unknown>, ctx: Ctx): void {
   const db = section(config, 'database');
   if (!db) return;
   const version = db.engineVersion;
-  if (typeof version === 'string' && /^\d+(\.\d+)?$/.test(version) && !postgresParameterGroupFamily(version)) {
+  if (typeof version === 'string' && /^\d+(\.\d+)?$/.test(version) && !isOfferedPostgresVersion(version)) {
     issue(
       ctx,
       ['database', 'engineVersion'],
       version,
-      `must be a PostgreSQL major version RDS offers, each with its parameter-group family: ${Object.entries(RDS_POSTGRES_FAMILIES)
-        .map(([v, family]) => `${v} (${family})`)
-        .join(', ')}`,
+      `must be a PostgreSQL major version RDS offers, each with its parameter-group family: ${RDS_POSTGRES_MAJOR_VERSIONS.map((v) => `${v} (${postgresParameterGroupFamily(v)})`).join(', ')}`,
     );
   }
 
@@ -630,10 +654,6 @@ function checkDatabase(config: Record<string, unknown>, ctx: Ctx): void {
     if (isProductionLike(config) && retention < 7) {
       issue(ctx, ['database', 'backupRetentionDays'], retention, 'must be at least 7 days in a production-like environment (productionLike: true); 0-35 elsewhere');
     }
-    const replica = db.readReplica;
-    if (retention === 0 && isRecord(replica) && replica.enabled === true) {
-      issue(ctx, ['database', 'backupRetentionDays'], retention, 'must be at least 1 while readReplica.enabled is true: RDS creates read replicas only from instances with automated backups');
-    }
   }
   checkWindows(db, ctx, { section: 'database', daily: 'backupWindow', weekly: 'maintenanceWindow', minMinutes: 30, owner: 'RDS' });
 
@@ -648,14 +668,12 @@ function checkCache(config: Record<string, unknown>, ctx: Ctx): void {
   const cache = section(config, 'cache');
   if (!cache) return;
   const version = cache.engineVersion;
-  if (typeof version === 'string' && /^\d+\.\d+$/.test(version) && !redisParameterGroupFamily(version)) {
+  if (typeof version === 'string' && /^\d+\.\d+$/.test(version) && !isOfferedRedisVersion(version)) {
     issue(
       ctx,
       ['cache', 'engineVersion'],
       version,
-      `must be a Redis version ElastiCache offers, each with its parameter-group family: ${Object.entries(ELASTICACHE_REDIS_FAMILIES)
-        .map(([v, family]) => `${v} (${family})`)
-        .join(', ')}`,
+      `must be a Redis version ElastiCache offers, each with its parameter-group family: ${ELASTICACHE_REDIS_VERSIONS.map((v) => `${v} (${redisParameterGroupFamily(v)})`).join(', ')}`,
     );
   }
   const nodes = wholeNumber(cache.numCacheClusters);
@@ -668,7 +686,12 @@ function checkCache(config: Record<string, unknown>, ctx: Ctx): void {
     );
   }
   if (cache.authToken === true && cache.transitEncryption === false) {
-    issue(ctx, ['cache', 'authToken'], true, 'requires transitEncryption: true (ElastiCache accepts a Redis AUTH token only with TLS)');
+    issue(
+      ctx,
+      ['cache', 'authToken'],
+      true,
+      'must be false when cache.transitEncryption is false: ElastiCache accepts an AUTH token only with encryption in transit; set cache.transitEncryption to true or cache.authToken to false',
+    );
   }
   checkWindows(cache, ctx, { section: 'cache', daily: 'snapshotWindow', weekly: 'maintenanceWindow', minMinutes: 60, owner: 'ElastiCache' });
 }
@@ -713,7 +736,7 @@ function checkGithub(config: Record<string, unknown>, ctx: Ctx): void {
         ctx,
         ['github', 'oidcProviderArn'],
         arn,
-        'must not be set when createOidcProvider is true: the stack creates the provider and trusts its ARN (one owner per account, D14)',
+        'must be unset when github.createOidcProvider is true: the deploy role then trusts the provider this stack creates (one owner per account, D14)',
       );
     }
     if (typeof config.accountId === 'string' && /^\d{12}$/.test(config.accountId) && arnAccount(arn) !== config.accountId) {

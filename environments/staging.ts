@@ -20,6 +20,36 @@ export const staging = {
       reason: 'staging has no certificate, so the ALB serves the application over plain HTTP on port 80 (D9, D10)',
     },
     {
+      rule: 'rds-multi-az',
+      resource: 'aws_db_instance.rds_main',
+      reason: 'staging runs a single-AZ database to halve its cost; a zone outage means restoring test data from the automated backups',
+    },
+    {
+      rule: 'rds-deletion-protection',
+      resource: 'aws_db_instance.rds_main',
+      reason: 'staging holds test data only and must be destroyable and rebuilt without a manual step',
+    },
+    {
+      rule: 'rds-final-snapshot',
+      resource: 'aws_db_instance.rds_main',
+      reason: 'staging holds test data only; the automated backups cover mistakes while the instance exists',
+    },
+    {
+      rule: 'redis-encrypted-in-transit',
+      resource: 'aws_elasticache_replication_group.redis_main',
+      reason: 'staging Redis caches test data in private subnets reachable only from the ECS security group; TLS is a production setting, as in the legacy staging',
+    },
+    {
+      rule: 'redis-auth',
+      resource: 'aws_elasticache_replication_group.redis_main',
+      reason: 'AUTH needs TLS, which staging does not use (see redis-encrypted-in-transit); only the ECS security group reaches Redis',
+    },
+    {
+      rule: 'redis-failover',
+      resource: 'aws_elasticache_replication_group.redis_main',
+      reason: 'one cache node in staging: losing it only empties the cache, which the application refills',
+    },
+    {
       rule: 'sg-public-ingress',
       resource: 'aws_security_group_rule.security_alb_http_ingress',
       reason: 'temporary: the load balancer that uses this group comes with the alb construct, not merged into this branch yet',

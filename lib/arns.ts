@@ -3,7 +3,7 @@
  * `arn:aws:acm:ap-southeast-2:ACCOUNT_ID:certificate/CERT_ID` is refused at synth,
  * not at apply). The environment schema uses the JavaScript patterns; Terraform
  * variable `validation` blocks use the `*_RE2` strings with `can(regex(...))`,
- * which accept the same values.
+ * which accept the same values (dots as `[.]`, so no escaping is needed inside HCL/JSON strings).
  */
 
 /** An ACM certificate ARN: partition, region, 12-digit account, certificate UUID. */
@@ -17,7 +17,7 @@ export const ACM_CERTIFICATE_ARN_HELP =
 /** The ARN of the account's GitHub Actions OIDC provider. */
 export const GITHUB_OIDC_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/;
 /** GITHUB_OIDC_PROVIDER_ARN for a Terraform `regex()` (RE2). */
-export const GITHUB_OIDC_PROVIDER_ARN_RE2 = '^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/token\\.actions\\.githubusercontent\\.com$';
+export const GITHUB_OIDC_PROVIDER_ARN_RE2 = '^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/token[.]actions[.]githubusercontent[.]com$';
 /** What GITHUB_OIDC_PROVIDER_ARN accepts, in words. */
 export const GITHUB_OIDC_PROVIDER_ARN_HELP =
   'must be an IAM OIDC provider ARN with a 12-digit account id: arn:aws:iam::<account-id>:oidc-provider/token.actions.githubusercontent.com';

@@ -126,6 +126,8 @@ const NAME_SPECS = {
     replicationGroup: ['elasticacheReplicationGroup', (p) => `${p}-redis`],
     slowLogGroup: ['logGroup', (p) => `/aws/elasticache/${p}/slow-log`],
     engineLogGroup: ['logGroup', (p) => `/aws/elasticache/${p}/engine-log`],
+    /** Secret holding the AUTH token for the backend (D13). */
+    authTokenSecret: ['secret', (p) => `${p}-redis-auth`],
     cpuAlarm: ['alarm', (p) => `${p}-redis-cpu-utilization`],
     memoryAlarm: ['alarm', (p) => `${p}-redis-memory-utilization`],
     evictionsAlarm: ['alarm', (p) => `${p}-redis-evictions`],
@@ -144,6 +146,8 @@ const NAME_SPECS = {
     frontendService: ['ecsName', (p) => `${p}-frontend`],
     backendTaskFamily: ['ecsName', (p) => `${p}-backend`],
     frontendTaskFamily: ['ecsName', (p) => `${p}-frontend`],
+    /** Prefix of the container log groups; IAM grants log writes on `<prefix>/*`. */
+    logGroupPrefix: ['logGroup', (p) => `/ecs/${p}`],
     backendLogGroup: ['logGroup', (p) => `/ecs/${p}/backend`],
     frontendLogGroup: ['logGroup', (p) => `/ecs/${p}/frontend`],
     backendCpuScalingPolicy: ['scalingPolicy', (p) => `${p}-backend-cpu-scaling`],
