@@ -6,7 +6,10 @@
  */
 import { Testing } from 'cdktf';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
-import { environment, synthEnvironment } from './helpers';
+import { environment, synthEnvironment, synthesizeStack } from './helpers';
+import { bootstrap } from '../environments/bootstrap';
+import { validateBootstrapConfig } from '../environments/schema';
+import { BootstrapStack } from '../lib/bootstrap-stack';
 import { PlatformStack } from '../lib/platform-stack';
 
 const VPC_STAGING = [
@@ -140,15 +143,38 @@ const REDIS_AUTH = ['aws_secretsmanager_secret.redis_auth_token', 'aws_secretsma
 /** The legacy root-level resource keeps its name. */
 const ROOT = ['aws_secretsmanager_secret.app_secrets'];
 
+/** The bootstrap stack (state bucket, key, lock table); `+ OIDC` when it creates the GitHub provider. */
+const BOOTSTRAP = [
+  'aws_dynamodb_table.bootstrap_locks',
+  'aws_kms_alias.bootstrap_state',
+  'aws_kms_key.bootstrap_state',
+  'aws_s3_bucket.bootstrap_state',
+  'aws_s3_bucket_lifecycle_configuration.bootstrap_state',
+  'aws_s3_bucket_ownership_controls.bootstrap_state',
+  'aws_s3_bucket_policy.bootstrap_state',
+  'aws_s3_bucket_public_access_block.bootstrap_state',
+  'aws_s3_bucket_server_side_encryption_configuration.bootstrap_state',
+  'aws_s3_bucket_versioning.bootstrap_state',
+];
+
 /** Every address of each stack. Update deliberately, never to make a test pass. */
 export const EXPECTED_ADDRESSES = {
   staging: [...VPC_STAGING, ...SECURITY, ...IAM, ...IAM_OIDC_PROVIDER, ...RDS, ...REDIS, ...ROOT].sort(),
   production: [...VPC_PRODUCTION, ...SECURITY, ...IAM, ...RDS, ...REDIS, ...REDIS_AUTH, ...ROOT].sort(),
+  bootstrap: BOOTSTRAP,
+  bootstrapWithOidcProvider: [...BOOTSTRAP, 'aws_iam_openid_connect_provider.bootstrap_github_actions'].sort(),
 };
 
 describe('pinned Terraform addresses', () => {
   it.each(['staging', 'production'] as const)('%s has exactly the pinned addresses', (name) => {
     expect(synthEnvironment(name).addresses()).toEqual(EXPECTED_ADDRESSES[name]);
+  });
+
+  it('bootstrap has exactly the pinned addresses, with and without the OIDC provider', () => {
+    const addressesOf = (createOidcProvider: boolean) =>
+      synthesizeStack(new BootstrapStack(Testing.app(), validateBootstrapConfig({ ...bootstrap, github: { createOidcProvider } }))).addresses();
+    expect(addressesOf(false)).toEqual(EXPECTED_ADDRESSES.bootstrap);
+    expect(addressesOf(true)).toEqual(EXPECTED_ADDRESSES.bootstrapWithOidcProvider);
   });
 
   it('refuses to synthesize a resource that has no pinned address', () => {

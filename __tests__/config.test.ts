@@ -124,8 +124,8 @@ describe('synth with invalid settings', () => {
     expect(output.startsWith('Synth refused: invalid environment settings.')).toBe(true);
   });
 
-  it('builds both stacks from the shipped environments', () => {
+  it('builds a stack per shipped environment and the bootstrap stack', () => {
     const app = buildApp({ outdir: require('node:os').tmpdir() });
-    expect(app.node.children.map((c) => c.node.id).sort()).toEqual(['production', 'staging']);
+    expect(app.node.children.map((c) => c.node.id).sort()).toEqual(['bootstrap', 'production', 'staging']);
   });
 });

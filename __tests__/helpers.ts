@@ -2,7 +2,7 @@
  * Test helpers: build an environment's stack in memory from (optionally modified)
  * environment data and read its synthesized Terraform JSON.
  */
-import { Testing } from 'cdktf';
+import { TerraformStack, Testing } from 'cdktf';
 import { ENVIRONMENTS } from '../environments';
 import { EnvironmentConfig, EnvironmentConfigError, validateEnvironmentConfig } from '../environments/schema';
 import { PlatformStack } from '../lib/platform-stack';
@@ -32,7 +32,11 @@ export interface SynthesizedStack {
 }
 
 export function synthesize(config: EnvironmentConfig): SynthesizedStack {
-  const stack = new PlatformStack(Testing.app(), config);
+  return synthesizeStack(new PlatformStack(Testing.app(), config));
+}
+
+/** Synthesizes any stack (e.g. the bootstrap stack) and gives access to its resources. */
+export function synthesizeStack(stack: TerraformStack): SynthesizedStack {
   const json = JSON.parse(Testing.synth(stack)) as Record<string, any>;
   const resources = (type: string) => (json.resource?.[type] ?? {}) as Record<string, any>;
   return {

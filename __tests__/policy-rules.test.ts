@@ -13,6 +13,11 @@ import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition';
 import { ElasticacheReplicationGroup, ElasticacheReplicationGroupConfig } from '@cdktf/provider-aws/lib/elasticache-replication-group';
 import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketPublicAccessBlock, S3BucketPublicAccessBlockConfig } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { Lb, LbConfig } from '@cdktf/provider-aws/lib/lb';
 import { LbListener, LbListenerConfig } from '@cdktf/provider-aws/lib/lb-listener';
@@ -118,6 +123,16 @@ const githubRole = (condition: Record<string, unknown>, federated = PROVIDER_ARN
     'iam_github_actions',
   );
 const exactSubject = { StringEquals: { [`${GITHUB}:aud`]: 'sts.amazonaws.com', [`${GITHUB}:sub`]: 'repo:o/r:environment:production' } };
+
+const bucket = (settings: (s: TerraformStack, id: string) => void = () => undefined): Build => (s) => {
+  const b = pin(new S3Bucket(s, 'bucket', { bucket: 'app-state' }), 'state_main');
+  settings(s, b.id);
+};
+const blockPublic = (over: Partial<S3BucketPublicAccessBlockConfig> = {}) => (s: TerraformStack, id: string) =>
+  pin(
+    new S3BucketPublicAccessBlock(s, 'block', { bucket: id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true, ...over }),
+    'state_main',
+  );
 
 // ------------------------------------------------------------- one failing and one passing case per rule
 
@@ -237,6 +252,30 @@ const cases: Case[] = [
     (s) => pin(new CloudwatchLogGroup(s, 'logs', { name: '/app' }), 'ecs_web'),
     ['aws_cloudwatch_log_group.ecs_web', 'retention_in_days is not set, so the logs are kept (and paid for) forever'],
     (s) => pin(new CloudwatchLogGroup(s, 'logs', { name: '/app', retentionInDays: 30 }), 'ecs_web'),
+  ],
+  [
+    's3-encrypted',
+    bucket((s, id) => pin(new S3BucketServerSideEncryptionConfigurationA(s, 'sse', { bucket: id, rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }] }), 'state_main')),
+    ['aws_s3_bucket.state_main', 'no aws_s3_bucket_server_side_encryption_configuration encrypts it with a KMS key by default'],
+    bucket((s, id) => pin(new S3BucketServerSideEncryptionConfigurationA(s, 'sse', { bucket: id, rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms' } }] }), 'state_main')),
+  ],
+  [
+    's3-versioning',
+    bucket((s, id) => pin(new S3BucketVersioningA(s, 'versions', { bucket: id, versioningConfiguration: { status: 'Suspended' } }), 'state_main')),
+    ['aws_s3_bucket.state_main', 'no aws_s3_bucket_versioning enables versioning, so an overwrite or delete loses the object'],
+    bucket((s, id) => pin(new S3BucketVersioningA(s, 'versions', { bucket: id, versioningConfiguration: { status: 'Enabled' } }), 'state_main')),
+  ],
+  [
+    's3-public-access-block',
+    bucket(blockPublic({ restrictPublicBuckets: false })),
+    ['aws_s3_bucket.state_main', 'no aws_s3_bucket_public_access_block sets all of block_public_acls, block_public_policy, ignore_public_acls, restrict_public_buckets'],
+    bucket(blockPublic()),
+  ],
+  [
+    'kms-key-rotation',
+    (s) => pin(new KmsKey(s, 'key', { description: 'state' }), 'state_main'),
+    ['aws_kms_key.state_main', 'enable_key_rotation is not set; set it to true'],
+    (s) => pin(new KmsKey(s, 'key', { description: 'state', enableKeyRotation: true }), 'state_main'),
   ],
 ];
 

@@ -116,7 +116,7 @@ describe('policy at synth time', () => {
         'Stack "test" breaks 2 error-level policy rules:',
         '  - rds-encrypted (CKV_AWS_16) on aws_db_instance.rds_main: storage_encrypted is false; set it to true (it can only be chosen when the instance is created)',
         '  - rds-deletion-protection (CKV_AWS_293) on aws_db_instance.rds_main: deletion_protection is false; set it to true',
-        'Fix the resource, or record a justified exception in environments/test.ts: policyExceptions: [{ rule, resource, reason }].',
+        'Fix the resource, or record a justified exception: policyExceptions: [{ rule, resource, reason }] in environments/test.ts, or exceptPolicy() next to the construct.',
       ].join('\n'),
     );
   });
@@ -148,8 +148,27 @@ describe('policy at synth time', () => {
 describe('the shipped environments', () => {
   const reports = policyReports(buildApp({ outdir: require('node:os').tmpdir() }));
 
-  it.each(['staging', 'production'])('%s has no error-level finding', (stack) => {
+  it('covers every stack, the bootstrap stack strictly', () => {
+    expect(reports.map((r) => [r.stack, r.productionLike])).toEqual([
+      ['staging', false],
+      ['production', true],
+      ['bootstrap', true],
+    ]);
+  });
+
+  it.each(['staging', 'production', 'bootstrap'])('%s has no error-level finding', (stack) => {
     expect(reports.find((r) => r.stack === stack)?.errors).toEqual([]);
+  });
+
+  it('bootstrap passes every rule that applies to it, without exceptions', () => {
+    const bootstrap = reports.find((r) => r.stack === 'bootstrap')!;
+    expect(bootstrap.results.filter((r) => r.status !== 'pass' && r.status !== 'n/a')).toEqual([]);
+    expect(bootstrap.results.filter((r) => r.resource !== '-').map((r) => `${r.rule} ${r.resource}`)).toEqual([
+      's3-encrypted aws_s3_bucket.bootstrap_state',
+      's3-versioning aws_s3_bucket.bootstrap_state',
+      's3-public-access-block aws_s3_bucket.bootstrap_state',
+      'kms-key-rotation aws_kms_key.bootstrap_state',
+    ]);
   });
 
   it('production has no warning either: everything that does not pass is a recorded exception', () => {
@@ -178,7 +197,7 @@ describe('npm run check', () => {
     expect(text).toMatch(/│ rule +│ checkov +│ resource +│ result +│ detail \/ exception reason +│/);
     expect(text).toMatch(/│ vpc-flow-logs +│ CKV2_AWS_11 +│ aws_vpc\.vpc_main +│ pass +│/);
     expect(text).toMatch(/│ sg-public-http +│ CKV_AWS_260 +│ aws_security_group_rule\.security_alb_http_ingress +│ excepted +│ opens port 80 \(plain HTTP\) to 0\.0\.0\.0\/0 +│/);
-    expect(text).toContain('Policy check passed: no error-level findings in staging, production.');
+    expect(text).toContain('Policy check passed: no error-level findings in staging, production, bootstrap.');
   });
 
   it('exits 1 and names the stack when an error-level rule fails', () => {
@@ -194,7 +213,7 @@ describe('npm run check', () => {
   it('refuses an unknown stack name', () => {
     const out: string[] = [];
     expect(runPolicyCheck(['qa'], (t) => out.push(t), (t) => out.push(t), { outdir: require('node:os').tmpdir() })).toBe(2);
-    expect(out).toEqual(['Unknown stack(s) qa; the stacks are staging, production']);
+    expect(out).toEqual(['Unknown stack(s) qa; the stacks are staging, production, bootstrap']);
   });
 
   it('renders a warning and an exception with its source', () => {

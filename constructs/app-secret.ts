@@ -44,6 +44,11 @@ export interface AppSecretProps {
   readonly logicalId?: string;
 }
 
+/** Name of an environment's application secret (legacy `<project_name>-app-secrets`). */
+export function appSecretName(projectName: string): string {
+  return resourceNames(projectName).app.secret;
+}
+
 export class AppSecret extends Construct {
   /** ARN of the secret. */
   public readonly secretArn: string;
@@ -52,7 +57,7 @@ export class AppSecret extends Construct {
 
   constructor(scope: Construct, id: string, props: AppSecretProps) {
     super(scope, id);
-    const name = resourceNames(props.projectName).app.secret;
+    const name = appSecretName(props.projectName);
     const secret = pin(
       new SecretsmanagerSecret(this, 'Secret', {
         name,

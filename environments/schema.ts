@@ -52,6 +52,8 @@ const logRetentionDays = z
     message: `must be a retention CloudWatch Logs accepts: one of ${LOG_RETENTION_DAYS.join(', ')}`,
   });
 
+const accountId = z.string().regex(/^\d{12}$/, { message: 'must be a 12-digit AWS account id' });
+
 const positiveInt = (what: string) => z.number().int({ message: `${what} must be a whole number` });
 
 /** A daily UTC window, `hh24:mi-hh24:mi`; the times are checked with the other window rules. */
@@ -409,7 +411,7 @@ export const environmentConfigSchema = z
     /** AWS region of every resource. */
     region,
     /** 12-digit AWS account id; when set, the provider refuses to run against any other account. */
-    accountId: z.string().regex(/^\d{12}$/, { message: 'must be a 12-digit AWS account id' }).optional(),
+    accountId: accountId.optional(),
     /** Terraform state locking. */
     stateBackend: stateBackendSchema,
     /** VPC module settings. */
@@ -890,4 +892,48 @@ export function validateEnvironmentConfig(environment: string, raw: unknown): En
   }
   if (problems.length > 0) throw new EnvironmentConfigError(environment, problems);
   return result.data as EnvironmentConfig;
+}
+
+/** The zod schema of the bootstrap stack's settings (`environments/bootstrap.ts`). */
+export const bootstrapConfigSchema = z
+  .object({
+    /** 12-digit AWS account id; when set, the provider refuses to run against any other account. */
+    accountId: accountId.optional(),
+    /**
+     * Where the bootstrap stack keeps its own state: `local` (a file next to the project, for the
+     * first apply, before the bucket exists) or `s3` (the state bucket, after `terraform init -migrate-state`).
+     */
+    backend: z.enum(['local', 's3'], { message: 'must be one of local, s3' }),
+    /** Days after which a replaced (noncurrent) state version is deleted; the current version never expires. */
+    noncurrentVersionExpirationDays: positiveInt('noncurrent version expiration').min(1).max(3650),
+    /** Waiting period before the state key is deleted once scheduled for deletion (KMS allows 7-30). */
+    kmsKeyDeletionWindowDays: positiveInt('deletion window').min(7).max(30),
+    /** The account-wide GitHub Actions OIDC provider. */
+    github: z
+      .object({
+        /** Whether the bootstrap stack creates the provider; exactly one stack per account may (D14). */
+        createOidcProvider: z.boolean(),
+      })
+      .strict(),
+  })
+  .strict();
+
+/** The validated bootstrap settings. */
+export type BootstrapConfig = z.output<typeof bootstrapConfigSchema>;
+/** What `environments/bootstrap.ts` must provide. */
+export type BootstrapConfigInput = z.input<typeof bootstrapConfigSchema>;
+
+/** Name under which the bootstrap settings appear in messages, and the bootstrap stack's name. */
+export const BOOTSTRAP_NAME = 'bootstrap';
+
+/**
+ * Validates the bootstrap settings. Problems are reported like an environment's, under the
+ * name `bootstrap`.
+ *
+ * @throws EnvironmentConfigError listing every problem (field path, bad value, what is allowed)
+ */
+export function validateBootstrapConfig(raw: unknown): BootstrapConfig {
+  const result = bootstrapConfigSchema.safeParse(raw, { reportInput: true });
+  if (!result.success) throw new EnvironmentConfigError(BOOTSTRAP_NAME, result.error.issues.flatMap(toProblems));
+  return result.data;
 }

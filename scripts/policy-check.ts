@@ -4,7 +4,7 @@
  * resource, result, detail or exception reason). Exits 1 when any error-level rule
  * fails (or the environment settings are invalid), 0 otherwise.
  */
-import { buildApp, InvalidEnvironmentsError, platformStacks, type BuildAppOptions } from '../lib/app';
+import { buildApp, InvalidEnvironmentsError, policyCheckedStacks, type BuildAppOptions } from '../lib/app';
 import { checkStackPolicy } from '../lib/policy/engine';
 import { renderReport } from '../lib/policy/report';
 
@@ -17,7 +17,7 @@ export function runPolicyCheck(
 ): number {
   let stacks;
   try {
-    stacks = platformStacks(buildApp(app));
+    stacks = policyCheckedStacks(buildApp(app));
   } catch (e) {
     if (!(e instanceof InvalidEnvironmentsError)) throw e;
     err(`Policy check refused: invalid environment settings.\n\n${e.message}`);

@@ -3,14 +3,14 @@
  * creates exactly the legacy resources, with the values that matter.
  */
 import { countByType, plannedValues } from '../../scripts/offline-plan';
-import { loadPlan, PLANNED_STACKS, PlannedStack } from './plans';
+import { ENVIRONMENT_STACKS, EnvironmentStack, loadPlan } from './plans';
 
 /**
  * Resources to create per type. Legacy totals (reference section 3): vpc 24 / 45, security 14 / 14,
  * iam 8 / 7, rds 8 / 8, redis 8 / 8, root secret 1 / 1. Documented additions: the Redis AUTH-token
  * secret and its version where AUTH is on (production, +2).
  */
-const EXPECTED_COUNTS: Record<PlannedStack, Record<string, number>> = {
+const EXPECTED_COUNTS: Record<EnvironmentStack, Record<string, number>> = {
   staging: {
     aws_cloudwatch_log_group: 2,
     aws_cloudwatch_metric_alarm: 6,
@@ -66,12 +66,12 @@ const EXPECTED_COUNTS: Record<PlannedStack, Record<string, number>> = {
   },
 };
 
-const EXPECTED_TOTALS: Record<PlannedStack, number> = {
+const EXPECTED_TOTALS: Record<EnvironmentStack, number> = {
   staging: 24 + 14 + 8 + 8 + 8 + 1,
   production: 45 + 14 + 7 + 8 + 8 + 1 + 2,
 };
 
-describe.each(PLANNED_STACKS)('terraform on the %s stack', (stack) => {
+describe.each(ENVIRONMENT_STACKS)('terraform on the %s stack', (stack) => {
   it('passes terraform validate without errors or warnings', () => {
     const { validate } = loadPlan(stack);
     expect(validate.diagnostics).toEqual([]);
@@ -177,7 +177,7 @@ describe('planned values', () => {
   });
 
   it('tags every taggable resource with the common tags through default_tags', () => {
-    for (const stack of PLANNED_STACKS) {
+    for (const stack of ENVIRONMENT_STACKS) {
       const resources = loadPlan(stack).plan.planned_values.root_module.resources ?? [];
       // Resources whose planned values are all unknown have no `values` key.
       const taggable = resources.filter((r) => r.values && 'tags_all' in r.values);

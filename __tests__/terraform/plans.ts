@@ -12,8 +12,11 @@ export const TERRAFORM_TEST_DIR = path.resolve(__dirname, '..', '..', '.terrafor
 export const SYNTH_DIR = path.join(TERRAFORM_TEST_DIR, 'cdktf.out');
 export const RESULTS_DIR = path.join(TERRAFORM_TEST_DIR, 'results');
 
-/** Stacks the global setup synthesizes and plans. */
-export const PLANNED_STACKS = ['staging', 'production'] as const;
+/** The environment stacks. */
+export const ENVIRONMENT_STACKS = ['staging', 'production'] as const;
+export type EnvironmentStack = (typeof ENVIRONMENT_STACKS)[number];
+/** Stacks the global setup synthesizes and plans: the environments and the bootstrap stack. */
+export const PLANNED_STACKS = [...ENVIRONMENT_STACKS, 'bootstrap'] as const;
 export type PlannedStack = (typeof PLANNED_STACKS)[number];
 
 export interface RecordedFailure {

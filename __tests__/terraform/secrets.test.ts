@@ -10,7 +10,7 @@ import { declaredVariables, sentinelFor } from '../../scripts/offline-plan';
 import { BAD_INPUTS, loadBadInputsPlan, loadPlan, loadSynthesized, PLANNED_STACKS, PlannedStack } from './plans';
 
 /** Sensitive variables each stack must declare. Production: the Redis AUTH token (D5, D13); no master password anywhere (D12). */
-const SENSITIVE_VARIABLES: Record<PlannedStack, string[]> = { staging: [], production: ['redis_auth_token'] };
+const SENSITIVE_VARIABLES: Record<PlannedStack, string[]> = { staging: [], production: ['redis_auth_token'], bootstrap: [] };
 
 /** `[address, attribute]` of every top-level resource argument set to exactly `${var.<name>}`. */
 function argumentsFrom(stackJson: Record<string, any>, variable: string): [string, string][] {

@@ -147,7 +147,7 @@ export class PolicyViolationError extends Error {
           [
             `Stack "${report.stack}" breaks ${report.errors.length} error-level polic${report.errors.length === 1 ? 'y rule' : 'y rules'}:`,
             ...report.errors.map((r) => `  - ${ruleLabel(r)} on ${r.resource}: ${r.detail}`),
-            `Fix the resource, or record a justified exception in environments/${report.stack}.ts: policyExceptions: [{ rule, resource, reason }].`,
+            `Fix the resource, or record a justified exception: policyExceptions: [{ rule, resource, reason }] in environments/${report.stack}.ts, or exceptPolicy() next to the construct.`,
           ].join('\n'),
         )
         .join('\n\n'),

@@ -34,6 +34,10 @@ export const POLICY_RULE_IDS = [
   'iam-wildcard-action',
   'github-oidc-trust',
   'logs-retention',
+  's3-encrypted',
+  's3-versioning',
+  's3-public-access-block',
+  'kms-key-rotation',
 ] as const;
 
 export type PolicyRuleId = (typeof POLICY_RULE_IDS)[number];

@@ -111,6 +111,13 @@ function webIdentityProblems(s: Statement): string[] {
 
 const isWebIdentity = (s: Statement) => s.effect === 'Allow' && s.actions.some((a) => /^sts:AssumeRoleWithWebIdentity$/i.test(a) || a === 'sts:*' || a === '*');
 
+// ---------------------------------------------------------------- S3
+
+/** The settings resources of a type (`aws_s3_bucket_versioning`, ...) attached to a bucket. */
+function bucketSettings(stack: StackView, type: string, bucket: SynthResource): SynthResource[] {
+  return stack.ofType(type).filter((s) => refersTo(s.values.bucket, bucket.address) || s.values.bucket === bucket.values.bucket);
+}
+
 // ---------------------------------------------------------------- ECS
 
 type Container = Record<string, unknown>;
@@ -429,5 +436,49 @@ export const POLICY_RULES: readonly PolicyRule[] = [
     outsideProduction: 'warning',
     appliesTo: ofType('aws_cloudwatch_log_group'),
     check: (r) => failIf(!((numberValue(r.values.retention_in_days) ?? 0) > 0), 'retention_in_days is not set, so the logs are kept (and paid for) forever'),
+  },
+  {
+    id: 's3-encrypted',
+    checkov: 'CKV_AWS_145',
+    title: 'S3 buckets are encrypted with KMS by default',
+    outsideProduction: 'warning',
+    appliesTo: ofType('aws_s3_bucket'),
+    check: (r, stack) => {
+      const kms = bucketSettings(stack, 'aws_s3_bucket_server_side_encryption_configuration', r).some((c) =>
+        blocks(c.values.rule).some((rule) => blocks(rule.apply_server_side_encryption_by_default).some((d) => String(d.sse_algorithm).startsWith('aws:kms'))),
+      );
+      return failIf(!kms, 'no aws_s3_bucket_server_side_encryption_configuration encrypts it with a KMS key by default');
+    },
+  },
+  {
+    id: 's3-versioning',
+    checkov: 'CKV_AWS_21',
+    title: 'S3 buckets keep object versions',
+    outsideProduction: 'warning',
+    appliesTo: ofType('aws_s3_bucket'),
+    check: (r, stack) => {
+      const enabled = bucketSettings(stack, 'aws_s3_bucket_versioning', r).some((v) => blocks(v.values.versioning_configuration).some((c) => c.status === 'Enabled'));
+      return failIf(!enabled, 'no aws_s3_bucket_versioning enables versioning, so an overwrite or delete loses the object');
+    },
+  },
+  {
+    id: 's3-public-access-block',
+    checkov: 'CKV2_AWS_6',
+    title: 'S3 buckets block every form of public access',
+    outsideProduction: 'error',
+    appliesTo: ofType('aws_s3_bucket'),
+    check: (r, stack) => {
+      const FLAGS = ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets'];
+      const blocked = bucketSettings(stack, 'aws_s3_bucket_public_access_block', r).some((b) => FLAGS.every((f) => isTrue(b.values[f])));
+      return failIf(!blocked, `no aws_s3_bucket_public_access_block sets all of ${FLAGS.join(', ')}`);
+    },
+  },
+  {
+    id: 'kms-key-rotation',
+    checkov: 'CKV_AWS_7',
+    title: 'KMS keys rotate',
+    outsideProduction: 'warning',
+    appliesTo: (r) => ofType('aws_kms_key')(r) && (r.values.customer_master_key_spec ?? 'SYMMETRIC_DEFAULT') === 'SYMMETRIC_DEFAULT',
+    check: (r) => failIf(!isTrue(r.values.enable_key_rotation), `enable_key_rotation is ${shown(r.values.enable_key_rotation)}; set it to true`),
   },
 ];
