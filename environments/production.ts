@@ -25,7 +25,7 @@ export const production = {
       reason: 'temporary: the load balancer that uses this group comes with the alb construct, not merged into this branch yet',
     },
   ],
-  stateBackend: { locking: 'lockfile' },
+  stateBackend: { type: 's3', locking: 'lockfile' },
   network: {
     vpcCidr: '10.1.0.0/16',
     availabilityZones: ['ap-southeast-2a', 'ap-southeast-2b', 'ap-southeast-2c'],

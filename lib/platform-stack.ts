@@ -1,6 +1,6 @@
 /**
- * One environment's stack: the AWS provider with the legacy default tags, the S3
- * state backend, and the platform constructs wired together the way the legacy
+ * One environment's stack: the AWS provider with the legacy default tags, the state
+ * backend (S3, or Terraform Cloud), and the platform constructs wired together the way the legacy
  * root configurations wired the modules.
  */
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
@@ -16,7 +16,7 @@ import type { EnvironmentConfig } from '../environments/schema';
 import { AddressPinnedStack } from './addresses';
 import { GITHUB_OIDC_PROVIDER_ARN_RE2 } from './arns';
 import { enforcePolicy, type PolicyOptions } from './policy/engine';
-import { addS3Backend } from './state-backend';
+import { addStateBackend } from './state-backend';
 
 /** The Terraform version every stack requires: S3-native locking needs >= 1.10; CI pins 1.11.4. */
 export const REQUIRED_TERRAFORM_VERSION = '>= 1.10.0';
@@ -68,7 +68,7 @@ export class PlatformStack extends AddressPinnedStack {
       defaultTags: [{ tags }],
       allowedAccountIds: config.accountId ? [config.accountId] : undefined,
     });
-    addS3Backend(this, config.name, config.stateBackend.locking);
+    addStateBackend(this, config.name, config.stateBackend);
 
     const net = config.network;
     this.network = new VpcNetwork(this, 'vpc', {
