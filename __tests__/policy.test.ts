@@ -175,11 +175,25 @@ describe('the shipped environments', () => {
     const production = reports.find((r) => r.stack === 'production')!;
     expect(production.warnings).toEqual([]);
     expect(production.results.filter((r) => r.status !== 'pass' && r.status !== 'n/a' && r.status !== 'excepted')).toEqual([]);
-    expect(production.excepted.map((r) => `${r.rule} ${r.resource}`)).toEqual([
-      'sg-public-ingress aws_security_group_rule.security_alb_http_ingress',
-      'sg-public-ingress aws_security_group_rule.security_alb_https_ingress',
-      'sg-public-http aws_security_group_rule.security_alb_http_ingress',
+    expect(production.excepted.map((r) => [r.rule, r.resource, r.exception?.source])).toEqual([
+      ['sg-public-http', 'aws_security_group_rule.security_alb_http_ingress', 'config'],
+      ['ecs-read-only-root', 'aws_ecs_task_definition.ecs_frontend', 'construct'],
     ]);
+  });
+
+  it('production passes the rules a careful engineer applies to what it serves', () => {
+    const production = reports.find((r) => r.stack === 'production')!;
+    const passed = (rule: string) => production.results.filter((r) => r.rule === rule).map((r) => `${r.status} ${r.resource}`);
+    expect(passed('alb-drop-invalid-headers')).toEqual(['pass aws_lb.alb_main']);
+    expect(passed('alb-deletion-protection')).toEqual(['pass aws_lb.alb_main']);
+    expect(passed('alb-https')).toEqual(['pass aws_lb_listener.alb_http']);
+    expect(passed('alb-tls-policy')).toEqual(['pass aws_lb_listener.alb_https']);
+    expect(passed('sg-public-ingress')).toEqual([
+      'pass aws_security_group_rule.security_alb_http_ingress',
+      'pass aws_security_group_rule.security_alb_https_ingress',
+    ]);
+    expect(passed('ecs-read-only-root')).toEqual(['pass aws_ecs_task_definition.ecs_backend', 'excepted aws_ecs_task_definition.ecs_frontend']);
+    expect(passed('github-oidc-trust')).toEqual(['pass aws_iam_role.iam_github_actions']);
   });
 
   it('every recorded exception is used', () => {

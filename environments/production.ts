@@ -14,16 +14,6 @@ export const production = {
       resource: 'aws_security_group_rule.security_alb_http_ingress',
       reason: 'port 80 is open only so that browsers reach the HTTP listener, whose one action is a permanent redirect to HTTPS',
     },
-    {
-      rule: 'sg-public-ingress',
-      resource: 'aws_security_group_rule.security_alb_http_ingress',
-      reason: 'temporary: the load balancer that uses this group comes with the alb construct, not merged into this branch yet',
-    },
-    {
-      rule: 'sg-public-ingress',
-      resource: 'aws_security_group_rule.security_alb_https_ingress',
-      reason: 'temporary: the load balancer that uses this group comes with the alb construct, not merged into this branch yet',
-    },
   ],
   stateBackend: { type: 's3', locking: 'lockfile' },
   network: {

@@ -45,19 +45,29 @@ export const staging = {
       reason: 'AUTH needs TLS, which staging does not use (see redis-encrypted-in-transit); only the ECS security group reaches Redis',
     },
     {
+      rule: 'alb-deletion-protection',
+      resource: 'aws_lb.alb_main',
+      reason: 'the staging load balancer is rebuilt freely; it holds no data and its DNS name is not published',
+    },
+    {
+      rule: 'alb-https',
+      resource: 'aws_lb_listener.alb_http',
+      reason: 'staging has no certificate, so its HTTP listener serves the frontend and the API paths (D9, D10)',
+    },
+    {
+      rule: 'ecs-container-insights',
+      resource: 'aws_ecs_cluster.ecs_main',
+      reason: 'Container Insights is paid per metric; staging relies on the service metrics and logs, as in the legacy staging',
+    },
+    {
+      rule: 'ecs-read-only-root',
+      resource: 'aws_ecs_task_definition.ecs_backend',
+      reason: 'staging turns on ECS Exec (ecs.executeCommand) for debugging, and its agent needs a writable root filesystem',
+    },
+    {
       rule: 'redis-failover',
       resource: 'aws_elasticache_replication_group.redis_main',
       reason: 'one cache node in staging: losing it only empties the cache, which the application refills',
-    },
-    {
-      rule: 'sg-public-ingress',
-      resource: 'aws_security_group_rule.security_alb_http_ingress',
-      reason: 'temporary: the load balancer that uses this group comes with the alb construct, not merged into this branch yet',
-    },
-    {
-      rule: 'sg-public-ingress',
-      resource: 'aws_security_group_rule.security_alb_https_ingress',
-      reason: 'temporary: the load balancer that uses this group comes with the alb construct, not merged into this branch yet',
     },
   ],
   stateBackend: { type: 's3', locking: 'lockfile' },
