@@ -19,7 +19,6 @@ import { PROJECT_ROOT } from '../lib/cost/paths';
 import { TerraformPlanJson, asPlanJson, planRegion, plannedResources, priorResources } from '../lib/cost/plan';
 import { Comparison, compareEstimates, renderComparison, renderComparisonMarkdown, renderMarkdown, renderTable } from '../lib/cost/report';
 import { NO_USAGE, Usage, loadUsage, unusedUsageAddresses, usagePath } from '../lib/cost/usage';
-import { InvalidEnvironmentsError, buildApp } from '../lib/app';
 import { runOfflinePlan } from './offline-plan';
 
 const USAGE = `usage: npm run cost -- <stack> [--plan <file>] [--compare <stack> [--compare-plan <file>]]
@@ -52,8 +51,10 @@ function readPlanFile(file: string): TerraformPlanJson {
   }
 }
 
-function synth(log: (s: string) => void): void {
+async function synth(log: (s: string) => void): Promise<void> {
   log('synthesizing the stacks into cdktf.out ...');
+  // Loaded only when needed: reading a --plan file should not pay for loading cdktf and the provider.
+  const { InvalidEnvironmentsError, buildApp } = await import('../lib/app');
   try {
     buildApp({ outdir: OUTDIR }).synth();
   } catch (e) {
@@ -126,7 +127,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
   const compare = values.compare;
   try {
     const needsOffline = !values.plan || (compare !== undefined && !values['compare-plan']);
-    if (needsOffline && !values['no-synth']) synth(log);
+    if (needsOffline && !values['no-synth']) await synth(log);
     const [plan, comparePlan] = await Promise.all([
       values.plan ? readPlanFile(path.resolve(values.plan)) : offlinePlan(stack, log),
       compare === undefined ? undefined : values['compare-plan'] ? readPlanFile(path.resolve(values['compare-plan'])) : offlinePlan(compare, log),

@@ -324,7 +324,9 @@ export async function get(url: string, connectTimeoutMs = 20_000): Promise<Respo
     const err = e as Error & { cause?: { code?: string; message?: string } };
     if (err.name === 'AbortError') throw new PriceListUnreachableError(url, `no answer within ${connectTimeoutMs / 1000} s`);
     const code = err.cause?.code;
-    if (err instanceof TypeError && (code === undefined || NETWORK_CODES.has(code))) throw new PriceListUnreachableError(url, err.cause?.message ?? err.message);
+    // fetch reports network failures as a TypeError with the system error as its cause (compared by
+    // name: the TypeError of Node's fetch is not the one of a jest or vm context).
+    if (err.name === 'TypeError' && (code === undefined || NETWORK_CODES.has(code))) throw new PriceListUnreachableError(url, err.cause?.message ?? err.message);
     throw e;
   } finally {
     clearTimeout(timer);

@@ -51,7 +51,15 @@ function footnotes(e: Estimate): { sourceRef: Map<string, number>; sources: stri
 function freeSummary(e: Estimate): string {
   const counts = new Map<string, number>();
   for (const f of e.free) counts.set(f.resourceType, (counts.get(f.resourceType) ?? 0) + 1);
-  return [...counts.entries()].map(([t, n]) => `${t} ×${n}`).join(', ');
+  return [...counts.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([t, n]) => `${t} ×${n}`)
+    .join(', ');
+}
+
+/** `1 line`, `2 lines`. */
+export function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 function totalText(e: Estimate): string {
@@ -65,7 +73,7 @@ export function renderTable(e: Estimate): string {
   const notes = footnotes(e);
   const table = new Table({
     head: ['resource address', 'description', 'quantity / month', 'unit price', 'monthly', 'price source'],
-    colWidths: [44, 48, 20, 12, 22, 34],
+    colWidths: [42, 44, 18, 11, 22, 32],
     wordWrap: true,
     style: { head: [], border: [] },
   });
@@ -73,16 +81,16 @@ export function renderTable(e: Estimate): string {
     const source = l.status === 'priced' && l.priceKey ? `[${notes.sourceRef.get(l.priceKey)}] ${l.priceKey} (${l.price?.asOf})` : `unpriced: ${l.priceKey ?? 'no price key'}`;
     table.push([l.address, l.description, quantity(l), unitPrice(l), monthlyCell(l), source]);
   }
-  table.push([{ colSpan: 4, content: `Total, ${e.totals.pricedLines} priced lines (${e.totals.unpricedLines} unpriced lines not included)` }, { colSpan: 2, content: totalText(e) }]);
+  table.push([{ colSpan: 4, content: `Total of ${count(e.totals.pricedLines, 'priced line')} (${count(e.totals.unpricedLines, 'unpriced line')} not included)` }, { colSpan: 2, content: totalText(e) }]);
   const out = [
     `Cost estimate for ${e.stack}: ${e.region}, ${e.currency}, on-demand, ${e.hoursPerMonth} hours a month; usage from ${e.usageFile}`,
     table.toString(),
     '',
-    `Monthly total: ${totalText(e)}; ${e.totals.unpricedLines} unpriced line(s) not included.`,
+    `Monthly total: ${totalText(e)}; ${count(e.totals.unpricedLines, 'unpriced line')} not included.`,
   ];
   if (notes.unpriced.length > 0) out.push('', 'Unpriced (no known price; never estimated with another figure):', ...notes.unpriced.map((u) => `  - ${u}`));
   if (notes.sources.length > 0) out.push('', 'Price sources:', ...notes.sources.map((s) => `  ${s}`));
-  if (e.free.length > 0) out.push('', `No charge of their own (${e.free.length} resources): ${freeSummary(e)}.`);
+  if (e.free.length > 0) out.push('', `No charge of their own (${count(e.free.length, 'resource')}): ${freeSummary(e)}.`);
   return `${out.join('\n')}\n`;
 }
 
@@ -154,7 +162,7 @@ export function renderMarkdown(e: Estimate, change?: Comparison): string {
   const out = [`#### Cost estimate: \`${e.stack}\` ${money(t.monthly)}/month${range}`, ''];
   const facts = [
     change ? `change from current state: **${signedMoney(change.change)}/month**` : 'no prior state in the plan, so no change is computed',
-    `${t.unpricedLines} unpriced line${t.unpricedLines === 1 ? '' : 's'} not included`,
+    `${count(t.unpricedLines, 'unpriced line')} not included`,
     `${e.region} on-demand, ${e.hoursPerMonth} h/month, usage \`${e.usageFile}\``,
   ];
   out.push(facts.join(' · '), '');
@@ -170,11 +178,11 @@ export function renderMarkdown(e: Estimate, change?: Comparison): string {
   out.push(`| **total** | ${change ? `${money(change.before.monthly)} | ${money(t.monthly)} | **${signedMoney(change.change)}**` : `**${money(t.monthly)}**`} |`);
   const unpriced = e.lines.filter((l) => l.status === 'unpriced');
   if (unpriced.length > 0) {
-    out.push('', `<details><summary>¹ ${unpriced.length} unpriced line${unpriced.length === 1 ? '' : 's'} (no known price, not in the total)</summary>`, '');
+    out.push('', `<details><summary>¹ ${count(unpriced.length, 'unpriced line')} (no known price, not in the total)</summary>`, '');
     for (const l of unpriced) out.push(`- \`${l.address}\` ${mdEscape(l.description)}: ${mdEscape(l.reason ?? '')}`);
     out.push('', '</details>');
   }
-  if (e.free.length > 0) out.push('', `<sub>${e.free.length} resources have no charge of their own (${freeSummary(e)}).</sub>`);
+  if (e.free.length > 0) out.push('', `<sub>No charge of their own: ${count(e.free.length, 'resource')} (${freeSummary(e)}).</sub>`);
   return `${out.join('\n')}\n`;
 }
 
