@@ -204,6 +204,27 @@ describe('refresh through HTTP', () => {
     }
   });
 
+  it("starts a region without a catalogue empty, never from another region's figures", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cost-refresh-'));
+    const out = path.join(dir, 'new.json');
+    let stdout = '';
+    try {
+      expect(await refreshCli(['--endpoint', endpoint, '--out', out], (s) => (stdout += s), () => undefined)).toBe(0);
+      const fresh = loadCatalogue(out);
+      expect(Object.keys(fresh.prices)).toHaveLength(34);
+      expect(fresh.prices['data_transfer.out_internet.first_10tb.gb']).toBeUndefined();
+      expect(Object.values(fresh.prices).every((p) => p.status === 'known' && p.asOfBasis === 'price-list')).toBe(true);
+      expect(stdout).toContain('kept from the previous catalogue (not in the bulk API): none');
+      const wrong = path.join(dir, 'wrong.json');
+      copyFileSync(cataloguePath('ap-southeast-2'), wrong);
+      let stderr = '';
+      expect(await refreshCli(['--endpoint', endpoint, '--region', 'eu-west-1', '--out', wrong], () => undefined, (s) => (stderr += s))).toBe(1);
+      expect(stderr).toBe(`${wrong} is the catalogue of ap-southeast-2, not eu-west-1\n`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('fails with a clear message, exit code 3 and an unchanged catalogue when the Price List cannot be reached', async () => {
     await expect(fetchPrices({ region: 'ap-southeast-2', endpoint: closedEndpoint })).rejects.toThrow(PriceListUnreachableError);
     const dir = mkdtempSync(path.join(os.tmpdir(), 'cost-refresh-'));

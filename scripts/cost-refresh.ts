@@ -11,9 +11,13 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { cataloguePath, loadCatalogue, writeCatalogue } from '../lib/cost/catalogue';
+import { Catalogue, HOURS_PER_MONTH, cataloguePath, loadCatalogue, writeCatalogue } from '../lib/cost/catalogue';
 import { PROJECT_ROOT } from '../lib/cost/paths';
 import { PRICE_LIST_ENDPOINT, PriceListUnreachableError, fetchPrices, mergeRefresh } from '../lib/cost/price-list';
+
+function emptyCatalogue(region: string): Catalogue {
+  return { region, currency: 'USD', hoursPerMonth: HOURS_PER_MONTH, provenance: { builtBy: 'npm run cost:refresh', from: '(new catalogue)' }, prices: {} };
+}
 
 export async function main(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
   let values: { region?: string; endpoint?: string; out?: string };
@@ -27,8 +31,9 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
   const endpoint = values.endpoint ?? process.env.OMC_PRICE_LIST_ENDPOINT ?? PRICE_LIST_ENDPOINT;
   const file = values.out ? path.resolve(values.out) : cataloguePath(region);
   try {
-    const previous = existsSync(file) ? loadCatalogue(file) : undefined;
-    if (!previous) throw new Error(`No catalogue at ${file} to refresh; start from 'npm run cost:import' (or copy another region's file)`);
+    // A region without a catalogue starts empty: never seed it with another region's figures.
+    const previous = existsSync(file) ? loadCatalogue(file) : emptyCatalogue(region);
+    if (previous.region !== region) throw new Error(`${file} is the catalogue of ${previous.region}, not ${region}`);
     const found = await fetchPrices({ region, endpoint, log: (l) => err(`${l}\n`) });
     const { catalogue, report } = mergeRefresh(previous, found, endpoint);
     writeCatalogue(catalogue, file);

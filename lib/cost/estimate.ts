@@ -323,7 +323,7 @@ function dbInstance(ctx: Ctx, r: PlanResource): CostLine[] {
       priced(ctx, r, {
         description: `Performance Insights (${days}-day retention)`,
         quantity: 1,
-        unit: 'instance-month',
+        unit: 'instances',
         quantityFrom: `planned performance_insights_enabled=true, performance_insights_retention_period=${days}`,
         key: `rds.performance_insights.retention_${days}d.month`,
       }),
@@ -350,7 +350,7 @@ function dbInstance(ctx: Ctx, r: PlanResource): CostLine[] {
       priced(ctx, r, {
         description: 'Master password secret managed by RDS (Secrets Manager)',
         quantity: 1,
-        unit: 'secret-months',
+        unit: 'secrets',
         quantityFrom: 'planned manage_master_user_password=true',
         key: 'secretsmanager.secret.month',
       }),
@@ -509,7 +509,7 @@ function ecsCluster(ctx: Ctx, r: PlanResource): RuleResult {
     priced(ctx, r, {
       description: `Container Insights metrics (${mode})`,
       quantity: metrics.value,
-      unit: 'metric-months',
+      unit: 'metrics',
       quantityFrom: `planned setting containerInsights=${mode}; ${metrics.from}`,
       key: 'cloudwatch.container_insights.metric_month',
     }),
@@ -747,7 +747,7 @@ function metricAlarm(ctx: Ctx, r: PlanResource): CostLine[] {
     priced(ctx, r, {
       description: `Alarm (${metrics} metric${metrics === 1 ? '' : 's'}, ${highRes ? 'high' : 'standard'} resolution)`,
       quantity: metrics,
-      unit: 'alarm-metric-months',
+      unit: 'alarm metrics',
       quantityFrom: `planned period=${periods.join('/') || '?'}${queries > 0 ? `, ${queries} metric queries` : ''}`,
       key: highRes ? 'cloudwatch.alarm.high_resolution.month' : 'cloudwatch.alarm.standard.month',
     }),
@@ -755,7 +755,7 @@ function metricAlarm(ctx: Ctx, r: PlanResource): CostLine[] {
 }
 
 function dashboard(ctx: Ctx, r: PlanResource): CostLine[] {
-  return [priced(ctx, r, { description: 'Dashboard', quantity: 1, unit: 'dashboard-months', quantityFrom: 'one dashboard', key: 'cloudwatch.dashboard.month' })];
+  return [priced(ctx, r, { description: 'Dashboard', quantity: 1, unit: 'dashboards', quantityFrom: 'one dashboard', key: 'cloudwatch.dashboard.month' })];
 }
 
 /** aws_secretsmanager_secret: per secret and per replica region, plus API calls (usage). */
@@ -766,7 +766,7 @@ function secret(ctx: Ctx, r: PlanResource): CostLine[] {
     priced(ctx, r, {
       description: `Secret${replicas > 0 ? ` (+ ${replicas} replica${replicas === 1 ? '' : 's'})` : ''}`,
       quantity: 1 + replicas,
-      unit: 'secret-months',
+      unit: 'secrets',
       quantityFrom: replicas > 0 ? `planned replica blocks (${replicas})` : 'one secret',
       key: 'secretsmanager.secret.month',
     }),

@@ -31,8 +31,35 @@ function unitPrice(l: CostLine): string {
 
 function monthlyCell(l: CostLine): string {
   if (l.monthly === null) return 'unpriced';
-  const range = l.range && l.range.minMonthly !== null && l.range.maxMonthly !== null ? `\n(${money(l.range.minMonthly)} to ${money(l.range.maxMonthly)})` : '';
+  const range = l.range && l.range.minMonthly !== null && l.range.maxMonthly !== null ? `\nmin ${money(l.range.minMonthly)}\nmax ${money(l.range.maxMonthly)}` : '';
   return `${money(l.monthly)}${range}`;
+}
+
+/**
+ * Breaks words longer than a column (addresses, price keys) after a `.`, `_`, `-` or `/`,
+ * so cli-table3 wraps them instead of cutting them off: every address stays readable.
+ */
+export function breakLongWords(text: string, width: number): string {
+  return text
+    .split('\n')
+    .map((line) =>
+      line
+        .split(' ')
+        .map((word) => {
+          const parts: string[] = [];
+          let rest = word;
+          while (rest.length > width) {
+            const window = rest.slice(0, width);
+            const cut = Math.max(window.lastIndexOf('.'), window.lastIndexOf('_'), window.lastIndexOf('-'), window.lastIndexOf('/'));
+            const at = cut > 0 ? cut + 1 : width;
+            parts.push(rest.slice(0, at));
+            rest = rest.slice(at);
+          }
+          return [...parts, rest].join('\n');
+        })
+        .join(' '),
+    )
+    .join('\n');
 }
 
 /** Numbers the distinct price keys and unpriced reasons of an estimate, for footnotes. */
@@ -71,15 +98,17 @@ function totalText(e: Estimate): string {
 /** The itemized terminal report: one row per cost line, then totals, sources, unpriced items and free resources. */
 export function renderTable(e: Estimate): string {
   const notes = footnotes(e);
+  const widths = [40, 36, 18, 12, 14, 45];
   const table = new Table({
     head: ['resource address', 'description', 'quantity / month', 'unit price', 'monthly', 'price source'],
-    colWidths: [42, 44, 18, 11, 22, 32],
+    colWidths: widths,
     wordWrap: true,
     style: { head: [], border: [] },
   });
   for (const l of e.lines) {
-    const source = l.status === 'priced' && l.priceKey ? `[${notes.sourceRef.get(l.priceKey)}] ${l.priceKey} (${l.price?.asOf})` : `unpriced: ${l.priceKey ?? 'no price key'}`;
-    table.push([l.address, l.description, quantity(l), unitPrice(l), monthlyCell(l), source]);
+    const source =
+      l.status === 'priced' && l.priceKey ? `${l.priceKey}\n[${notes.sourceRef.get(l.priceKey)}] as of ${l.price?.asOf}` : `${l.priceKey ?? 'no price key'}\nunpriced (see below)`;
+    table.push([l.address, l.description, quantity(l), unitPrice(l), monthlyCell(l), source].map((cell, i) => breakLongWords(cell, widths[i] - 2)));
   }
   table.push([{ colSpan: 4, content: `Total of ${count(e.totals.pricedLines, 'priced line')} (${count(e.totals.unpricedLines, 'unpriced line')} not included)` }, { colSpan: 2, content: totalText(e) }]);
   const out = [
