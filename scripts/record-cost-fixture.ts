@@ -8,9 +8,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { PROJECT_ROOT } from '../lib/cost/paths';
 import { runOfflinePlan } from './offline-plan';
-
-const PROJECT_ROOT = path.resolve(__dirname, '..', ...(path.basename(path.resolve(__dirname, '..')) === 'dist' ? ['..'] : []));
 const FIXTURE_DIR = path.join(PROJECT_ROOT, '__tests__', 'fixtures', 'cost');
 
 async function main(): Promise<void> {

@@ -16,7 +16,7 @@
  */
 import { Catalogue, lookupPrice } from './catalogue';
 import { PlanResource, PlanResources } from './plan';
-import { NO_USAGE, Usage, UsageKey, UsageType, usageValue } from './usage';
+import { NO_USAGE, Usage, UsageKey, UsageType, UsageValue, usageValue } from './usage';
 
 /** One priced (or unpriced) quantity of one resource. */
 export interface CostLine {
@@ -207,6 +207,11 @@ function priced(ctx: Ctx, r: PlanResource, spec: LineSpec): CostLine {
   };
 }
 
+/** A line whose quantity is a usage-file value. */
+function fromUsage(ctx: Ctx, r: PlanResource, description: string, usage: UsageValue, unit: string, key: string): CostLine {
+  return priced(ctx, r, { description, quantity: usage.value, unit, quantityFrom: usage.from, key });
+}
+
 /** A line that cannot be priced because something it needs is missing or unsupported. */
 function unpriced(r: PlanResource, description: string, reason: string, quantity = 0, unit = '-', quantityFrom = '-'): CostLine {
   return {
@@ -307,13 +312,7 @@ function dbInstance(ctx: Ctx, r: PlanResource): CostLine[] {
   if ((num(v.backup_retention_period) ?? 0) > 0) {
     const backup = use(ctx, r, 'aws_db_instance', 'additional_backup_storage_gb');
     lines.push(
-      priced(ctx, r, {
-        description: `Backup storage beyond the free amount (retention ${fmt(num(v.backup_retention_period) ?? 0)} days)`,
-        quantity: backup.value,
-        unit: 'GB-month',
-        quantityFrom: backup.from,
-        key: 'rds.backup_storage.gb_month',
-      }),
+      fromUsage(ctx, r, `Backup storage beyond the free amount (retention ${fmt(num(v.backup_retention_period) ?? 0)} days)`, backup, 'GB-month', 'rds.backup_storage.gb_month'),
     );
   }
 
@@ -450,51 +449,30 @@ function ecsService(ctx: Ctx, r: PlanResource): CostLine[] {
   const tasks = `${desired} task${desired === 1 ? '' : 's'}`;
   const scaling = scaled ? `; autoscaling ${min}-${max} tasks` : '';
   const countFrom = `planned desired_count=${desired}${scaled ? `; ${target.address} min_capacity=${min}, max_capacity=${max}` : ''}`;
+  // One line per billed dimension: `perTask` units per task-hour, × tasks × 730 h (and at min/max scale).
+  const perTaskLine = (what: string, perTask: number, unit: string, from: string, key: string): CostLine =>
+    priced(ctx, r, {
+      description: `${what}${scaling})`,
+      quantity: desired * perTask * ctx.hours,
+      unit,
+      quantityFrom: `${countFrom}; ${from}`,
+      key,
+      ...(scaled ? { range: { min: (min ?? 0) * perTask * ctx.hours, max: (max ?? 0) * perTask * ctx.hours } } : {}),
+    });
   const vcpu = cpuUnits / 1024;
   const gb = memoryMiB / 1024;
-  const scale = (perTask: number) => (scaled ? { range: { min: (min ?? 0) * perTask, max: (max ?? 0) * perTask } } : {});
   const lines = [
-    priced(ctx, r, {
-      description: `Fargate vCPU (${tasks} × ${fmt(vcpu)} vCPU, ${archLabel}${scaling})`,
-      quantity: desired * vcpu * ctx.hours,
-      unit: 'vCPU-hours',
-      quantityFrom: `${countFrom}; ${td.address} cpu=${cpuUnits}`,
-      key: `fargate.${arch}.vcpu.hour`,
-      ...scale(vcpu * ctx.hours),
-    }),
-    priced(ctx, r, {
-      description: `Fargate memory (${tasks} × ${fmt(gb)} GB, ${archLabel}${scaling})`,
-      quantity: desired * gb * ctx.hours,
-      unit: 'GB-hours',
-      quantityFrom: `${countFrom}; ${td.address} memory=${memoryMiB}`,
-      key: `fargate.${arch}.gb.hour`,
-      ...scale(gb * ctx.hours),
-    }),
+    perTaskLine(`Fargate vCPU (${tasks} × ${fmt(vcpu)} vCPU, ${archLabel}`, vcpu, 'vCPU-hours', `${td.address} cpu=${cpuUnits}`, `fargate.${arch}.vcpu.hour`),
+    perTaskLine(`Fargate memory (${tasks} × ${fmt(gb)} GB, ${archLabel}`, gb, 'GB-hours', `${td.address} memory=${memoryMiB}`, `fargate.${arch}.gb.hour`),
   ];
   const ephemeral = num(blocks(td.values.ephemeral_storage)[0]?.size_in_gib);
   if (ephemeral !== undefined && ephemeral > 20) {
-    lines.push(
-      priced(ctx, r, {
-        description: `Fargate ephemeral storage above the included 20 GB (${tasks} × ${ephemeral - 20} GB${scaling})`,
-        quantity: desired * (ephemeral - 20) * ctx.hours,
-        unit: 'GB-hours',
-        quantityFrom: `${countFrom}; ${td.address} ephemeral_storage.size_in_gib=${ephemeral}`,
-        key: 'fargate.ephemeral_storage.gb.hour',
-        ...scale((ephemeral - 20) * ctx.hours),
-      }),
-    );
+    const extra = ephemeral - 20;
+    const from = `${td.address} ephemeral_storage.size_in_gib=${ephemeral}`;
+    lines.push(perTaskLine(`Fargate ephemeral storage above the included 20 GB (${tasks} × ${extra} GB`, extra, 'GB-hours', from, 'fargate.ephemeral_storage.gb.hour'));
   }
   if (blocks(v.network_configuration)[0]?.assign_public_ip === true) {
-    lines.push(
-      priced(ctx, r, {
-        description: `Public IPv4 addresses of the tasks (${tasks}, one each${scaling})`,
-        quantity: desired * ctx.hours,
-        unit: 'IP-hours',
-        quantityFrom: `${countFrom}; network_configuration.assign_public_ip=true`,
-        key: 'public_ipv4.in_use.hour',
-        ...scale(ctx.hours),
-      }),
-    );
+    lines.push(perTaskLine(`Public IPv4 addresses of the tasks (${tasks}, one each`, 1, 'IP-hours', 'network_configuration.assign_public_ip=true', 'public_ipv4.in_use.hour'));
   }
   return lines;
 }
@@ -570,13 +548,7 @@ function loadBalancer(ctx: Ctx, r: PlanResource): CostLine[] {
     );
     const out = use(ctx, r, 'aws_lb', 'monthly_data_transfer_out_gb');
     lines.push(
-      priced(ctx, r, {
-        description: 'Data transfer out to the internet (first 10 TB tier)',
-        quantity: out.value,
-        unit: 'GB',
-        quantityFrom: out.from,
-        key: 'data_transfer.out_internet.first_10tb.gb',
-      }),
+      fromUsage(ctx, r, 'Data transfer out to the internet (first 10 TB tier)', out, 'GB', 'data_transfer.out_internet.first_10tb.gb'),
     );
   }
   return lines;
@@ -594,13 +566,7 @@ function natGateway(ctx: Ctx, r: PlanResource): CostLine[] {
       quantityFrom: `planned connectivity_type=${type}`,
       key: 'nat_gateway.hour',
     }),
-    priced(ctx, r, {
-      description: 'NAT gateway data processed',
-      quantity: data.value,
-      unit: 'GB',
-      quantityFrom: data.from,
-      key: 'nat_gateway.gb_processed',
-    }),
+    fromUsage(ctx, r, 'NAT gateway data processed', data, 'GB', 'nat_gateway.gb_processed'),
   ];
 }
 
@@ -646,13 +612,7 @@ function vpcEndpoint(ctx: Ctx, r: PlanResource): CostLine[] {
           key: 'vpc_endpoint.interface.hour_per_az',
         })
       : unpriced(r, `Interface endpoint (${service})`, 'the number of subnets (AZs) is unknown', 0, 'endpoint-AZ-hours'),
-    priced(ctx, r, {
-      description: `Interface endpoint data processed (${service})`,
-      quantity: data.value,
-      unit: 'GB',
-      quantityFrom: data.from,
-      key: 'vpc_endpoint.interface.gb_processed',
-    }),
+    fromUsage(ctx, r, `Interface endpoint data processed (${service})`, data, 'GB', 'vpc_endpoint.interface.gb_processed'),
   ];
 }
 
@@ -686,13 +646,7 @@ function logGroup(ctx: Ctx, r: PlanResource, flowLogs: readonly PlanResource[]):
     ingested = own;
     lines.push(
       cls === 'STANDARD'
-        ? priced(ctx, r, {
-            description: 'Log ingestion (standard class)',
-            quantity: own.value,
-            unit: 'GB',
-            quantityFrom: own.from,
-            key: 'cloudwatch.logs.ingestion.gb',
-          })
+        ? fromUsage(ctx, r, 'Log ingestion (standard class)', own, 'GB', 'cloudwatch.logs.ingestion.gb')
         : unpriced(r, `Log ingestion (${cls} class)`, `the catalogue prices only the STANDARD log class`, own.value, 'GB', own.from),
     );
   }
@@ -700,7 +654,7 @@ function logGroup(ctx: Ctx, r: PlanResource, flowLogs: readonly PlanResource[]):
   const stored = use(ctx, r, 'aws_cloudwatch_log_group', 'storage_gb');
   const daysPerMonth = ctx.hours / 24;
   if (stored.set) {
-    lines.push(priced(ctx, r, { description: 'Log storage', quantity: stored.value, unit: 'GB-month', quantityFrom: stored.from, key: 'cloudwatch.logs.storage.gb_month' }));
+    lines.push(fromUsage(ctx, r, 'Log storage', stored, 'GB-month', 'cloudwatch.logs.storage.gb_month'));
   } else if (retention === 0) {
     lines.push(unpriced(r, 'Log storage (never expires)', 'retention_in_days is not set, so stored logs grow without bound; set storage_gb in the usage file', 0, 'GB-month'));
   } else {
@@ -725,13 +679,7 @@ function flowLog(ctx: Ctx, r: PlanResource): CostLine[] {
     return [unpriced(r, `Flow log delivery to ${destination}`, `vended-log delivery to ${destination} has no price in the catalogue`, data.value, 'GB', data.from)];
   }
   return [
-    priced(ctx, r, {
-      description: 'Flow log ingestion into CloudWatch Logs (vended logs)',
-      quantity: data.value,
-      unit: 'GB',
-      quantityFrom: data.from,
-      key: 'cloudwatch.logs.vended_ingestion.gb',
-    }),
+    fromUsage(ctx, r, 'Flow log ingestion into CloudWatch Logs (vended logs)', data, 'GB', 'cloudwatch.logs.vended_ingestion.gb'),
   ];
 }
 
@@ -784,13 +732,7 @@ function secret(ctx: Ctx, r: PlanResource): CostLine[] {
 function bucket(ctx: Ctx, r: PlanResource): CostLine[] {
   const stored = use(ctx, r, 'aws_s3_bucket', 'storage_gb');
   return [
-    priced(ctx, r, {
-      description: 'S3 Standard storage (requests not estimated)',
-      quantity: stored.value,
-      unit: 'GB-month',
-      quantityFrom: stored.from,
-      key: 's3.standard.gb_month',
-    }),
+    fromUsage(ctx, r, 'S3 Standard storage (requests not estimated)', stored, 'GB-month', 's3.standard.gb_month'),
   ];
 }
 
@@ -839,7 +781,7 @@ function dynamoTable(ctx: Ctx, r: PlanResource): CostLine[] {
     );
   }
   const stored = use(ctx, r, 'aws_dynamodb_table', 'storage_gb');
-  lines.push(priced(ctx, r, { description: 'Table storage', quantity: stored.value, unit: 'GB-month', quantityFrom: stored.from, key: 'dynamodb.storage.gb_month' }));
+  lines.push(fromUsage(ctx, r, 'Table storage', stored, 'GB-month', 'dynamodb.storage.gb_month'));
   if (blocks(v.point_in_time_recovery)[0]?.enabled === true) {
     lines.push(
       priced(ctx, r, {
