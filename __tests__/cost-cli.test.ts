@@ -43,7 +43,7 @@ describe('npm run cost -- <stack> --plan <file>', () => {
   it('prints the itemized table with quantities, unit prices, monthly costs, sources, unpriced items and free resources', async () => {
     const { code, stdout, stderr } = await cost('staging', '--plan', file('one-nat.json', natPlan(1)));
     expect(code).toBe(0);
-    expect(stderr).toBe('warning: usage entries for addresses not in this plan (ignored): aws_cloudwatch_log_group.ecs_backend\n');
+    expect(stderr).toBe('warning: staging: usage entries for addresses not in this plan (ignored): aws_cloudwatch_log_group.ecs_backend\n');
     expect(stdout).toMatch(/^Cost estimate for staging: ap-southeast-2, USD, on-demand, 730 hours a month; usage from environments\/usage\/staging\.yaml\n/);
     expect(stdout).toMatch(/│ aws_nat_gateway\.vpc_main_1 +│ NAT gateway hours \(public\) +│ 730 hours +│ \$0\.059 +│ \$43\.07 +│ nat_gateway\.hour +│\n.*│ \[\d\] as of 2020-05-02 +│/);
     expect(stdout).toMatch(/│ aws_eip\.vpc_nat_1 +│ Public IPv4 address \(Elastic IP, +│ 730 IP-hours +│ \$0\.005 +│ \$3\.65 +│ public_ipv4\.in_use\.hour +│/);
@@ -152,9 +152,9 @@ describe('bad input', () => {
   it('works without a usage file, and warns about usage entries for resources the plan does not have', async () => {
     const noUsage = await cost('qa', '--plan', file('q.json', natPlan(1)));
     expect(noUsage.code).toBe(0);
-    expect(noUsage.stderr).toBe('warning: no usage file environments/usage/qa.yaml: every usage-based quantity is 0\n');
+    expect(noUsage.stderr).toBe('warning: qa: no usage file environments/usage/qa.yaml: every usage-based quantity is 0\n');
     const prod = await cost('production', '--plan', file('x.json', natPlan(1)));
-    expect(prod.stderr).toBe('warning: usage entries for addresses not in this plan (ignored): aws_cloudwatch_log_group.ecs_backend\n');
+    expect(prod.stderr).toBe('warning: production: usage entries for addresses not in this plan (ignored): aws_cloudwatch_log_group.ecs_backend\n');
   });
 
   it('refuses a plan for a region without a catalogue', async () => {

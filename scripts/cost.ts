@@ -136,7 +136,8 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     const main = estimateStack(stack, plan, values.usage, values.catalogue);
     const other = compare !== undefined && comparePlan ? estimateStack(compare, comparePlan, undefined, values.catalogue) : undefined;
     const comparison = other ? compareEstimates(main.estimate, other.estimate) : undefined;
-    for (const w of [...main.warnings, ...(other?.warnings ?? [])]) log(`warning: ${w}`);
+    for (const w of main.warnings) log(`warning: ${stack}: ${w}`);
+    for (const w of other?.warnings ?? []) log(`warning: ${compare}: ${w}`);
 
     if (values.json) {
       out(`${JSON.stringify({ ...main, ...(other ? { compared: other, comparison } : {}) }, null, 2)}\n`);
