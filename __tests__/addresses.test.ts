@@ -6,7 +6,10 @@
  */
 import { Testing } from 'cdktf';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
-import { environment, synthEnvironment } from './helpers';
+import { environment, synthEnvironment, synthesizeStack } from './helpers';
+import { bootstrap } from '../environments/bootstrap';
+import { validateBootstrapConfig } from '../environments/schema';
+import { BootstrapStack } from '../lib/bootstrap-stack';
 import { PlatformStack } from '../lib/platform-stack';
 
 const VPC_STAGING = [
@@ -101,15 +104,77 @@ const SECURITY = [
   'aws_security_group_rule.security_redis_from_ecs',
 ];
 
+const IAM = [
+  'aws_iam_role.iam_ecs_task',
+  'aws_iam_role.iam_ecs_task_execution',
+  'aws_iam_role.iam_github_actions',
+  'aws_iam_role_policy.iam_ecs_task_app',
+  'aws_iam_role_policy.iam_ecs_task_execution_secrets',
+  'aws_iam_role_policy.iam_github_actions_deploy',
+  'aws_iam_role_policy_attachment.iam_ecs_task_execution',
+];
+/** Only the stack that owns the account-wide provider (staging) creates it (D14). */
+const IAM_OIDC_PROVIDER = ['aws_iam_openid_connect_provider.iam_github_actions'];
+
+const RDS = [
+  'aws_cloudwatch_metric_alarm.rds_cpu_utilization',
+  'aws_cloudwatch_metric_alarm.rds_database_connections',
+  'aws_cloudwatch_metric_alarm.rds_free_storage_space',
+  'aws_db_instance.rds_main',
+  'aws_db_parameter_group.rds_main',
+  'aws_db_subnet_group.rds_main',
+  'aws_iam_role.rds_rds_monitoring',
+  'aws_iam_role_policy_attachment.rds_rds_monitoring',
+];
+
+const REDIS = [
+  'aws_cloudwatch_log_group.redis_redis_engine_log',
+  'aws_cloudwatch_log_group.redis_redis_slow_log',
+  'aws_cloudwatch_metric_alarm.redis_cpu_utilization',
+  'aws_cloudwatch_metric_alarm.redis_evictions',
+  'aws_cloudwatch_metric_alarm.redis_memory_utilization',
+  'aws_elasticache_parameter_group.redis_main',
+  'aws_elasticache_replication_group.redis_main',
+  'aws_elasticache_subnet_group.redis_main',
+];
+/** Not in the legacy module: the Secrets Manager copy of the AUTH token, only where AUTH is on (D13). */
+const REDIS_AUTH = ['aws_secretsmanager_secret.redis_auth_token', 'aws_secretsmanager_secret_version.redis_auth_token'];
+
+/** The legacy root-level resource keeps its name. */
+const ROOT = ['aws_secretsmanager_secret.app_secrets'];
+
+/** The bootstrap stack (state bucket, key, lock table); `+ OIDC` when it creates the GitHub provider. */
+const BOOTSTRAP = [
+  'aws_dynamodb_table.bootstrap_locks',
+  'aws_kms_alias.bootstrap_state',
+  'aws_kms_key.bootstrap_state',
+  'aws_s3_bucket.bootstrap_state',
+  'aws_s3_bucket_lifecycle_configuration.bootstrap_state',
+  'aws_s3_bucket_ownership_controls.bootstrap_state',
+  'aws_s3_bucket_policy.bootstrap_state',
+  'aws_s3_bucket_public_access_block.bootstrap_state',
+  'aws_s3_bucket_server_side_encryption_configuration.bootstrap_state',
+  'aws_s3_bucket_versioning.bootstrap_state',
+];
+
 /** Every address of each stack. Update deliberately, never to make a test pass. */
 export const EXPECTED_ADDRESSES = {
-  staging: [...VPC_STAGING, ...SECURITY].sort(),
-  production: [...VPC_PRODUCTION, ...SECURITY].sort(),
+  staging: [...VPC_STAGING, ...SECURITY, ...IAM, ...IAM_OIDC_PROVIDER, ...RDS, ...REDIS, ...ROOT].sort(),
+  production: [...VPC_PRODUCTION, ...SECURITY, ...IAM, ...RDS, ...REDIS, ...REDIS_AUTH, ...ROOT].sort(),
+  bootstrap: BOOTSTRAP,
+  bootstrapWithOidcProvider: [...BOOTSTRAP, 'aws_iam_openid_connect_provider.bootstrap_github_actions'].sort(),
 };
 
 describe('pinned Terraform addresses', () => {
   it.each(['staging', 'production'] as const)('%s has exactly the pinned addresses', (name) => {
     expect(synthEnvironment(name).addresses()).toEqual(EXPECTED_ADDRESSES[name]);
+  });
+
+  it('bootstrap has exactly the pinned addresses, with and without the OIDC provider', () => {
+    const addressesOf = (createOidcProvider: boolean) =>
+      synthesizeStack(new BootstrapStack(Testing.app(), validateBootstrapConfig({ ...bootstrap, github: { createOidcProvider } }))).addresses();
+    expect(addressesOf(false)).toEqual(EXPECTED_ADDRESSES.bootstrap);
+    expect(addressesOf(true)).toEqual(EXPECTED_ADDRESSES.bootstrapWithOidcProvider);
   });
 
   it('refuses to synthesize a resource that has no pinned address', () => {

@@ -9,6 +9,7 @@ describe('state backend and provider', () => {
       key: `${name}/terraform.tfstate`,
       region: 'ap-southeast-2',
       encrypt: true,
+      kms_key_id: 'alias/ohmycoins-terraform-state',
       use_lockfile: true,
     });
     expect(json.terraform.backend.s3.bucket).toBe(STATE_BACKEND.bucket);

@@ -1,19 +1,7 @@
 import { buildApp, runSynth } from '../lib/app';
-import { EnvironmentConfigError, validateEnvironmentConfig } from '../environments/schema';
+import { validateEnvironmentConfig } from '../environments/schema';
 import { ENVIRONMENTS } from '../environments';
-import { rawEnvironment } from './helpers';
-
-function problemsOf(name: 'staging' | 'production', mutate: (raw: Record<string, any>) => void): string[] {
-  const raw = rawEnvironment(name);
-  mutate(raw);
-  try {
-    validateEnvironmentConfig(name, raw);
-  } catch (e) {
-    expect(e).toBeInstanceOf(EnvironmentConfigError);
-    return (e as EnvironmentConfigError).message.split('\n').slice(1).map((l) => l.trim());
-  }
-  throw new Error('expected the config to be rejected');
-}
+import { problemsOf, rawEnvironment } from './helpers';
 
 describe('shipped environments', () => {
   it.each(Object.keys(ENVIRONMENTS))('%s validates', (name) => {
@@ -136,8 +124,8 @@ describe('synth with invalid settings', () => {
     expect(output.startsWith('Synth refused: invalid environment settings.')).toBe(true);
   });
 
-  it('builds both stacks from the shipped environments', () => {
+  it('builds a stack per shipped environment and the bootstrap stack', () => {
     const app = buildApp({ outdir: require('node:os').tmpdir() });
-    expect(app.node.children.map((c) => c.node.id).sort()).toEqual(['production', 'staging']);
+    expect(app.node.children.map((c) => c.node.id).sort()).toEqual(['bootstrap', 'production', 'staging']);
   });
 });

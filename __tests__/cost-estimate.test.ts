@@ -140,7 +140,7 @@ describe('RDS', () => {
     expect(e.lines.some((l) => l.unitPrice === 0.056)).toBe(false);
   });
 
-  it('prices backups beyond the free amount, enhanced monitoring and an RDS-managed secret from usage and attributes', () => {
+  it('prices backups beyond the free amount, enhanced monitoring, exported logs and an RDS-managed secret from usage and attributes', () => {
     const e = run(
       [
         postgres('aws_db_instance.rds_main', {
@@ -149,10 +149,17 @@ describe('RDS', () => {
           backup_retention_period: 7,
           monitoring_interval: 60,
           manage_master_user_password: true,
+          enabled_cloudwatch_logs_exports: ['postgresql', 'upgrade'],
         }),
       ],
-      { usage: usage({ resource_type_default_usage: { aws_db_instance: { additional_backup_storage_gb: 10, enhanced_monitoring_kb_per_sample: 4 } } }) },
+      {
+        usage: usage({
+          resource_type_default_usage: { aws_db_instance: { additional_backup_storage_gb: 10, enhanced_monitoring_kb_per_sample: 4, monthly_exported_logs_gb: 2 } },
+        }),
+      },
     );
+    // exported logs: 2 GB × 0.67 = 1.34
+    expect(line(e, 'aws_db_instance.rds_main', /^Exported logs \(postgresql, upgrade\)/).monthly).toBeCloseTo(1.34, 10);
     // backups: 10 GB × 0.095 = 0.95
     expect(line(e, 'aws_db_instance.rds_main', /^Backup storage/).monthly).toBeCloseTo(0.95, 10);
     // monitoring: 730 × 3600 / 60 = 43,800 samples × 4 KB = 175,200 KB = 0.167084 GB × 0.67

@@ -2,9 +2,9 @@
  * Test helpers: build an environment's stack in memory from (optionally modified)
  * environment data and read its synthesized Terraform JSON.
  */
-import { Testing } from 'cdktf';
+import { TerraformStack, Testing } from 'cdktf';
 import { ENVIRONMENTS } from '../environments';
-import { EnvironmentConfig, validateEnvironmentConfig } from '../environments/schema';
+import { EnvironmentConfig, EnvironmentConfigError, validateEnvironmentConfig } from '../environments/schema';
 import { PlatformStack } from '../lib/platform-stack';
 
 export type EnvName = 'staging' | 'production';
@@ -32,7 +32,11 @@ export interface SynthesizedStack {
 }
 
 export function synthesize(config: EnvironmentConfig): SynthesizedStack {
-  const stack = new PlatformStack(Testing.app(), config);
+  return synthesizeStack(new PlatformStack(Testing.app(), config));
+}
+
+/** Synthesizes any stack (e.g. the bootstrap stack) and gives access to its resources. */
+export function synthesizeStack(stack: TerraformStack): SynthesizedStack {
   const json = JSON.parse(Testing.synth(stack)) as Record<string, any>;
   const resources = (type: string) => (json.resource?.[type] ?? {}) as Record<string, any>;
   return {
@@ -52,4 +56,22 @@ export function synthesize(config: EnvironmentConfig): SynthesizedStack {
 /** Synthesizes a shipped environment, optionally modified first. */
 export function synthEnvironment(name: EnvName, mutate?: (raw: Record<string, any>) => void): SynthesizedStack {
   return synthesize(environment(name, mutate));
+}
+
+/** The problem lines (`- <env>.<field> = <value>: <message>`) of a shipped environment modified by `mutate`; fails if it is accepted. */
+export function problemsOf(name: EnvName, mutate: (raw: Record<string, any>) => void): string[] {
+  const raw = rawEnvironment(name);
+  mutate(raw);
+  try {
+    validateEnvironmentConfig(name, raw);
+  } catch (e) {
+    expect(e).toBeInstanceOf(EnvironmentConfigError);
+    return (e as EnvironmentConfigError).message.split('\n').slice(1).map((l) => l.trim());
+  }
+  throw new Error('expected the config to be rejected');
+}
+
+/** The legacy alarm-table columns of a synthesized `aws_cloudwatch_metric_alarm`. */
+export function alarmRow(alarm: Record<string, any>): unknown[] {
+  return ['alarm_name', 'metric_name', 'statistic', 'comparison_operator', 'threshold', 'evaluation_periods', 'period', 'alarm_description'].map((k) => alarm[k]);
 }

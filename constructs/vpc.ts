@@ -66,6 +66,11 @@ const FLOW_LOGS_POLICY = JSON.stringify({
   ],
 });
 
+/** NAT gateways (each with an Elastic IP) a network creates for a NAT mode and number of zones. */
+export function natGatewayCount(mode: NatMode, availabilityZones: number): number {
+  return mode === 'none' ? 0 : mode === 'single' ? 1 : availabilityZones;
+}
+
 export class VpcNetwork extends Construct {
   /** VPC id. */
   public readonly vpcId: string;
@@ -132,7 +137,7 @@ export class VpcNetwork extends Construct {
     const appSubnets = subnetTier('private_app', 'private-app', props.privateAppSubnetCidrs);
     const dbSubnets = subnetTier('private_db', 'private-db', props.privateDbSubnetCidrs);
 
-    this.natGatewayCount = natMode === 'none' ? 0 : natMode === 'single' ? 1 : azs.length;
+    this.natGatewayCount = natGatewayCount(natMode, azs.length);
     const natGateways = Array.from({ length: this.natGatewayCount }, (_, i) => {
       const eip = pin(
         new Eip(this, `nat-eip-${i + 1}`, { domain: 'vpc', tags: named(`${p}-nat-eip-${i + 1}`), dependsOn: [igw] }),

@@ -41,6 +41,8 @@ const logRetentionDays = z
     message: `must be a retention CloudWatch Logs accepts: one of ${LOG_RETENTION_DAYS.join(', ')}`,
   });
 
+const accountId = z.string().regex(/^\d{12}$/, { message: 'must be a 12-digit AWS account id' });
+
 const positiveInt = (what: string) => z.number().int({ message: `${what} must be a whole number` });
 
 /** How the private application subnets reach the internet. */
@@ -119,8 +121,14 @@ const githubSchema = z
 
 const databaseSchema = z
   .object({
-    /** PostgreSQL major version; minor versions follow RDS automatic upgrades. */
-    engineVersion: z.string().regex(/^\d+(\.\d+)?$/, { message: 'must be a PostgreSQL version such as 17 or 17.2' }),
+    /**
+     * PostgreSQL major version, e.g. `17`. RDS picks the newest minor version and upgrades it
+     * automatically; a pinned minor version would show a diff after every upgrade (D17).
+     */
+    engineVersion: z.string().regex(/^[1-9]\d$/, {
+      message:
+        'must be a PostgreSQL major version such as 17 (no minor version: RDS upgrades minor versions automatically, and a pinned one would show a diff after every upgrade, D17)',
+    }),
     /** RDS instance class. */
     instanceClass: z.string().regex(/^db\.[a-z0-9-]+\.[a-z0-9]+$/, { message: 'must be an RDS instance class such as db.t3.micro' }),
     /** Initial storage in GiB. */
@@ -157,9 +165,18 @@ const databaseSchema = z
     databaseName: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,62}$/, { message: 'must be a PostgreSQL database name' }),
     /** Master user name. */
     masterUsername: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,62}$/, { message: 'must be a PostgreSQL user name' }),
-    /** Optional read replica. */
+    /**
+     * Optional read replica. Must stay disabled while RDS manages the master password in
+     * Secrets Manager (D12): RDS does not create read replicas of such an instance.
+     */
     readReplica: z
-      .object({ enabled: z.boolean(), instanceClass: z.string().regex(/^db\.[a-z0-9-]+\.[a-z0-9]+$/).optional() })
+      .object({
+        enabled: z.literal(false, {
+          message:
+            'must be false: RDS cannot create a read replica of an instance whose master password it manages in Secrets Manager (manage_master_user_password, chosen for D12)',
+        }),
+        instanceClass: z.string().regex(/^db\.[a-z0-9-]+\.[a-z0-9]+$/).optional(),
+      })
       .strict(),
     /** Alarm thresholds. */
     alarms: z
@@ -184,7 +201,11 @@ const cacheSchema = z
     multiAz: z.boolean(),
     /** TLS between clients and Redis. */
     transitEncryption: z.boolean(),
-    /** Redis AUTH with a token kept in Secrets Manager (requires TLS). */
+    /**
+     * Redis AUTH. When true the stack declares the sensitive Terraform variable `redis_auth_token`
+     * and keeps the token in the Secrets Manager secret `<projectName>-redis-auth` for the backend.
+     * Requires `transitEncryption`.
+     */
     authToken: z.boolean(),
     /** Days of automatic snapshots to keep. */
     snapshotRetentionDays: positiveInt('snapshot retention').min(0).max(35),
@@ -307,7 +328,7 @@ export const environmentConfigSchema = z
     /** AWS region of every resource. */
     region,
     /** 12-digit AWS account id; when set, the provider refuses to run against any other account. */
-    accountId: z.string().regex(/^\d{12}$/, { message: 'must be a 12-digit AWS account id' }).optional(),
+    accountId: accountId.optional(),
     /** Terraform state locking. */
     stateBackend: stateBackendSchema,
     /** VPC module settings. */
@@ -333,7 +354,8 @@ export const environmentConfigSchema = z
     application: applicationSchema,
   })
   .strict()
-  .superRefine(checkNetwork, { when: () => true });
+  .superRefine(checkNetwork, { when: () => true })
+  .superRefine(checkDataTier, { when: () => true });
 
 /** The validated, typed description of one environment. */
 export type EnvironmentConfig = z.output<typeof environmentConfigSchema>;
@@ -396,6 +418,40 @@ function checkNetwork(config: unknown, ctx: Ctx): void {
         });
       }
       seen.push({ path, value: value as string, range });
+    });
+  }
+}
+
+/** Cross-field checks of the GitHub identity, the database and the cache. Defensive like checkNetwork. */
+function checkDataTier(config: unknown, ctx: Ctx): void {
+  if (!isRecord(config)) return;
+  const { github, database, cache } = config;
+  if (isRecord(github) && github.createOidcProvider === true && github.oidcProviderArn !== undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['github', 'oidcProviderArn'],
+      input: github.oidcProviderArn,
+      message:
+        'must be unset when github.createOidcProvider is true: the deploy role then trusts the provider this stack creates (one owner per account, D14)',
+    });
+  }
+  if (isRecord(database) && typeof database.allocatedStorage === 'number' && typeof database.maxAllocatedStorage === 'number') {
+    if (database.maxAllocatedStorage < database.allocatedStorage) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['database', 'maxAllocatedStorage'],
+        input: database.maxAllocatedStorage,
+        message: `must be at least database.allocatedStorage (${database.allocatedStorage} GiB): it is the upper limit of storage autoscaling`,
+      });
+    }
+  }
+  if (isRecord(cache) && cache.authToken === true && cache.transitEncryption === false) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['cache', 'authToken'],
+      input: cache.authToken,
+      message:
+        'must be false when cache.transitEncryption is false: ElastiCache accepts an AUTH token only with encryption in transit; set cache.transitEncryption to true or cache.authToken to false',
     });
   }
 }
@@ -481,4 +537,48 @@ export function validateEnvironmentConfig(environment: string, raw: unknown): En
   }
   if (problems.length > 0) throw new EnvironmentConfigError(environment, problems);
   return result.data as EnvironmentConfig;
+}
+
+/** The zod schema of the bootstrap stack's settings (`environments/bootstrap.ts`). */
+export const bootstrapConfigSchema = z
+  .object({
+    /** 12-digit AWS account id; when set, the provider refuses to run against any other account. */
+    accountId: accountId.optional(),
+    /**
+     * Where the bootstrap stack keeps its own state: `local` (a file next to the project, for the
+     * first apply, before the bucket exists) or `s3` (the state bucket, after `terraform init -migrate-state`).
+     */
+    backend: z.enum(['local', 's3'], { message: 'must be one of local, s3' }),
+    /** Days after which a replaced (noncurrent) state version is deleted; the current version never expires. */
+    noncurrentVersionExpirationDays: positiveInt('noncurrent version expiration').min(1).max(3650),
+    /** Waiting period before the state key is deleted once scheduled for deletion (KMS allows 7-30). */
+    kmsKeyDeletionWindowDays: positiveInt('deletion window').min(7).max(30),
+    /** The account-wide GitHub Actions OIDC provider. */
+    github: z
+      .object({
+        /** Whether the bootstrap stack creates the provider; exactly one stack per account may (D14). */
+        createOidcProvider: z.boolean(),
+      })
+      .strict(),
+  })
+  .strict();
+
+/** The validated bootstrap settings. */
+export type BootstrapConfig = z.output<typeof bootstrapConfigSchema>;
+/** What `environments/bootstrap.ts` must provide. */
+export type BootstrapConfigInput = z.input<typeof bootstrapConfigSchema>;
+
+/** Name under which the bootstrap settings appear in messages, and the bootstrap stack's name. */
+export const BOOTSTRAP_NAME = 'bootstrap';
+
+/**
+ * Validates the bootstrap settings. Problems are reported like an environment's, under the
+ * name `bootstrap`.
+ *
+ * @throws EnvironmentConfigError listing every problem (field path, bad value, what is allowed)
+ */
+export function validateBootstrapConfig(raw: unknown): BootstrapConfig {
+  const result = bootstrapConfigSchema.safeParse(raw, { reportInput: true });
+  if (!result.success) throw new EnvironmentConfigError(BOOTSTRAP_NAME, result.error.issues.flatMap(toProblems));
+  return result.data;
 }

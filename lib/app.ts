@@ -1,15 +1,20 @@
 /**
- * Builds the cdktf App from the environment registry. Kept apart from main.ts so
- * tests can build stacks in memory and check how errors are reported.
+ * Builds the cdktf App from the environment registry and the bootstrap settings. Kept
+ * apart from main.ts so tests can build stacks in memory and check how errors are reported.
  */
 import { App } from 'cdktf';
+import { GITHUB_OIDC_HOST } from '../constructs/iam';
 import { ENVIRONMENTS } from '../environments';
-import { EnvironmentConfigError, validateEnvironmentConfig } from '../environments/schema';
+import { bootstrap } from '../environments/bootstrap';
+import { BOOTSTRAP_NAME, BootstrapConfig, EnvironmentConfig, EnvironmentConfigError, validateBootstrapConfig, validateEnvironmentConfig } from '../environments/schema';
+import { BootstrapStack } from './bootstrap-stack';
 import { PlatformStack } from './platform-stack';
 
 export interface BuildAppOptions {
   /** Raw environment settings by name. @default the registry in environments/index.ts */
   readonly environments?: Readonly<Record<string, unknown>>;
+  /** Raw bootstrap settings. @default environments/bootstrap.ts */
+  readonly bootstrap?: unknown;
   /** Output folder. @default cdktf's default (cdktf.out, or CDKTF_OUTDIR when run by the CLI) */
   readonly outdir?: string;
 }
@@ -22,13 +27,43 @@ export class InvalidEnvironmentsError extends Error {
   }
 }
 
-/** Validates every environment first (reporting all problems at once), then builds one stack each. */
+/** Thrown when the stacks are each valid but cannot be deployed together. */
+export class StackConflictError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StackConflictError';
+  }
+}
+
+/**
+ * IAM allows one GitHub OIDC provider per account (D14): refuses two creators that may share
+ * an account (same `accountId`, or either without one).
+ */
+export function checkOidcProviderOwnership(bootstrapConfig: BootstrapConfig, environments: readonly EnvironmentConfig[]): void {
+  const creators = [
+    ...(bootstrapConfig.github.createOidcProvider ? [{ name: BOOTSTRAP_NAME, accountId: bootstrapConfig.accountId }] : []),
+    ...environments.filter((e) => e.github.createOidcProvider).map((e) => ({ name: e.name, accountId: e.accountId })),
+  ];
+  const clash = creators.flatMap((a, i) =>
+    creators.slice(i + 1).filter((b) => !a.accountId || !b.accountId || a.accountId === b.accountId).map((b) => [a, b] as const),
+  );
+  if (clash.length === 0) return;
+  const [a, b] = clash[0];
+  const where = (c: (typeof creators)[number]) => `${c.name} (environments/${c.name}.ts github.createOidcProvider${c.accountId ? `, account ${c.accountId}` : ''})`;
+  throw new StackConflictError(
+    `the GitHub OIDC provider https://${GITHUB_OIDC_HOST} would be created by more than one stack in the same AWS account: ` +
+      `${where(a)} and ${where(b)}. IAM allows one provider per URL per account (D14): set github.createOidcProvider to true in exactly ` +
+      'one of them and false in the others (they reference its ARN), or give them different accountId values.',
+  );
+}
+
+/** Validates every environment and the bootstrap settings first (reporting all problems at once), then builds one stack each. */
 export function buildApp(options: BuildAppOptions = {}): App {
   const raw = options.environments ?? ENVIRONMENTS;
   const errors: EnvironmentConfigError[] = [];
-  const configs = Object.entries(raw).flatMap(([name, value]) => {
+  const collect = <T>(validate: () => T): T[] => {
     try {
-      return [validateEnvironmentConfig(name, value)];
+      return [validate()];
     } catch (e) {
       if (e instanceof EnvironmentConfigError) {
         errors.push(e);
@@ -36,11 +71,18 @@ export function buildApp(options: BuildAppOptions = {}): App {
       }
       throw e;
     }
-  });
+  };
+  const configs = Object.entries(raw).flatMap(([name, value]) => collect(() => validateEnvironmentConfig(name, value)));
+  const [bootstrapConfig] = collect(() => validateBootstrapConfig(options.bootstrap ?? bootstrap));
   if (errors.length > 0) throw new InvalidEnvironmentsError(errors);
+  if (BOOTSTRAP_NAME in raw) {
+    throw new StackConflictError(`"${BOOTSTRAP_NAME}" is the name of the bootstrap stack; rename that environment.`);
+  }
+  checkOidcProviderOwnership(bootstrapConfig, configs);
 
   const app = new App(options.outdir ? { outdir: options.outdir } : {});
   for (const config of configs) new PlatformStack(app, config);
+  new BootstrapStack(app, bootstrapConfig);
   return app;
 }
 
@@ -55,6 +97,10 @@ export function runSynth(options: BuildAppOptions = {}, stderr: (line: string) =
   } catch (e) {
     if (e instanceof InvalidEnvironmentsError) {
       stderr(`Synth refused: invalid environment settings.\n\n${e.message}\n\nFix the values in environments/<name>.ts; the rules are in environments/schema.ts.`);
+      return 1;
+    }
+    if (e instanceof StackConflictError) {
+      stderr(`Synth refused: ${e.message}`);
       return 1;
     }
     throw e;

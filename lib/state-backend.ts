@@ -13,8 +13,16 @@ export const STATE_BACKEND = {
   region: 'ap-southeast-2',
   /** DynamoDB table used for state locking (when locking is `dynamodb` or `both`). */
   lockTable: 'ohmycoins-terraform-locks',
+  /** The lock table's partition key (string), the name the S3 backend requires. */
+  lockTableHashKey: 'LockID',
   /** Server-side encryption of the state object. */
   encrypt: true,
+  /**
+   * Alias of the customer-managed KMS key (created by the bootstrap stack, rotated yearly) that
+   * encrypts the state objects. The backends name it because `encrypt = true` alone would write
+   * SSE-S3 objects whatever the bucket's default encryption is.
+   */
+  kmsKeyAlias: 'alias/ohmycoins-terraform-state',
 } as const;
 
 /** The state object key of an environment: `<environment>/terraform.tfstate`. */
@@ -33,6 +41,7 @@ export function addS3Backend(stack: TerraformStack, environment: string, locking
     key: stateKey(environment),
     region: STATE_BACKEND.region,
     encrypt: STATE_BACKEND.encrypt,
+    kmsKeyId: STATE_BACKEND.kmsKeyAlias,
     dynamodbTable: locking === 'lockfile' ? undefined : STATE_BACKEND.lockTable,
   });
   // cdktf 0.21's S3Backend has no use_lockfile prop yet; the override writes it into the backend block.

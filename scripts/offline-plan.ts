@@ -206,6 +206,30 @@ export async function runOfflinePlan(stackDir: string, options: OfflinePlanOptio
   };
 }
 
+export interface PlanOutcome {
+  /** Exit code of `terraform plan` (0 = planned). */
+  readonly exitCode: number;
+  /** stdout and stderr together: everything an operator or a CI log would see. */
+  readonly output: string;
+}
+
+/**
+ * Plans an already initialized offline working copy (from `runOfflinePlan`) again with some
+ * variables overridden, limited to `targets`, and returns the exit code and output instead of
+ * throwing: used to check that bad inputs are refused, and how.
+ */
+export function planWithOverrides(workDir: string, variables: Record<string, string>, targets: readonly string[]): Promise<PlanOutcome> {
+  const args = ['plan', '-input=false', '-no-color', '-lock=false', '-var-file=offline.tfvars.json'];
+  for (const [name, value] of Object.entries(variables)) args.push(`-var=${name}=${value}`);
+  for (const target of targets) args.push(`-target=${target}`);
+  return new Promise((resolve, reject) => {
+    execFile(terraformBin(), args, { cwd: workDir, env: terraformEnv(), maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') reject(new TerraformMissingError(`'${terraformBin()}' was not found on PATH`));
+      else resolve({ exitCode: error ? Number(error.code ?? 1) : 0, output: `${stdout}\n${stderr}` });
+    });
+  });
+}
+
 /** Resources to create, counted per type. */
 export function countByType(result: OfflinePlanResult): Record<string, number> {
   const counts: Record<string, number> = {};

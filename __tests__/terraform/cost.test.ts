@@ -1,7 +1,8 @@
 /**
  * The cost estimate of the real offline plans of the shipped stacks (made once by
  * the global setup), with the committed catalogue and usage files. The expected
- * totals are worked out by hand from the catalogue entries named in the comments.
+ * totals are worked out by hand from the catalogue entries and usage values named
+ * in the comments; a month is 730 hours.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -24,27 +25,75 @@ function estimateOf(stack: PlannedStack, plan: TerraformPlanJson): Estimate {
   return estimate({ stack, resources: plannedResources(plan), catalogue, usage: loadUsage(usagePath(stack)) });
 }
 
+function unpriced(e: Estimate): string[] {
+  return e.lines.filter((l) => l.status === 'unpriced').map((l) => `${l.address} ${l.priceKey}`);
+}
+
+// Catalogue prices (USD): nat_gateway.hour 0.059, public_ipv4.in_use.hour 0.005,
+// rds.postgres.db.t3.micro.single_az.hour 0.028, elasticache.redis.cache.t3.micro.hour 0.025,
+// elasticache.redis.cache.t3.small.hour 0.05, cloudwatch.logs.ingestion.gb 0.67,
+// cloudwatch.logs.vended_ingestion.gb 0.67, cloudwatch.logs.storage.gb_month 0.033,
+// cloudwatch.alarm.standard.month 0.10, secretsmanager.secret.month 0.40, secretsmanager.api.per_10k 0.05.
+const NAT = 730 * 0.059; // 43.07
+const IPV4 = 730 * 0.005; // 3.65
+/** Enhanced monitoring every 60 s at 4 KB a sample (usage files): 43,800 samples = 0.16708 GB ingested. */
+const MONITORING = (((730 * 3600) / 60) * 4 * 0.67) / 1048576;
+/** A 7-day log group holding `gb` a month of ingestion: gb × 7 / (730 / 24) GB stored. */
+const storage7 = (gb: number) => ((gb * 7 * 24) / 730) * 0.033;
+
 describe('estimates of the shipped stacks from their offline plans', () => {
-  it('staging: one NAT gateway and its Elastic IP', () => {
+  it('staging', () => {
     const e = estimateOf('staging', planJson('staging'));
-    // nat_gateway.hour 0.059 × 730 = 43.07; public_ipv4.in_use.hour 0.005 × 730 = 3.65
-    expect(e.totals.monthly).toBeCloseTo(46.72, 10);
-    expect(e.lines.map((l) => [l.address, l.priceKey, l.status])).toEqual([
-      ['aws_eip.vpc_nat_1', 'public_ipv4.in_use.hour', 'priced'],
-      ['aws_nat_gateway.vpc_main_1', 'nat_gateway.hour', 'priced'],
-      ['aws_nat_gateway.vpc_main_1', 'nat_gateway.gb_processed', 'unpriced'],
+    const expected =
+      NAT + IPV4 + // one NAT gateway and its Elastic IP
+      730 * 0.028 + MONITORING + 0.5 * 0.67 + 0.4 + // RDS db.t3.micro Single-AZ, monitoring, 0.5 GB exported logs, managed secret
+      730 * 0.025 + // Redis, 1 × cache.t3.micro
+      2 * (0.5 * 0.67 + storage7(0.5)) + // Redis slow and engine logs, 0.5 GB each
+      6 * 0.1 + // RDS and Redis alarms
+      0.4 + (2000 / 10000) * 0.05; // application secret and its API calls
+    expect(e.totals.monthly).toBeCloseTo(expected, 10);
+    expect(e.totals.monthly).toBeCloseTo(87.94, 2);
+    expect(unpriced(e)).toEqual([
+      'aws_db_instance.rds_main rds.storage.gp3.single_az.gb_month',
+      'aws_db_instance.rds_main rds.backup_storage.gb_month',
+      'aws_nat_gateway.vpc_main_1 nat_gateway.gb_processed',
     ]);
-    expect(e.free).toHaveLength(36);
   });
 
-  it('production: three NAT gateways and Elastic IPs, flow logs, a free S3 gateway endpoint', () => {
+  it('production', () => {
     const e = estimateOf('production', planJson('production'));
-    // 3 × (43.07 + 3.65) = 140.16; flow logs 15 GB (production.yaml) × 0.67 = 10.05;
-    // flow-log storage 15 GB × 7 days / (730 / 24) days = 3.4521 GB × 0.033 = 0.11392; S3 gateway endpoint 0
-    expect(e.totals.monthly).toBeCloseTo(140.16 + 10.05 + ((15 * 7 * 24) / 730) * 0.033, 10);
-    expect(e.totals.unpricedLines).toBe(3);
-    expect(e.lines.filter((l) => l.status === 'unpriced').map((l) => l.priceKey)).toEqual(Array(3).fill('nat_gateway.gb_processed'));
-    expect(e.lines.find((l) => l.address === 'aws_vpc_endpoint.vpc_s3')).toMatchObject({ monthly: 0, status: 'priced' });
+    const expected =
+      3 * (NAT + IPV4) + // one NAT gateway and Elastic IP per AZ
+      15 * 0.67 + storage7(15) + // flow logs, 15 GB, and their 7-day group; the S3 gateway endpoint is free
+      MONITORING + 3 * 0.67 + 0.4 + // RDS monitoring, 3 GB exported logs, managed secret (instance and storage unpriced)
+      2 * 730 * 0.05 + // Redis, 2 × cache.t3.small
+      2 * (0.67 + storage7(1)) + // Redis slow and engine logs, 1 GB each
+      6 * 0.1 + // RDS and Redis alarms
+      2 * (0.4 + (5000 / 10000) * 0.05); // application secret and Redis AUTH secret, with API calls
+    expect(e.totals.monthly).toBeCloseTo(expected, 10);
+    expect(e.totals.monthly).toBeCloseTo(228.65, 2);
+    expect(unpriced(e)).toEqual([
+      'aws_db_instance.rds_main rds.postgres.db.t3.small.multi_az.hour',
+      'aws_db_instance.rds_main rds.storage.gp3.multi_az.gb_month',
+      'aws_db_instance.rds_main rds.backup_storage.gb_month',
+      'aws_nat_gateway.vpc_main_1 nat_gateway.gb_processed',
+      'aws_nat_gateway.vpc_main_2 nat_gateway.gb_processed',
+      'aws_nat_gateway.vpc_main_3 nat_gateway.gb_processed',
+    ]);
+    // The Multi-AZ instance is not priced at the Single-AZ rate (0.056).
+    expect(e.lines.some((l) => l.unitPrice === 0.056)).toBe(false);
+  });
+
+  it('bootstrap', () => {
+    const e = estimateOf('bootstrap', planJson('bootstrap'));
+    // state bucket 1 GB × s3.standard.gb_month 0.025; lock table 0.001 GB × dynamodb.storage.gb_month 0.285
+    expect(e.totals.monthly).toBeCloseTo(0.025 + 0.001 * 0.285, 10);
+    expect(unpriced(e)).toEqual([
+      'aws_dynamodb_table.bootstrap_locks dynamodb.on_demand.write.per_million',
+      'aws_dynamodb_table.bootstrap_locks dynamodb.on_demand.read.per_million',
+      'aws_dynamodb_table.bootstrap_locks dynamodb.pitr.gb_month',
+      'aws_kms_key.bootstrap_state null',
+    ]);
   });
 
   it.each(PLANNED_STACKS)('%s: accounts for every planned resource, priced or free', (stack) => {
@@ -73,9 +122,10 @@ describe('npm run cost -- <stack> --plan <file> --markdown on the real plan (the
       let stdout = '';
       const code = await main(['production', '--plan', file, '--markdown'], (s) => (stdout += s), () => undefined);
       expect(code).toBe(0);
-      expect(stdout).toMatch(/^#### Cost estimate: `production` \$150\.32\/month\n/);
+      expect(stdout).toMatch(/^#### Cost estimate: `production` \$228\.65\/month\n/);
       expect(stdout).toContain('| `aws_flow_log.vpc_main` | $10.05 |');
-      expect(stdout).toContain('<details><summary>¹ 3 unpriced lines (no known price, not in the total)</summary>');
+      expect(stdout).toContain('| `aws_db_instance.rds_main` ¹ | $2.52 |');
+      expect(stdout).toContain('<details><summary>¹ 6 unpriced lines (no known price, not in the total)</summary>');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -6,8 +6,8 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildApp } from '../../lib/app';
-import { runOfflinePlan, terraformVersion } from '../../scripts/offline-plan';
-import { PLANNED_STACKS, RESULTS_DIR, SYNTH_DIR, TERRAFORM_TEST_DIR } from './plans';
+import { planWithOverrides, runOfflinePlan, terraformVersion } from '../../scripts/offline-plan';
+import { BAD_INPUTS, PLANNED_STACKS, RESULTS_DIR, SYNTH_DIR, TERRAFORM_TEST_DIR } from './plans';
 
 export default async function globalSetup(): Promise<void> {
   rmSync(TERRAFORM_TEST_DIR, { recursive: true, force: true });
@@ -23,12 +23,23 @@ export default async function globalSetup(): Promise<void> {
   await Promise.all(
     PLANNED_STACKS.map(async (stack) => {
       const out = path.join(RESULTS_DIR, `${stack}.json`);
+      const badOut = path.join(RESULTS_DIR, `${stack}.bad-inputs.json`);
+      const bad = BAD_INPUTS[stack];
+      const workDir = path.join(TERRAFORM_TEST_DIR, 'work', stack);
       try {
         if (missing) throw new Error(missing);
-        const result = await runOfflinePlan(path.join(SYNTH_DIR, 'stacks', stack), { workDir: path.join(TERRAFORM_TEST_DIR, 'work', stack) });
-        writeFileSync(out, JSON.stringify(result));
+        writeFileSync(out, JSON.stringify(await runOfflinePlan(path.join(SYNTH_DIR, 'stacks', stack), { workDir })));
       } catch (e) {
         writeFileSync(out, JSON.stringify({ error: (e as Error).message }));
+        if (bad) writeFileSync(badOut, JSON.stringify({ error: `the offline plan of ${stack} failed first: ${(e as Error).message}` }));
+        return;
+      }
+      // Then, in the same initialized copy, the inputs the stack must refuse.
+      if (!bad) return;
+      try {
+        writeFileSync(badOut, JSON.stringify(await planWithOverrides(workDir, bad.variables, bad.targets)));
+      } catch (e) {
+        writeFileSync(badOut, JSON.stringify({ error: (e as Error).message }));
       }
     }),
   );

@@ -3,36 +3,60 @@
  * creates exactly the legacy resources, with the values that matter.
  */
 import { countByType, plannedValues } from '../../scripts/offline-plan';
-import { loadPlan, PLANNED_STACKS, PlannedStack } from './plans';
+import { ENVIRONMENT_STACKS, EnvironmentStack, loadPlan } from './plans';
 
 /**
- * Resources to create per type. Legacy totals: vpc 24 / 45, security 14 / 14
- * (reference section 3).
+ * Resources to create per type. Legacy totals (reference section 3): vpc 24 / 45, security 14 / 14,
+ * iam 8 / 7, rds 8 / 8, redis 8 / 8, root secret 1 / 1. Documented additions: the Redis AUTH-token
+ * secret and its version where AUTH is on (production, +2).
  */
-const EXPECTED_COUNTS: Record<PlannedStack, Record<string, number>> = {
+const EXPECTED_COUNTS: Record<EnvironmentStack, Record<string, number>> = {
   staging: {
+    aws_cloudwatch_log_group: 2,
+    aws_cloudwatch_metric_alarm: 6,
+    aws_db_instance: 1,
+    aws_db_parameter_group: 1,
+    aws_db_subnet_group: 1,
     aws_eip: 1,
+    aws_elasticache_parameter_group: 1,
+    aws_elasticache_replication_group: 1,
+    aws_elasticache_subnet_group: 1,
+    aws_iam_openid_connect_provider: 1,
+    aws_iam_role: 4,
+    aws_iam_role_policy: 3,
+    aws_iam_role_policy_attachment: 2,
     aws_internet_gateway: 1,
     aws_nat_gateway: 1,
     aws_route: 3,
     aws_route_table: 5,
     aws_route_table_association: 6,
+    aws_secretsmanager_secret: 1,
     aws_security_group: 4,
     aws_security_group_rule: 10,
     aws_subnet: 6,
     aws_vpc: 1,
   },
   production: {
-    aws_cloudwatch_log_group: 1,
+    aws_cloudwatch_log_group: 3,
+    aws_cloudwatch_metric_alarm: 6,
+    aws_db_instance: 1,
+    aws_db_parameter_group: 1,
+    aws_db_subnet_group: 1,
     aws_eip: 3,
+    aws_elasticache_parameter_group: 1,
+    aws_elasticache_replication_group: 1,
+    aws_elasticache_subnet_group: 1,
     aws_flow_log: 1,
-    aws_iam_role: 1,
-    aws_iam_role_policy: 1,
+    aws_iam_role: 5,
+    aws_iam_role_policy: 4,
+    aws_iam_role_policy_attachment: 2,
     aws_internet_gateway: 1,
     aws_nat_gateway: 3,
     aws_route: 4,
     aws_route_table: 7,
     aws_route_table_association: 9,
+    aws_secretsmanager_secret: 2,
+    aws_secretsmanager_secret_version: 1,
     aws_security_group: 4,
     aws_security_group_rule: 10,
     aws_subnet: 9,
@@ -42,9 +66,12 @@ const EXPECTED_COUNTS: Record<PlannedStack, Record<string, number>> = {
   },
 };
 
-const EXPECTED_TOTALS: Record<PlannedStack, number> = { staging: 24 + 14, production: 45 + 14 };
+const EXPECTED_TOTALS: Record<EnvironmentStack, number> = {
+  staging: 24 + 14 + 8 + 8 + 8 + 1,
+  production: 45 + 14 + 7 + 8 + 8 + 1 + 2,
+};
 
-describe.each(PLANNED_STACKS)('terraform on the %s stack', (stack) => {
+describe.each(ENVIRONMENT_STACKS)('terraform on the %s stack', (stack) => {
   it('passes terraform validate without errors or warnings', () => {
     const { validate } = loadPlan(stack);
     expect(validate.diagnostics).toEqual([]);
@@ -84,8 +111,73 @@ describe('planned values', () => {
     });
   });
 
+  it('plans the production database with its safety settings, a stable snapshot name (D16) and the major version only (D17)', () => {
+    const db = plannedValues(loadPlan('production'), 'aws_db_instance.rds_main');
+    expect(db).toMatchObject({
+      identifier: 'ohmycoins-prod-postgres',
+      engine: 'postgres',
+      engine_version: '17',
+      auto_minor_version_upgrade: true,
+      multi_az: true,
+      deletion_protection: true,
+      skip_final_snapshot: false,
+      final_snapshot_identifier: 'ohmycoins-prod-final-snapshot',
+      backup_retention_period: 7,
+      performance_insights_enabled: true,
+      performance_insights_retention_period: 7,
+      storage_encrypted: true,
+      manage_master_user_password: true,
+      db_subnet_group_name: 'ohmycoins-prod-db-subnet-group',
+      parameter_group_name: 'ohmycoins-prod-postgres-params',
+    });
+    expect(db.password ?? null).toBeNull();
+  });
+
+  it('plans the parameter group with the family of the engine version (D23) and pending-reboot for the static parameter (D8)', () => {
+    const group = plannedValues(loadPlan('staging'), 'aws_db_parameter_group.rds_main');
+    expect(group.family).toBe('postgres17');
+    expect(group.parameter).toEqual(
+      expect.arrayContaining([
+        { name: 'shared_preload_libraries', value: 'pg_stat_statements', apply_method: 'pending-reboot' },
+        { name: 'log_connections', value: '1', apply_method: 'immediate' },
+      ]),
+    );
+  });
+
+  it('plans the alarm dimensions with the real identifiers, known at plan time', () => {
+    const plan = loadPlan('production');
+    expect(plannedValues(plan, 'aws_cloudwatch_metric_alarm.rds_cpu_utilization').dimensions).toEqual({ DBInstanceIdentifier: 'ohmycoins-prod-postgres' });
+    expect(plannedValues(plan, 'aws_cloudwatch_metric_alarm.redis_evictions').dimensions).toEqual({ ReplicationGroupId: 'ohmycoins-prod-redis' });
+  });
+
+  it('plans the production Redis group with description (D1), TLS and AUTH, fail-over and Multi-AZ', () => {
+    expect(plannedValues(loadPlan('production'), 'aws_elasticache_replication_group.redis_main')).toMatchObject({
+      description: 'Redis cluster for ohmycoins-prod',
+      engine_version: '7.0',
+      num_cache_clusters: 2,
+      automatic_failover_enabled: true,
+      multi_az_enabled: true,
+      at_rest_encryption_enabled: 'true',
+      auto_minor_version_upgrade: 'true',
+      transit_encryption_enabled: true,
+    });
+  });
+
+  it('plans the production deploy role to trust the supplied provider ARN and the production environment only (D7, D21)', () => {
+    const plan = loadPlan('production');
+    const trust = JSON.parse(plannedValues(plan, 'aws_iam_role.iam_github_actions').assume_role_policy as string);
+    expect(trust.Statement[0].Principal).toEqual({ Federated: plan.variables.github_oidc_provider_arn });
+    expect(trust.Statement[0].Condition.StringEquals['token.actions.githubusercontent.com:sub']).toEqual(['repo:MarkLimmage/ohmycoins:environment:production']);
+  });
+
+  it('plans the application secret without a value (D12)', () => {
+    const plan = loadPlan('staging');
+    expect(plannedValues(plan, 'aws_secretsmanager_secret.app_secrets')).toMatchObject({ name: 'ohmycoins-staging-app-secrets', recovery_window_in_days: 7 });
+    expect(plan.plan.resource_changes.filter((rc) => rc.type === 'aws_secretsmanager_secret_version')).toEqual([]);
+  });
+
   it('tags every taggable resource with the common tags through default_tags', () => {
-    for (const stack of PLANNED_STACKS) {
+    for (const stack of ENVIRONMENT_STACKS) {
       const resources = loadPlan(stack).plan.planned_values.root_module.resources ?? [];
       // Resources whose planned values are all unknown have no `values` key.
       const taggable = resources.filter((r) => r.values && 'tags_all' in r.values);

@@ -6,14 +6,17 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { OfflinePlanResult } from '../../scripts/offline-plan';
+import type { OfflinePlanResult, PlanOutcome } from '../../scripts/offline-plan';
 
 export const TERRAFORM_TEST_DIR = path.resolve(__dirname, '..', '..', '.terraform-test');
 export const SYNTH_DIR = path.join(TERRAFORM_TEST_DIR, 'cdktf.out');
 export const RESULTS_DIR = path.join(TERRAFORM_TEST_DIR, 'results');
 
-/** Stacks the global setup synthesizes and plans. */
-export const PLANNED_STACKS = ['staging', 'production'] as const;
+/** The environment stacks. */
+export const ENVIRONMENT_STACKS = ['staging', 'production'] as const;
+export type EnvironmentStack = (typeof ENVIRONMENT_STACKS)[number];
+/** Stacks the global setup synthesizes and plans: the environments and the bootstrap stack. */
+export const PLANNED_STACKS = [...ENVIRONMENT_STACKS, 'bootstrap'] as const;
 export type PlannedStack = (typeof PLANNED_STACKS)[number];
 
 export interface RecordedFailure {
@@ -32,4 +35,27 @@ export function loadPlan(stack: PlannedStack): OfflinePlanResult {
 /** The synthesized Terraform JSON the plan was made from. */
 export function loadSynthesized(stack: PlannedStack): string {
   return readFileSync(path.join(SYNTH_DIR, 'stacks', stack, 'cdk.tf.json'), 'utf8');
+}
+
+/**
+ * Inputs each stack must refuse, planned once more by the global setup (targeted at the
+ * resources that check them). The token contains a marker that must never be printed.
+ */
+export const BAD_INPUTS: Partial<Record<PlannedStack, { variables: Record<string, string>; targets: string[] }>> = {
+  production: {
+    variables: {
+      redis_auth_token: 'Bad@token/"LEAK-MARKER-5d1e',
+      github_oidc_provider_arn: 'arn:aws:iam::ACCOUNT_ID:oidc-provider/token.actions.githubusercontent.com',
+    },
+    targets: ['aws_elasticache_replication_group.redis_main', 'aws_iam_role.iam_github_actions'],
+  },
+};
+
+/** The outcome of planning a stack with its BAD_INPUTS. Throws the setup's error if it failed. */
+export function loadBadInputsPlan(stack: PlannedStack): PlanOutcome {
+  const file = path.join(RESULTS_DIR, `${stack}.bad-inputs.json`);
+  if (!existsSync(file)) throw new Error(`No bad-inputs plan for ${stack} at ${file}: the terraform global setup did not run it`);
+  const data = JSON.parse(readFileSync(file, 'utf8')) as PlanOutcome | RecordedFailure;
+  if ('error' in data) throw new Error(data.error);
+  return data;
 }

@@ -262,7 +262,9 @@ const RDS_ENGINES: Readonly<Record<string, string>> = { postgres: 'postgres', my
  * aws_db_instance: instance hours by class and deployment (Single-AZ / Multi-AZ),
  * storage by type and deployment (allocated, up to max_allocated_storage), backup
  * storage beyond the free amount (usage), Performance Insights, enhanced
- * monitoring (CloudWatch Logs ingestion, usage) and an RDS-managed master secret.
+ * monitoring and exported logs (CloudWatch Logs ingestion, usage) and an
+ * RDS-managed master secret. The log groups RDS creates for exports are not in the
+ * plan; their storage is not estimated.
  * A read replica inherits engine and storage from its source.
  */
 function dbInstance(ctx: Ctx, r: PlanResource): CostLine[] {
@@ -342,6 +344,12 @@ function dbInstance(ctx: Ctx, r: PlanResource): CostLine[] {
         key: 'cloudwatch.logs.ingestion.gb',
       }),
     );
+  }
+
+  const exports = Array.isArray(v.enabled_cloudwatch_logs_exports) ? v.enabled_cloudwatch_logs_exports.filter((x): x is string => typeof x === 'string') : [];
+  if (exports.length > 0) {
+    const exported = use(ctx, r, 'aws_db_instance', 'monthly_exported_logs_gb');
+    lines.push(fromUsage(ctx, r, `Exported logs (${exports.join(', ')}) ingested into CloudWatch Logs`, exported, 'GB', 'cloudwatch.logs.ingestion.gb'));
   }
 
   if (v.manage_master_user_password === true) {

@@ -39,6 +39,7 @@ export const USAGE_KEYS = {
   aws_db_instance: {
     additional_backup_storage_gb: 'GB of backup storage beyond the free amount (equal to the provisioned storage)',
     enhanced_monitoring_kb_per_sample: 'KB of RDSOSMetrics log data per enhanced-monitoring sample',
+    monthly_exported_logs_gb: 'GB a month of database logs exported to CloudWatch Logs (enabled_cloudwatch_logs_exports)',
   },
   aws_ecs_cluster: {
     container_insights_metrics: 'CloudWatch metrics Container Insights publishes for the cluster, its services and tasks',

@@ -1,0 +1,191 @@
+import { TerraformStack, Testing } from 'cdktf';
+import { IamRoles, IamRolesProps } from '../constructs/iam';
+import { problemsOf, synthEnvironment } from './helpers';
+
+const policyOf = (resource: Record<string, any>, key = 'policy') => JSON.parse(resource[key]) as { Version: string; Statement: Record<string, any>[] };
+
+describe('iam construct in the shipped environments', () => {
+  const staging = synthEnvironment('staging');
+  const production = synthEnvironment('production');
+
+  it('creates the two ECS roles with the ECS-tasks trust policy and legacy names', () => {
+    for (const [stack, p] of [[staging, 'ohmycoins-staging'], [production, 'ohmycoins-prod']] as const) {
+      for (const [id, name] of [['iam_ecs_task_execution', `${p}-ecs-task-execution-role`], ['iam_ecs_task', `${p}-ecs-task-role`]]) {
+        const role = stack.resource('aws_iam_role', id);
+        expect(role.name).toBe(name);
+        expect(policyOf(role, 'assume_role_policy')).toEqual({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'ecs-tasks.amazonaws.com' } }],
+        });
+      }
+    }
+    expect(staging.resource('aws_iam_role_policy_attachment', 'iam_ecs_task_execution')).toMatchObject({
+      role: '${aws_iam_role.iam_ecs_task_execution.name}',
+      policy_arn: 'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy',
+    });
+  });
+
+  it('lets the execution role read exactly the container secrets, without kms:Decrypt on secret ARNs (D19)', () => {
+    const stagingPolicy = staging.resource('aws_iam_role_policy', 'iam_ecs_task_execution_secrets');
+    expect(stagingPolicy).toMatchObject({ name: 'ohmycoins-staging-ecs-task-execution-secrets-policy', role: '${aws_iam_role.iam_ecs_task_execution.id}' });
+    expect(policyOf(stagingPolicy).Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['secretsmanager:GetSecretValue'],
+        Resource: ['${aws_secretsmanager_secret.app_secrets.arn}', '${aws_db_instance.rds_main.master_user_secret[0].secret_arn}'],
+      },
+    ]);
+    expect(policyOf(production.resource('aws_iam_role_policy', 'iam_ecs_task_execution_secrets')).Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['secretsmanager:GetSecretValue'],
+        Resource: [
+          '${aws_secretsmanager_secret.app_secrets.arn}',
+          '${aws_db_instance.rds_main.master_user_secret[0].secret_arn}',
+          '${aws_secretsmanager_secret.redis_auth_token.arn}',
+        ],
+      },
+    ]);
+    for (const stack of [staging, production]) {
+      expect(JSON.stringify(stack.resources('aws_iam_role_policy'))).not.toContain('kms:Decrypt');
+    }
+  });
+
+  it('gives the task role the legacy application policy', () => {
+    const policy = staging.resource('aws_iam_role_policy', 'iam_ecs_task_app');
+    expect(policy).toMatchObject({ name: 'ohmycoins-staging-ecs-task-app-policy', role: '${aws_iam_role.iam_ecs_task.id}' });
+    expect(policyOf(policy).Statement).toEqual([
+      { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], Resource: ['arn:aws:s3:::ohmycoins-staging-*/*'] },
+      { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: ['arn:aws:s3:::ohmycoins-staging-*'] },
+      { Effect: 'Allow', Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], Resource: 'arn:aws:logs:*:*:*' },
+      { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: ['${aws_secretsmanager_secret.app_secrets.arn}'] },
+    ]);
+    expect(policyOf(production.resource('aws_iam_role_policy', 'iam_ecs_task_app')).Statement[0].Resource).toEqual(['arn:aws:s3:::ohmycoins-prod-*/*']);
+  });
+
+  it('creates the OIDC provider in staging only: one owner per account (D14)', () => {
+    expect(staging.resource('aws_iam_openid_connect_provider', 'iam_github_actions')).toMatchObject({
+      url: 'https://token.actions.githubusercontent.com',
+      client_id_list: ['sts.amazonaws.com'],
+      thumbprint_list: ['6938fd4d98bab03faadb97b34396831e3780aea1', '1c58a3a8518e8759bf075b76b750d4f2df264fcd'],
+    });
+    expect(production.resources('aws_iam_openid_connect_provider')).toEqual({});
+  });
+
+  it('makes the staging deploy role trust the provider the stack creates, never an empty principal (D7)', () => {
+    const trust = policyOf(staging.resource('aws_iam_role', 'iam_github_actions'), 'assume_role_policy');
+    expect(trust.Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        Principal: { Federated: '${aws_iam_openid_connect_provider.iam_github_actions.arn}' },
+        Condition: {
+          StringEquals: {
+            'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+            'token.actions.githubusercontent.com:sub': ['repo:MarkLimmage/ohmycoins:ref:refs/heads/main'],
+          },
+        },
+      },
+    ]);
+    expect(staging.json.variable?.github_oidc_provider_arn).toBeUndefined();
+  });
+
+  it('makes the production deploy role trust the provider ARN variable, checked for a 12-digit account (D6, D7)', () => {
+    const trust = policyOf(production.resource('aws_iam_role', 'iam_github_actions'), 'assume_role_policy');
+    expect(trust.Statement[0].Principal).toEqual({ Federated: '${var.github_oidc_provider_arn}' });
+    const variable = production.json.variable.github_oidc_provider_arn;
+    expect(variable).toMatchObject({ type: 'string' });
+    expect(variable).not.toHaveProperty('default');
+    expect(variable.validation[0].condition).toBe(
+      '${can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/token[.]actions[.]githubusercontent[.]com$", var.github_oidc_provider_arn))}',
+    );
+  });
+
+  it('narrows the subject to the configured subjects with StringEquals, never repo:<repo>:* (D21)', () => {
+    const trust = policyOf(production.resource('aws_iam_role', 'iam_github_actions'), 'assume_role_policy');
+    expect(trust.Statement[0].Condition).toEqual({
+      StringEquals: {
+        'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+        'token.actions.githubusercontent.com:sub': ['repo:MarkLimmage/ohmycoins:environment:production'],
+      },
+    });
+    expect(JSON.stringify(trust)).not.toContain('*');
+  });
+
+  it('uses a configured provider ARN directly, without a variable', () => {
+    const arn = 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com';
+    const stack = synthEnvironment('production', (r) => (r.github.oidcProviderArn = arn));
+    expect(policyOf(stack.resource('aws_iam_role', 'iam_github_actions'), 'assume_role_policy').Statement[0].Principal).toEqual({ Federated: arn });
+    expect(stack.json.variable?.github_oidc_provider_arn).toBeUndefined();
+  });
+
+  it('scopes the deploy policy to this environment: no ECR (D20), ECS services of its cluster, PassRole of its two roles to ECS', () => {
+    const policy = production.resource('aws_iam_role_policy', 'iam_github_actions_deploy');
+    expect(policy).toMatchObject({ name: 'ohmycoins-prod-github-actions-deploy-policy', role: '${aws_iam_role.iam_github_actions.id}' });
+    expect(policyOf(policy).Statement).toEqual([
+      { Sid: 'TaskDefinitions', Effect: 'Allow', Action: ['ecs:RegisterTaskDefinition', 'ecs:DescribeTaskDefinition'], Resource: '*' },
+      { Sid: 'Services', Effect: 'Allow', Action: ['ecs:UpdateService', 'ecs:DescribeServices'], Resource: 'arn:aws:ecs:ap-southeast-2:*:service/ohmycoins-prod-cluster/*' },
+      { Sid: 'Tasks', Effect: 'Allow', Action: ['ecs:DescribeTasks'], Resource: 'arn:aws:ecs:ap-southeast-2:*:task/ohmycoins-prod-cluster/*' },
+      { Sid: 'ListTasks', Effect: 'Allow', Action: ['ecs:ListTasks'], Resource: '*' },
+      {
+        Sid: 'PassTaskRoles',
+        Effect: 'Allow',
+        Action: ['iam:PassRole'],
+        Resource: ['${aws_iam_role.iam_ecs_task_execution.arn}', '${aws_iam_role.iam_ecs_task.arn}'],
+        Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+      },
+      { Effect: 'Allow', Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], Resource: 'arn:aws:logs:*:*:*' },
+    ]);
+    expect(JSON.stringify(policyOf(policy))).not.toContain('ecr:');
+  });
+
+  it('rejects a configured provider ARN in the stack that creates the provider (D14)', () => {
+    const arn = 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com';
+    expect(problemsOf('staging', (r) => (r.github.oidcProviderArn = arn))).toEqual([
+      `- staging.github.oidcProviderArn = "${arn}": must be unset when github.createOidcProvider is true: the deploy role then trusts the provider this stack creates (one owner per account, D14)`,
+    ]);
+  });
+
+  it('rejects a wildcard subject in the config (D21)', () => {
+    expect(problemsOf('production', (r) => (r.github.deploySubjects = ['repo:MarkLimmage/ohmycoins:*']))).toEqual([
+      '- production.github.deploySubjects.0 = "repo:MarkLimmage/ohmycoins:*": must be an exact GitHub OIDC subject: repo:<owner>/<repo>:ref:refs/heads/<branch>, :ref:refs/tags/<tag>, :environment:<name> or :pull_request (no wildcards)',
+    ]);
+  });
+});
+
+describe('iam construct options', () => {
+  const base: IamRolesProps = {
+    projectName: 'x',
+    region: 'ap-southeast-2',
+    executionSecretArns: ['arn:aws:secretsmanager:ap-southeast-2:123456789012:secret:x-app-secrets-AbCdEf'],
+    taskSecretArns: [],
+    deploySubjects: ['repo:o/r:ref:refs/heads/main'],
+    createOidcProvider: true,
+  };
+  const make = (props: Partial<IamRolesProps>) => () => new IamRoles(new TerraformStack(Testing.app(), 'test'), 'iam', { ...base, ...props });
+
+  it('refuses a deploy role without any OIDC provider (D7)', () => {
+    expect(make({ createOidcProvider: false })).toThrow('test/iam: the deploy role needs an OIDC provider: set createOidcProvider or give oidcProviderArn (D7)');
+  });
+
+  it('refuses both creating a provider and using an existing one (D14)', () => {
+    expect(make({ oidcProviderArn: 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com' })).toThrow(
+      'test/iam: give either createOidcProvider or oidcProviderArn, not both',
+    );
+  });
+
+  it('refuses wildcard or missing subjects (D21)', () => {
+    expect(make({ deploySubjects: ['repo:o/r:*'] })).toThrow('test/iam: deploy subject "repo:o/r:*" has a wildcard; list exact subjects (D21)');
+    expect(make({ deploySubjects: [] })).toThrow('test/iam: deploySubjects is empty; nobody could assume the deploy role');
+  });
+
+  it('grants kms:Decrypt on customer-managed key ARNs only when given (D19)', () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    const key = 'arn:aws:kms:ap-southeast-2:123456789012:key/0000';
+    new IamRoles(stack, 'iam', { ...base, secretsKmsKeyArns: [key] });
+    const policies = JSON.parse(Testing.synth(stack)).resource.aws_iam_role_policy;
+    expect(policyOf(policies.iam_ecs_task_execution_secrets).Statement[1]).toEqual({ Effect: 'Allow', Action: ['kms:Decrypt'], Resource: [key] });
+    // No task secrets given: the task policy has no Secrets Manager statement.
+    expect(JSON.stringify(policyOf(policies.iam_ecs_task_app))).not.toContain('secretsmanager:');
+  });
+});

@@ -1,0 +1,71 @@
+/**
+ * Real Terraform on the synthesized bootstrap stack: validate is clean, and the offline
+ * plan creates the state bucket with every protection, its key and the lock table.
+ */
+import { countByType, plannedValues } from '../../scripts/offline-plan';
+import { STATE_BACKEND } from '../../lib/state-backend';
+import { loadPlan, loadSynthesized } from './plans';
+
+describe('terraform on the bootstrap stack', () => {
+  it('passes terraform validate without errors or warnings', () => {
+    const { validate } = loadPlan('bootstrap');
+    expect(validate.diagnostics).toEqual([]);
+    expect(validate.valid).toBe(true);
+  });
+
+  it('plans exactly the bucket with its settings, the key and alias, and the lock table (no OIDC provider by default)', () => {
+    expect(countByType(loadPlan('bootstrap'))).toEqual({
+      aws_dynamodb_table: 1,
+      aws_kms_alias: 1,
+      aws_kms_key: 1,
+      aws_s3_bucket: 1,
+      aws_s3_bucket_lifecycle_configuration: 1,
+      aws_s3_bucket_ownership_controls: 1,
+      aws_s3_bucket_policy: 1,
+      aws_s3_bucket_public_access_block: 1,
+      aws_s3_bucket_server_side_encryption_configuration: 1,
+      aws_s3_bucket_versioning: 1,
+    });
+    const { plan } = loadPlan('bootstrap');
+    expect(plan.resource_changes).toHaveLength(10);
+    expect(plan.resource_changes.every((rc) => rc.change.actions.join() === 'create')).toBe(true);
+  });
+
+  it('plans the names of lib/state-backend.ts with the protections', () => {
+    const plan = loadPlan('bootstrap');
+    expect(plannedValues(plan, 'aws_s3_bucket.bootstrap_state')).toMatchObject({ bucket: STATE_BACKEND.bucket, force_destroy: false });
+    expect(plannedValues(plan, 'aws_s3_bucket_versioning.bootstrap_state')).toMatchObject({ versioning_configuration: [{ status: 'Enabled' }] });
+    expect(plannedValues(plan, 'aws_s3_bucket_public_access_block.bootstrap_state')).toMatchObject({
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
+    expect(plannedValues(plan, 'aws_s3_bucket_ownership_controls.bootstrap_state')).toMatchObject({ rule: [{ object_ownership: 'BucketOwnerEnforced' }] });
+    expect(plannedValues(plan, 'aws_s3_bucket_server_side_encryption_configuration.bootstrap_state')).toMatchObject({
+      rule: [{ apply_server_side_encryption_by_default: [{ sse_algorithm: 'aws:kms' }], bucket_key_enabled: true }],
+    });
+    expect(plannedValues(plan, 'aws_s3_bucket_lifecycle_configuration.bootstrap_state')).toMatchObject({
+      rule: [{ id: 'expire-noncurrent-state-versions', status: 'Enabled', noncurrent_version_expiration: [{ noncurrent_days: 90 }] }],
+    });
+    expect(plannedValues(plan, 'aws_kms_key.bootstrap_state')).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30 });
+    expect(plannedValues(plan, 'aws_kms_alias.bootstrap_state')).toMatchObject({ name: STATE_BACKEND.kmsKeyAlias });
+    expect(plannedValues(plan, 'aws_dynamodb_table.bootstrap_locks')).toMatchObject({
+      name: STATE_BACKEND.lockTable,
+      hash_key: 'LockID',
+      attribute: [{ name: 'LockID', type: 'S' }],
+      billing_mode: 'PAY_PER_REQUEST',
+      point_in_time_recovery: [{ enabled: true }],
+      server_side_encryption: [{ enabled: true }],
+      deletion_protection_enabled: true,
+      tags_all: { Project: 'Oh My Coins', Environment: 'shared', ManagedBy: 'Terraform', Name: STATE_BACKEND.lockTable },
+    });
+  });
+
+  it('plans with prevent_destroy on the bucket, key and table in the configuration', () => {
+    const resources = JSON.parse(loadSynthesized('bootstrap')).resource as Record<string, Record<string, { lifecycle?: { prevent_destroy?: boolean } }>>;
+    expect(resources.aws_s3_bucket.bootstrap_state.lifecycle).toEqual({ prevent_destroy: true });
+    expect(resources.aws_kms_key.bootstrap_state.lifecycle).toEqual({ prevent_destroy: true });
+    expect(resources.aws_dynamodb_table.bootstrap_locks.lifecycle).toEqual({ prevent_destroy: true });
+  });
+});

@@ -1,0 +1,105 @@
+/**
+ * Secrets never leak. The offline harness gives every sensitive variable a known
+ * sentinel value (`sentinelFor`); both stacks are synthesized and planned with them.
+ * The sentinels must not appear in the synthesized JSON, in the plan command's output
+ * or in the human-readable plan, where every attribute set from a sensitive variable
+ * reads `(sensitive value)`. Bad inputs are refused before anything is created, and a
+ * refused secret is not printed either.
+ */
+import { declaredVariables, sentinelFor } from '../../scripts/offline-plan';
+import { BAD_INPUTS, loadBadInputsPlan, loadPlan, loadSynthesized, PLANNED_STACKS, PlannedStack } from './plans';
+
+/** Sensitive variables each stack must declare. Production: the Redis AUTH token (D5, D13); no master password anywhere (D12). */
+const SENSITIVE_VARIABLES: Record<PlannedStack, string[]> = { staging: [], production: ['redis_auth_token'], bootstrap: [] };
+
+/** `[address, attribute]` of every top-level resource argument set to exactly `${var.<name>}`. */
+function argumentsFrom(stackJson: Record<string, any>, variable: string): [string, string][] {
+  const found: [string, string][] = [];
+  for (const [type, byName] of Object.entries<Record<string, Record<string, unknown>>>(stackJson.resource ?? {})) {
+    for (const [name, body] of Object.entries(byName)) {
+      for (const [attribute, value] of Object.entries(body)) {
+        if (value === `\${var.${variable}}`) found.push([`${type}.${name}`, attribute]);
+      }
+    }
+  }
+  return found;
+}
+
+/** The block of the human-readable plan that describes `address`. */
+function planBlock(planText: string, address: string): string {
+  const start = planText.indexOf(`  # ${address} will be created`);
+  if (start < 0) throw new Error(`the plan text does not describe ${address}`);
+  const end = planText.indexOf('\n  # ', start + 1);
+  return planText.slice(start, end < 0 ? undefined : end);
+}
+
+describe.each(PLANNED_STACKS)('secrets in the %s stack', (stack) => {
+  const synthesized = () => loadSynthesized(stack);
+  const sensitive = () => declaredVariables(JSON.parse(synthesized())).filter((v) => v.sensitive);
+
+  it('declares exactly the expected sensitive variables, none with a default', () => {
+    expect(sensitive().map((v) => v.name).sort()).toEqual(SENSITIVE_VARIABLES[stack]);
+    expect(sensitive().filter((v) => v.hasDefault)).toEqual([]);
+  });
+
+  it('planned with each sentinel (so the checks below are not vacuous)', () => {
+    const plan = loadPlan(stack);
+    for (const name of SENSITIVE_VARIABLES[stack]) {
+      expect(plan.variables[name]).toBe(sentinelFor(name));
+      // The saved plan file holds variable values: plan artifacts are secrets (README).
+      expect(plan.plan.variables?.[name]?.value).toBe(sentinelFor(name));
+    }
+  });
+
+  it('never writes a sentinel into the synthesized JSON', () => {
+    for (const name of SENSITIVE_VARIABLES[stack]) expect(synthesized()).not.toContain(sentinelFor(name));
+  });
+
+  it('never prints a sentinel in the plan output or the human-readable plan', () => {
+    const { planOutput, planText } = loadPlan(stack);
+    for (const name of SENSITIVE_VARIABLES[stack]) {
+      expect(planOutput).not.toContain(sentinelFor(name));
+      expect(planText).not.toContain(sentinelFor(name));
+    }
+  });
+
+  it('shows every argument set from a sensitive variable only as (sensitive value)', () => {
+    const { planText } = loadPlan(stack);
+    const json = JSON.parse(synthesized());
+    for (const name of SENSITIVE_VARIABLES[stack]) {
+      const uses = argumentsFrom(json, name);
+      expect(uses.length).toBeGreaterThan(0);
+      for (const [address, attribute] of uses) {
+        expect({ address, line: planBlock(planText, address).match(new RegExp(`^\\s+\\+ ${attribute}\\s+= (.*)$`, 'm'))?.[1] }).toEqual({
+          address,
+          line: '(sensitive value)',
+        });
+      }
+    }
+  });
+});
+
+describe('inputs the production stack refuses', () => {
+  const outcome = () => loadBadInputsPlan('production');
+  const badToken = BAD_INPUTS.production!.variables.redis_auth_token;
+
+  it('fails the plan', () => {
+    expect(outcome().exitCode).not.toBe(0);
+  });
+
+  it('refuses a Redis AUTH token ElastiCache would reject, without printing it (D5)', () => {
+    expect(outcome().output).toContain('Resource precondition failed');
+    expect(outcome().output.replace(/\s+/g, ' ')).toContain(
+      'The Redis AUTH token must be 16-128 characters of letters, digits and the symbols ! & # $ ^ < > - (no @, ", / or spaces), as ElastiCache requires.',
+    );
+    expect(outcome().output).not.toContain('LEAK-MARKER');
+    expect(outcome().output).not.toContain(badToken);
+  });
+
+  it('refuses a placeholder OIDC provider ARN, naming the variable and the expected shape (D6)', () => {
+    expect(outcome().output).toContain('Invalid value for variable');
+    expect(outcome().output.replace(/\s+/g, ' ')).toContain(
+      'github_oidc_provider_arn must be an IAM OIDC provider ARN with a 12-digit account id: arn:aws:iam::<account-id>:oidc-provider/token.actions.githubusercontent.com',
+    );
+  });
+});

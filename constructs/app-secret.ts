@@ -1,0 +1,77 @@
+/**
+ * The legacy root resource `aws_secretsmanager_secret.app_secrets`: the Secrets
+ * Manager secret holding the backend's JSON secrets. Terraform creates the secret
+ * only; its value is put by an operator (never in code, JSON or state), see README.
+ */
+import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
+import { Construct } from 'constructs';
+import { pin } from '../lib/addresses';
+
+/**
+ * Every secret the backend container reads from Secrets Manager (legacy reference,
+ * section 11). POSTGRES_PASSWORD comes from the RDS-managed master-user secret
+ * (`DatabaseInstance.masterPasswordValueFrom`), the others from the application secret.
+ */
+export const BACKEND_SECRET_KEYS = [
+  'SECRET_KEY',
+  'POSTGRES_PASSWORD',
+  'FIRST_SUPERUSER',
+  'FIRST_SUPERUSER_PASSWORD',
+  'SMTP_HOST',
+  'SMTP_USER',
+  'SMTP_PASSWORD',
+  'OPENAI_API_KEY',
+] as const;
+export type BackendSecretKey = (typeof BACKEND_SECRET_KEYS)[number];
+
+/** The JSON keys an operator stores in the application secret: every backend secret except POSTGRES_PASSWORD (D12). */
+export const APP_SECRET_KEYS = BACKEND_SECRET_KEYS.filter(
+  (key): key is Exclude<BackendSecretKey, 'POSTGRES_PASSWORD'> => key !== 'POSTGRES_PASSWORD',
+);
+export type AppSecretKey = (typeof APP_SECRET_KEYS)[number];
+
+export interface AppSecretProps {
+  /** Resource-name prefix (the legacy `project_name`); the secret is `<projectName>-app-secrets`. */
+  readonly projectName: string;
+  /** Environment name used in the description, `Application secrets for Oh My Coins <environment>`. */
+  readonly environment: string;
+  /** Days Secrets Manager keeps a deleted secret recoverable: 0 (delete at once) or 7-30. @default 30 */
+  readonly recoveryWindowDays?: number;
+  /** Tags for the secret. @default {} */
+  readonly tags?: Record<string, string>;
+  /** Terraform logical id; root-level in the legacy code, so no module prefix. @default 'app_secrets' */
+  readonly logicalId?: string;
+}
+
+/** Name of an environment's application secret (legacy `<project_name>-app-secrets`). */
+export function appSecretName(projectName: string): string {
+  return `${projectName}-app-secrets`;
+}
+
+export class AppSecret extends Construct {
+  /** ARN of the secret. */
+  public readonly secretArn: string;
+  /** Name of the secret, `<projectName>-app-secrets`. */
+  public readonly secretName: string;
+
+  constructor(scope: Construct, id: string, props: AppSecretProps) {
+    super(scope, id);
+    const name = appSecretName(props.projectName);
+    const secret = pin(
+      new SecretsmanagerSecret(this, 'Secret', {
+        name,
+        description: `Application secrets for Oh My Coins ${props.environment}`,
+        recoveryWindowInDays: props.recoveryWindowDays ?? 30,
+        tags: props.tags ?? {},
+      }),
+      props.logicalId ?? 'app_secrets',
+    );
+    this.secretArn = secret.arn;
+    this.secretName = name;
+  }
+
+  /** The ECS `valueFrom` of one JSON key of this secret: `<arn>:<key>::`. */
+  public valueFrom(key: AppSecretKey): string {
+    return `${this.secretArn}:${key}::`;
+  }
+}

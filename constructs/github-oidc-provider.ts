@@ -1,0 +1,37 @@
+/**
+ * The account-wide IAM OIDC identity provider for GitHub Actions, for a stack that
+ * owns it without the rest of the iam module (the bootstrap stack). Same settings as
+ * the iam module's provider. IAM allows one provider per URL per account, so exactly
+ * one stack may create it (D14, checked at synth in lib/app.ts); every other stack
+ * references its ARN.
+ */
+import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
+import { Construct } from 'constructs';
+import { logicalIds, pin } from '../lib/addresses';
+import { GITHUB_OIDC_HOST, GITHUB_OIDC_THUMBPRINTS } from './iam';
+
+export interface GithubOidcProviderProps {
+  /** Tags for the provider. @default {} */
+  readonly tags?: Record<string, string>;
+  /** Prefix of the Terraform logical id: the address is `aws_iam_openid_connect_provider.<prefix>_github_actions`. */
+  readonly addressPrefix: string;
+}
+
+export class GithubOidcProvider extends Construct {
+  /** ARN of the provider, for the deploy roles' trust policies. */
+  public readonly arn: string;
+
+  constructor(scope: Construct, id: string, props: GithubOidcProviderProps) {
+    super(scope, id);
+    const provider = pin(
+      new IamOpenidConnectProvider(this, 'Provider', {
+        url: `https://${GITHUB_OIDC_HOST}`,
+        clientIdList: ['sts.amazonaws.com'],
+        thumbprintList: GITHUB_OIDC_THUMBPRINTS,
+        tags: props.tags ?? {},
+      }),
+      logicalIds(props.addressPrefix)('github_actions'),
+    );
+    this.arn = provider.arn;
+  }
+}

@@ -1,0 +1,199 @@
+/**
+ * The legacy `iam` module: the ECS task execution role (ECS agent: image pulls,
+ * logs, secrets), the ECS task role (the application), the GitHub Actions deploy
+ * role, and optionally the account-wide GitHub OIDC provider.
+ *
+ * Fixed here: the deploy role trusts the provider this stack creates or a given
+ * provider ARN, never an empty principal (D7); exactly one stack per account creates
+ * the provider (D14); the subject condition lists exact subjects (D21); no
+ * `kms:Decrypt` on secret ARNs (D19); no ECR permissions, the images are on GHCR (D20).
+ */
+import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { Construct } from 'constructs';
+import { logicalIds, pin } from '../lib/addresses';
+import { assumeRolePolicy, policyDocument, PolicyStatement } from '../lib/policy';
+
+/** The GitHub Actions OIDC issuer. */
+export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
+/** Thumbprints of the legacy provider, kept as they were (IAM trusts GitHub's certificate authority regardless). */
+export const GITHUB_OIDC_THUMBPRINTS = ['6938fd4d98bab03faadb97b34396831e3780aea1', '1c58a3a8518e8759bf075b76b750d4f2df264fcd'];
+
+const LOG_WRITES: PolicyStatement = {
+  Effect: 'Allow',
+  Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
+  Resource: 'arn:aws:logs:*:*:*',
+};
+
+export interface IamRolesProps {
+  /** Resource-name prefix (the legacy `project_name`). */
+  readonly projectName: string;
+  /** Region of the ECS cluster the deploy role may update. */
+  readonly region: string;
+  /**
+   * Secrets the ECS agent resolves into container secrets (application secret, RDS master
+   * secret, Redis AUTH secret). Must not be empty.
+   */
+  readonly executionSecretArns: string[];
+  /** Secrets the application itself may read with the task role (legacy: the application secret). */
+  readonly taskSecretArns: string[];
+  /**
+   * Customer-managed KMS keys encrypting those secrets; `kms:Decrypt` is granted on these keys only.
+   * Secrets encrypted with the AWS-managed key need no grant (D19). @default []
+   */
+  readonly secretsKmsKeyArns?: string[];
+  /** Create the account-wide GitHub OIDC provider; exactly one stack per AWS account may (D14). @default false */
+  readonly createOidcProvider?: boolean;
+  /**
+   * ARN of the existing GitHub OIDC provider; required when `createOidcProvider` is false, and
+   * not allowed when it is true. May be a reference to a Terraform variable.
+   * @default undefined
+   */
+  readonly oidcProviderArn?: string;
+  /** Exact OIDC `sub` claims allowed to assume the deploy role, e.g. `repo:owner/name:environment:production` (D21). */
+  readonly deploySubjects: readonly string[];
+  /** ECS cluster whose services the deploy role may update. @default `<projectName>-cluster` */
+  readonly ecsClusterName?: string;
+  /** Tags for every resource. @default {} */
+  readonly tags?: Record<string, string>;
+  /** Prefix of the Terraform logical ids. @default 'iam' */
+  readonly addressPrefix?: string;
+}
+
+export class IamRoles extends Construct {
+  /** ARN of the ECS task execution role (task definition `execution_role_arn`). */
+  public readonly executionRoleArn: string;
+  /** Name of the ECS task execution role. */
+  public readonly executionRoleName: string;
+  /** ARN of the ECS task role (task definition `task_role_arn`). */
+  public readonly taskRoleArn: string;
+  /** Name of the ECS task role. */
+  public readonly taskRoleName: string;
+  /** ARN of the GitHub Actions deploy role (the legacy `github_actions_role_arn` output). */
+  public readonly githubActionsRoleArn: string;
+  /** ARN of the GitHub OIDC provider the deploy role trusts (created here or given). */
+  public readonly oidcProviderArn: string;
+
+  constructor(scope: Construct, id: string, props: IamRolesProps) {
+    super(scope, id);
+    const p = props.projectName;
+    const tags = props.tags ?? {};
+    const at = logicalIds(props.addressPrefix ?? 'iam');
+    const where = this.node.path;
+    if (props.executionSecretArns.length === 0) throw new Error(`${where}: executionSecretArns is empty; give the secrets the containers receive`);
+    if (props.deploySubjects.length === 0) throw new Error(`${where}: deploySubjects is empty; nobody could assume the deploy role`);
+    for (const subject of props.deploySubjects) {
+      if (subject.includes('*') || subject.includes('?')) throw new Error(`${where}: deploy subject "${subject}" has a wildcard; list exact subjects (D21)`);
+    }
+    if (props.createOidcProvider && props.oidcProviderArn !== undefined) {
+      throw new Error(`${where}: give either createOidcProvider or oidcProviderArn, not both; one stack per account owns the provider (D14)`);
+    }
+    if (!props.createOidcProvider && !props.oidcProviderArn) {
+      throw new Error(`${where}: the deploy role needs an OIDC provider: set createOidcProvider or give oidcProviderArn (D7)`);
+    }
+
+    const ecsTrust = assumeRolePolicy('ecs-tasks.amazonaws.com');
+    const kmsDecrypt: PolicyStatement[] =
+      (props.secretsKmsKeyArns ?? []).length > 0 ? [{ Effect: 'Allow', Action: ['kms:Decrypt'], Resource: props.secretsKmsKeyArns }] : [];
+
+    const execution = pin(new IamRole(this, 'TaskExecutionRole', { name: `${p}-ecs-task-execution-role`, assumeRolePolicy: ecsTrust, tags }), at('ecs_task_execution'));
+    pin(
+      new IamRolePolicyAttachment(this, 'TaskExecutionManagedPolicy', {
+        role: execution.name,
+        policyArn: 'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy',
+      }),
+      at('ecs_task_execution'),
+    );
+    pin(
+      new IamRolePolicy(this, 'TaskExecutionSecretsPolicy', {
+        name: `${p}-ecs-task-execution-secrets-policy`,
+        role: execution.id,
+        policy: policyDocument({ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: props.executionSecretArns }, ...kmsDecrypt),
+      }),
+      at('ecs_task_execution_secrets'),
+    );
+
+    const task = pin(new IamRole(this, 'TaskRole', { name: `${p}-ecs-task-role`, assumeRolePolicy: ecsTrust, tags }), at('ecs_task'));
+    pin(
+      new IamRolePolicy(this, 'TaskAppPolicy', {
+        name: `${p}-ecs-task-app-policy`,
+        role: task.id,
+        policy: policyDocument(
+          { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], Resource: [`arn:aws:s3:::${p}-*/*`] },
+          { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [`arn:aws:s3:::${p}-*`] },
+          LOG_WRITES,
+          ...(props.taskSecretArns.length > 0
+            ? [{ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: props.taskSecretArns } as const]
+            : []),
+          ...kmsDecrypt,
+        ),
+      }),
+      at('ecs_task_app'),
+    );
+
+    const oidcProviderArn = props.createOidcProvider
+      ? pin(
+          new IamOpenidConnectProvider(this, 'GithubOidcProvider', {
+            url: `https://${GITHUB_OIDC_HOST}`,
+            clientIdList: ['sts.amazonaws.com'],
+            thumbprintList: GITHUB_OIDC_THUMBPRINTS,
+            tags,
+          }),
+          at('github_actions'),
+        ).arn
+      : (props.oidcProviderArn as string);
+
+    const github = pin(
+      new IamRole(this, 'GithubActionsRole', {
+        name: `${p}-github-actions-role`,
+        assumeRolePolicy: policyDocument({
+          Effect: 'Allow',
+          Action: 'sts:AssumeRoleWithWebIdentity',
+          Principal: { Federated: oidcProviderArn },
+          Condition: {
+            StringEquals: {
+              [`${GITHUB_OIDC_HOST}:aud`]: 'sts.amazonaws.com',
+              [`${GITHUB_OIDC_HOST}:sub`]: [...props.deploySubjects],
+            },
+          },
+        }),
+        tags,
+      }),
+      at('github_actions'),
+    );
+
+    const cluster = props.ecsClusterName ?? `${p}-cluster`;
+    const ecsArn = (kind: string) => `arn:aws:ecs:${props.region}:*:${kind}/${cluster}/*`;
+    pin(
+      new IamRolePolicy(this, 'GithubActionsDeployPolicy', {
+        name: `${p}-github-actions-deploy-policy`,
+        role: github.id,
+        policy: policyDocument(
+          // Task definitions have no resource-level permissions for these two actions.
+          { Sid: 'TaskDefinitions', Effect: 'Allow', Action: ['ecs:RegisterTaskDefinition', 'ecs:DescribeTaskDefinition'], Resource: '*' },
+          { Sid: 'Services', Effect: 'Allow', Action: ['ecs:UpdateService', 'ecs:DescribeServices'], Resource: ecsArn('service') },
+          { Sid: 'Tasks', Effect: 'Allow', Action: ['ecs:DescribeTasks'], Resource: ecsArn('task') },
+          { Sid: 'ListTasks', Effect: 'Allow', Action: ['ecs:ListTasks'], Resource: '*' },
+          {
+            Sid: 'PassTaskRoles',
+            Effect: 'Allow',
+            Action: ['iam:PassRole'],
+            Resource: [execution.arn, task.arn],
+            Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+          },
+          LOG_WRITES,
+        ),
+      }),
+      at('github_actions_deploy'),
+    );
+
+    this.executionRoleArn = execution.arn;
+    this.executionRoleName = execution.name;
+    this.taskRoleArn = task.arn;
+    this.taskRoleName = task.name;
+    this.githubActionsRoleArn = github.arn;
+    this.oidcProviderArn = oidcProviderArn;
+  }
+}

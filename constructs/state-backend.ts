@@ -1,0 +1,159 @@
+/**
+ * Where the environment stacks keep their Terraform state: the S3 bucket (versioned,
+ * KMS-encrypted with a rotating key, private, TLS only, old versions expiring) and the
+ * DynamoDB lock table. The legacy project created these by hand with AWS CLI commands;
+ * here every protection is code, and everything is `prevent_destroy`.
+ */
+import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
+import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
+import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
+import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { Construct } from 'constructs';
+import { logicalIds, pin } from '../lib/addresses';
+
+export interface StateBackendResourcesProps {
+  /** Name of the state bucket (globally unique). */
+  readonly bucketName: string;
+  /** Name of the DynamoDB lock table. */
+  readonly lockTableName: string;
+  /** Partition key of the lock table; the S3 backend requires `LockID`. @default 'LockID' */
+  readonly lockTableHashKey?: string;
+  /** Alias of the KMS key that encrypts the state, including the `alias/` prefix. */
+  readonly kmsKeyAlias: string;
+  /** Days after which a noncurrent (replaced or deleted) state version is removed. @default 90 */
+  readonly noncurrentVersionExpirationDays?: number;
+  /** Waiting period in days before the KMS key is deleted once scheduled for deletion (7-30). @default 30 */
+  readonly kmsKeyDeletionWindowDays?: number;
+  /** Tags for every resource that takes them; `Name` is added on top. @default {} */
+  readonly tags?: Record<string, string>;
+  /** Prefix of the Terraform logical ids. @default 'bootstrap' */
+  readonly addressPrefix?: string;
+}
+
+/** Keeps Terraform from ever planning the destruction of the resource. */
+const PROTECTED = { preventDestroy: true } as const;
+
+export class StateBackendResources extends Construct {
+  /** Name of the state bucket. */
+  public readonly bucketName: string;
+  /** ARN of the state bucket. */
+  public readonly bucketArn: string;
+  /** Name of the lock table. */
+  public readonly lockTableName: string;
+  /** ARN of the lock table. */
+  public readonly lockTableArn: string;
+  /** ARN of the KMS key that encrypts the state. */
+  public readonly kmsKeyArn: string;
+  /** Alias of that key (`alias/...`), as the backends reference it. */
+  public readonly kmsKeyAlias: string;
+
+  constructor(scope: Construct, id: string, props: StateBackendResourcesProps) {
+    super(scope, id);
+    const at = logicalIds(props.addressPrefix ?? 'bootstrap');
+    const tags = props.tags ?? {};
+    const named = (name: string) => ({ ...tags, Name: name });
+
+    const key = pin(
+      new KmsKey(this, 'Key', {
+        description: `Encrypts the Terraform state in s3://${props.bucketName}`,
+        enableKeyRotation: true,
+        deletionWindowInDays: props.kmsKeyDeletionWindowDays ?? 30,
+        tags: named(`${props.bucketName}-key`),
+        lifecycle: PROTECTED,
+      }),
+      at('state'),
+    );
+    const alias = pin(new KmsAlias(this, 'KeyAlias', { name: props.kmsKeyAlias, targetKeyId: key.keyId }), at('state'));
+
+    const bucket = pin(new S3Bucket(this, 'Bucket', { bucket: props.bucketName, tags: named(props.bucketName), lifecycle: PROTECTED }), at('state'));
+    const versioning = pin(
+      new S3BucketVersioningA(this, 'Versioning', { bucket: bucket.id, versioningConfiguration: { status: 'Enabled' } }),
+      at('state'),
+    );
+    pin(
+      new S3BucketServerSideEncryptionConfigurationA(this, 'Encryption', {
+        bucket: bucket.id,
+        rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: key.arn }, bucketKeyEnabled: true }],
+      }),
+      at('state'),
+    );
+    const publicAccessBlock = pin(
+      new S3BucketPublicAccessBlock(this, 'PublicAccessBlock', {
+        bucket: bucket.id,
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      }),
+      at('state'),
+    );
+    pin(new S3BucketOwnershipControls(this, 'OwnershipControls', { bucket: bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } }), at('state'));
+    pin(
+      new S3BucketPolicy(this, 'Policy', {
+        bucket: bucket.id,
+        policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'DenyInsecureTransport',
+              Effect: 'Deny',
+              Principal: '*',
+              Action: 's3:*',
+              Resource: [bucket.arn, `${bucket.arn}/*`],
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            },
+          ],
+        }),
+        // S3 rejects a policy change while the public access block is being written.
+        dependsOn: [publicAccessBlock],
+      }),
+      at('state'),
+    );
+    pin(
+      new S3BucketLifecycleConfiguration(this, 'Lifecycle', {
+        bucket: bucket.id,
+        rule: [
+          {
+            id: 'expire-noncurrent-state-versions',
+            status: 'Enabled',
+            filter: [{}],
+            noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionExpirationDays ?? 90 }],
+            abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
+          },
+        ],
+        // Lifecycle rules on noncurrent versions need versioning in place first.
+        dependsOn: [versioning],
+      }),
+      at('state'),
+    );
+
+    const hashKey = props.lockTableHashKey ?? 'LockID';
+    const table = pin(
+      new DynamodbTable(this, 'LockTable', {
+        name: props.lockTableName,
+        billingMode: 'PAY_PER_REQUEST',
+        hashKey,
+        attribute: [{ name: hashKey, type: 'S' }],
+        pointInTimeRecovery: { enabled: true },
+        serverSideEncryption: { enabled: true },
+        deletionProtectionEnabled: true,
+        tags: named(props.lockTableName),
+        lifecycle: PROTECTED,
+      }),
+      at('locks'),
+    );
+
+    this.bucketName = bucket.bucket;
+    this.bucketArn = bucket.arn;
+    this.lockTableName = table.name;
+    this.lockTableArn = table.arn;
+    this.kmsKeyArn = key.arn;
+    this.kmsKeyAlias = alias.name;
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * The bootstrap stack: what must exist before any environment can run `terraform init`
+ * (the state bucket, its KMS key and the lock table), and optionally the account-wide
+ * GitHub OIDC provider. Data only; the rules are in schema.ts. Names come from
+ * lib/state-backend.ts, the definition the environment backends also use.
+ */
+import type { BootstrapConfigInput } from './schema';
+
+export const bootstrap = {
+  // First apply with local state; switch to 's3' and run `terraform init -migrate-state` to move it into the bucket.
+  backend: 'local',
+  noncurrentVersionExpirationDays: 90,
+  kmsKeyDeletionWindowDays: 30,
+  // Staging creates the provider today (environments/staging.ts); only one stack per account may (D14).
+  github: { createOidcProvider: false },
+} satisfies BootstrapConfigInput;
