@@ -95,6 +95,9 @@ describe('npm run cost -- <stack> --plan <file>', () => {
     expect(stdout).toContain('change from current state: **+$93.44/month**');
     expect(stdout).toContain('| `aws_nat_gateway.vpc_main_3` ¹ | - | $43.07 | +$43.07 |');
     expect(stdout).toContain('| **total** | $46.72 | $140.16 | **+$93.44** |');
+    // unchanged resources only in the folded breakdown
+    expect(stdout).not.toContain('| `aws_nat_gateway.vpc_main_1` ¹ | $43.07 | $43.07 |');
+    expect(stdout).toMatch(/<details><summary>Monthly cost per resource after this plan<\/summary>\n\n\| resource \| monthly \|\n[\s\S]*\| `aws_nat_gateway\.vpc_main_1` ¹ \| \$43\.07 \|/);
   });
 
   it('compares two stacks resource by resource with --compare', async () => {

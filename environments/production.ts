@@ -7,7 +7,7 @@ export const production = {
   name: 'production',
   projectName: 'ohmycoins-prod',
   region: 'ap-southeast-2',
-  stateBackend: { locking: 'lockfile' },
+  stateBackend: { type: 's3', locking: 'lockfile' },
   network: {
     vpcCidr: '10.1.0.0/16',
     availabilityZones: ['ap-southeast-2a', 'ap-southeast-2b', 'ap-southeast-2c'],

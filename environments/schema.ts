@@ -309,12 +309,56 @@ const applicationSchema = z
   })
   .strict();
 
-const stateBackendSchema = z
+/** Where Terraform keeps an environment's state. */
+export const STATE_BACKEND_TYPES = ['s3', 'cloud'] as const;
+export type StateBackendType = (typeof STATE_BACKEND_TYPES)[number];
+
+const s3StateBackendSchema = z
   .object({
+    /** The shared S3 state bucket (names in lib/state-backend.ts), key `<environment>/terraform.tfstate`. */
+    type: z.literal('s3'),
     /** Lock with the DynamoDB table, S3-native lock files (Terraform >= 1.10), or both during a migration. */
     locking: z.enum(STATE_LOCKING_MODES, { message: `must be one of ${STATE_LOCKING_MODES.join(', ')}` }),
   })
   .strict();
+
+/** Terraform Cloud / HCP Terraform names: letters, digits, `-` and `_`. */
+const tfcName = (what: string, max: number) =>
+  z.string().regex(new RegExp(`^[A-Za-z0-9_-]{1,${max}}$`), { message: `must be a ${what}: 1-${max} letters, digits, - or _` });
+
+const cloudWorkspaceSchema = z
+  .object({
+    /** One workspace, by name. */
+    name: tfcName('Terraform Cloud workspace name', 90).optional(),
+    /** Every workspace carrying all these tags (`terraform workspace select` or TF_WORKSPACE picks one). */
+    tags: z
+      .array(z.string().regex(/^[a-z0-9_-][a-z0-9:_-]{0,254}$/, { message: 'must be a workspace tag: lower-case letters, digits, :, - and _, not starting with :' }))
+      .min(1, { message: 'must list at least one tag' })
+      .optional(),
+  })
+  .strict()
+  .superRefine((w, ctx) => {
+    if ((w.name === undefined) === (w.tags === undefined)) {
+      ctx.addIssue({ code: 'custom', input: w, message: 'must set exactly one of name (one named workspace) or tags (workspaces selected by tags)' });
+    }
+  });
+
+const cloudStateBackendSchema = z
+  .object({
+    /** Terraform Cloud (HCP Terraform) or Terraform Enterprise, through the `cloud` block. */
+    type: z.literal('cloud'),
+    /** The organization that owns the workspace(s). */
+    organization: tfcName('Terraform Cloud organization name', 40),
+    /** Terraform Enterprise host name. @default app.terraform.io (the block omits it) */
+    hostname: hostname.optional(),
+    /** Project of the workspace(s). @default the organization's default project */
+    project: z.string().min(1, { message: 'must not be empty' }).max(40, { message: 'must be at most 40 characters' }).optional(),
+    /** The workspace: `{ name }` or `{ tags }`. */
+    workspace: cloudWorkspaceSchema,
+  })
+  .strict();
+
+const stateBackendSchema = z.discriminatedUnion('type', [s3StateBackendSchema, cloudStateBackendSchema]);
 
 /** The zod schema of an environment. */
 export const environmentConfigSchema = z
@@ -329,7 +373,7 @@ export const environmentConfigSchema = z
     region,
     /** 12-digit AWS account id; when set, the provider refuses to run against any other account. */
     accountId: accountId.optional(),
-    /** Terraform state locking. */
+    /** Where the state lives: the shared S3 bucket (default) or Terraform Cloud; overridable from CI (lib/state-backend.ts). */
     stateBackend: stateBackendSchema,
     /** VPC module settings. */
     network: networkSchema,
@@ -359,6 +403,10 @@ export const environmentConfigSchema = z
 
 /** The validated, typed description of one environment. */
 export type EnvironmentConfig = z.output<typeof environmentConfigSchema>;
+/** An environment's state backend settings. */
+export type StateBackendConfig = EnvironmentConfig['stateBackend'];
+/** Terraform Cloud state backend settings. */
+export type CloudStateBackendConfig = Extract<StateBackendConfig, { type: 'cloud' }>;
 /** What an environment data file must provide (checked by TypeScript, then by zod). */
 export type EnvironmentConfigInput = z.input<typeof environmentConfigSchema>;
 
@@ -515,6 +563,11 @@ function toProblems(issue: z.core.$ZodIssue): ConfigProblem[] {
       value: renderValue(isRecord(input) ? input[key] : undefined),
       message: 'unknown field; the allowed fields and their documentation are in environments/schema.ts',
     }));
+  }
+  if (issue.code === 'invalid_union' && issue.discriminator !== undefined) {
+    // A discriminated union (stateBackend.type): report the discriminator's own value.
+    const options = ((issue as { options?: unknown[] }).options ?? []).map((o) => JSON.stringify(o));
+    return [{ path: path.join('.'), value: renderValue(isRecord(input) ? input[issue.discriminator] : input), message: `must be one of ${options.join(', ')}` }];
   }
   // zod's own default messages are replaced by ours; custom messages are kept as written.
   const isDefault = /^(Invalid|Too (small|big))/.test(issue.message);

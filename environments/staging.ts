@@ -7,7 +7,7 @@ export const staging = {
   name: 'staging',
   projectName: 'ohmycoins-staging',
   region: 'ap-southeast-2',
-  stateBackend: { locking: 'lockfile' },
+  stateBackend: { type: 's3', locking: 'lockfile' },
   network: {
     vpcCidr: '10.0.0.0/16',
     availabilityZones: ['ap-southeast-2a', 'ap-southeast-2b'],

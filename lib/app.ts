@@ -9,6 +9,7 @@ import { bootstrap } from '../environments/bootstrap';
 import { BOOTSTRAP_NAME, BootstrapConfig, EnvironmentConfig, EnvironmentConfigError, validateBootstrapConfig, validateEnvironmentConfig } from '../environments/schema';
 import { BootstrapStack } from './bootstrap-stack';
 import { PlatformStack } from './platform-stack';
+import { applyStateBackendOverrides, cloudWorkspaceKey } from './state-backend';
 
 export interface BuildAppOptions {
   /** Raw environment settings by name. @default the registry in environments/index.ts */
@@ -17,6 +18,8 @@ export interface BuildAppOptions {
   readonly bootstrap?: unknown;
   /** Output folder. @default cdktf's default (cdktf.out, or CDKTF_OUTDIR when run by the CLI) */
   readonly outdir?: string;
+  /** Variables read for the state-backend overrides (OMC_STATE_BACKEND, OMC_TFC_*). @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /** Thrown when one or more environments are invalid; lists every problem of every environment. */
@@ -57,9 +60,50 @@ export function checkOidcProviderOwnership(bootstrapConfig: BootstrapConfig, env
   );
 }
 
+/**
+ * Validates one environment after the state-backend overrides; a problem in a field that an
+ * OMC_* variable set names that variable.
+ */
+function validateWithOverrides(name: string, value: unknown, env: NodeJS.ProcessEnv): EnvironmentConfig {
+  const { raw, notes } = applyStateBackendOverrides(name, value, env);
+  try {
+    return validateEnvironmentConfig(name, raw);
+  } catch (e) {
+    if (!(e instanceof EnvironmentConfigError) || Object.keys(notes).length === 0) throw e;
+    throw new EnvironmentConfigError(
+      name,
+      e.problems.map((p) => (notes[p.path] ? { ...p, message: `${p.message} (${notes[p.path]})` } : p)),
+    );
+  }
+}
+
+/** Two environments must not share one Terraform Cloud workspace: they would overwrite each other's state. */
+function sharedWorkspaceErrors(configs: readonly EnvironmentConfig[]): EnvironmentConfigError[] {
+  const owners = new Map<string, string>();
+  return configs.flatMap((config) => {
+    const key = cloudWorkspaceKey(config.stateBackend);
+    if (key === undefined) return [];
+    const owner = owners.get(key);
+    if (owner === undefined) {
+      owners.set(key, config.name);
+      return [];
+    }
+    return [
+      new EnvironmentConfigError(config.name, [
+        {
+          path: 'stateBackend.workspace.name',
+          value: JSON.stringify(key.split('/').pop()),
+          message: `must differ from every other environment's workspace: "${owner}" already uses ${key} (give each environment its own, e.g. OMC_TFC_WORKSPACE=ohmycoins-{environment})`,
+        },
+      ]),
+    ];
+  });
+}
+
 /** Validates every environment and the bootstrap settings first (reporting all problems at once), then builds one stack each. */
 export function buildApp(options: BuildAppOptions = {}): App {
   const raw = options.environments ?? ENVIRONMENTS;
+  const env = options.env ?? process.env;
   const errors: EnvironmentConfigError[] = [];
   const collect = <T>(validate: () => T): T[] => {
     try {
@@ -72,8 +116,9 @@ export function buildApp(options: BuildAppOptions = {}): App {
       throw e;
     }
   };
-  const configs = Object.entries(raw).flatMap(([name, value]) => collect(() => validateEnvironmentConfig(name, value)));
+  const configs = Object.entries(raw).flatMap(([name, value]) => collect(() => validateWithOverrides(name, value, env)));
   const [bootstrapConfig] = collect(() => validateBootstrapConfig(options.bootstrap ?? bootstrap));
+  errors.push(...sharedWorkspaceErrors(configs));
   if (errors.length > 0) throw new InvalidEnvironmentsError(errors);
   if (BOOTSTRAP_NAME in raw) {
     throw new StackConflictError(`"${BOOTSTRAP_NAME}" is the name of the bootstrap stack; rename that environment.`);

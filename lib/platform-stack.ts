@@ -1,12 +1,14 @@
 /**
- * One environment's stack: the AWS provider with the legacy default tags, the S3
- * state backend, and the platform constructs wired together the way the legacy
+ * One environment's stack: the AWS provider with the legacy default tags, the state
+ * backend (S3, or Terraform Cloud), and the platform constructs wired together the way the legacy
  * root configurations wired the modules.
  */
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { Fn, IResolvable, TerraformOutput, TerraformStack, TerraformVariable, Token } from 'cdktf';
+import { IResolvable, TerraformOutput, TerraformVariable, Token } from 'cdktf';
 import type { Construct } from 'constructs';
+import { LoadBalancer } from '../constructs/alb';
 import { AppSecret } from '../constructs/app-secret';
+import { ContainerServices } from '../constructs/ecs';
 import { IamRoles } from '../constructs/iam';
 import { DatabaseInstance } from '../constructs/rds';
 import { RedisCluster } from '../constructs/redis';
@@ -14,7 +16,8 @@ import { SecurityGroups } from '../constructs/security';
 import { VpcNetwork } from '../constructs/vpc';
 import type { EnvironmentConfig } from '../environments/schema';
 import { AddressPinnedStack } from './addresses';
-import { addS3Backend } from './state-backend';
+import { addCertificateArnVariable, addImageVariables, patternVariable } from './deployment-variables';
+import { addStateBackend } from './state-backend';
 
 /** The Terraform version every stack requires: S3-native locking needs >= 1.10; CI pins 1.11.4. */
 export const REQUIRED_TERRAFORM_VERSION = '>= 1.10.0';
@@ -25,17 +28,6 @@ export const GITHUB_OIDC_PROVIDER_ARN_PATTERN = '^arn:aws[a-z-]*:iam::[0-9]{12}:
 /** Tags on every resource: the legacy `default_tags`. */
 export function commonTags(config: EnvironmentConfig): Record<string, string> {
   return { Project: 'Oh My Coins', Environment: config.name, ManagedBy: 'Terraform' };
-}
-
-/**
- * A required, non-sensitive string variable (no default) whose value Terraform checks against
- * `pattern` before planning; returns its reference. Not for secrets: Terraform 1.11 prints the
- * value of a variable whose validation fails, even a sensitive one.
- */
-function patternVariable(stack: TerraformStack, id: string, pattern: string, options: { readonly description: string; readonly errorMessage: string }): string {
-  const variable = new TerraformVariable(stack, id, { type: 'string', description: options.description });
-  variable.addValidation({ condition: Fn.can(Fn.regex(pattern, variable.stringValue)), errorMessage: options.errorMessage });
-  return variable.stringValue;
 }
 
 export class PlatformStack extends AddressPinnedStack {
@@ -53,6 +45,10 @@ export class PlatformStack extends AddressPinnedStack {
   public readonly cache: RedisCluster;
   /** The ECS and GitHub Actions roles. */
   public readonly iam: IamRoles;
+  /** The Application Load Balancer, its target groups, listeners and alarms. */
+  public readonly loadBalancer: LoadBalancer;
+  /** The ECS cluster, task definitions, services and backend autoscaling. */
+  public readonly services: ContainerServices;
 
   constructor(scope: Construct, config: EnvironmentConfig) {
     super(scope, config.name);
@@ -65,7 +61,7 @@ export class PlatformStack extends AddressPinnedStack {
       defaultTags: [{ tags }],
       allowedAccountIds: config.accountId ? [config.accountId] : undefined,
     });
-    addS3Backend(this, config.name, config.stateBackend.locking);
+    addStateBackend(this, config.name, config.stateBackend);
 
     const net = config.network;
     this.network = new VpcNetwork(this, 'vpc', {
@@ -181,13 +177,90 @@ export class PlatformStack extends AddressPinnedStack {
       tags,
     });
 
+    const lb = config.loadBalancer;
+    this.loadBalancer = new LoadBalancer(this, 'alb', {
+      projectName: config.projectName,
+      vpcId: this.network.vpcId,
+      subnetIds: this.network.publicSubnetIds,
+      securityGroupIds: [this.securityGroups.albSecurityGroupId],
+      backendDomain: config.application.backendDomain,
+      // HTTPS (and the required certificate_arn variable) only where the environment serves it (D9, D10).
+      certificateArn: lb.https ? addCertificateArnVariable(this) : undefined,
+      deletionProtection: lb.deletionProtection,
+      responseTimeAlarmThreshold: lb.alarms.responseTimeSeconds,
+      http5xxAlarmThreshold: lb.alarms.target5xxCount,
+      tags,
+    });
+
+    const ecs = config.ecs;
+    const app = config.application;
+    const images = addImageVariables(this, app);
+    const { enabled: autoscaled, ...autoscaling } = ecs.backend.autoscaling;
+    this.services = new ContainerServices(this, 'ecs', {
+      projectName: config.projectName,
+      environment: config.name,
+      region: config.region,
+      subnetIds: this.network.privateAppSubnetIds,
+      securityGroupIds: [this.securityGroups.ecsSecurityGroupId],
+      executionRoleArn: this.iam.executionRoleArn,
+      taskRoleArn: this.iam.taskRoleArn,
+      containerInsights: ecs.containerInsights,
+      executeCommand: ecs.executeCommand,
+      logRetentionDays: ecs.logRetentionDays,
+      backend: {
+        image: images.backendImage,
+        imageTag: images.backendImageTag,
+        cpu: ecs.backend.cpu,
+        memory: ecs.backend.memory,
+        desiredCount: ecs.backend.desiredCount,
+        autoscaling: autoscaled ? autoscaling : undefined,
+        targetGroupArn: this.loadBalancer.backendTargetGroupArn,
+        // D11: after the listener rule that attaches the backend target group, not just a listener.
+        dependsOn: [this.loadBalancer.backendRouting],
+        domain: app.domain,
+        frontendHost: app.frontendHost,
+        corsOrigins: app.backendCorsOrigins,
+        database: {
+          host: this.database.address,
+          port: this.database.port,
+          name: this.database.databaseName,
+          user: this.database.masterUsername,
+          passwordValueFrom: this.database.masterPasswordValueFrom,
+        },
+        redis: {
+          host: this.cache.primaryEndpointAddress,
+          port: this.cache.port,
+          tls: this.cache.transitEncryption,
+          authTokenValueFrom: this.cache.authTokenSecretArn,
+        },
+        appSecretArn: this.appSecret.secretArn,
+      },
+      frontend: {
+        image: images.frontendImage,
+        imageTag: images.frontendImageTag,
+        cpu: ecs.frontend.cpu,
+        memory: ecs.frontend.memory,
+        desiredCount: ecs.frontend.desiredCount,
+        targetGroupArn: this.loadBalancer.frontendTargetGroupArn,
+        dependsOn: [this.loadBalancer.frontendRouting],
+        // D10: the scheme and host this environment really serves the API on.
+        apiUrl: this.loadBalancer.apiBaseUrl,
+      },
+      tags,
+    });
+
     // The legacy outputs; the two production-only ones are declared in every environment.
     const output = (id: string, value: string | IResolvable, description: string) => new TerraformOutput(this, id, { value, description });
+    output('vpc_id', this.network.vpcId, 'VPC id');
+    output('alb_dns_name', this.loadBalancer.albDnsName, 'Public DNS name of the load balancer (point the DNS records at it)');
     output('db_endpoint', this.database.endpoint, 'PostgreSQL endpoint, address:port');
     output('db_replica_endpoint', Token.nullValue(), 'Read-replica endpoint; always null: no replica while RDS manages the master password');
     output('redis_endpoint', this.cache.primaryEndpointAddress, 'Redis primary endpoint address');
     output('redis_reader_endpoint', this.cache.readerEndpointAddress, 'Redis reader endpoint address');
     output('github_actions_role_arn', this.iam.githubActionsRoleArn, 'Role GitHub Actions assumes to deploy');
     output('secrets_manager_secret_arn', this.appSecret.secretArn, 'ARN of the application secret (values are put by an operator)');
+    output('ecs_cluster_name', this.services.clusterName, 'ECS cluster name');
+    output('backend_service_name', this.services.backendServiceName, 'ECS service of the backend');
+    output('frontend_service_name', this.services.frontendServiceName, 'ECS service of the frontend');
   }
 }

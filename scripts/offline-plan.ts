@@ -6,11 +6,10 @@
  * The stack folder in cdktf.out is never modified: the overrides live in a copy,
  * so a later real `terraform plan` in cdktf.out/stacks/<env> still uses S3.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-
-const PROJECT_ROOT = path.resolve(__dirname, '..', ...(path.basename(path.resolve(__dirname, '..')) === 'dist' ? ['..'] : []));
+import { PROJECT_ROOT, runMain } from './cli';
 
 /** Dummy value given to every required non-sensitive variable the offline plan knows about. */
 export const OFFLINE_VARIABLE_VALUES: Readonly<Record<string, string>> = {
@@ -75,18 +74,37 @@ function terraformBin(): string {
   return process.env.TERRAFORM_BIN ?? 'terraform';
 }
 
-/** The environment Terraform runs with: the project's CLI config, no telemetry, no prompts. */
+/** The project's Terraform CLI config: providers from the local filesystem mirror. */
+export const PROJECT_CLI_CONFIG = path.join(PROJECT_ROOT, 'terraform.rc');
+
+/**
+ * The Terraform CLI config to run with: OMC_TERRAFORM_CLI_CONFIG if set; otherwise the project's
+ * terraform.rc when the provider mirror it names exists (this machine, offline); otherwise none,
+ * so Terraform installs providers from the registry (CI runners).
+ */
+export function terraformCliConfig(env: NodeJS.ProcessEnv = process.env, projectConfig: string = PROJECT_CLI_CONFIG): string | undefined {
+  if (env.OMC_TERRAFORM_CLI_CONFIG) return env.OMC_TERRAFORM_CLI_CONFIG;
+  if (!existsSync(projectConfig)) return undefined;
+  const mirror = /filesystem_mirror\s*\{[^}]*?path\s*=\s*"([^"]+)"/.exec(readFileSync(projectConfig, 'utf8'))?.[1];
+  return mirror !== undefined && existsSync(mirror) ? projectConfig : undefined;
+}
+
+/**
+ * The environment real (credentialed) Terraform runs with: the CLI config chosen by
+ * `terraformCliConfig`, no telemetry, no prompts. Without a mirror the caller's own
+ * TF_CLI_CONFIG_FILE is kept unless it names a missing file.
+ */
+export function terraformCliEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' };
+  const config = terraformCliConfig();
+  if (config !== undefined) env.TF_CLI_CONFIG_FILE = config;
+  else if (env.TF_CLI_CONFIG_FILE && !existsSync(env.TF_CLI_CONFIG_FILE)) delete env.TF_CLI_CONFIG_FILE;
+  return { ...env, ...extra };
+}
+
+/** The environment an offline run uses: `terraformCliEnv`, without any AWS credentials or profile. */
 export function terraformEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    // Always the project's own CLI config (the local provider mirror), not a machine-wide TF_CLI_CONFIG_FILE;
-    // OMC_TERRAFORM_CLI_CONFIG points at another one if the mirror lives elsewhere.
-    TF_CLI_CONFIG_FILE: process.env.OMC_TERRAFORM_CLI_CONFIG ?? path.join(PROJECT_ROOT, 'terraform.rc'),
-    TF_IN_AUTOMATION: '1',
-    TF_INPUT: '0',
-    CHECKPOINT_DISABLE: '1',
-    ...extra,
-  };
+  const env = terraformCliEnv(extra);
   // Never let real credentials or profiles reach an offline plan.
   for (const key of ['AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']) delete env[key];
   return env;
@@ -104,6 +122,39 @@ export function terraform(args: readonly string[], cwd: string, env: NodeJS.Proc
         resolve({ stdout, stderr });
       }
     });
+  });
+}
+
+export interface TerraformRun extends RunResult {
+  /** Exit code (e.g. 2 for "changes present" with plan -detailed-exitcode). */
+  readonly code: number;
+}
+
+/**
+ * Runs terraform and resolves with its exit code instead of rejecting on a non-zero exit;
+ * with `echo`, its output also goes to this process's stdout/stderr as it comes (CI logs).
+ */
+export function runTerraform(
+  args: readonly string[],
+  cwd: string,
+  options: { readonly env?: NodeJS.ProcessEnv; readonly echo?: boolean } = {},
+): Promise<TerraformRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(terraformBin(), [...args], { cwd, env: options.env ?? terraformEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => {
+      out.push(chunk);
+      if (options.echo) process.stdout.write(chunk);
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      err.push(chunk);
+      if (options.echo) process.stderr.write(chunk);
+    });
+    child.on('error', (e: NodeJS.ErrnoException) =>
+      reject(e.code === 'ENOENT' ? new TerraformMissingError(`'${terraformBin()}' was not found on PATH`) : e),
+    );
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
   });
 }
 
@@ -264,12 +315,4 @@ async function cli(argv: string[]): Promise<number> {
   return 0;
 }
 
-if (require.main === module) {
-  cli(process.argv.slice(2)).then(
-    (code) => (process.exitCode = code),
-    (e: Error) => {
-      process.stderr.write(`${e.message}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runMain(() => cli(process.argv.slice(2)));

@@ -186,6 +186,26 @@ describe('a ready account', () => {
     expect(row(results, 'Elastic IP quota').detail).toContain('room for 1 NAT gateway (natGateways = single)');
   });
 
+  it('skips the state bucket and lock table for an environment whose state is in Terraform Cloud', async () => {
+    const results = await run(
+      environment('staging', (r) => {
+        r.accountId = ACCOUNT;
+        r.stateBackend = { type: 'cloud', organization: 'ohmycoins', workspace: { name: 'ohmycoins-staging' } };
+      }),
+    );
+    expect(statuses(results)).toEqual({
+      ...ALL_PASS,
+      'State bucket': 'skip',
+      'Bucket versioning': 'skip',
+      'Bucket encryption': 'skip',
+      'Bucket public access': 'skip',
+      'Lock table': 'skip',
+      'ACM certificate': 'skip',
+    });
+    expect(row(results, 'State bucket').detail).toBe('not needed: staging keeps its state in Terraform Cloud');
+    expect(row(results, 'Lock table').detail).toBe('not needed: staging keeps its state in Terraform Cloud (organization ohmycoins), which locks it');
+  });
+
   it('prints the table and a READY summary from the command line, exit 0 (shipped staging: no accountId is a warning)', async () => {
     const out: string[] = [];
     const err: string[] = [];

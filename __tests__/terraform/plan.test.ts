@@ -7,16 +7,19 @@ import { ENVIRONMENT_STACKS, EnvironmentStack, loadPlan } from './plans';
 
 /**
  * Resources to create per type. Legacy totals (reference section 3): vpc 24 / 45, security 14 / 14,
- * iam 8 / 7, rds 8 / 8, redis 8 / 8, root secret 1 / 1. Documented additions: the Redis AUTH-token
- * secret and its version where AUTH is on (production, +2).
+ * iam 8 / 7, rds 8 / 8, redis 8 / 8, alb 8 / 9, ecs 7 / 10, root secret 1 / 1: 78 / 102. Documented
+ * additions: the Redis AUTH-token secret and its version where AUTH is on (production, +2).
  */
 const EXPECTED_COUNTS: Record<EnvironmentStack, Record<string, number>> = {
   staging: {
-    aws_cloudwatch_log_group: 2,
-    aws_cloudwatch_metric_alarm: 6,
+    aws_cloudwatch_log_group: 4,
+    aws_cloudwatch_metric_alarm: 9,
     aws_db_instance: 1,
     aws_db_parameter_group: 1,
     aws_db_subnet_group: 1,
+    aws_ecs_cluster: 1,
+    aws_ecs_service: 2,
+    aws_ecs_task_definition: 2,
     aws_eip: 1,
     aws_elasticache_parameter_group: 1,
     aws_elasticache_replication_group: 1,
@@ -26,6 +29,10 @@ const EXPECTED_COUNTS: Record<EnvironmentStack, Record<string, number>> = {
     aws_iam_role_policy: 3,
     aws_iam_role_policy_attachment: 2,
     aws_internet_gateway: 1,
+    aws_lb: 1,
+    aws_lb_listener: 1,
+    aws_lb_listener_rule: 1,
+    aws_lb_target_group: 2,
     aws_nat_gateway: 1,
     aws_route: 3,
     aws_route_table: 5,
@@ -37,11 +44,16 @@ const EXPECTED_COUNTS: Record<EnvironmentStack, Record<string, number>> = {
     aws_vpc: 1,
   },
   production: {
-    aws_cloudwatch_log_group: 3,
-    aws_cloudwatch_metric_alarm: 6,
+    aws_appautoscaling_policy: 2,
+    aws_appautoscaling_target: 1,
+    aws_cloudwatch_log_group: 5,
+    aws_cloudwatch_metric_alarm: 9,
     aws_db_instance: 1,
     aws_db_parameter_group: 1,
     aws_db_subnet_group: 1,
+    aws_ecs_cluster: 1,
+    aws_ecs_service: 2,
+    aws_ecs_task_definition: 2,
     aws_eip: 3,
     aws_elasticache_parameter_group: 1,
     aws_elasticache_replication_group: 1,
@@ -51,6 +63,10 @@ const EXPECTED_COUNTS: Record<EnvironmentStack, Record<string, number>> = {
     aws_iam_role_policy: 4,
     aws_iam_role_policy_attachment: 2,
     aws_internet_gateway: 1,
+    aws_lb: 1,
+    aws_lb_listener: 2,
+    aws_lb_listener_rule: 1,
+    aws_lb_target_group: 2,
     aws_nat_gateway: 3,
     aws_route: 4,
     aws_route_table: 7,
@@ -67,8 +83,8 @@ const EXPECTED_COUNTS: Record<EnvironmentStack, Record<string, number>> = {
 };
 
 const EXPECTED_TOTALS: Record<EnvironmentStack, number> = {
-  staging: 24 + 14 + 8 + 8 + 8 + 1,
-  production: 45 + 14 + 7 + 8 + 8 + 1 + 2,
+  staging: 78, // 24 + 14 + 8 + 8 + 8 + 8 + 7 + 1: the legacy total
+  production: 102 + 2, // 45 + 14 + 7 + 8 + 8 + 9 + 10 + 1, plus the Redis AUTH secret and its version
 };
 
 describe.each(ENVIRONMENT_STACKS)('terraform on the %s stack', (stack) => {

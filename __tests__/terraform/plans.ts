@@ -46,8 +46,18 @@ export const BAD_INPUTS: Partial<Record<PlannedStack, { variables: Record<string
     variables: {
       redis_auth_token: 'Bad@token/"LEAK-MARKER-5d1e',
       github_oidc_provider_arn: 'arn:aws:iam::ACCOUNT_ID:oidc-provider/token.actions.githubusercontent.com',
+      certificate_arn: 'arn:aws:acm:ap-southeast-2:ACCOUNT_ID:certificate/CERT_ID',
+      backend_image_tag: 'v1 .0',
+      frontend_image: 'ghcr.io/marklimmage/ohmycoins-frontend:latest',
     },
-    targets: ['aws_elasticache_replication_group.redis_main', 'aws_iam_role.iam_github_actions'],
+    // Terraform checks a variable's validation only when a targeted resource uses the variable.
+    targets: [
+      'aws_elasticache_replication_group.redis_main',
+      'aws_iam_role.iam_github_actions',
+      'aws_lb_listener.alb_https',
+      'aws_ecs_task_definition.ecs_backend',
+      'aws_ecs_task_definition.ecs_frontend',
+    ],
   },
 };
 
@@ -58,4 +68,19 @@ export function loadBadInputsPlan(stack: PlannedStack): PlanOutcome {
   const data = JSON.parse(readFileSync(file, 'utf8')) as PlanOutcome | RecordedFailure;
   if ('error' in data) throw new Error(data.error);
   return data;
+}
+
+/** One resource of the plan's `configuration` section: its expressions as Terraform read them. */
+export interface ConfiguredResource {
+  readonly address: string;
+  readonly expressions: Record<string, any>;
+  readonly depends_on?: string[];
+}
+
+/** The configuration of the resource at `address`, as recorded in the plan; throws if absent. */
+export function configuredResource(plan: OfflinePlanResult, address: string): ConfiguredResource {
+  const configuration = (plan.plan as { configuration?: { root_module?: { resources?: ConfiguredResource[] } } }).configuration;
+  const found = configuration?.root_module?.resources?.find((r) => r.address === address);
+  if (!found) throw new Error(`${plan.stack}: the plan's configuration has no resource ${address}`);
+  return found;
 }

@@ -195,16 +195,19 @@ export function renderMarkdown(e: Estimate, change?: Comparison): string {
     `${e.region} on-demand, ${e.hoursPerMonth} h/month, usage \`${e.usageFile}\``,
   ];
   out.push(facts.join(' · '), '');
-  const byAddress = costByAddress(e);
-  const rows = change ? change.rows.filter((r) => Math.abs(r.change) >= 0.005 || (r.after ?? 0) >= 0.005) : undefined;
-  if (change && rows) {
+  const mark = (unpricedLines: number) => (unpricedLines > 0 ? ' ¹' : '');
+  const perResource = ['| resource | monthly |', '|---|---:|'];
+  for (const [address, c] of costByAddress(e)) if (c.monthly >= 0.005 || c.unpriced > 0) perResource.push(`| \`${address}\`${mark(c.unpriced)} | ${money(c.monthly)} |`);
+  if (change) {
+    // What the plan changes, in the open; the whole breakdown folded, so the comment stays short.
+    const changed = change.rows.filter((r) => Math.abs(r.change) >= 0.005);
     out.push('| resource | before | after | change |', '|---|---:|---:|---:|');
-    for (const r of rows) out.push(`| \`${r.address}\`${r.unpriced > 0 ? ' ¹' : ''} | ${cell(r.before)} | ${cell(r.after)} | ${signedMoney(r.change)} |`);
+    for (const r of changed) out.push(`| \`${r.address}\`${mark(r.unpriced)} | ${cell(r.before)} | ${cell(r.after)} | ${signedMoney(r.change)} |`);
+    out.push(`| **total** | ${money(change.before.monthly)} | ${money(t.monthly)} | **${signedMoney(change.change)}** |`);
+    out.push('', `<details><summary>Monthly cost per resource after this plan</summary>`, '', ...perResource, `| **total** | **${money(t.monthly)}** |`, '', '</details>');
   } else {
-    out.push('| resource | monthly |', '|---|---:|');
-    for (const [address, c] of byAddress) if (c.monthly >= 0.005 || c.unpriced > 0) out.push(`| \`${address}\`${c.unpriced > 0 ? ' ¹' : ''} | ${money(c.monthly)} |`);
+    out.push(...perResource, `| **total** | **${money(t.monthly)}** |`);
   }
-  out.push(`| **total** | ${change ? `${money(change.before.monthly)} | ${money(t.monthly)} | **${signedMoney(change.change)}**` : `**${money(t.monthly)}**`} |`);
   const unpriced = e.lines.filter((l) => l.status === 'unpriced');
   if (unpriced.length > 0) {
     out.push('', `<details><summary>¹ ${count(unpriced.length, 'unpriced line')} (no known price, not in the total)</summary>`, '');

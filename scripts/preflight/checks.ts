@@ -116,6 +116,13 @@ export function checkRegion(config: EnvironmentConfig, shellRegion: string | und
 }
 
 /** The bucket checks: exists in the right region, versioning, default encryption, public access block. */
+/** The state-bucket rows of an environment whose state lives in Terraform Cloud: nothing to check in S3. */
+export function cloudStateRows(environment: string): CheckResult[] {
+  return ['State bucket', 'Bucket versioning', 'Bucket encryption', 'Bucket public access'].map((check) =>
+    result(check, 'skip', `not needed: ${environment} keeps its state in Terraform Cloud`),
+  );
+}
+
 export async function checkStateBucket(clients: AwsClients): Promise<CheckResult[]> {
   const Bucket = STATE_BACKEND.bucket;
   const bucket = Bucket;
@@ -182,7 +189,11 @@ export async function checkStateBucket(clients: AwsClients): Promise<CheckResult
 export async function checkLockTable(clients: AwsClients, config: EnvironmentConfig): Promise<CheckResult> {
   const check = 'Lock table';
   const table = STATE_BACKEND.lockTable;
-  if (config.stateBackend.locking === 'lockfile') {
+  const backend = config.stateBackend;
+  if (backend.type === 'cloud') {
+    return result(check, 'skip', `not needed: ${config.name} keeps its state in Terraform Cloud (organization ${backend.organization}), which locks it`);
+  }
+  if (backend.locking === 'lockfile') {
     return result(check, 'skip', `not needed: ${config.name} locks with S3 lock files (stateBackend.locking = lockfile)`);
   }
   try {
@@ -195,7 +206,7 @@ export async function checkLockTable(clients: AwsClients, config: EnvironmentCon
     return result(check, 'pass', `${table} exists with the key ${STATE_BACKEND.lockTableHashKey} (S), ${out.Table?.TableStatus ?? 'status unknown'}`);
   } catch (e) {
     return errorName(e) === 'ResourceNotFoundException'
-      ? result(check, 'fail', `${table} does not exist, and ${config.name} locks with it (stateBackend.locking = ${config.stateBackend.locking}): apply the bootstrap stack`)
+      ? result(check, 'fail', `${table} does not exist, and ${config.name} locks with it (stateBackend.locking = ${backend.locking}): apply the bootstrap stack`)
       : result(check, 'fail', `cannot describe ${table}: ${describeError(e)}`);
   }
 }

@@ -17,6 +17,7 @@ import {
   checkLockTable,
   checkRegion,
   checkStateBucket,
+  cloudStateRows,
   checkTerraform,
   CheckResult,
   describeError,
@@ -61,7 +62,9 @@ export async function runPreflight(options: PreflightOptions): Promise<CheckResu
     const aws: CheckResult[] = identity
       ? (
           await Promise.all([
-            checkStateBucket(clients),
+            config.stateBackend.type === 'cloud'
+              ? Promise.resolve(cloudStateRows(config.name))
+              : checkStateBucket(clients),
             checkLockTable(clients, config),
             checkAppSecret(clients, config),
             checkCertificate(clients, config, options.certificateArn),

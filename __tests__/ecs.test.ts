@@ -1,0 +1,221 @@
+import { TerraformVariable } from 'cdktf';
+import { BACKEND_SECRET_KEYS } from '../constructs/app-secret';
+import { secretKeyValueFrom } from '../constructs/ecs';
+import { buildEdge, IDS, resolveTokens, synthJson } from './edge-fixtures';
+import { legacyBackendContainer, legacyFrontendContainer } from './legacy-containers';
+
+type Json = Record<string, any>;
+
+/** The container definitions of a synthesized task definition, decoded. */
+function containers(json: Json, id: string): Json[] {
+  return JSON.parse(json.resource.aws_ecs_task_definition[id].container_definitions) as Json[];
+}
+
+/** The legacy backend container (reference 10.1) for the fixture's inputs, with the D12 fix. */
+const LEGACY_BACKEND = legacyBackendContainer({
+  image: 'ghcr.io/example/backend:1.2.3',
+  environment: 'test',
+  projectName: 'test',
+  postgresServer: IDS.dbHost,
+  redisHost: IDS.redisHost,
+  corsOrigins: 'https://app.test.example.com,http://localhost:5173',
+  domain: 'test.example.com',
+  frontendHost: 'https://app.test.example.com',
+  appSecretArn: IDS.appSecret,
+  postgresPasswordValueFrom: `${IDS.masterSecret}:password::`,
+  logGroup: '${aws_cloudwatch_log_group.ecs_backend.name}',
+});
+
+describe('ecs construct', () => {
+  const staging = buildEdge({ ecs: { containerInsights: false, executeCommand: true }, backend: { desiredCount: 1 }, frontend: { desiredCount: 1 } });
+  const stagingJson = synthJson(staging.stack);
+  const production = buildEdge({
+    https: true,
+    ecs: { logRetentionDays: 30 },
+    backend: {
+      cpu: 1024,
+      memory: 2048,
+      autoscaling: { minCapacity: 2, maxCapacity: 10 },
+      redis: { host: IDS.redisHost, tls: true, authTokenValueFrom: IDS.redisAuthSecret },
+    },
+    frontend: { cpu: 512, memory: 1024 },
+  });
+  const productionJson = synthJson(production.stack);
+
+  it('creates the cluster with Container Insights per environment', () => {
+    expect(stagingJson.resource.aws_ecs_cluster.ecs_main).toEqual({
+      name: 'test-cluster',
+      setting: [{ name: 'containerInsights', value: 'disabled' }],
+      tags: { Name: 'test-cluster' },
+    });
+    expect(productionJson.resource.aws_ecs_cluster.ecs_main.setting).toEqual([{ name: 'containerInsights', value: 'enabled' }]);
+  });
+
+  it('creates the two log groups with the configured retention', () => {
+    expect(stagingJson.resource.aws_cloudwatch_log_group).toEqual({
+      ecs_backend: { name: '/ecs/test/backend', retention_in_days: 7, tags: {} },
+      ecs_frontend: { name: '/ecs/test/frontend', retention_in_days: 7, tags: {} },
+    });
+    expect(productionJson.resource.aws_cloudwatch_log_group.ecs_backend.retention_in_days).toBe(30);
+  });
+
+  it('creates Fargate task definitions with cpu and memory as strings and both roles', () => {
+    const common = { network_mode: 'awsvpc', requires_compatibilities: ['FARGATE'], execution_role_arn: IDS.executionRole, task_role_arn: IDS.taskRole, tags: {} };
+    expect(stagingJson.resource.aws_ecs_task_definition.ecs_backend).toMatchObject({ ...common, family: 'test-backend', cpu: '512', memory: '1024' });
+    expect(stagingJson.resource.aws_ecs_task_definition.ecs_frontend).toMatchObject({ ...common, family: 'test-frontend', cpu: '256', memory: '512' });
+    expect(productionJson.resource.aws_ecs_task_definition.ecs_backend).toMatchObject({ cpu: '1024', memory: '2048' });
+    expect(productionJson.resource.aws_ecs_task_definition.ecs_frontend).toMatchObject({ cpu: '512', memory: '1024' });
+  });
+
+  it('gives the backend exactly the legacy container, with POSTGRES_PASSWORD from the managed secret (D12)', () => {
+    expect(containers(stagingJson, 'ecs_backend')).toEqual([LEGACY_BACKEND]);
+    expect(BACKEND_SECRET_KEYS).toEqual(LEGACY_BACKEND.secrets.map((s) => s.name));
+  });
+
+  it('passes the Redis TLS flag and AUTH token to the backend when Redis needs them (D13)', () => {
+    const [backend] = containers(productionJson, 'ecs_backend');
+    expect(backend.environment).toEqual([...LEGACY_BACKEND.environment, { name: 'REDIS_SSL', value: 'true' }]);
+    expect(backend.secrets).toEqual([...LEGACY_BACKEND.secrets, { name: 'REDIS_PASSWORD', valueFrom: IDS.redisAuthSecret }]);
+    const [stagingBackend] = containers(stagingJson, 'ecs_backend');
+    expect(stagingBackend.environment.map((e: Json) => e.name)).not.toContain('REDIS_SSL');
+    expect(stagingBackend.secrets.map((e: Json) => e.name)).not.toContain('REDIS_PASSWORD');
+  });
+
+  it('gives the frontend the legacy container with the API URL the environment serves', () => {
+    const frontend = (apiUrl: string) =>
+      legacyFrontendContainer({ image: 'ghcr.io/example/frontend:1.2.3', apiUrl, logGroup: '${aws_cloudwatch_log_group.ecs_frontend.name}' });
+    expect(containers(stagingJson, 'ecs_frontend')).toEqual([frontend('http://${aws_lb.alb_main.dns_name}')]);
+    expect(containers(productionJson, 'ecs_frontend')).toEqual([frontend('https://api.test.example.com')]);
+  });
+
+  it('keeps Terraform references and variables as interpolations inside the encoded JSON', () => {
+    const { stack } = buildEdge({
+      backend: (scope, alb) => ({
+        imageTag: new TerraformVariable(scope, 'backend_image_tag', { type: 'string', default: 'latest' }).stringValue,
+        database: { host: alb.albDnsName, name: 'app', user: 'postgres', passwordValueFrom: `${alb.albArn}:password::` },
+      }),
+    });
+    const [backend] = containers(synthJson(stack), 'ecs_backend');
+    expect(backend.image).toBe('ghcr.io/example/backend:${var.backend_image_tag}');
+    expect(backend.environment.find((e: Json) => e.name === 'POSTGRES_SERVER').value).toBe('${aws_lb.alb_main.dns_name}');
+    expect(backend.secrets.find((e: Json) => e.name === 'POSTGRES_PASSWORD').valueFrom).toBe('${aws_lb.alb_main.arn}:password::');
+  });
+
+  it('creates both services with the legacy settings and the D3 deployment arguments', () => {
+    const services = stagingJson.resource.aws_ecs_service;
+    const network = { subnets: IDS.appSubnets, security_groups: [IDS.ecsSg], assign_public_ip: false };
+    const common = {
+      cluster: '${aws_ecs_cluster.ecs_main.id}',
+      launch_type: 'FARGATE',
+      desired_count: 1,
+      enable_execute_command: true,
+      network_configuration: network,
+      deployment_maximum_percent: 200,
+      deployment_minimum_healthy_percent: 100,
+      tags: {},
+    };
+    expect(services.ecs_backend).toEqual({
+      ...common,
+      name: 'test-backend',
+      task_definition: '${aws_ecs_task_definition.ecs_backend.arn}',
+      load_balancer: [{ target_group_arn: '${aws_lb_target_group.alb_backend.arn}', container_name: 'backend', container_port: 8000 }],
+      depends_on: ['aws_lb_listener_rule.alb_backend_http'],
+    });
+    expect(services.ecs_frontend).toEqual({
+      ...common,
+      name: 'test-frontend',
+      task_definition: '${aws_ecs_task_definition.ecs_frontend.arn}',
+      load_balancer: [{ target_group_arn: '${aws_lb_target_group.alb_frontend.arn}', container_name: 'frontend', container_port: 80 }],
+      depends_on: ['aws_lb_listener.alb_http'],
+    });
+    for (const service of Object.values(services) as Json[]) expect(service).not.toHaveProperty('deployment_configuration');
+  });
+
+  it('makes each service wait for what attaches its target group (D11)', () => {
+    const services = productionJson.resource.aws_ecs_service;
+    expect(services.ecs_backend.depends_on).toEqual(['aws_lb_listener_rule.alb_backend_https']);
+    expect(services.ecs_frontend.depends_on).toEqual(['aws_lb_listener.alb_https']);
+  });
+
+  it('ignores desired_count only while autoscaling owns it (D18)', () => {
+    expect(productionJson.resource.aws_ecs_service.ecs_backend.lifecycle).toEqual({ ignore_changes: ['desired_count'] });
+    expect(productionJson.resource.aws_ecs_service.ecs_frontend).not.toHaveProperty('lifecycle');
+    expect(stagingJson.resource.aws_ecs_service.ecs_backend).not.toHaveProperty('lifecycle');
+    // Terraform owns the task-definition revisions: the service follows the task definition it declares.
+    expect(productionJson.resource.aws_ecs_service.ecs_backend.lifecycle.ignore_changes).not.toContain('task_definition');
+  });
+
+  it('scales the backend on CPU and memory when autoscaling is on', () => {
+    expect(stagingJson.resource.aws_appautoscaling_target).toBeUndefined();
+    expect(stagingJson.resource.aws_appautoscaling_policy).toBeUndefined();
+    expect(productionJson.resource.aws_appautoscaling_target).toEqual({
+      ecs_backend: {
+        service_namespace: 'ecs',
+        resource_id: 'service/${aws_ecs_cluster.ecs_main.name}/${aws_ecs_service.ecs_backend.name}',
+        scalable_dimension: 'ecs:service:DesiredCount',
+        min_capacity: 2,
+        max_capacity: 10,
+      },
+    });
+    const policy = (metric: string, type: string, target: number) => ({
+      name: `test-backend-${metric}-scaling`,
+      policy_type: 'TargetTrackingScaling',
+      resource_id: '${aws_appautoscaling_target.ecs_backend.resource_id}',
+      scalable_dimension: '${aws_appautoscaling_target.ecs_backend.scalable_dimension}',
+      service_namespace: '${aws_appautoscaling_target.ecs_backend.service_namespace}',
+      target_tracking_scaling_policy_configuration: {
+        predefined_metric_specification: { predefined_metric_type: type },
+        target_value: target,
+        scale_in_cooldown: 300,
+        scale_out_cooldown: 60,
+      },
+    });
+    expect(productionJson.resource.aws_appautoscaling_policy).toEqual({
+      ecs_backend_cpu: policy('cpu', 'ECSServiceAverageCPUUtilization', 70),
+      ecs_backend_memory: policy('memory', 'ECSServiceAverageMemoryUtilization', 80),
+    });
+    const custom = synthJson(buildEdge({ backend: { autoscaling: { cpuTargetPercent: 55, memoryTargetPercent: 65 } } }).stack);
+    expect(custom.resource.aws_appautoscaling_target.ecs_backend).toMatchObject({ min_capacity: 1, max_capacity: 10 });
+    expect(custom.resource.aws_appautoscaling_policy.ecs_backend_cpu.target_tracking_scaling_policy_configuration.target_value).toBe(55);
+    expect(custom.resource.aws_appautoscaling_policy.ecs_backend_memory.target_tracking_scaling_policy_configuration.target_value).toBe(65);
+  });
+
+  it('refuses autoscaling with a minimum above the maximum', () => {
+    expect(() => buildEdge({ backend: { autoscaling: { minCapacity: 5, maxCapacity: 3 } } })).toThrow(
+      'test/ecs: backend autoscaling minCapacity 5 is greater than maxCapacity 3',
+    );
+  });
+
+  it('formats secret references as ECS expects', () => {
+    expect(secretKeyValueFrom('arn:x', 'SECRET_KEY')).toBe('arn:x:SECRET_KEY::');
+  });
+
+  it('exposes typed outputs that reference the resources', () => {
+    const e = staging.ecs;
+    expect(
+      resolveTokens(staging.stack, [
+        e.clusterId,
+        e.clusterArn,
+        e.clusterName,
+        e.backendServiceName,
+        e.frontendServiceName,
+        e.backendTaskDefinitionArn,
+        e.frontendTaskDefinitionArn,
+        e.backendLogGroupName,
+        e.frontendLogGroupName,
+      ]),
+    ).toEqual([
+      '${aws_ecs_cluster.ecs_main.id}',
+      '${aws_ecs_cluster.ecs_main.arn}',
+      '${aws_ecs_cluster.ecs_main.name}',
+      '${aws_ecs_service.ecs_backend.name}',
+      '${aws_ecs_service.ecs_frontend.name}',
+      '${aws_ecs_task_definition.ecs_backend.arn}',
+      '${aws_ecs_task_definition.ecs_frontend.arn}',
+      '${aws_cloudwatch_log_group.ecs_backend.name}',
+      '${aws_cloudwatch_log_group.ecs_frontend.name}',
+    ]);
+    expect(e.backendAutoscaled).toBe(false);
+    expect(production.ecs.backendAutoscaled).toBe(true);
+  });
+});

@@ -1,0 +1,120 @@
+/**
+ * Builds the alb and ecs constructs in a bare, address-pinned test stack with
+ * literal string inputs (ids and ARNs), so their tests do not depend on the
+ * other constructs.
+ */
+import { TerraformOutput, Testing } from 'cdktf';
+import { LoadBalancer, LoadBalancerProps } from '../constructs/alb';
+import { BackendServiceProps, ContainerServices, ContainerServicesProps, FrontendServiceProps } from '../constructs/ecs';
+import { AddressPinnedStack } from '../lib/addresses';
+import { addCertificateArnVariable, addImageVariables } from '../lib/deployment-variables';
+
+class TestStack extends AddressPinnedStack {}
+
+export const IDS = {
+  vpc: 'vpc-0123456789abcdef0',
+  publicSubnets: ['subnet-0aaa0000000000001', 'subnet-0aaa0000000000002'],
+  appSubnets: ['subnet-0bbb0000000000001', 'subnet-0bbb0000000000002'],
+  albSg: 'sg-0a1b0000000000001',
+  ecsSg: 'sg-0a1b0000000000002',
+  certificate: 'arn:aws:acm:ap-southeast-2:123456789012:certificate/11111111-2222-4333-8444-555555555555',
+  executionRole: 'arn:aws:iam::123456789012:role/test-ecs-task-execution-role',
+  taskRole: 'arn:aws:iam::123456789012:role/test-ecs-task-role',
+  appSecret: 'arn:aws:secretsmanager:ap-southeast-2:123456789012:secret:test-app-secrets-AbCdEf',
+  masterSecret: 'arn:aws:secretsmanager:ap-southeast-2:123456789012:secret:rds!db-1234-XyZ123',
+  redisAuthSecret: 'arn:aws:secretsmanager:ap-southeast-2:123456789012:secret:test-redis-auth-QwErTy',
+  dbHost: 'test-postgres.abcdefghijkl.ap-southeast-2.rds.amazonaws.com',
+  redisHost: 'master.test-redis.abcdef.apse2.cache.amazonaws.com',
+  alarmTopic: 'arn:aws:sns:ap-southeast-2:123456789012:test-alarms',
+} as const;
+
+export interface EdgeOptions {
+  readonly alb?: Partial<LoadBalancerProps>;
+  readonly https?: boolean;
+  readonly ecs?: Partial<Omit<ContainerServicesProps, 'backend' | 'frontend'>>;
+  /** Backend overrides; a function receives the stack and load balancer, to use their tokens. */
+  readonly backend?: Partial<BackendServiceProps> | ((stack: AddressPinnedStack, alb: LoadBalancer) => Partial<BackendServiceProps>);
+  readonly frontend?: Partial<FrontendServiceProps>;
+}
+
+export interface EdgeStack {
+  readonly stack: AddressPinnedStack;
+  readonly alb: LoadBalancer;
+  readonly ecs: ContainerServices;
+}
+
+/** The two constructs wired together as the platform stack wires them, with literal inputs. */
+export function buildEdge(options: EdgeOptions = {}): EdgeStack {
+  const stack = new TestStack(Testing.app(), 'test');
+  const alb = new LoadBalancer(stack, 'alb', {
+    projectName: 'test',
+    vpcId: IDS.vpc,
+    subnetIds: IDS.publicSubnets,
+    securityGroupIds: [IDS.albSg],
+    backendDomain: 'api.test.example.com',
+    certificateArn: options.https ? IDS.certificate : undefined,
+    ...options.alb,
+  });
+  const ecs = new ContainerServices(stack, 'ecs', {
+    projectName: 'test',
+    environment: 'test',
+    region: 'ap-southeast-2',
+    subnetIds: IDS.appSubnets,
+    securityGroupIds: [IDS.ecsSg],
+    executionRoleArn: IDS.executionRole,
+    taskRoleArn: IDS.taskRole,
+    ...options.ecs,
+    backend: {
+      image: 'ghcr.io/example/backend',
+      imageTag: '1.2.3',
+      targetGroupArn: alb.backendTargetGroupArn,
+      dependsOn: [alb.backendRouting],
+      domain: 'test.example.com',
+      frontendHost: 'https://app.test.example.com',
+      corsOrigins: ['https://app.test.example.com', 'http://localhost:5173'],
+      database: { host: IDS.dbHost, name: 'app', user: 'postgres', passwordValueFrom: `${IDS.masterSecret}:password::` },
+      redis: { host: IDS.redisHost },
+      appSecretArn: IDS.appSecret,
+      ...(typeof options.backend === 'function' ? options.backend(stack, alb) : options.backend),
+    },
+    frontend: {
+      image: 'ghcr.io/example/frontend',
+      imageTag: '1.2.3',
+      targetGroupArn: alb.frontendTargetGroupArn,
+      dependsOn: [alb.frontendRouting],
+      apiUrl: alb.apiBaseUrl,
+      ...options.frontend,
+    },
+  });
+  return { stack, alb, ecs };
+}
+
+/** Synthesized JSON of a test stack. */
+export function synthJson(stack: AddressPinnedStack): Record<string, any> {
+  return JSON.parse(Testing.synth(stack)) as Record<string, any>;
+}
+
+/**
+ * How tokens render in the synthesized JSON: each value becomes a probe output of the
+ * stack, which is then synthesized. Returns the values in order.
+ */
+export function resolveTokens(stack: AddressPinnedStack, values: readonly unknown[]): unknown[] {
+  const ids = values.map((value, i) => {
+    const id = `probe_${stack.node.children.length}_${i}`;
+    new TerraformOutput(stack, id, { value });
+    return id;
+  });
+  const outputs = synthJson(stack).output as Record<string, { value: unknown }>;
+  return ids.map((id) => outputs[id].value);
+}
+
+/** A stack holding only the deployment variables, synthesized, and the references they return. */
+export function variablesStack(): { json: Record<string, any>; refs: unknown[] } {
+  const stack = new TestStack(Testing.app(), 'vars');
+  const images = addImageVariables(stack, { backendImage: 'ghcr.io/example/backend', frontendImage: 'ghcr.io/example/frontend', imageTag: 'v1.0.0' });
+  const certificate = addCertificateArnVariable(stack);
+  const refs = resolveTokens(stack, [images.backendImage, images.backendImageTag, images.frontendImage, images.frontendImageTag, certificate]);
+  const json = synthJson(stack);
+  delete json.output;
+  return { json, refs };
+}

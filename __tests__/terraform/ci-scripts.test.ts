@@ -1,0 +1,160 @@
+/**
+ * The CI scripts with real Terraform, no AWS:
+ *  - validate:stacks validates a Terraform Cloud stack (init -backend=false + validate) and
+ *    reports a broken one;
+ *  - plan:stack, plan:pack and apply:plan carry a plan with a sensitive value from plan to
+ *    apply, on a stack of terraform_data (no provider, local backend);
+ *  - without AWS credentials the S3 backend fails fast with a clear message (what
+ *    `cdktf diff` shows), even when the EC2 metadata endpoint never answers.
+ * The three run concurrently in beforeAll; the tests read their results.
+ */
+import { createServer, Server, Socket } from 'node:net';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { buildApp } from '../../lib/app';
+import { runTerraform, TerraformRun, terraformEnv } from '../../scripts/offline-plan';
+import { applyBundledPlan, packPlan } from '../../scripts/plan-bundle';
+import { PlanStackResult, planStack } from '../../scripts/stack-plan';
+import { StackValidation, validateStacks } from '../../scripts/validate-stacks';
+import { SYNTH_DIR, TERRAFORM_TEST_DIR } from './plans';
+
+const WORK = path.join(TERRAFORM_TEST_DIR, 'ci-scripts');
+const CLOUD_ENV = { OMC_STATE_BACKEND_STAGING: 'cloud', OMC_TFC_ORGANIZATION: 'ohmycoins', OMC_TFC_WORKSPACE: 'ohmycoins-{environment}' };
+const SECRET = 'SENTINEL-demo-token-7f3c9a1e';
+const KEY = 'test-plan-encryption-key-0123456789abcdef';
+
+let cloudJson: Record<string, any>;
+let validation: StackValidation[];
+let noCredentials: { run: TerraformRun; seconds: number };
+let e2e: { missing: PlanStackResult; empty: PlanStackResult; cloud: PlanStackResult; planned: PlanStackResult; bundle: string; applyCode: number; appliedDir: string };
+
+async function validateCloudAndBroken(): Promise<void> {
+  const outdir = path.join(WORK, 'synth');
+  buildApp({ outdir, env: CLOUD_ENV }).synth();
+  cloudJson = JSON.parse(readFileSync(path.join(outdir, 'stacks', 'staging', 'cdk.tf.json'), 'utf8'));
+  // A stack with an unknown argument (built-in resource: no provider to load, so it is quick).
+  mkdirSync(path.join(outdir, 'stacks', 'broken'), { recursive: true });
+  writeFileSync(path.join(outdir, 'stacks', 'broken', 'cdk.tf.json'), JSON.stringify({ resource: { terraform_data: { x: { not_an_argument: true } } } }));
+  validation = await validateStacks(outdir, { stacks: ['broken', 'staging'], workRoot: path.join(WORK, 'validate') });
+}
+
+/** A TCP server that accepts connections and never answers: an unreachable metadata service. */
+async function blackHole(): Promise<{ server: Server; url: string; sockets: Socket[] }> {
+  const sockets: Socket[] = [];
+  const server = createServer((s) => sockets.push(s));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address() as { port: number };
+  return { server, url: `http://127.0.0.1:${address.port}`, sockets };
+}
+
+async function initWithoutCredentials(): Promise<void> {
+  const dir = path.join(WORK, 'no-credentials');
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(path.join(SYNTH_DIR, 'stacks', 'staging', 'cdk.tf.json'), path.join(dir, 'cdk.tf.json'));
+  const hole = await blackHole();
+  const started = Date.now();
+  try {
+    const env = terraformEnv({
+      AWS_EC2_METADATA_SERVICE_ENDPOINT: hole.url,
+      AWS_CONFIG_FILE: path.join(dir, 'no-config'),
+      AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'no-credentials'),
+    });
+    const run = await runTerraform(['init', '-input=false', '-no-color'], dir, { env });
+    noCredentials = { run, seconds: (Date.now() - started) / 1000 };
+  } finally {
+    hole.sockets.forEach((s) => s.destroy());
+    hole.server.close();
+  }
+}
+
+async function planPackApply(): Promise<void> {
+  const stacks = path.join(WORK, 'e2e', 'out', 'stacks');
+  const demo = path.join(stacks, 'demo');
+  mkdirSync(demo, { recursive: true });
+  writeFileSync(
+    path.join(demo, 'cdk.tf.json'),
+    JSON.stringify({
+      terraform: { backend: { local: { path: 'terraform.tfstate' } } },
+      variable: { token: { type: 'string', sensitive: true }, tag: { type: 'string', default: 'latest' } },
+      resource: { terraform_data: { demo: { input: '${var.token}' } } },
+    }),
+  );
+  const env = terraformEnv();
+  const quiet = { echo: false, lock: false };
+  const missing = await planStack(demo, { ...quiet, env });
+  const empty = await planStack(demo, { ...quiet, env: { ...env, TF_VAR_token: '' } });
+  const planned = await planStack(demo, { ...quiet, env: { ...env, TF_VAR_token: SECRET, TF_VAR_tag: '' } });
+  const bundle = path.join(WORK, 'e2e', 'bundle');
+  packPlan(demo, bundle, KEY);
+  const appliedDir = path.join(WORK, 'e2e', 'applied', 'demo');
+  const applyCode = await applyBundledPlan(bundle, appliedDir, KEY, { env, echo: false });
+  const cloudStacks = path.join(WORK, 'synth', 'stacks', 'staging');
+  const cloud = await planStack(cloudStacks, { ...quiet, env });
+  e2e = { missing, empty, cloud, planned, bundle, applyCode, appliedDir };
+}
+
+beforeAll(async () => {
+  rmSync(WORK, { recursive: true, force: true });
+  mkdirSync(WORK, { recursive: true });
+  // The cloud plan check needs the synth of validateCloudAndBroken.
+  await Promise.all([validateCloudAndBroken().then(planPackApply), initWithoutCredentials()]);
+}, 180_000);
+
+describe('validate:stacks', () => {
+  it('validates a Terraform Cloud stack with init -backend=false', () => {
+    expect(cloudJson.terraform.cloud).toEqual({ organization: 'ohmycoins', workspaces: { name: 'ohmycoins-staging' } });
+    expect(cloudJson.terraform.backend).toBeUndefined();
+    expect(validation.find((v) => v.stack === 'staging')).toMatchObject({ ok: true, diagnostics: [] });
+  });
+
+  it('reports a broken stack with Terraform\'s diagnostic', () => {
+    const broken = validation.find((v) => v.stack === 'broken');
+    expect(broken).toMatchObject({ ok: false, failedStep: 'validate' });
+    expect(broken?.diagnostics).toEqual([
+      expect.objectContaining({ severity: 'error', summary: 'Extraneous JSON object property', detail: 'No argument or block type is named "not_an_argument".' }),
+    ]);
+  });
+
+  it('never writes into the synthesized stack folder', () => {
+    expect(existsSync(path.join(WORK, 'synth', 'stacks', 'staging', '.terraform'))).toBe(false);
+    expect(existsSync(path.join(WORK, 'validate', 'staging', '.terraform'))).toBe(true);
+  });
+});
+
+describe('plan:stack, plan:pack and apply:plan', () => {
+  it('refuse to plan without every required variable, naming the CI secret', () => {
+    expect(e2e.missing.summary).toMatchObject({ status: 'failed', message: 'demo needs a value for TF_VAR_token (CI secret TOKEN); set the secret, or export the variable to plan by hand' });
+    // GitHub gives '' for an unset secret: that is missing too.
+    expect(e2e.empty.summary.status).toBe('failed');
+  });
+
+  it('plan with -detailed-exitcode and summarize without values', () => {
+    expect(e2e.planned.summary).toMatchObject({ status: 'changes', counts: { add: 1, change: 0, destroy: 0 } });
+    expect(e2e.planned.summary.changes).toEqual([{ address: 'terraform_data.demo', type: 'terraform_data', action: 'create' }]);
+    expect(JSON.stringify(e2e.planned.summary)).not.toContain(SECRET);
+    // show -json, for the cost script, is next to the plan; it holds the value, which is why it is never uploaded.
+    expect(readFileSync(e2e.planned.showJsonFile as string, 'utf8')).toContain(SECRET);
+  });
+
+  it('carry the plan encrypted and apply exactly it', () => {
+    for (const file of ['tfplan.enc', 'cdk.tf.json', 'bundle.json']) expect(readFileSync(path.join(e2e.bundle, file)).includes(SECRET)).toBe(false);
+    expect(e2e.applyCode).toBe(0);
+    const state = JSON.parse(readFileSync(path.join(e2e.appliedDir, 'terraform.tfstate'), 'utf8'));
+    expect(state.resources.map((r: { type: string; name: string }) => `${r.type}.${r.name}`)).toEqual(['terraform_data.demo']);
+    // The empty TF_VAR_tag did not override the default; the decrypted plan was removed.
+    expect(existsSync(path.join(e2e.appliedDir, 'tfplan'))).toBe(false);
+  });
+
+  it('leave Terraform Cloud stacks to Terraform Cloud', () => {
+    expect(e2e.cloud.summary).toMatchObject({ status: 'skipped' });
+    expect(e2e.cloud.summary.message).toContain('uses Terraform Cloud');
+  });
+});
+
+describe('without AWS credentials (what cdktf diff shows)', () => {
+  it('the S3 backend fails within seconds with a clear message, even with an unreachable metadata service', () => {
+    expect(noCredentials.run.code).toBe(1);
+    expect(noCredentials.run.stderr).toContain('No valid credential sources found');
+    expect(noCredentials.seconds).toBeLessThan(30);
+  });
+});

@@ -1,0 +1,274 @@
+/**
+ * The legacy `alb` module: one internet-facing Application Load Balancer with a
+ * backend and a frontend IP target group, its listeners and listener rules, and
+ * three CloudWatch alarms.
+ *
+ * Routing (D9, D10 fixed):
+ *  - with a certificate: HTTP:80 redirects (301) to HTTPS:443; the HTTPS listener
+ *    forwards to the frontend by default and the backend host name to the backend;
+ *  - without one: the HTTP listener forwards to the frontend by default and the API
+ *    paths to the backend. Nothing redirects to a port without a listener, and
+ *    both target groups are always attached to the load balancer.
+ */
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { Lb } from '@cdktf/provider-aws/lib/lb';
+import { LbListener, LbListenerDefaultAction } from '@cdktf/provider-aws/lib/lb-listener';
+import { LbListenerRule } from '@cdktf/provider-aws/lib/lb-listener-rule';
+import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
+import type { ITerraformDependable } from 'cdktf';
+import { Construct } from 'constructs';
+import { logicalIds, pin } from '../lib/addresses';
+import { PLATFORM_PORTS } from './security';
+
+/** TLS policy of the HTTPS listener (legacy value). */
+export const HTTPS_SSL_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
+
+/** Paths the HTTP listener sends to the backend when there is no HTTPS (legacy `backend_http` rule). */
+export const BACKEND_PATH_PATTERNS: readonly string[] = ['/api/*', '/docs', '/redoc', '/openapi.json'];
+
+/** Health-check paths of the two target groups (legacy values). */
+export const HEALTH_CHECK_PATHS = { backend: '/api/v1/utils/health-check/', frontend: '/' } as const;
+
+/** AWS limits on the names this construct creates. */
+const NAME_LIMITS = { loadBalancer: 32, targetGroup: 32 } as const;
+
+export interface LoadBalancerProps {
+  /** Resource-name prefix (the legacy `project_name`), e.g. `ohmycoins-staging`. */
+  readonly projectName: string;
+  /** VPC of the target groups. */
+  readonly vpcId: string;
+  /** Public subnets the load balancer is placed in, one per availability zone. */
+  readonly subnetIds: readonly string[];
+  /** Security groups of the load balancer (the `security` construct's ALB group). */
+  readonly securityGroupIds: readonly string[];
+  /** Host name that routes to the backend on the HTTPS listener, e.g. `api.ohmycoins.com`. */
+  readonly backendDomain: string;
+  /**
+   * ACM certificate ARN. When given, an HTTPS listener serves both services and HTTP
+   * redirects to it; when absent, the HTTP listener serves both services.
+   * @default undefined (HTTP only)
+   */
+  readonly certificateArn?: string;
+  /** Deletion protection of the load balancer. @default false */
+  readonly deletionProtection?: boolean;
+  /**
+   * Drop HTTP headers with invalid names instead of passing them to the targets
+   * (not set by the legacy module; a hardening recommended by AWS Security Hub ELB.4).
+   * @default true
+   */
+  readonly dropInvalidHeaderFields?: boolean;
+  /** Threshold of the target-response-time alarm, in seconds. @default 2 */
+  readonly responseTimeAlarmThreshold?: number;
+  /** Threshold of the target-5xx alarm, in errors per minute. @default 10 */
+  readonly http5xxAlarmThreshold?: number;
+  /** Actions (e.g. SNS topic ARNs) of the three alarms. @default [] */
+  readonly alarmActions?: readonly string[];
+  /** Tags for every resource that sets tags; `Name` is added on top where the legacy module did. @default {} */
+  readonly tags?: Record<string, string>;
+  /** Prefix of the Terraform logical ids. @default 'alb' */
+  readonly addressPrefix?: string;
+}
+
+export class LoadBalancer extends Construct {
+  /** Load balancer ARN. */
+  public readonly albArn: string;
+  /** Load balancer id. */
+  public readonly albId: string;
+  /** Public DNS name of the load balancer. */
+  public readonly albDnsName: string;
+  /** Route 53 hosted zone id of the load balancer (for alias records). */
+  public readonly albZoneId: string;
+  /** ARN suffix used as the `LoadBalancer` CloudWatch dimension. */
+  public readonly albArnSuffix: string;
+  /** Backend (API, port 8000) target group ARN. */
+  public readonly backendTargetGroupArn: string;
+  /** Frontend (port 80) target group ARN. */
+  public readonly frontendTargetGroupArn: string;
+  /** HTTP listener ARN (port 80). */
+  public readonly httpListenerArn: string;
+  /** HTTPS listener ARN (port 443), when a certificate was given. */
+  public readonly httpsListenerArn?: string;
+  /** Whether the load balancer serves HTTPS. */
+  public readonly https: boolean;
+  /**
+   * The resource that attaches the backend target group to the load balancer (the
+   * listener rule); the backend ECS service must depend on it (D11).
+   */
+  public readonly backendRouting: ITerraformDependable;
+  /**
+   * The resource that attaches the frontend target group to the load balancer (the
+   * listener whose default action forwards to it); the frontend ECS service must depend on it (D11).
+   */
+  public readonly frontendRouting: ITerraformDependable;
+  /**
+   * The base URL under which browsers reach the API in this environment:
+   * `https://<backendDomain>` with HTTPS, otherwise `http://<load balancer DNS name>`
+   * (the API paths are routed by path there, not by host).
+   */
+  public readonly apiBaseUrl: string;
+
+  constructor(scope: Construct, id: string, props: LoadBalancerProps) {
+    super(scope, id);
+    const p = props.projectName;
+    const tags = props.tags ?? {};
+    const at = logicalIds(props.addressPrefix ?? 'alb');
+    const named = (name: string, limit: number) => {
+      if (name.length > limit) {
+        throw new Error(`${this.node.path}: name "${name}" is ${name.length} characters; AWS allows at most ${limit}. Use a shorter projectName.`);
+      }
+      return name;
+    };
+
+    const alb = pin(
+      new Lb(this, 'alb', {
+        name: named(`${p}-alb`, NAME_LIMITS.loadBalancer),
+        loadBalancerType: 'application',
+        internal: false,
+        securityGroups: [...props.securityGroupIds],
+        subnets: [...props.subnetIds],
+        enableDeletionProtection: props.deletionProtection ?? false,
+        enableHttp2: true,
+        // D23: enable_cross_zone_load_balancing is not set; it is always on for an ALB.
+        dropInvalidHeaderFields: props.dropInvalidHeaderFields ?? true,
+        tags: { ...tags, Name: `${p}-alb` },
+      }),
+      at('main'),
+    );
+
+    const targetGroup = (name: 'backend' | 'frontend') => {
+      const tgName = named(`${p}-${name}-tg`, NAME_LIMITS.targetGroup);
+      return pin(
+        new LbTargetGroup(this, `${name}-tg`, {
+          name: tgName,
+          port: PLATFORM_PORTS[name],
+          protocol: 'HTTP',
+          vpcId: props.vpcId,
+          targetType: 'ip',
+          deregistrationDelay: '30',
+          healthCheck: {
+            enabled: true,
+            path: HEALTH_CHECK_PATHS[name],
+            protocol: 'HTTP',
+            matcher: '200',
+            interval: 30,
+            timeout: 5,
+            healthyThreshold: 2,
+            unhealthyThreshold: 3,
+          },
+          tags: { ...tags, Name: tgName },
+        }),
+        at(name),
+      );
+    };
+    const backend = targetGroup('backend');
+    const frontend = targetGroup('frontend');
+    const forwardTo = (tg: LbTargetGroup): LbListenerDefaultAction => ({ type: 'forward', targetGroupArn: tg.arn });
+
+    this.https = props.certificateArn !== undefined;
+    const http = pin(
+      new LbListener(this, 'http', {
+        loadBalancerArn: alb.arn,
+        port: 80,
+        protocol: 'HTTP',
+        // D9/D10: redirect only when the HTTPS listener exists; otherwise serve the frontend.
+        defaultAction: [
+          this.https
+            ? { type: 'redirect', redirect: { port: '443', protocol: 'HTTPS', statusCode: 'HTTP_301' } }
+            : forwardTo(frontend),
+        ],
+      }),
+      at('http'),
+    );
+
+    if (props.certificateArn !== undefined) {
+      const https = pin(
+        new LbListener(this, 'https', {
+          loadBalancerArn: alb.arn,
+          port: 443,
+          protocol: 'HTTPS',
+          sslPolicy: HTTPS_SSL_POLICY,
+          certificateArn: props.certificateArn,
+          defaultAction: [forwardTo(frontend)],
+        }),
+        at('https'),
+      );
+      this.backendRouting = pin(
+        new LbListenerRule(this, 'backend-https', {
+          listenerArn: https.arn,
+          priority: 100,
+          condition: [{ hostHeader: { values: [props.backendDomain] } }],
+          action: [forwardTo(backend)],
+        }),
+        at('backend_https'),
+      );
+      this.frontendRouting = https;
+      this.httpsListenerArn = https.arn;
+      this.apiBaseUrl = `https://${props.backendDomain}`;
+    } else {
+      this.backendRouting = pin(
+        new LbListenerRule(this, 'backend-http', {
+          listenerArn: http.arn,
+          priority: 100,
+          condition: [{ pathPattern: { values: [...BACKEND_PATH_PATTERNS] } }],
+          action: [forwardTo(backend)],
+        }),
+        at('backend_http'),
+      );
+      this.frontendRouting = http;
+      this.apiBaseUrl = `http://${alb.dnsName}`;
+    }
+
+    const alarm = (address: string, spec: { name: string; metric: string; statistic: string; threshold: number; what: string; dimensions: Record<string, string> }) =>
+      pin(
+        new CloudwatchMetricAlarm(this, address, {
+          alarmName: `${p}-alb-${spec.name}`,
+          comparisonOperator: 'GreaterThanThreshold',
+          evaluationPeriods: 2,
+          metricName: spec.metric,
+          namespace: 'AWS/ApplicationELB',
+          period: 60,
+          statistic: spec.statistic,
+          threshold: spec.threshold,
+          alarmDescription: `This metric monitors ALB ${spec.what}`,
+          alarmActions: [...(props.alarmActions ?? [])],
+          dimensions: spec.dimensions,
+          tags,
+        }),
+        at(address),
+      );
+    alarm('target_response_time', {
+      name: 'target-response-time',
+      metric: 'TargetResponseTime',
+      statistic: 'Average',
+      threshold: props.responseTimeAlarmThreshold ?? 2,
+      what: 'target response time',
+      dimensions: { LoadBalancer: alb.arnSuffix },
+    });
+    alarm('unhealthy_target_count', {
+      name: 'unhealthy-targets',
+      metric: 'UnHealthyHostCount',
+      statistic: 'Average',
+      threshold: 0,
+      what: 'unhealthy target count',
+      // Legacy: the backend target group only.
+      dimensions: { LoadBalancer: alb.arnSuffix, TargetGroup: backend.arnSuffix },
+    });
+    alarm('http_5xx_count', {
+      name: '5xx-errors',
+      metric: 'HTTPCode_Target_5XX_Count',
+      statistic: 'Sum',
+      threshold: props.http5xxAlarmThreshold ?? 10,
+      what: '5xx errors',
+      dimensions: { LoadBalancer: alb.arnSuffix },
+    });
+
+    this.albArn = alb.arn;
+    this.albId = alb.id;
+    this.albDnsName = alb.dnsName;
+    this.albZoneId = alb.zoneId;
+    this.albArnSuffix = alb.arnSuffix;
+    this.backendTargetGroupArn = backend.arn;
+    this.frontendTargetGroupArn = frontend.arn;
+    this.httpListenerArn = http.arn;
+  }
+}

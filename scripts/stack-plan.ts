@@ -1,0 +1,126 @@
+/**
+ * The plan step of the CI workflows, runnable by hand with AWS credentials:
+ *
+ *   npm run plan:stack -- <stack> [--summary-dir plan-summary] [--no-lock] [--dir cdktf.out]
+ *
+ * In `cdktf.out/stacks/<stack>` (after `npm run synth`): checks that every required input
+ * variable has a non-empty TF_VAR_* value (naming the CI secret that supplies it), then runs
+ * `terraform init`, `terraform plan -detailed-exitcode -out=tfplan` and
+ * `terraform show -json tfplan > tfplan.json` (the input of `npm run cost -- <stack> --plan`),
+ * and writes `<summary-dir>/<stack>.json`: adds, changes, destroys and critical changes,
+ * without any value (see plan-summary.ts). tfplan and tfplan.json hold sensitive values in
+ * clear: they stay in the stack folder and are never uploaded as they are.
+ *
+ * Exit code: 0 when the plan succeeded (with or without changes), 1 when it failed. In GitHub
+ * Actions the status (changes, no-changes, failed, skipped) is also written as the step output `status`.
+ * Empty TF_VAR_* values are dropped: GitHub expressions yield '' for an unset secret, and
+ * '' must not override a variable's default.
+ */
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { option, positionals, PROJECT_ROOT, runMain } from './cli';
+import { declaredVariables, runTerraform, terraformCliEnv } from './offline-plan';
+import { failedSummary, StackPlanSummary, summarizePlan } from './plan-summary';
+
+
+/** The CI secret that supplies each known variable (README, "CI"); others: the upper-cased name. */
+export const CI_SECRET_FOR_VARIABLE: Readonly<Record<string, string>> = {
+  certificate_arn: 'ACM_CERTIFICATE_ARN',
+  github_oidc_provider_arn: 'AWS_OIDC_PROVIDER_ARN',
+  redis_auth_token: 'REDIS_AUTH_TOKEN',
+};
+
+export function ciSecretFor(variable: string): string {
+  return CI_SECRET_FOR_VARIABLE[variable] ?? variable.toUpperCase();
+}
+
+type StackJson = Parameters<typeof declaredVariables>[0] & { terraform?: { cloud?: unknown } };
+
+/** Required variables (no default) without a non-empty TF_VAR_<name> in env. */
+export function missingVariables(stackJson: StackJson, env: NodeJS.ProcessEnv): string[] {
+  return declaredVariables(stackJson)
+    .filter((v) => !v.hasDefault && !env[`TF_VAR_${v.name}`])
+    .map((v) => v.name);
+}
+
+/** env without empty TF_VAR_* entries. */
+export function withoutEmptyVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([k, v]) => !(k.startsWith('TF_VAR_') && (v === undefined || v === ''))));
+}
+
+export interface PlanStackOptions {
+  /** Take the state lock while planning. PR plans use a read-only role and do not. @default true */
+  readonly lock?: boolean;
+  /** Environment Terraform runs with. @default terraformCliEnv() */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Stream Terraform's output to this process's (the CI log). @default true */
+  readonly echo?: boolean;
+}
+
+export interface PlanStackResult {
+  readonly summary: StackPlanSummary;
+  /** `tfplan` in the stack folder, when the plan succeeded. */
+  readonly planFile?: string;
+  /** `tfplan.json` (terraform show -json) in the stack folder, when the plan succeeded. */
+  readonly showJsonFile?: string;
+}
+
+/** Plans one synthesized stack in its own folder; never throws for a Terraform failure. */
+export async function planStack(stackDir: string, options: PlanStackOptions = {}): Promise<PlanStackResult> {
+  const stack = path.basename(stackDir);
+  const source = path.join(stackDir, 'cdk.tf.json');
+  if (!existsSync(source)) return { summary: failedSummary(stack, 'failed', `${stack} is not synthesized (no ${path.relative(PROJECT_ROOT, source)}); run npm run synth first`) };
+  const stackJson = JSON.parse(readFileSync(source, 'utf8')) as StackJson;
+  if (stackJson.terraform?.cloud) {
+    return {
+      summary: failedSummary(stack, 'skipped', `${stack} uses Terraform Cloud: its plans run there (VCS-driven speculative plans, or \`terraform plan\` in the stack folder); see README, "Terraform Cloud".`),
+    };
+  }
+  const env = withoutEmptyVariables(options.env ?? terraformCliEnv());
+  const missing = missingVariables(stackJson, env);
+  if (missing.length > 0) {
+    const list = missing.map((v) => `TF_VAR_${v} (CI secret ${ciSecretFor(v)})`).join(', ');
+    return { summary: failedSummary(stack, 'failed', `${stack} needs a value for ${list}; set the secret, or export the variable to plan by hand`) };
+  }
+  const echo = options.echo ?? true;
+  const init = await runTerraform(['init', '-input=false', '-no-color'], stackDir, { env, echo });
+  if (init.code !== 0) return { summary: failedSummary(stack, 'failed', `terraform init failed (exit ${init.code}); see the job log`) };
+  const plan = await runTerraform(
+    ['plan', '-input=false', '-no-color', '-detailed-exitcode', `-lock=${options.lock ?? true}`, '-out=tfplan'],
+    stackDir,
+    { env, echo },
+  );
+  if (plan.code !== 0 && plan.code !== 2) return { summary: failedSummary(stack, 'failed', `terraform plan failed (exit ${plan.code}); see the job log`) };
+  const show = await runTerraform(['show', '-json', 'tfplan'], stackDir, { env });
+  if (show.code !== 0) return { summary: failedSummary(stack, 'failed', `terraform show failed (exit ${show.code}); see the job log`) };
+  const showJsonFile = path.join(stackDir, 'tfplan.json');
+  writeFileSync(showJsonFile, show.stdout, { mode: 0o600 });
+  return { summary: summarizePlan(stack, JSON.parse(show.stdout)), planFile: path.join(stackDir, 'tfplan'), showJsonFile };
+}
+
+async function cli(argv: string[]): Promise<number> {
+  const [stack] = positionals(argv, ['--summary-dir', '--dir']);
+  if (!stack) {
+    process.stderr.write('usage: npm run plan:stack -- <stack> [--summary-dir <dir>] [--no-lock] [--dir cdktf.out]\n');
+    return 2;
+  }
+  const outDir = path.resolve(option(argv, '--dir') ?? path.join(PROJECT_ROOT, 'cdktf.out'));
+  const result = await planStack(path.join(outDir, 'stacks', stack), { lock: !argv.includes('--no-lock') });
+  const summaryDir = option(argv, '--summary-dir');
+  if (summaryDir) {
+    mkdirSync(summaryDir, { recursive: true });
+    writeFileSync(path.join(summaryDir, `${stack}.json`), `${JSON.stringify(result.summary, null, 2)}\n`);
+  }
+  const { status, counts, message, critical } = result.summary;
+  // In GitHub Actions, the status is a step output (the apply workflow skips a plan without changes).
+  if (process.env.GITHUB_OUTPUT) appendFileSync(process.env.GITHUB_OUTPUT, `status=${status}\n`);
+  process.stdout.write(`\n${stack}: ${status}${message ? ` - ${message}` : ''}\n`);
+  if (status === 'changes' || status === 'no-changes') {
+    process.stdout.write(`  ${counts.add} to add, ${counts.change} to change, ${counts.destroy} to destroy (${counts.replace} replaced)\n`);
+    for (const c of critical) process.stdout.write(`  WARNING: ${c.category} ${c.address} would be ${c.action === 'delete' ? 'destroyed' : 'replaced'}\n`);
+    process.stdout.write(`  plan: ${result.planFile}\n  show -json: ${result.showJsonFile}\n`);
+  }
+  return status === 'failed' ? 1 : 0;
+}
+
+if (require.main === module) runMain(() => cli(process.argv.slice(2)));
