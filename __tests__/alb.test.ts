@@ -191,7 +191,7 @@ describe('alb construct', () => {
 
   it('refuses a project name that makes a target group name longer than AWS allows', () => {
     expect(() => buildEdge({ alb: { projectName: 'ohmycoins-production-x' } })).toThrow(
-      'test/alb: name "ohmycoins-production-x-backend-tg" is 33 characters; AWS allows at most 32. Use a shorter projectName.',
+      'test/alb: the target group name "ohmycoins-production-x-backend-tg" is 33 characters; AWS allows at most 32. Use a shorter projectName.',
     );
   });
 

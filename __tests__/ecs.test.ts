@@ -1,6 +1,8 @@
 import { TerraformVariable } from 'cdktf';
 import { BACKEND_SECRET_KEYS } from '../constructs/app-secret';
 import { secretKeyValueFrom } from '../constructs/ecs';
+import { checkStackPolicy } from '../lib/policy/engine';
+import { POLICY_RULES } from '../lib/policy/rules';
 import { buildEdge, IDS, resolveTokens, synthJson } from './edge-fixtures';
 import { legacyBackendContainer, legacyFrontendContainer } from './legacy-containers';
 
@@ -79,6 +81,23 @@ describe('ecs construct', () => {
     const [stagingBackend] = containers(stagingJson, 'ecs_backend');
     expect(stagingBackend.environment.map((e: Json) => e.name)).not.toContain('REDIS_SSL');
     expect(stagingBackend.secrets.map((e: Json) => e.name)).not.toContain('REDIS_PASSWORD');
+  });
+
+  it('runs the backend on a read-only root with a scratch /tmp on task storage, unless ECS Exec needs it writable (CKV_AWS_336)', () => {
+    const [backend] = containers(productionJson, 'ecs_backend');
+    expect([backend.readonlyRootFilesystem, backend.mountPoints]).toEqual([true, [{ sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false }]]);
+    expect(productionJson.resource.aws_ecs_task_definition.ecs_backend.volume).toEqual([{ name: 'tmp' }]);
+    const [stagingBackend] = containers(stagingJson, 'ecs_backend');
+    expect([stagingBackend.readonlyRootFilesystem, stagingBackend.mountPoints]).toEqual([undefined, undefined]);
+    expect(stagingJson.resource.aws_ecs_task_definition.ecs_backend.volume).toBeUndefined();
+  });
+
+  it('records next to the frontend task why its root filesystem stays writable', () => {
+    const report = checkStackPolicy(production.stack, { productionLike: true, rules: POLICY_RULES.filter((r) => r.id === 'ecs-read-only-root') });
+    expect(report.results.map((r) => [r.resource, r.status, r.exception?.source])).toEqual([
+      ['aws_ecs_task_definition.ecs_backend', 'pass', undefined],
+      ['aws_ecs_task_definition.ecs_frontend', 'excepted', 'construct'],
+    ]);
   });
 
   it('gives the frontend the legacy container with the API URL the environment serves', () => {

@@ -51,13 +51,14 @@ describe('iam construct in the shipped environments', () => {
     }
   });
 
-  it('gives the task role the legacy application policy', () => {
+  it('gives the task role the legacy application policy, with log writes scoped to its log groups', () => {
     const policy = staging.resource('aws_iam_role_policy', 'iam_ecs_task_app');
     expect(policy).toMatchObject({ name: 'ohmycoins-staging-ecs-task-app-policy', role: '${aws_iam_role.iam_ecs_task.id}' });
     expect(policyOf(policy).Statement).toEqual([
       { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], Resource: ['arn:aws:s3:::ohmycoins-staging-*/*'] },
       { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: ['arn:aws:s3:::ohmycoins-staging-*'] },
-      { Effect: 'Allow', Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], Resource: 'arn:aws:logs:*:*:*' },
+      // Legacy: every log group ('arn:aws:logs:*:*:*'); now the environment's container log groups only.
+      { Effect: 'Allow', Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], Resource: 'arn:aws:logs:ap-southeast-2:*:log-group:/ecs/ohmycoins-staging/*' },
       { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: ['${aws_secretsmanager_secret.app_secrets.arn}'] },
     ]);
     expect(policyOf(production.resource('aws_iam_role_policy', 'iam_ecs_task_app')).Statement[0].Resource).toEqual(['arn:aws:s3:::ohmycoins-prod-*/*']);
@@ -134,7 +135,7 @@ describe('iam construct in the shipped environments', () => {
         Resource: ['${aws_iam_role.iam_ecs_task_execution.arn}', '${aws_iam_role.iam_ecs_task.arn}'],
         Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
       },
-      { Effect: 'Allow', Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], Resource: 'arn:aws:logs:*:*:*' },
+      { Effect: 'Allow', Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], Resource: 'arn:aws:logs:ap-southeast-2:*:log-group:/ecs/ohmycoins-prod/*' },
     ]);
     expect(JSON.stringify(policyOf(policy))).not.toContain('ecr:');
   });

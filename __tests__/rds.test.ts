@@ -158,9 +158,9 @@ describe('rds construct in the shipped environments', () => {
     ]);
   });
 
-  it('rejects a storage autoscaling limit below the initial storage', () => {
+  it('rejects a storage autoscaling limit less than 10% above the initial storage', () => {
     expect(problemsOf('staging', (r) => (r.database.maxAllocatedStorage = 10))).toEqual([
-      '- staging.database.maxAllocatedStorage = 10: must be at least database.allocatedStorage (20 GiB): it is the upper limit of storage autoscaling',
+      '- staging.database.maxAllocatedStorage = 10: must be 0 (storage autoscaling off) or at least 10% above allocatedStorage (20 GiB): 22 or more, up to 65536',
     ]);
   });
 });

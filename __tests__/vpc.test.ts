@@ -81,6 +81,18 @@ describe('vpc construct in the shipped environments', () => {
     expect(production.resource('aws_iam_role_policy', 'vpc_flow_logs')).toMatchObject({ name: 'ohmycoins-prod-flow-logs-policy', role: '${aws_iam_role.vpc_flow_logs.id}' });
   });
 
+  it('lets the flow-log role write only to its own log group (legacy: every log group)', () => {
+    const group = '${aws_cloudwatch_log_group.vpc_flow_logs.arn}';
+    expect(JSON.parse(production.resource('aws_iam_role_policy', 'vpc_flow_logs').policy).Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+        Resource: [group, `${group}:*`],
+      },
+      { Effect: 'Allow', Action: ['logs:DescribeLogGroups'], Resource: '*' },
+    ]);
+  });
+
   it('attaches the production S3 endpoint to the application route tables only', () => {
     expect(staging.resources('aws_vpc_endpoint')).toEqual({});
     const associations = production.resources('aws_vpc_endpoint_route_table_association');

@@ -138,10 +138,10 @@ describe('the pull-request plan', () => {
   const plan = workflows['terraform-plan.yml'];
   const planStep = plan.jobs.plan.steps?.find((s) => s.id === 'plan') as Step;
 
-  it('runs tests, synth and validate on every pull request and push to main', () => {
+  it('runs tests, the policy check, synth and validate on every pull request and push to main', () => {
     expect(Object.keys(ci.on).sort()).toEqual(['pull_request', 'push']);
     expect(ci.on.push).toEqual({ branches: ['main'] });
-    expect(ci.jobs.test.steps?.map((s) => s.run).filter(Boolean)).toEqual(['npm ci', 'npm test', 'npm run synth']);
+    expect(ci.jobs.test.steps?.map((s) => s.run).filter(Boolean)).toEqual(['npm ci', 'npm test', 'npm run check', 'npm run synth']);
     expect(ci.jobs.validate.steps?.map((s) => s.run).filter(Boolean)).toEqual(['npm ci', 'npm run validate:stacks']);
   });
 

@@ -18,6 +18,7 @@ import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { logicalIds, pin } from '../lib/addresses';
 import { alarmFactory } from '../lib/alarms';
+import { NAME_RULES, nameProblem, resourceNames, type NameRule } from '../lib/names';
 import { PLATFORM_PORTS } from './security';
 
 /** TLS policy of the HTTPS listener (legacy value). */
@@ -30,8 +31,6 @@ export const BACKEND_PATH_PATTERNS: readonly string[] = ['/api/*', '/docs', '/re
 export const HEALTH_CHECK_PATHS = { backend: '/api/v1/utils/health-check/', frontend: '/' } as const;
 
 /** AWS limits on the names this construct creates. */
-const NAME_LIMITS = { loadBalancer: 32, targetGroup: 32 } as const;
-
 export interface LoadBalancerProps {
   /** Resource-name prefix (the legacy `project_name`), e.g. `ohmycoins-staging`. */
   readonly projectName: string;
@@ -118,16 +117,17 @@ export class LoadBalancer extends Construct {
     const p = props.projectName;
     const tags = props.tags ?? {};
     const at = logicalIds(props.addressPrefix ?? 'alb');
-    const named = (name: string, limit: number) => {
-      if (name.length > limit) {
-        throw new Error(`${this.node.path}: name "${name}" is ${name.length} characters; AWS allows at most ${limit}. Use a shorter projectName.`);
-      }
+    const names = resourceNames(p).alb;
+    // The schema checks every name of an environment; this guards the construct used on its own.
+    const named = (name: string, rule: NameRule) => {
+      const problem = nameProblem(name, rule);
+      if (problem) throw new Error(`${this.node.path}: the ${rule.what} "${name}" ${problem}. Use a shorter projectName.`);
       return name;
     };
 
     const alb = pin(
       new Lb(this, 'alb', {
-        name: named(`${p}-alb`, NAME_LIMITS.loadBalancer),
+        name: named(names.loadBalancer, NAME_RULES.loadBalancer),
         loadBalancerType: 'application',
         internal: false,
         securityGroups: [...props.securityGroupIds],
@@ -136,13 +136,13 @@ export class LoadBalancer extends Construct {
         enableHttp2: true,
         // D23: enable_cross_zone_load_balancing is not set; it is always on for an ALB.
         dropInvalidHeaderFields: props.dropInvalidHeaderFields ?? true,
-        tags: { ...tags, Name: `${p}-alb` },
+        tags: { ...tags, Name: names.loadBalancer },
       }),
       at('main'),
     );
 
     const targetGroup = (name: 'backend' | 'frontend') => {
-      const tgName = named(`${p}-${name}-tg`, NAME_LIMITS.targetGroup);
+      const tgName = named(name === 'backend' ? names.backendTargetGroup : names.frontendTargetGroup, NAME_RULES.targetGroup);
       return pin(
         new LbTargetGroup(this, `${name}-tg`, {
           name: tgName,
@@ -234,7 +234,7 @@ export class LoadBalancer extends Construct {
     const over = { comparisonOperator: 'GreaterThanThreshold', evaluationPeriods: 2 } as const;
     alarm('target_response_time', {
       ...over,
-      alarmName: `${p}-alb-target-response-time`,
+      alarmName: names.responseTimeAlarm,
       metricName: 'TargetResponseTime',
       statistic: 'Average',
       threshold: props.responseTimeAlarmThreshold ?? 2,
@@ -242,7 +242,7 @@ export class LoadBalancer extends Construct {
     });
     alarm('unhealthy_target_count', {
       ...over,
-      alarmName: `${p}-alb-unhealthy-targets`,
+      alarmName: names.unhealthyTargetsAlarm,
       metricName: 'UnHealthyHostCount',
       statistic: 'Average',
       threshold: 0,
@@ -252,7 +252,7 @@ export class LoadBalancer extends Construct {
     });
     alarm('http_5xx_count', {
       ...over,
-      alarmName: `${p}-alb-5xx-errors`,
+      alarmName: names.http5xxAlarm,
       metricName: 'HTTPCode_Target_5XX_Count',
       statistic: 'Sum',
       threshold: props.http5xxAlarmThreshold ?? 10,
@@ -262,7 +262,7 @@ export class LoadBalancer extends Construct {
     });
     alarm('elb_5xx_count', {
       ...over,
-      alarmName: `${p}-alb-elb-5xx-errors`,
+      alarmName: names.elb5xxAlarm,
       metricName: 'HTTPCode_ELB_5XX_Count',
       statistic: 'Sum',
       threshold: props.elb5xxAlarmThreshold ?? 10,

@@ -6,6 +6,7 @@
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { Construct } from 'constructs';
 import { pin } from '../lib/addresses';
+import { resourceNames } from '../lib/names';
 
 /**
  * Every secret the backend container reads from Secrets Manager (legacy reference,
@@ -45,7 +46,7 @@ export interface AppSecretProps {
 
 /** Name of an environment's application secret (legacy `<project_name>-app-secrets`). */
 export function appSecretName(projectName: string): string {
-  return `${projectName}-app-secrets`;
+  return resourceNames(projectName).app.secret;
 }
 
 export class AppSecret extends Construct {

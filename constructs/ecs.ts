@@ -27,6 +27,8 @@ import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { logicalIds, pin } from '../lib/addresses';
 import { alarmFactory } from '../lib/alarms';
+import { resourceNames } from '../lib/names';
+import { exceptPolicy } from '../lib/policy/engine';
 import { HEALTH_CHECK_PATHS } from './alb';
 import { BACKEND_SECRET_KEYS } from './app-secret';
 import { PLATFORM_PORTS } from './security';
@@ -53,11 +55,21 @@ export interface ContainerSecret {
   readonly valueFrom: string;
 }
 
+/**
+ * The writable scratch directory of a container with a read-only root filesystem: a volume on
+ * the task's ephemeral Fargate storage, mounted at /tmp.
+ */
+export const SCRATCH_MOUNT = { sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false } as const;
+
 /** The subset of the ECS container definition schema this platform uses. */
 export interface ContainerDefinition {
   readonly name: string;
   readonly image: string;
   readonly essential: boolean;
+  /** Root filesystem read-only (policy rule ecs-read-only-root, CKV_AWS_336); absent means writable. */
+  readonly readonlyRootFilesystem?: boolean;
+  /** Volumes of the task mounted into the container. */
+  readonly mountPoints?: readonly { readonly sourceVolume: string; readonly containerPath: string; readonly readOnly: boolean }[];
   readonly portMappings: readonly { readonly containerPort: number; readonly protocol: 'tcp' | 'udp' }[];
   readonly environment: readonly ContainerEnvironmentVariable[];
   readonly secrets?: readonly ContainerSecret[];
@@ -242,17 +254,18 @@ export class ContainerServices extends Construct {
       throw new Error(`${this.node.path}: backend autoscaling minCapacity ${scaling.minCapacity} is greater than maxCapacity ${scaling.maxCapacity}`);
     }
 
+    const names = resourceNames(p).ecs;
     const cluster = pin(
       new EcsCluster(this, 'cluster', {
-        name: `${p}-cluster`,
+        name: names.cluster,
         setting: [{ name: 'containerInsights', value: (props.containerInsights ?? true) ? 'enabled' : 'disabled' }],
-        tags: { ...tags, Name: `${p}-cluster` },
+        tags: { ...tags, Name: names.cluster },
       }),
       at('main'),
     );
 
     const logGroup = (name: 'backend' | 'frontend') =>
-      pin(new CloudwatchLogGroup(this, `${name}-logs`, { name: `/ecs/${p}/${name}`, retentionInDays: props.logRetentionDays ?? 7, tags }), at(name));
+      pin(new CloudwatchLogGroup(this, `${name}-logs`, { name: name === 'backend' ? names.backendLogGroup : names.frontendLogGroup, retentionInDays: props.logRetentionDays ?? 7, tags }), at(name));
     const backendLogs = logGroup('backend');
     const frontendLogs = logGroup('frontend');
     const awslogs = (group: CloudwatchLogGroup): ContainerDefinition['logConfiguration'] => ({
@@ -262,10 +275,14 @@ export class ContainerServices extends Construct {
 
     const db = backend.database;
     const redis = backend.redis;
+    // The backend runs on a read-only root with a scratch /tmp, except where ECS Exec is on: its
+    // agent needs a writable root filesystem (staging records that exception).
+    const backendReadOnly = !(props.executeCommand ?? false);
     this.backendContainer = {
       name: 'backend',
       image: `${backend.image}:${backend.imageTag}`,
       essential: true,
+      ...(backendReadOnly ? { readonlyRootFilesystem: true, mountPoints: [SCRATCH_MOUNT] } : {}),
       portMappings: [{ containerPort: PLATFORM_PORTS.backend, protocol: 'tcp' }],
       environment: [
         { name: 'ENVIRONMENT', value: props.environment },
@@ -309,7 +326,7 @@ export class ContainerServices extends Construct {
     const taskDefinition = (name: 'backend' | 'frontend', cpu: number, memory: number, container: ContainerDefinition) =>
       pin(
         new EcsTaskDefinition(this, `${name}-task`, {
-          family: `${p}-${name}`,
+          family: name === 'backend' ? names.backendTaskFamily : names.frontendTaskFamily,
           networkMode: 'awsvpc',
           requiresCompatibilities: ['FARGATE'],
           cpu: String(cpu),
@@ -318,18 +335,24 @@ export class ContainerServices extends Construct {
           taskRoleArn: props.taskRoleArn,
           // Token strings survive JSON.stringify unchanged and become ${...} interpolations at synth.
           containerDefinitions: JSON.stringify([container]),
+          volume: container.mountPoints?.map((m) => ({ name: m.sourceVolume })),
           tags,
         }),
         at(name),
       );
     const backendTask = taskDefinition('backend', backend.cpu ?? 512, backend.memory ?? 1024, this.backendContainer);
     const frontendTask = taskDefinition('frontend', frontend.cpu ?? 256, frontend.memory ?? 512, this.frontendContainer);
+    exceptPolicy(
+      frontendTask,
+      'ecs-read-only-root',
+      'nginx writes its cache and pid file, and the image may write VITE_API_URL into the built assets at start (D24); empty volumes over those paths would hide the assets',
+    );
 
     this.backendAutoscaled = scaling !== undefined;
     const service = (name: 'backend' | 'frontend', task: EcsTaskDefinition, svc: ServiceProps, desiredCount: number, autoscaled: boolean) =>
       pin(
         new EcsService(this, `${name}-service`, {
-          name: `${p}-${name}`,
+          name: name === 'backend' ? names.backendService : names.frontendService,
           cluster: cluster.id,
           taskDefinition: task.arn,
           desiredCount,
@@ -365,7 +388,7 @@ export class ContainerServices extends Construct {
       const policy = (metric: 'cpu' | 'memory', predefinedMetricType: string, targetValue: number) =>
         pin(
           new AppautoscalingPolicy(this, `backend-${metric}-scaling`, {
-            name: `${p}-backend-${metric}-scaling`,
+            name: metric === 'cpu' ? names.backendCpuScalingPolicy : names.backendMemoryScalingPolicy,
             policyType: 'TargetTrackingScaling',
             resourceId: target.resourceId,
             scalableDimension: target.scalableDimension,
@@ -388,12 +411,12 @@ export class ContainerServices extends Construct {
     const alarm = alarmFactory(this, at, { namespace: 'AWS/ECS', dimensions: {}, alarmActions: props.alarmActions ?? [], tags });
     const serviceAlarms = (name: 'backend' | 'frontend', svc: EcsService, serviceProps: ServiceProps, minimum: number) => {
       const dimensions = { ClusterName: cluster.name, ServiceName: svc.name };
-      for (const [metric, metricName, threshold] of [
-        ['cpu', 'CPUUtilization', props.alarmThresholds?.cpuPercent ?? 85],
-        ['memory', 'MemoryUtilization', props.alarmThresholds?.memoryPercent ?? 85],
+      for (const [metric, metricName, threshold, alarmName] of [
+        ['cpu', 'CPUUtilization', props.alarmThresholds?.cpuPercent ?? 85, name === 'backend' ? names.backendCpuAlarm : names.frontendCpuAlarm],
+        ['memory', 'MemoryUtilization', props.alarmThresholds?.memoryPercent ?? 85, name === 'backend' ? names.backendMemoryAlarm : names.frontendMemoryAlarm],
       ] as const) {
         alarm(`${name}_${metric}_high`, {
-          alarmName: `${p}-ecs-${name}-${metric}-high`,
+          alarmName,
           metricName,
           statistic: 'Average',
           comparisonOperator: 'GreaterThanThreshold',
@@ -413,7 +436,7 @@ export class ContainerServices extends Construct {
       }
       alarm(`${name}_running_tasks_low`, {
         ...running,
-        alarmName: `${p}-ecs-${name}-running-tasks-low`,
+        alarmName: name === 'backend' ? names.backendRunningTasksAlarm : names.frontendRunningTasksAlarm,
         statistic: 'Minimum',
         comparisonOperator: 'LessThanThreshold',
         threshold: minimum,

@@ -14,6 +14,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Construct } from 'constructs';
 import { logicalIds, pin } from '../lib/addresses';
+import { resourceNames } from '../lib/names';
 import { assumeRolePolicy, policyDocument, PolicyStatement } from '../lib/policy';
 
 /** The GitHub Actions OIDC issuer. */
@@ -21,11 +22,17 @@ export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
 /** Thumbprints of the legacy provider, kept as they were (IAM trusts GitHub's certificate authority regardless). */
 export const GITHUB_OIDC_THUMBPRINTS = ['6938fd4d98bab03faadb97b34396831e3780aea1', '1c58a3a8518e8759bf075b76b750d4f2df264fcd'];
 
-const LOG_WRITES: PolicyStatement = {
-  Effect: 'Allow',
-  Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
-  Resource: 'arn:aws:logs:*:*:*',
-};
+/**
+ * Log writes on the environment's container log groups and their streams (legacy: every log
+ * group of every account, `arn:aws:logs:*:*:*`, which the iam-wildcard-resource rule refuses).
+ */
+function logWrites(region: string, logGroupPrefix: string): PolicyStatement {
+  return {
+    Effect: 'Allow',
+    Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
+    Resource: `arn:aws:logs:${region}:*:log-group:${logGroupPrefix}/*`,
+  };
+}
 
 export interface IamRolesProps {
   /** Resource-name prefix (the legacy `project_name`). */
@@ -79,8 +86,10 @@ export class IamRoles extends Construct {
   constructor(scope: Construct, id: string, props: IamRolesProps) {
     super(scope, id);
     const p = props.projectName;
+    const names = resourceNames(p);
     const tags = props.tags ?? {};
     const at = logicalIds(props.addressPrefix ?? 'iam');
+    const logWritesStatement = logWrites(props.region, names.ecs.logGroupPrefix);
     const where = this.node.path;
     if (props.executionSecretArns.length === 0) throw new Error(`${where}: executionSecretArns is empty; give the secrets the containers receive`);
     if (props.deploySubjects.length === 0) throw new Error(`${where}: deploySubjects is empty; nobody could assume the deploy role`);
@@ -98,7 +107,7 @@ export class IamRoles extends Construct {
     const kmsDecrypt: PolicyStatement[] =
       (props.secretsKmsKeyArns ?? []).length > 0 ? [{ Effect: 'Allow', Action: ['kms:Decrypt'], Resource: props.secretsKmsKeyArns }] : [];
 
-    const execution = pin(new IamRole(this, 'TaskExecutionRole', { name: `${p}-ecs-task-execution-role`, assumeRolePolicy: ecsTrust, tags }), at('ecs_task_execution'));
+    const execution = pin(new IamRole(this, 'TaskExecutionRole', { name: names.iam.ecsTaskExecutionRole, assumeRolePolicy: ecsTrust, tags }), at('ecs_task_execution'));
     pin(
       new IamRolePolicyAttachment(this, 'TaskExecutionManagedPolicy', {
         role: execution.name,
@@ -108,22 +117,22 @@ export class IamRoles extends Construct {
     );
     pin(
       new IamRolePolicy(this, 'TaskExecutionSecretsPolicy', {
-        name: `${p}-ecs-task-execution-secrets-policy`,
+        name: names.iam.ecsTaskExecutionSecretsPolicy,
         role: execution.id,
         policy: policyDocument({ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: props.executionSecretArns }, ...kmsDecrypt),
       }),
       at('ecs_task_execution_secrets'),
     );
 
-    const task = pin(new IamRole(this, 'TaskRole', { name: `${p}-ecs-task-role`, assumeRolePolicy: ecsTrust, tags }), at('ecs_task'));
+    const task = pin(new IamRole(this, 'TaskRole', { name: names.iam.ecsTaskRole, assumeRolePolicy: ecsTrust, tags }), at('ecs_task'));
     pin(
       new IamRolePolicy(this, 'TaskAppPolicy', {
-        name: `${p}-ecs-task-app-policy`,
+        name: names.iam.ecsTaskAppPolicy,
         role: task.id,
         policy: policyDocument(
           { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], Resource: [`arn:aws:s3:::${p}-*/*`] },
           { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [`arn:aws:s3:::${p}-*`] },
-          LOG_WRITES,
+          logWritesStatement,
           ...(props.taskSecretArns.length > 0
             ? [{ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: props.taskSecretArns } as const]
             : []),
@@ -147,7 +156,7 @@ export class IamRoles extends Construct {
 
     const github = pin(
       new IamRole(this, 'GithubActionsRole', {
-        name: `${p}-github-actions-role`,
+        name: names.iam.githubActionsRole,
         assumeRolePolicy: policyDocument({
           Effect: 'Allow',
           Action: 'sts:AssumeRoleWithWebIdentity',
@@ -164,11 +173,11 @@ export class IamRoles extends Construct {
       at('github_actions'),
     );
 
-    const cluster = props.ecsClusterName ?? `${p}-cluster`;
+    const cluster = props.ecsClusterName ?? names.ecs.cluster;
     const ecsArn = (kind: string) => `arn:aws:ecs:${props.region}:*:${kind}/${cluster}/*`;
     pin(
       new IamRolePolicy(this, 'GithubActionsDeployPolicy', {
-        name: `${p}-github-actions-deploy-policy`,
+        name: names.iam.githubActionsDeployPolicy,
         role: github.id,
         policy: policyDocument(
           // Task definitions have no resource-level permissions for these two actions.
@@ -183,7 +192,7 @@ export class IamRoles extends Construct {
             Resource: [execution.arn, task.arn],
             Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
           },
-          LOG_WRITES,
+          logWritesStatement,
         ),
       }),
       at('github_actions_deploy'),

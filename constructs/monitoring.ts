@@ -12,6 +12,7 @@ import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscrip
 import { Construct } from 'constructs';
 import { logicalIds, pin } from '../lib/addresses';
 import { layoutWidgets, UnplacedWidget } from '../lib/dashboard';
+import { resourceNames } from '../lib/names';
 
 export interface MonitoringProps {
   /** Resource-name prefix (the legacy `project_name`). */
@@ -45,6 +46,7 @@ export class Monitoring extends Construct {
     super(scope, id);
     this.props = props;
     const p = props.projectName;
+    const names = resourceNames(p).monitoring;
     const tags = props.tags ?? {};
     this.at = logicalIds(props.addressPrefix ?? 'monitoring');
     const at = this.at;
@@ -80,9 +82,9 @@ export class Monitoring extends Construct {
       }),
       at('alarms'),
     );
-    pin(new KmsAlias(this, 'alarms-key-alias', { name: `alias/${p}-alarms`, targetKeyId: key.keyId }), at('alarms'));
+    pin(new KmsAlias(this, 'alarms-key-alias', { name: names.alarmTopicKeyAlias, targetKeyId: key.keyId }), at('alarms'));
 
-    const topic = pin(new SnsTopic(this, 'alarms-topic', { name: `${p}-alarms`, kmsMasterKeyId: key.arn, tags }), at('alarms'));
+    const topic = pin(new SnsTopic(this, 'alarms-topic', { name: names.alarmTopic, kmsMasterKeyId: key.arn, tags }), at('alarms'));
 
     const emails = props.emailSubscribers ?? [];
     emails.forEach((endpoint, i) =>
@@ -102,7 +104,7 @@ export class Monitoring extends Construct {
 
   /** Creates the platform dashboard `<p>-platform` from typed widgets (two per row); returns its console URL. */
   public addDashboard(widgets: readonly UnplacedWidget[]): string {
-    const name = `${this.props.projectName}-platform`;
+    const name = resourceNames(this.props.projectName).monitoring.dashboard;
     pin(
       new CloudwatchDashboard(this, 'dashboard', { dashboardName: name, dashboardBody: JSON.stringify({ widgets: layoutWidgets(widgets) }) }),
       this.at('main'),

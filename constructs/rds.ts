@@ -15,24 +15,16 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Construct } from 'constructs';
 import { logicalIds, pin } from '../lib/addresses';
+import { resourceNames } from '../lib/names';
+import { postgresParameterGroupFamily } from '../lib/engines';
 import { alarmFactory } from '../lib/alarms';
 import { assumeRolePolicy } from '../lib/policy';
 
 /** The PostgreSQL port (fixed in the legacy module). */
 export const POSTGRES_PORT = 5432;
 
-/**
- * The RDS parameter-group family of a PostgreSQL version: `postgres<major>`
- * (e.g. `17` or `17.2` -> `postgres17`). Versions before 10 (`9.6` -> `postgres9.6`) had two-part majors.
- */
-export function postgresParameterGroupFamily(engineVersion: string): string {
-  const match = /^(\d+)(?:\.(\d+))?/.exec(engineVersion);
-  if (!match) throw new Error(`"${engineVersion}" is not a PostgreSQL version such as 17`);
-  const major = Number(match[1]);
-  if (major >= 10) return `postgres${major}`;
-  if (match[2] === undefined) throw new Error(`PostgreSQL ${engineVersion}: versions before 10 need the two-part major, e.g. 9.6`);
-  return `postgres${major}.${match[2]}`;
-}
+/** Re-exported: the family derivation lives with the accepted versions in lib/engines.ts. */
+export { postgresParameterGroupFamily };
 
 export interface DatabaseInstanceProps {
   /** Resource-name prefix (the legacy `project_name`); the instance is `<projectName>-postgres`. */
@@ -122,23 +114,24 @@ export class DatabaseInstance extends Construct {
     const monitoringInterval = props.monitoringIntervalSeconds ?? 60;
     const performanceInsights = props.performanceInsights ?? { enabled: true, retentionDays: 7 };
     const finalSnapshot = props.finalSnapshot ?? true;
-    this.instanceIdentifier = `${p}-postgres`;
+    const names = resourceNames(p).rds;
+    this.instanceIdentifier = names.instance;
     this.databaseName = props.databaseName ?? 'app';
     this.masterUsername = props.masterUsername ?? 'postgres';
     this.port = POSTGRES_PORT;
 
     const subnetGroup = pin(
       new DbSubnetGroup(this, 'SubnetGroup', {
-        name: `${p}-db-subnet-group`,
+        name: names.subnetGroup,
         subnetIds: props.subnetIds,
-        tags: { ...tags, Name: `${p}-db-subnet-group` },
+        tags: { ...tags, Name: names.subnetGroup },
       }),
       at('main'),
     );
 
     const parameterGroup = pin(
       new DbParameterGroup(this, 'ParameterGroup', {
-        name: `${p}-postgres-params`,
+        name: names.parameterGroup,
         family: postgresParameterGroupFamily(engineVersion),
         parameter: [
           { name: 'log_connections', value: '1' },
@@ -156,7 +149,7 @@ export class DatabaseInstance extends Construct {
     if (monitoringInterval > 0) {
       monitoringRole = pin(
         new IamRole(this, 'MonitoringRole', {
-          name: `${p}-rds-monitoring-role`,
+          name: names.monitoringRole,
           assumeRolePolicy: assumeRolePolicy('monitoring.rds.amazonaws.com'),
           tags,
         }),
@@ -198,7 +191,7 @@ export class DatabaseInstance extends Construct {
         deletionProtection: props.deletionProtection ?? true,
         skipFinalSnapshot: !finalSnapshot,
         // A fixed name: a timestamp would change on every plan (D16).
-        finalSnapshotIdentifier: finalSnapshot ? `${p}-final-snapshot` : undefined,
+        finalSnapshotIdentifier: finalSnapshot ? names.finalSnapshot : undefined,
         enabledCloudwatchLogsExports: ['postgresql', 'upgrade'],
         monitoringInterval,
         monitoringRoleArn: monitoringRole?.arn,
@@ -217,7 +210,7 @@ export class DatabaseInstance extends Construct {
       tags,
     });
     alarm('cpu_utilization', {
-      alarmName: `${p}-rds-cpu-utilization`,
+      alarmName: names.cpuAlarm,
       metricName: 'CPUUtilization',
       statistic: 'Average',
       comparisonOperator: 'GreaterThanThreshold',
@@ -226,7 +219,7 @@ export class DatabaseInstance extends Construct {
       alarmDescription: 'This metric monitors RDS CPU utilization',
     });
     alarm('free_storage_space', {
-      alarmName: `${p}-rds-free-storage`,
+      alarmName: names.freeStorageAlarm,
       metricName: 'FreeStorageSpace',
       statistic: 'Average',
       comparisonOperator: 'LessThanThreshold',
@@ -235,7 +228,7 @@ export class DatabaseInstance extends Construct {
       alarmDescription: 'This metric monitors RDS free storage space',
     });
     alarm('database_connections', {
-      alarmName: `${p}-rds-database-connections`,
+      alarmName: names.connectionsAlarm,
       metricName: 'DatabaseConnections',
       statistic: 'Average',
       comparisonOperator: 'GreaterThanThreshold',
@@ -244,7 +237,7 @@ export class DatabaseInstance extends Construct {
       alarmDescription: 'This metric monitors RDS database connections',
     });
     alarm('freeable_memory', {
-      alarmName: `${p}-rds-freeable-memory`,
+      alarmName: names.freeableMemoryAlarm,
       metricName: 'FreeableMemory',
       statistic: 'Average',
       comparisonOperator: 'LessThanThreshold',

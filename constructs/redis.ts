@@ -18,6 +18,8 @@ import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmana
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { logicalIds, pin } from '../lib/addresses';
+import { resourceNames } from '../lib/names';
+import { redisParameterGroupFamily } from '../lib/engines';
 import { maxAcrossAlarmFactory } from '../lib/alarms';
 
 /** The Redis port (fixed in the legacy module). */
@@ -30,18 +32,8 @@ export const REDIS_PORT = 6379;
  */
 export const REDIS_AUTH_TOKEN_PATTERN = '^[A-Za-z0-9!&#$^<>-]{16,128}$';
 
-/**
- * The ElastiCache parameter-group family of a Redis version: `redis7` from 7 on,
- * `redis6.x` for 6, `redis<major>.<minor>` before (e.g. `5.0` -> `redis5.0`).
- */
-export function redisParameterGroupFamily(engineVersion: string): string {
-  const match = /^(\d+)\.(\d+|x)/.exec(engineVersion);
-  if (!match) throw new Error(`"${engineVersion}" is not a Redis version such as 7.0`);
-  const major = Number(match[1]);
-  if (major >= 7) return `redis${major}`;
-  if (major === 6) return 'redis6.x';
-  return `redis${major}.${match[2]}`;
-}
+/** Re-exported: the family derivation lives with the accepted versions in lib/engines.ts. */
+export { redisParameterGroupFamily };
 
 export interface RedisClusterProps {
   /** Resource-name prefix (the legacy `project_name`); the replication group is `<projectName>-redis`. */
@@ -122,20 +114,21 @@ export class RedisCluster extends Construct {
     if (props.authToken !== undefined && !this.transitEncryption) {
       throw new Error(`${this.node.path}: an AUTH token needs transitEncryption: ElastiCache accepts AUTH only with encryption in transit`);
     }
-    this.replicationGroupId = `${p}-redis`;
+    const names = resourceNames(p).redis;
+    this.replicationGroupId = names.replicationGroup;
     this.port = REDIS_PORT;
 
     const subnetGroup = pin(
       new ElasticacheSubnetGroup(this, 'SubnetGroup', {
-        name: `${p}-redis-subnet-group`,
+        name: names.subnetGroup,
         subnetIds: props.subnetIds,
-        tags: { ...tags, Name: `${p}-redis-subnet-group` },
+        tags: { ...tags, Name: names.subnetGroup },
       }),
       at('main'),
     );
     const parameterGroup = pin(
       new ElasticacheParameterGroup(this, 'ParameterGroup', {
-        name: `${p}-redis-params`,
+        name: names.parameterGroup,
         family: redisParameterGroupFamily(engineVersion),
         parameter: [{ name: 'maxmemory-policy', value: 'allkeys-lru' }],
         tags,
@@ -146,7 +139,7 @@ export class RedisCluster extends Construct {
     const logGroup = (name: 'slow_log' | 'engine_log') =>
       pin(
         new CloudwatchLogGroup(this, name, {
-          name: `/aws/elasticache/${p}/${name.replace('_', '-')}`,
+          name: name === 'slow_log' ? names.slowLogGroup : names.engineLogGroup,
           retentionInDays: props.logRetentionDays ?? 7,
           tags,
         }),
@@ -204,7 +197,7 @@ export class RedisCluster extends Construct {
     if (props.authToken !== undefined) {
       const secret = pin(
         new SecretsmanagerSecret(this, 'AuthTokenSecret', {
-          name: `${p}-redis-auth`,
+          name: names.authTokenSecret,
           description: `Redis AUTH token of ${this.replicationGroupId}`,
           recoveryWindowInDays: props.authTokenSecretRecoveryWindowDays ?? 30,
           tags,
@@ -222,7 +215,7 @@ export class RedisCluster extends Construct {
     this.memberClusterIds = members.map((m) => m.CacheClusterId);
     const alarm = maxAcrossAlarmFactory(this, at, { namespace: 'AWS/ElastiCache', alarmActions: props.alarmActions ?? [], tags });
     alarm('cpu_utilization', {
-      alarmName: `${p}-redis-cpu-utilization`,
+      alarmName: names.cpuAlarm,
       metricName: 'CPUUtilization',
       statistic: 'Average',
       comparisonOperator: 'GreaterThanThreshold',
@@ -232,7 +225,7 @@ export class RedisCluster extends Construct {
       series: members,
     });
     alarm('memory_utilization', {
-      alarmName: `${p}-redis-memory-utilization`,
+      alarmName: names.memoryAlarm,
       metricName: 'DatabaseMemoryUsagePercentage',
       statistic: 'Average',
       comparisonOperator: 'GreaterThanThreshold',
@@ -242,7 +235,7 @@ export class RedisCluster extends Construct {
       series: members,
     });
     alarm('evictions', {
-      alarmName: `${p}-redis-evictions`,
+      alarmName: names.evictionsAlarm,
       metricName: 'Evictions',
       statistic: 'Sum',
       comparisonOperator: 'GreaterThanThreshold',
@@ -255,7 +248,7 @@ export class RedisCluster extends Construct {
     if (nodes > 1) {
       // Replicas publish ReplicationLag (the primary does not); the worst replica counts.
       alarm('replication_lag', {
-        alarmName: `${p}-redis-replication-lag`,
+        alarmName: names.replicationLagAlarm,
         metricName: 'ReplicationLag',
         statistic: 'Maximum',
         comparisonOperator: 'GreaterThanThreshold',

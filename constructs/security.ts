@@ -6,6 +6,7 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { SecurityGroupRule, SecurityGroupRuleConfig } from '@cdktf/provider-aws/lib/security-group-rule';
 import { Construct } from 'constructs';
 import { logicalIds, pin } from '../lib/addresses';
+import { resourceNames } from '../lib/names';
 
 /** Ports the groups open; these are the application's, fixed in the legacy module. */
 export const PLATFORM_PORTS = {
@@ -56,19 +57,19 @@ export class SecurityGroups extends Construct {
 
   constructor(scope: Construct, id: string, props: SecurityGroupsProps) {
     super(scope, id);
-    const p = props.projectName;
     const tags = props.tags ?? {};
     const at = logicalIds(props.addressPrefix ?? 'security');
 
-    const group = (name: string, description: string) =>
+    const names = resourceNames(props.projectName).security;
+    const group = (name: string, groupName: string, description: string) =>
       pin(
-        new SecurityGroup(this, `${name}-sg`, { name: `${p}-${name}-sg`, description, vpcId: props.vpcId, tags: { ...tags, Name: `${p}-${name}-sg` } }),
+        new SecurityGroup(this, `${name}-sg`, { name: groupName, description, vpcId: props.vpcId, tags: { ...tags, Name: groupName } }),
         at(name),
       );
-    const alb = group('alb', 'Security group for Application Load Balancer');
-    const ecs = group('ecs', 'Security group for ECS tasks');
-    const rds = group('rds', 'Security group for RDS PostgreSQL');
-    const redis = group('redis', 'Security group for ElastiCache Redis');
+    const alb = group('alb', names.albSecurityGroup, 'Security group for Application Load Balancer');
+    const ecs = group('ecs', names.ecsSecurityGroup, 'Security group for ECS tasks');
+    const rds = group('rds', names.rdsSecurityGroup, 'Security group for RDS PostgreSQL');
+    const redis = group('redis', names.redisSecurityGroup, 'Security group for ElastiCache Redis');
 
     const rule = (name: string, target: SecurityGroup, spec: RuleSpec) =>
       pin(new SecurityGroupRule(this, name, { securityGroupId: target.id, ...spec }), at(name));

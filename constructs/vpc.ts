@@ -19,6 +19,7 @@ import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { VpcEndpointRouteTableAssociation } from '@cdktf/provider-aws/lib/vpc-endpoint-route-table-association';
 import { Construct } from 'constructs';
 import { logicalIds, pin } from '../lib/addresses';
+import { resourceNames } from '../lib/names';
 import type { NatMode } from '../environments/schema';
 
 export interface VpcNetworkProps {
@@ -55,16 +56,24 @@ const ASSUME_FLOW_LOGS = JSON.stringify({
   Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'vpc-flow-logs.amazonaws.com' } }],
 });
 
-const FLOW_LOGS_POLICY = JSON.stringify({
-  Version: '2012-10-17',
-  Statement: [
-    {
-      Effect: 'Allow',
-      Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogGroups', 'logs:DescribeLogStreams'],
-      Resource: '*',
-    },
-  ],
-});
+/**
+ * The flow-log role may write only to its own log group (legacy: `Resource: "*"`, which the
+ * iam-wildcard-resource policy rule, CKV_AWS_355, refuses). DescribeLogGroups supports no
+ * resource-level permission, so it keeps `*`.
+ */
+function flowLogsPolicy(logGroupArn: string): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+        Resource: [logGroupArn, `${logGroupArn}:*`],
+      },
+      { Effect: 'Allow', Action: ['logs:DescribeLogGroups'], Resource: '*' },
+    ],
+  });
+}
 
 /** NAT gateways (each with an Elastic IP) a network creates for a NAT mode and number of zones. */
 export function natGatewayCount(mode: NatMode, availabilityZones: number): number {
@@ -187,19 +196,20 @@ export class VpcNetwork extends Construct {
     });
 
     if (props.flowLogs) {
+      const names = resourceNames(p).vpc;
       const logGroup = pin(
         new CloudwatchLogGroup(this, 'flow-logs-group', {
-          name: `/aws/vpc/flow-logs/${p}`,
+          name: names.flowLogGroup,
           retentionInDays: props.flowLogRetentionDays ?? 7,
           tags,
         }),
         at('flow_logs'),
       );
       const role = pin(
-        new IamRole(this, 'flow-logs-role', { name: `${p}-flow-logs-role`, assumeRolePolicy: ASSUME_FLOW_LOGS, tags }),
+        new IamRole(this, 'flow-logs-role', { name: names.flowLogRole, assumeRolePolicy: ASSUME_FLOW_LOGS, tags }),
         at('flow_logs'),
       );
-      pin(new IamRolePolicy(this, 'flow-logs-policy', { name: `${p}-flow-logs-policy`, role: role.id, policy: FLOW_LOGS_POLICY }), at('flow_logs'));
+      pin(new IamRolePolicy(this, 'flow-logs-policy', { name: names.flowLogPolicy, role: role.id, policy: flowLogsPolicy(logGroup.arn) }), at('flow_logs'));
       pin(
         new FlowLog(this, 'flow-log', {
           vpcId: vpc.id,

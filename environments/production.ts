@@ -6,7 +6,15 @@ import type { EnvironmentConfigInput } from './schema';
 export const production = {
   name: 'production',
   projectName: 'ohmycoins-prod',
+  productionLike: true,
   region: 'ap-southeast-2',
+  policyExceptions: [
+    {
+      rule: 'sg-public-http',
+      resource: 'aws_security_group_rule.security_alb_http_ingress',
+      reason: 'port 80 is open only so that browsers reach the HTTP listener, whose one action is a permanent redirect to HTTPS',
+    },
+  ],
   stateBackend: { type: 's3', locking: 'lockfile' },
   network: {
     vpcCidr: '10.1.0.0/16',

@@ -8,7 +8,18 @@
  * throws one `EnvironmentConfigError` that lists every problem at once.
  */
 import { z } from 'zod';
+import { arnAccount, GITHUB_OIDC_PROVIDER_ARN, GITHUB_OIDC_PROVIDER_ARN_HELP } from '../lib/arns';
 import { cidrContains, cidrsOverlap, parseCidr } from '../lib/cidr';
+import {
+  ELASTICACHE_REDIS_VERSIONS,
+  isOfferedPostgresVersion,
+  isOfferedRedisVersion,
+  postgresParameterGroupFamily,
+  RDS_POSTGRES_MAJOR_VERSIONS,
+  redisParameterGroupFamily,
+} from '../lib/engines';
+import { nameProblems } from '../lib/names';
+import { POLICY_RULE_IDS } from '../lib/policy/rule-ids';
 
 /** CloudWatch Logs accepts only these retention periods (days). */
 export const LOG_RETENTION_DAYS = [
@@ -44,6 +55,50 @@ const logRetentionDays = z
 const accountId = z.string().regex(/^\d{12}$/, { message: 'must be a 12-digit AWS account id' });
 
 const positiveInt = (what: string) => z.number().int({ message: `${what} must be a whole number` });
+
+/** A daily UTC window, `hh24:mi-hh24:mi`; the times are checked with the other window rules. */
+const DAILY_WINDOW = /^\d{2}:\d{2}-\d{2}:\d{2}$/;
+/** A weekly UTC window, `ddd:hh24:mi-ddd:hh24:mi`. */
+const WEEKLY_WINDOW = /^(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}-(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}$/;
+const dailyWindowSchema = z.string().regex(DAILY_WINDOW, { message: 'must be hh24:mi-hh24:mi' });
+const weeklyWindowSchema = z.string().regex(WEEKLY_WINDOW, { message: 'must be ddd:hh24:mi-ddd:hh24:mi' });
+
+/** RDS instance classes: db.<family>.<size>, e.g. db.t4g.micro, db.r6g.2xlarge. */
+const rdsInstanceClass = z.string().regex(/^db\.[a-z]+\d+[a-z]*\.(micro|small|medium|large|xlarge|[1-9]\d?xlarge|metal(-\d+xl)?)$/, {
+  message: 'must be an RDS instance class db.<family>.<size>, e.g. db.t3.micro, db.t4g.small, db.m7g.large or db.r6g.2xlarge',
+});
+
+/** ElastiCache node types: cache.<family>.<size>, e.g. cache.t4g.micro, cache.r7g.xlarge. */
+const cacheNodeType = z.string().regex(/^cache\.[a-z]+\d+[a-z]*\.(micro|small|medium|large|xlarge|[1-9]\d?xlarge)$/, {
+  message: 'must be an ElastiCache node type cache.<family>.<size>, e.g. cache.t3.micro, cache.t4g.small or cache.r7g.large',
+});
+
+/** Performance Insights keeps data 7 days (free), a whole number of months (31-day units, up to 23), or 731 days. */
+export const PERFORMANCE_INSIGHTS_RETENTION_DAYS = [7, ...Array.from({ length: 23 }, (_, i) => 31 * (i + 1)), 731] as const;
+
+/** Task sizes Fargate offers: CPU units -> the memory sizes (MiB) allowed with them. */
+export const FARGATE_TASK_SIZES: Readonly<Record<number, { readonly min: number; readonly max: number; readonly step: number; readonly only?: readonly number[] }>> = {
+  256: { min: 512, max: 2048, step: 512, only: [512, 1024, 2048] },
+  512: { min: 1024, max: 4096, step: 1024 },
+  1024: { min: 2048, max: 8192, step: 1024 },
+  2048: { min: 4096, max: 16384, step: 1024 },
+  4096: { min: 8192, max: 30720, step: 1024 },
+  8192: { min: 16384, max: 61440, step: 4096 },
+  16384: { min: 32768, max: 122880, step: 8192 },
+};
+
+/** Whether Fargate offers `memory` MiB with `cpu` units. */
+export function isFargateTaskSize(cpu: number, memory: number): boolean {
+  const size = FARGATE_TASK_SIZES[cpu];
+  if (!size) return false;
+  if (size.only) return size.only.includes(memory);
+  return memory >= size.min && memory <= size.max && (memory - size.min) % size.step === 0;
+}
+
+function describeFargateMemory(cpu: number): string {
+  const size = FARGATE_TASK_SIZES[cpu];
+  return size.only ? size.only.join(', ') : `${size.min}-${size.max} in steps of ${size.step}`;
+}
 
 /** How the private application subnets reach the internet. */
 export const NAT_MODES = ['none', 'single', 'one-per-az'] as const;
@@ -102,10 +157,7 @@ const githubSchema = z
     /** ARN of an existing GitHub OIDC provider, when this stack does not create it. */
     oidcProviderArn: z
       .string()
-      .regex(/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/, {
-        message:
-          'must be an IAM OIDC provider ARN with a 12-digit account id: arn:aws:iam::<account-id>:oidc-provider/token.actions.githubusercontent.com',
-      })
+      .regex(GITHUB_OIDC_PROVIDER_ARN, { message: GITHUB_OIDC_PROVIDER_ARN_HELP })
       .optional(),
     /** OIDC `sub` claims allowed to assume the deploy role, e.g. `repo:owner/name:environment:production`. */
     deploySubjects: z
@@ -130,25 +182,21 @@ const databaseSchema = z
         'must be a PostgreSQL major version such as 17 (no minor version: RDS upgrades minor versions automatically, and a pinned one would show a diff after every upgrade, D17)',
     }),
     /** RDS instance class. */
-    instanceClass: z.string().regex(/^db\.[a-z0-9-]+\.[a-z0-9]+$/, { message: 'must be an RDS instance class such as db.t3.micro' }),
-    /** Initial storage in GiB. */
+    instanceClass: rdsInstanceClass,
+    /** Initial storage in GiB: 20-65536 for gp2/gp3, 100-65536 for io1/io2. */
     allocatedStorage: positiveInt('allocated storage').min(20).max(65536),
-    /** Upper bound for storage autoscaling in GiB. */
-    maxAllocatedStorage: positiveInt('max allocated storage').max(65536),
+    /** Upper bound for storage autoscaling in GiB: 0 turns autoscaling off, otherwise at least 10% above allocatedStorage. */
+    maxAllocatedStorage: positiveInt('max allocated storage').min(0).max(65536),
     /** Storage type. */
     storageType: z.enum(['gp2', 'gp3', 'io1', 'io2']),
     /** Standby in a second availability zone. */
     multiAz: z.boolean(),
-    /** Automated backup retention in days (0-35). */
+    /** Automated backup retention in days (0-35; at least 7 when productionLike). */
     backupRetentionDays: positiveInt('backup retention').min(0).max(35),
     /** Daily backup window (UTC), hh24:mi-hh24:mi. */
-    backupWindow: z.string().regex(/^\d{2}:\d{2}-\d{2}:\d{2}$/, { message: 'must be hh24:mi-hh24:mi' }),
+    backupWindow: dailyWindowSchema,
     /** Weekly maintenance window (UTC), ddd:hh24:mi-ddd:hh24:mi. */
-    maintenanceWindow: z
-      .string()
-      .regex(/^(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}-(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}$/, {
-        message: 'must be ddd:hh24:mi-ddd:hh24:mi',
-      }),
+    maintenanceWindow: weeklyWindowSchema,
     /** RDS deletion protection. */
     deletionProtection: z.boolean(),
     /** Take a final snapshot when the instance is destroyed. */
@@ -156,7 +204,15 @@ const databaseSchema = z
     /** Apply modifications immediately instead of in the maintenance window. */
     applyImmediately: z.boolean(),
     /** Performance Insights. */
-    performanceInsights: z.object({ enabled: z.boolean(), retentionDays: positiveInt('retention').min(7) }).strict(),
+    performanceInsights: z
+      .object({
+        enabled: z.boolean(),
+        /** 7 (free tier), 31 x months up to 713, or 731. */
+        retentionDays: z.number().refine((v) => (PERFORMANCE_INSIGHTS_RETENTION_DAYS as readonly number[]).includes(v), {
+          message: 'must be a retention Performance Insights accepts: 7, a whole number of months as 31 x n (31, 62, ..., 713), or 731',
+        }),
+      })
+      .strict(),
     /** Enhanced monitoring interval in seconds; 0 disables it and its IAM role. */
     monitoringIntervalSeconds: z.union([z.literal(0), z.literal(1), z.literal(5), z.literal(10), z.literal(15), z.literal(30), z.literal(60)], {
       message: 'must be one of 0, 1, 5, 10, 15, 30, 60',
@@ -175,7 +231,7 @@ const databaseSchema = z
           message:
             'must be false: RDS cannot create a read replica of an instance whose master password it manages in Secrets Manager (manage_master_user_password, chosen for D12)',
         }),
-        instanceClass: z.string().regex(/^db\.[a-z0-9-]+\.[a-z0-9]+$/).optional(),
+        instanceClass: rdsInstanceClass.optional(),
       })
       .strict(),
     /** Alarm thresholds. */
@@ -194,10 +250,10 @@ const cacheSchema = z
     /** Redis engine version. */
     engineVersion: z.string().regex(/^\d+\.\d+$/, { message: 'must be a Redis version such as 7.0' }),
     /** ElastiCache node type. */
-    nodeType: z.string().regex(/^cache\.[a-z0-9-]+\.[a-z0-9]+$/, { message: 'must be an ElastiCache node type such as cache.t3.micro' }),
+    nodeType: cacheNodeType,
     /** Number of nodes (primary plus replicas). */
     numCacheClusters: positiveInt('node count').min(1).max(6),
-    /** Multi-AZ (only takes effect with two or more nodes). */
+    /** Multi-AZ with automatic failover; needs two or more nodes. */
     multiAz: z.boolean(),
     /** TLS between clients and Redis. */
     transitEncryption: z.boolean(),
@@ -210,13 +266,9 @@ const cacheSchema = z
     /** Days of automatic snapshots to keep. */
     snapshotRetentionDays: positiveInt('snapshot retention').min(0).max(35),
     /** Daily snapshot window (UTC). */
-    snapshotWindow: z.string().regex(/^\d{2}:\d{2}-\d{2}:\d{2}$/, { message: 'must be hh24:mi-hh24:mi' }),
+    snapshotWindow: dailyWindowSchema,
     /** Weekly maintenance window (UTC). */
-    maintenanceWindow: z
-      .string()
-      .regex(/^(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}-(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}$/, {
-        message: 'must be ddd:hh24:mi-ddd:hh24:mi',
-      }),
+    maintenanceWindow: weeklyWindowSchema,
     /** Apply modifications immediately. */
     applyImmediately: z.boolean(),
     /** Retention of the slow-log and engine-log groups. */
@@ -280,9 +332,10 @@ const ecsSchema = z
   })
   .strict();
 
-const hostname = z
-  .string()
-  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { message: 'must be a lower-case DNS name such as api.example.com' });
+/** A DNS name: labels of 1-63 letters, digits and hyphens (not at either end), 253 characters at most. */
+const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+const hostname = z.string().regex(DNS_NAME, { message: 'must be a lower-case DNS name such as api.example.com' });
 
 const monitoringSchema = z
   .object({
@@ -363,6 +416,20 @@ const s3StateBackendSchema = z
   })
   .strict();
 
+/** A deliberate exception to a policy rule for one resource, with its reason. */
+const policyExceptionSchema = z
+  .object({
+    /** The rule's id (lib/policy/rule-ids.ts), e.g. `rds-multi-az`. */
+    rule: z.enum(POLICY_RULE_IDS, { message: `must be a policy rule id: ${POLICY_RULE_IDS.join(', ')}` }),
+    /** The resource's Terraform address in the stack, e.g. `aws_db_instance.rds_main`. */
+    resource: z.string().regex(/^(data\.)?aws_[a-z0-9_]+\.[a-z][a-z0-9_]*$/, {
+      message: 'must be a Terraform address in the stack, e.g. aws_db_instance.rds_main',
+    }),
+    /** Why the exception is justified; printed in every policy report. */
+    reason: z.string().trim().min(20, { message: 'must explain the exception in at least 20 characters' }),
+  })
+  .strict();
+
 /** Terraform Cloud / HCP Terraform names: letters, digits, `-` and `_`. */
 const tfcName = (what: string, max: number) =>
   z.string().regex(new RegExp(`^[A-Za-z0-9_-]{1,${max}}$`), { message: `must be a ${what}: 1-${max} letters, digits, - or _` });
@@ -406,10 +473,26 @@ export const environmentConfigSchema = z
   .object({
     /** Environment name: the stack name and the `Environment` tag. */
     name: z.string().regex(/^[a-z][a-z0-9-]{1,19}$/, { message: 'must be lower-case letters, digits and dashes, 2-20 characters, starting with a letter' }),
-    /** Prefix of every resource name (the legacy `project_name` local). */
-    projectName: z
-      .string()
-      .regex(/^[a-z][a-z0-9-]{0,18}[a-z0-9]$/, { message: 'must be lower-case letters, digits and dashes, 2-20 characters, starting with a letter' }),
+    /**
+     * Prefix of every resource name (the legacy `project_name` local). Its length is limited by the
+     * names built from it (lib/names.ts): the longest, `<projectName>-frontend-tg`, may have 32 characters.
+     */
+    projectName: z.string().regex(/^[a-z][a-z0-9-]*[a-z0-9]$/, {
+      message: 'must be lower-case letters, digits and hyphens, starting with a letter and ending with a letter or digit',
+    }),
+    /**
+     * Whether this environment is production-like: it serves real users or holds real data. Production-like
+     * environments get the strict checks: database backups kept at least 7 days, HTTPS-only CORS origins, and
+     * every failing policy rule is an error (elsewhere some rules only warn). The environment named
+     * `production` must set it.
+     */
+    productionLike: z.boolean(),
+    /**
+     * Deliberate exceptions to the security and data-protection policy (lib/policy), each for one rule and one
+     * resource, with the reason. Exceptions are printed in every report; an exception that matches no failing
+     * check is reported as unused. @default []
+     */
+    policyExceptions: z.array(policyExceptionSchema).default([]),
     /** AWS region of every resource. */
     region,
     /** 12-digit AWS account id; when set, the provider refuses to run against any other account. */
@@ -441,8 +524,7 @@ export const environmentConfigSchema = z
     monitoring: monitoringSchema,
   })
   .strict()
-  .superRefine(checkNetwork, { when: () => true })
-  .superRefine(checkDataTier, { when: () => true });
+  .superRefine(checkCrossFields, { when: () => true });
 
 /** The validated, typed description of one environment. */
 export type EnvironmentConfig = z.output<typeof environmentConfigSchema>;
@@ -460,8 +542,8 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 /** Cross-field checks of the network. Defensive: fields that are already invalid are skipped. */
-function checkNetwork(config: unknown, ctx: Ctx): void {
-  if (!isRecord(config) || !isRecord(config.network)) return;
+function checkNetwork(config: Record<string, unknown>, ctx: Ctx): void {
+  if (!isRecord(config.network)) return;
   const network = config.network;
   const azs = Array.isArray(network.availabilityZones) ? network.availabilityZones : undefined;
 
@@ -513,38 +595,311 @@ function checkNetwork(config: unknown, ctx: Ctx): void {
   }
 }
 
-/** Cross-field checks of the GitHub identity, the database and the cache. Defensive like checkNetwork. */
-function checkDataTier(config: unknown, ctx: Ctx): void {
+/** Every cross-field and derived check; each one skips fields that are already invalid. */
+function checkCrossFields(config: unknown, ctx: Ctx): void {
   if (!isRecord(config)) return;
-  const { github, database, cache } = config;
-  if (isRecord(github) && github.createOidcProvider === true && github.oidcProviderArn !== undefined) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['github', 'oidcProviderArn'],
-      input: github.oidcProviderArn,
-      message:
-        'must be unset when github.createOidcProvider is true: the deploy role then trusts the provider this stack creates (one owner per account, D14)',
-    });
+  checkNetwork(config, ctx);
+  checkEnvironmentClass(config, ctx);
+  checkNames(config, ctx);
+  checkDatabase(config, ctx);
+  checkCache(config, ctx);
+  checkEcs(config, ctx);
+  checkGithub(config, ctx);
+  checkApplication(config, ctx);
+  checkPolicyExceptions(config, ctx);
+}
+
+type Path = (string | number)[];
+
+function issue(ctx: Ctx, path: Path, input: unknown, message: string): void {
+  ctx.addIssue({ code: 'custom', path, input, message });
+}
+
+function section(config: Record<string, unknown>, key: string): Record<string, unknown> | undefined {
+  const value = config[key];
+  return isRecord(value) ? value : undefined;
+}
+
+function wholeNumber(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isInteger(value) ? value : undefined;
+}
+
+function isProductionLike(config: Record<string, unknown>): boolean {
+  return config.productionLike === true;
+}
+
+function checkEnvironmentClass(config: Record<string, unknown>, ctx: Ctx): void {
+  if (config.name === 'production' && config.productionLike === false) {
+    issue(ctx, ['productionLike'], false, 'must be true for the environment named "production"');
   }
-  if (isRecord(database) && typeof database.allocatedStorage === 'number' && typeof database.maxAllocatedStorage === 'number') {
-    if (database.maxAllocatedStorage < database.allocatedStorage) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['database', 'maxAllocatedStorage'],
-        input: database.maxAllocatedStorage,
-        message: `must be at least database.allocatedStorage (${database.allocatedStorage} GiB): it is the upper limit of storage autoscaling`,
-      });
+}
+
+/** Every AWS name built from the project name must be one AWS accepts (lib/names.ts). */
+function checkNames(config: Record<string, unknown>, ctx: Ctx): void {
+  const projectName = config.projectName;
+  if (typeof projectName !== 'string' || !/^[a-z][a-z0-9-]*[a-z0-9]$/.test(projectName)) return;
+  for (const problem of nameProblems(projectName)) issue(ctx, ['projectName'], projectName, problem);
+}
+
+const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+const DAY = 24 * 60;
+const WEEK = 7 * DAY;
+
+function minutesOf(time: string): number | undefined {
+  const match = /^(\d{2}):(\d{2})$/.exec(time);
+  if (!match || Number(match[1]) > 23 || Number(match[2]) > 59) return undefined;
+  return Number(match[1]) * 60 + Number(match[2]);
+}
+
+/** `hh24:mi-hh24:mi` as [start minute of the day, length in minutes], or undefined. */
+function dailyWindow(value: unknown): [number, number] | undefined {
+  if (typeof value !== 'string') return undefined;
+  const [from, to, ...rest] = value.split('-');
+  const start = minutesOf(from ?? '');
+  const end = minutesOf(to ?? '');
+  if (rest.length > 0 || start === undefined || end === undefined) return undefined;
+  return [start, (end - start + DAY) % DAY];
+}
+
+/** `ddd:hh24:mi-ddd:hh24:mi` as [start minute of the week, length in minutes], or undefined. */
+function weeklyWindow(value: unknown): [number, number] | undefined {
+  if (typeof value !== 'string') return undefined;
+  const match = /^([a-z]{3}):(\d{2}:\d{2})-([a-z]{3}):(\d{2}:\d{2})$/.exec(value);
+  if (!match) return undefined;
+  const [startDay, endDay] = [WEEKDAYS.indexOf(match[1]), WEEKDAYS.indexOf(match[3])];
+  const [startTime, endTime] = [minutesOf(match[2]), minutesOf(match[4])];
+  if (startDay < 0 || endDay < 0 || startTime === undefined || endTime === undefined) return undefined;
+  const start = startDay * DAY + startTime;
+  return [start, (endDay * DAY + endTime - start + WEEK) % WEEK];
+}
+
+/** Whether two windows on a circle of `period` minutes share a minute. */
+function windowsOverlap([a, aLength]: [number, number], [b, bLength]: [number, number], period: number): boolean {
+  return (((b - a) % period) + period) % period < aLength || (((a - b) % period) + period) % period < bLength;
+}
+
+/**
+ * A daily window (backups, snapshots) and the weekly maintenance window of one service:
+ * valid clock times, at least `minMinutes` long, and not overlapping each other.
+ */
+function checkWindows(
+  service: Record<string, unknown>,
+  ctx: Ctx,
+  where: { section: string; daily: string; weekly: string; minMinutes: number; owner: string },
+): void {
+  const daily = dailyWindow(service[where.daily]);
+  const weekly = weeklyWindow(service[where.weekly]);
+  for (const [field, window, pattern] of [
+    [where.daily, daily, DAILY_WINDOW],
+    [where.weekly, weekly, WEEKLY_WINDOW],
+  ] as const) {
+    const value = service[field];
+    if (typeof value !== 'string' || !pattern.test(value)) continue;
+    if (!window) {
+      issue(ctx, [where.section, field], value, 'must use valid UTC times: hours 00-23, minutes 00-59');
+    } else if (window[1] < where.minMinutes) {
+      issue(ctx, [where.section, field], value, `must be at least ${where.minMinutes} minutes long (${where.owner} refuses shorter windows)`);
     }
   }
-  if (isRecord(cache) && cache.authToken === true && cache.transitEncryption === false) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['cache', 'authToken'],
-      input: cache.authToken,
-      message:
-        'must be false when cache.transitEncryption is false: ElastiCache accepts an AUTH token only with encryption in transit; set cache.transitEncryption to true or cache.authToken to false',
-    });
+  if (daily && weekly && Array.from({ length: 7 }, (_, d) => windowsOverlap([d * DAY + daily[0], daily[1]], weekly, WEEK)).some(Boolean)) {
+    issue(
+      ctx,
+      [where.section, where.daily],
+      service[where.daily],
+      `must not overlap the maintenance window ${String(service[where.weekly])} (${where.owner} refuses overlapping windows)`,
+    );
   }
+}
+
+function checkDatabase(config: Record<string, unknown>, ctx: Ctx): void {
+  const db = section(config, 'database');
+  if (!db) return;
+  const version = db.engineVersion;
+  if (typeof version === 'string' && /^\d+(\.\d+)?$/.test(version) && !isOfferedPostgresVersion(version)) {
+    issue(
+      ctx,
+      ['database', 'engineVersion'],
+      version,
+      `must be a PostgreSQL major version RDS offers, each with its parameter-group family: ${RDS_POSTGRES_MAJOR_VERSIONS.map((v) => `${v} (${postgresParameterGroupFamily(v)})`).join(', ')}`,
+    );
+  }
+
+  const allocated = wholeNumber(db.allocatedStorage);
+  const storageType = db.storageType;
+  if (allocated !== undefined && (storageType === 'io1' || storageType === 'io2') && allocated < 100) {
+    issue(ctx, ['database', 'allocatedStorage'], allocated, `must be at least 100 GiB with storageType ${storageType} (20 GiB is the minimum only for gp2 and gp3)`);
+  }
+  const max = wholeNumber(db.maxAllocatedStorage);
+  if (allocated !== undefined && allocated >= 20 && max !== undefined && max > 0) {
+    const least = Math.ceil((allocated * 11) / 10);
+    if (max < least) {
+      issue(
+        ctx,
+        ['database', 'maxAllocatedStorage'],
+        max,
+        `must be 0 (storage autoscaling off) or at least 10% above allocatedStorage (${allocated} GiB): ${least} or more, up to 65536`,
+      );
+    }
+  }
+
+  const retention = wholeNumber(db.backupRetentionDays);
+  if (retention !== undefined && retention >= 0 && retention <= 35) {
+    if (isProductionLike(config) && retention < 7) {
+      issue(ctx, ['database', 'backupRetentionDays'], retention, 'must be at least 7 days in a production-like environment (productionLike: true); 0-35 elsewhere');
+    }
+  }
+  checkWindows(db, ctx, { section: 'database', daily: 'backupWindow', weekly: 'maintenanceWindow', minMinutes: 30, owner: 'RDS' });
+
+  const network = section(config, 'network');
+  const azs = network?.availabilityZones;
+  if (Array.isArray(azs) && azs.length === 1) {
+    issue(ctx, ['network', 'availabilityZones'], azs, 'must list at least 2 zones: the RDS DB subnet group needs subnets in two availability zones');
+  }
+}
+
+function checkCache(config: Record<string, unknown>, ctx: Ctx): void {
+  const cache = section(config, 'cache');
+  if (!cache) return;
+  const version = cache.engineVersion;
+  if (typeof version === 'string' && /^\d+\.\d+$/.test(version) && !isOfferedRedisVersion(version)) {
+    issue(
+      ctx,
+      ['cache', 'engineVersion'],
+      version,
+      `must be a Redis version ElastiCache offers, each with its parameter-group family: ${ELASTICACHE_REDIS_VERSIONS.map((v) => `${v} (${redisParameterGroupFamily(v)})`).join(', ')}`,
+    );
+  }
+  const nodes = wholeNumber(cache.numCacheClusters);
+  if (cache.multiAz === true && nodes !== undefined && nodes < 2) {
+    issue(
+      ctx,
+      ['cache', 'multiAz'],
+      true,
+      `requires numCacheClusters of at least 2 (it is ${nodes}): Multi-AZ and automatic failover need a replica to fail over to`,
+    );
+  }
+  if (cache.authToken === true && cache.transitEncryption === false) {
+    issue(
+      ctx,
+      ['cache', 'authToken'],
+      true,
+      'must be false when cache.transitEncryption is false: ElastiCache accepts an AUTH token only with encryption in transit; set cache.transitEncryption to true or cache.authToken to false',
+    );
+  }
+  checkWindows(cache, ctx, { section: 'cache', daily: 'snapshotWindow', weekly: 'maintenanceWindow', minMinutes: 60, owner: 'ElastiCache' });
+}
+
+function checkEcs(config: Record<string, unknown>, ctx: Ctx): void {
+  const ecs = section(config, 'ecs');
+  if (!ecs) return;
+  for (const service of ['backend', 'frontend'] as const) {
+    const settings = section(ecs, service);
+    if (!settings) continue;
+    const cpu = wholeNumber(settings.cpu);
+    const memory = wholeNumber(settings.memory);
+    if (cpu !== undefined && !FARGATE_TASK_SIZES[cpu]) {
+      issue(ctx, ['ecs', service, 'cpu'], cpu, `must be a Fargate task CPU size: ${Object.keys(FARGATE_TASK_SIZES).join(', ')} (CPU units)`);
+    } else if (cpu !== undefined && memory !== undefined && !isFargateTaskSize(cpu, memory)) {
+      issue(ctx, ['ecs', service, 'memory'], memory, `must be a memory size Fargate offers with ${cpu} CPU units: ${describeFargateMemory(cpu)} (MiB)`);
+    }
+  }
+  const backend = section(ecs, 'backend');
+  const scaling = backend && section(backend, 'autoscaling');
+  if (!backend || !scaling) return;
+  const [min, max, desired] = [wholeNumber(scaling.minCapacity), wholeNumber(scaling.maxCapacity), wholeNumber(backend.desiredCount)];
+  if (min !== undefined && max !== undefined && min > max) {
+    issue(ctx, ['ecs', 'backend', 'autoscaling', 'minCapacity'], min, `must not exceed maxCapacity (${max})`);
+  } else if (scaling.enabled === true && min !== undefined && max !== undefined && desired !== undefined && (desired < min || desired > max)) {
+    issue(
+      ctx,
+      ['ecs', 'backend', 'desiredCount'],
+      desired,
+      `must lie between autoscaling.minCapacity (${min}) and autoscaling.maxCapacity (${max}) while autoscaling is enabled`,
+    );
+  }
+}
+
+function checkGithub(config: Record<string, unknown>, ctx: Ctx): void {
+  const github = section(config, 'github');
+  if (!github) return;
+  const arn = github.oidcProviderArn;
+  if (typeof arn === 'string' && GITHUB_OIDC_PROVIDER_ARN.test(arn)) {
+    if (github.createOidcProvider === true) {
+      issue(
+        ctx,
+        ['github', 'oidcProviderArn'],
+        arn,
+        'must be unset when github.createOidcProvider is true: the deploy role then trusts the provider this stack creates (one owner per account, D14)',
+      );
+    }
+    if (typeof config.accountId === 'string' && /^\d{12}$/.test(config.accountId) && arnAccount(arn) !== config.accountId) {
+      issue(ctx, ['github', 'oidcProviderArn'], arn, `must belong to the configured account ${config.accountId}`);
+    }
+  }
+  const repository = github.repository;
+  if (typeof repository !== 'string' || !Array.isArray(github.deploySubjects)) return;
+  github.deploySubjects.forEach((subject, i) => {
+    if (typeof subject === 'string' && subject.startsWith('repo:') && !subject.startsWith(`repo:${repository}:`)) {
+      issue(ctx, ['github', 'deploySubjects', i], subject, `must be a subject of the configured repository: repo:${repository}:...`);
+    }
+  });
+}
+
+/** The host of an `http(s)://host[:port]` origin, or undefined. */
+function originHost(origin: unknown): string | undefined {
+  if (typeof origin !== 'string') return undefined;
+  return /^https?:\/\/([a-z0-9.-]+)(:\d+)?$/.exec(origin)?.[1];
+}
+
+function inDomain(host: string, domain: string): boolean {
+  return host === domain || host.endsWith(`.${domain}`);
+}
+
+function checkApplication(config: Record<string, unknown>, ctx: Ctx): void {
+  const app = section(config, 'application');
+  if (!app) return;
+  const domain = typeof app.domain === 'string' && DNS_NAME.test(app.domain) ? app.domain : undefined;
+  if (domain && typeof app.backendDomain === 'string' && DNS_NAME.test(app.backendDomain) && !inDomain(app.backendDomain, domain)) {
+    issue(ctx, ['application', 'backendDomain'], app.backendDomain, `must be ${domain} or a name under it, e.g. api.${domain}`);
+  }
+  const frontendHost = originHost(app.frontendHost);
+  if (frontendHost !== undefined) {
+    if (!DNS_NAME.test(frontendHost)) {
+      issue(ctx, ['application', 'frontendHost'], app.frontendHost, 'must have a DNS name as host, e.g. https://dashboard.example.com');
+    } else if (domain && !inDomain(frontendHost, domain)) {
+      issue(ctx, ['application', 'frontendHost'], app.frontendHost, `must be served from ${domain} or a name under it, e.g. https://dashboard.${domain}`);
+    }
+  }
+  const origins = app.backendCorsOrigins;
+  if (!Array.isArray(origins)) return;
+  origins.forEach((origin, i) => {
+    const host = originHost(origin);
+    if (host === undefined) return;
+    if (host !== 'localhost' && !DNS_NAME.test(host)) {
+      issue(ctx, ['application', 'backendCorsOrigins', i], origin, 'must have a DNS name (or localhost) as host');
+    } else if (isProductionLike(config) && !String(origin).startsWith('https://')) {
+      issue(ctx, ['application', 'backendCorsOrigins', i], origin, 'must be an https:// origin in a production-like environment');
+    }
+  });
+  if (frontendHost !== undefined && typeof app.frontendHost === 'string' && origins.every((o) => typeof o === 'string') && !origins.includes(app.frontendHost)) {
+    issue(ctx, ['application', 'backendCorsOrigins'], origins, `must include frontendHost (${app.frontendHost}) so the dashboard can call the API`);
+  }
+}
+
+function checkPolicyExceptions(config: Record<string, unknown>, ctx: Ctx): void {
+  const exceptions = config.policyExceptions;
+  if (!Array.isArray(exceptions)) return;
+  const seen = new Map<string, number>();
+  exceptions.forEach((exception, i) => {
+    if (!isRecord(exception) || typeof exception.rule !== 'string' || typeof exception.resource !== 'string') return;
+    const key = `${exception.rule} ${exception.resource}`;
+    const first = seen.get(key);
+    if (first !== undefined) {
+      issue(ctx, ['policyExceptions', i], exception, `repeats policyExceptions.${first} (rule ${exception.rule} for ${exception.resource}); keep one, with one reason`);
+    } else {
+      seen.set(key, i);
+    }
+  });
 }
 
 /** One problem found in an environment's settings. */

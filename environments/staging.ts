@@ -6,7 +6,70 @@ import type { EnvironmentConfigInput } from './schema';
 export const staging = {
   name: 'staging',
   projectName: 'ohmycoins-staging',
+  productionLike: false,
   region: 'ap-southeast-2',
+  policyExceptions: [
+    {
+      rule: 'vpc-flow-logs',
+      resource: 'aws_vpc.vpc_main',
+      reason: 'staging holds no production data; flow logs are off to save CloudWatch ingestion, as in the legacy staging (set network.flowLogs.enabled to investigate traffic)',
+    },
+    {
+      rule: 'sg-public-http',
+      resource: 'aws_security_group_rule.security_alb_http_ingress',
+      reason: 'staging has no certificate, so the ALB serves the application over plain HTTP on port 80 (D9, D10)',
+    },
+    {
+      rule: 'rds-multi-az',
+      resource: 'aws_db_instance.rds_main',
+      reason: 'staging runs a single-AZ database to halve its cost; a zone outage means restoring test data from the automated backups',
+    },
+    {
+      rule: 'rds-deletion-protection',
+      resource: 'aws_db_instance.rds_main',
+      reason: 'staging holds test data only and must be destroyable and rebuilt without a manual step',
+    },
+    {
+      rule: 'rds-final-snapshot',
+      resource: 'aws_db_instance.rds_main',
+      reason: 'staging holds test data only; the automated backups cover mistakes while the instance exists',
+    },
+    {
+      rule: 'redis-encrypted-in-transit',
+      resource: 'aws_elasticache_replication_group.redis_main',
+      reason: 'staging Redis caches test data in private subnets reachable only from the ECS security group; TLS is a production setting, as in the legacy staging',
+    },
+    {
+      rule: 'redis-auth',
+      resource: 'aws_elasticache_replication_group.redis_main',
+      reason: 'AUTH needs TLS, which staging does not use (see redis-encrypted-in-transit); only the ECS security group reaches Redis',
+    },
+    {
+      rule: 'alb-deletion-protection',
+      resource: 'aws_lb.alb_main',
+      reason: 'the staging load balancer is rebuilt freely; it holds no data and its DNS name is not published',
+    },
+    {
+      rule: 'alb-https',
+      resource: 'aws_lb_listener.alb_http',
+      reason: 'staging has no certificate, so its HTTP listener serves the frontend and the API paths (D9, D10)',
+    },
+    {
+      rule: 'ecs-container-insights',
+      resource: 'aws_ecs_cluster.ecs_main',
+      reason: 'Container Insights is paid per metric; staging relies on the service metrics and logs, as in the legacy staging',
+    },
+    {
+      rule: 'ecs-read-only-root',
+      resource: 'aws_ecs_task_definition.ecs_backend',
+      reason: 'staging turns on ECS Exec (ecs.executeCommand) for debugging, and its agent needs a writable root filesystem',
+    },
+    {
+      rule: 'redis-failover',
+      resource: 'aws_elasticache_replication_group.redis_main',
+      reason: 'one cache node in staging: losing it only empties the cache, which the application refills',
+    },
+  ],
   stateBackend: { type: 's3', locking: 'lockfile' },
   network: {
     vpcCidr: '10.0.0.0/16',

@@ -2,13 +2,15 @@
  * Builds the cdktf App from the environment registry and the bootstrap settings. Kept
  * apart from main.ts so tests can build stacks in memory and check how errors are reported.
  */
-import { App } from 'cdktf';
+import { App, TerraformStack } from 'cdktf';
 import { GITHUB_OIDC_HOST } from '../constructs/iam';
 import { ENVIRONMENTS } from '../environments';
 import { bootstrap } from '../environments/bootstrap';
 import { BOOTSTRAP_NAME, BootstrapConfig, EnvironmentConfig, EnvironmentConfigError, validateBootstrapConfig, validateEnvironmentConfig } from '../environments/schema';
 import { BootstrapStack } from './bootstrap-stack';
 import { PlatformStack } from './platform-stack';
+import { checkStackPolicy, describeWarnings, PolicyViolationError, type PolicyOptions } from './policy/engine';
+import type { PolicyReport } from './policy/model';
 import { applyStateBackendOverrides, cloudWorkspaceKey } from './state-backend';
 
 export interface BuildAppOptions {
@@ -131,13 +133,33 @@ export function buildApp(options: BuildAppOptions = {}): App {
   return app;
 }
 
+/** A stack that enforces the security and data-protection policy (the environments and bootstrap). */
+export type PolicyCheckedStack = TerraformStack & { readonly policy: PolicyOptions };
+
+/** The stacks of an app that enforce the policy, in order. */
+export function policyCheckedStacks(app: App): PolicyCheckedStack[] {
+  return app.node.children.filter((c): c is PolicyCheckedStack => c instanceof TerraformStack && 'policy' in c);
+}
+
+/** The policy report of every policy-checked stack of the app. */
+export function policyReports(app: App): PolicyReport[] {
+  return policyCheckedStacks(app).map((stack) => checkStackPolicy(stack, stack.policy));
+}
+
 /**
- * Synthesizes the app. Configuration problems are printed as a plain message,
- * without a stack trace, and give exit code 1.
+ * Synthesizes the app. Configuration problems and error-level policy failures of every
+ * stack are printed as one plain message, without a stack trace, and give exit code 1;
+ * policy warnings are printed and synth goes on.
  */
 export function runSynth(options: BuildAppOptions = {}, stderr: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): number {
   try {
-    buildApp(options).synth();
+    const app = buildApp(options);
+    const reports = policyReports(app);
+    if (reports.some((r) => r.errors.length > 0)) throw new PolicyViolationError(reports);
+    for (const report of reports.filter((r) => r.warnings.length > 0)) {
+      stderr(`Policy warnings for stack "${report.stack}" (npm run check prints the full report):\n${describeWarnings(report).join('\n')}`);
+    }
+    app.synth();
     return 0;
   } catch (e) {
     if (e instanceof InvalidEnvironmentsError) {
@@ -146,6 +168,10 @@ export function runSynth(options: BuildAppOptions = {}, stderr: (line: string) =
     }
     if (e instanceof StackConflictError) {
       stderr(`Synth refused: ${e.message}`);
+      return 1;
+    }
+    if (e instanceof PolicyViolationError) {
+      stderr(`Synth refused: the security and data-protection policy failed.\n\n${e.message}\n\nThe rules and how to record an exception: README.md, "Policy checks"; npm run check prints the full report.`);
       return 1;
     }
     throw e;

@@ -12,6 +12,7 @@ import { GithubOidcProvider } from '../constructs/github-oidc-provider';
 import { StateBackendResources } from '../constructs/state-backend';
 import { BOOTSTRAP_NAME, BootstrapConfig } from '../environments/schema';
 import { AddressPinnedStack } from './addresses';
+import { enforcePolicy, type PolicyOptions } from './policy/engine';
 import { REQUIRED_TERRAFORM_VERSION } from './platform-stack';
 import { STATE_BACKEND, addS3Backend } from './state-backend';
 
@@ -31,10 +32,13 @@ export class BootstrapStack extends AddressPinnedStack {
   public readonly stateBackend: StateBackendResources;
   /** The GitHub OIDC provider, when this stack creates it. */
   public readonly githubOidcProvider?: GithubOidcProvider;
+  /** The security and data-protection policy, strict: this stack holds every environment's state. */
+  public readonly policy: PolicyOptions = { productionLike: true };
 
   constructor(scope: Construct, config: BootstrapConfig) {
     super(scope, BOOTSTRAP_NAME);
     this.config = config;
+    enforcePolicy(this, this.policy);
     const tags = { ...BOOTSTRAP_TAGS };
     this.addOverride('terraform.required_version', REQUIRED_TERRAFORM_VERSION);
 

@@ -5,9 +5,10 @@
  * the stack itself with snake_case ids, as in the legacy root configurations.
  */
 import { Fn, TerraformStack, TerraformVariable } from 'cdktf';
+import { ACM_CERTIFICATE_ARN_RE2 } from './arns';
 
-/** RE2 pattern of an ACM certificate ARN with a 12-digit account id (D6). */
-export const ACM_CERTIFICATE_ARN_PATTERN = '^arn:aws[a-z-]*:acm:[a-z]{2}(-gov)?-[a-z]+-[0-9]:[0-9]{12}:certificate/[A-Za-z0-9-]+$';
+/** RE2 pattern of an ACM certificate ARN with a 12-digit account id and a certificate UUID (D6); one definition, in lib/arns.ts. */
+export const ACM_CERTIFICATE_ARN_PATTERN = ACM_CERTIFICATE_ARN_RE2;
 
 /** RE2 pattern of an image repository without tag or digest, e.g. ghcr.io/owner/name or owner/name. */
 export const IMAGE_REPOSITORY_PATTERN = '^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$';
@@ -87,6 +88,6 @@ export function addImageVariables(stack: TerraformStack, defaults: ImageDefaults
 export function addCertificateArnVariable(stack: TerraformStack): string {
   return patternVariable(stack, 'certificate_arn', ACM_CERTIFICATE_ARN_PATTERN, {
     description: 'ARN of the ACM certificate of the HTTPS listener (same region as the load balancer).',
-    errorMessage: 'certificate_arn must be an ACM certificate ARN with a 12-digit account id: arn:aws:acm:<region>:<account-id>:certificate/<id>.',
+    errorMessage: 'certificate_arn must be an ACM certificate ARN with a 12-digit account id: arn:aws:acm:<region>:<account-id>:certificate/<uuid>.',
   });
 }

@@ -18,15 +18,14 @@ import { SecurityGroups } from '../constructs/security';
 import { VpcNetwork } from '../constructs/vpc';
 import type { EnvironmentConfig } from '../environments/schema';
 import { AddressPinnedStack } from './addresses';
+import { GITHUB_OIDC_PROVIDER_ARN_RE2 } from './arns';
+import { enforcePolicy, type PolicyOptions } from './policy/engine';
 import { addCertificateArnVariable, addImageVariables, patternVariable } from './deployment-variables';
 import { platformDashboardWidgets } from './platform-dashboard';
 import { addStateBackend } from './state-backend';
 
 /** The Terraform version every stack requires: S3-native locking needs >= 1.10; CI pins 1.11.4. */
 export const REQUIRED_TERRAFORM_VERSION = '>= 1.10.0';
-
-/** Shape of an IAM OIDC provider ARN for GitHub Actions, with a 12-digit account id (D6). */
-export const GITHUB_OIDC_PROVIDER_ARN_PATTERN = '^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/token[.]actions[.]githubusercontent[.]com$';
 
 /** Tags on every resource: the legacy `default_tags`. */
 export function commonTags(config: EnvironmentConfig): Record<string, string> {
@@ -54,10 +53,14 @@ export class PlatformStack extends AddressPinnedStack {
   public readonly services: ContainerServices;
   /** The alarm topic, its subscriptions and the dashboard. */
   public readonly monitoring: Monitoring;
+  /** How the security and data-protection policy judges this stack (checked at every synth). */
+  public readonly policy: PolicyOptions;
 
   constructor(scope: Construct, config: EnvironmentConfig) {
     super(scope, config.name);
     this.config = config;
+    this.policy = { productionLike: config.productionLike, exceptions: config.policyExceptions };
+    enforcePolicy(this, this.policy);
     const tags = commonTags(config);
     this.addOverride('terraform.required_version', REQUIRED_TERRAFORM_VERSION);
 
@@ -184,7 +187,7 @@ export class PlatformStack extends AddressPinnedStack {
     const oidcProviderArn =
       github.createOidcProvider || github.oidcProviderArn !== undefined
         ? github.oidcProviderArn
-        : patternVariable(this, 'github_oidc_provider_arn', GITHUB_OIDC_PROVIDER_ARN_PATTERN, {
+        : patternVariable(this, 'github_oidc_provider_arn', GITHUB_OIDC_PROVIDER_ARN_RE2, {
             description:
               "ARN of the account's existing GitHub Actions OIDC provider (created by the stack whose config has github.createOidcProvider: true), e.g. arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
             errorMessage:

@@ -87,11 +87,14 @@ describe('ECS as planned', () => {
     );
   });
 
-  it('decodes the production backend container: Redis TLS flag and AUTH token added (D13)', () => {
+  it('decodes the production backend container: Redis TLS flag and AUTH token added (D13), read-only root', () => {
     const [backend] = configuredContainers('production', 'aws_ecs_task_definition.ecs_backend');
     const legacy = legacyBackendContainer(stackBackendInputs('production'));
     expect(backend).toEqual({
       ...legacy,
+      // Read-only root with a scratch /tmp (policy rule ecs-read-only-root); staging keeps ECS Exec and a writable root.
+      readonlyRootFilesystem: true,
+      mountPoints: [{ sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false }],
       environment: [...legacy.environment, { name: 'REDIS_SSL', value: 'true' }],
       secrets: [...legacy.secrets, { name: 'REDIS_PASSWORD', valueFrom: '${aws_secretsmanager_secret.redis_auth_token.arn}' }],
     });

@@ -106,7 +106,7 @@ describe('inputs the production stack refuses', () => {
   it('refuses the legacy placeholder certificate ARN (D6) and malformed image inputs, naming each variable', () => {
     const output = outcome().output.replace(/\s+/g, ' ');
     expect(output).toContain('var.certificate_arn is "arn:aws:acm:ap-southeast-2:ACCOUNT_ID:certificate/CERT_ID"');
-    expect(output).toContain('certificate_arn must be an ACM certificate ARN with a 12-digit account id: arn:aws:acm:<region>:<account-id>:certificate/<id>.');
+    expect(output).toContain('certificate_arn must be an ACM certificate ARN with a 12-digit account id: arn:aws:acm:<region>:<account-id>:certificate/<uuid>.');
     expect(output).toContain('backend_image_tag must be a container image tag');
     expect(output).toContain('frontend_image must be an image repository such as ghcr.io/owner/name, without tag.');
   });

@@ -1,0 +1,153 @@
+/**
+ * The cost estimate of the real offline plans of the shipped stacks (made once by
+ * the global setup), with the committed catalogue and usage files. The expected
+ * totals are worked out by hand from the catalogue entries and usage values named
+ * in the comments; a month is 730 hours.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadCatalogue } from '../../lib/cost/catalogue';
+import { Estimate, estimate } from '../../lib/cost/estimate';
+import { plannedResources, TerraformPlanJson } from '../../lib/cost/plan';
+import { loadUsage, usagePath } from '../../lib/cost/usage';
+import { main } from '../../scripts/cost';
+import { planFromSynthesized } from '../cost-helpers';
+import { loadPlan, loadSynthesized, PLANNED_STACKS, PlannedStack } from './plans';
+
+const catalogue = loadCatalogue();
+
+function planJson(stack: PlannedStack): TerraformPlanJson {
+  return loadPlan(stack).plan as unknown as TerraformPlanJson;
+}
+
+function estimateOf(stack: PlannedStack, plan: TerraformPlanJson): Estimate {
+  return estimate({ stack, resources: plannedResources(plan), catalogue, usage: loadUsage(usagePath(stack)) });
+}
+
+function unpriced(e: Estimate): string[] {
+  return e.lines.filter((l) => l.status === 'unpriced').map((l) => `${l.address} ${l.priceKey}`);
+}
+
+// Catalogue prices (USD): nat_gateway.hour 0.059, public_ipv4.in_use.hour 0.005,
+// rds.postgres.db.t3.micro.single_az.hour 0.028, elasticache.redis.cache.t3.micro.hour 0.025,
+// elasticache.redis.cache.t3.small.hour 0.05, cloudwatch.logs.ingestion.gb 0.67,
+// cloudwatch.logs.vended_ingestion.gb 0.67, cloudwatch.logs.storage.gb_month 0.033,
+// cloudwatch.alarm.standard.month 0.10, secretsmanager.secret.month 0.40, secretsmanager.api.per_10k 0.05,
+// fargate.linux_x86.vcpu.hour 0.04856, fargate.linux_x86.gb.hour 0.00532, alb.hour 0.0252,
+// data_transfer.out_internet.first_10tb.gb 0.114.
+const NAT = 730 * 0.059; // 43.07
+const IPV4 = 730 * 0.005; // 3.65
+/** One Fargate task running all month. */
+const task = (vcpu: number, gb: number) => 730 * (vcpu * 0.04856 + gb * 0.00532);
+/** A log group with `gb` a month ingested, kept `days`. */
+const logGroup = (gb: number, days: number) => gb * 0.67 + ((gb * days * 24) / 730) * 0.033;
+/** Enhanced monitoring every 60 s at 4 KB a sample (usage files): 43,800 samples = 0.16708 GB ingested. */
+const MONITORING = (((730 * 3600) / 60) * 4 * 0.67) / 1048576;
+/** A 7-day log group holding `gb` a month of ingestion: gb × 7 / (730 / 24) GB stored. */
+const storage7 = (gb: number) => ((gb * 7 * 24) / 730) * 0.033;
+
+describe('estimates of the shipped stacks from their offline plans', () => {
+  it('staging: the whole platform on one NAT gateway', () => {
+    const e = estimateOf('staging', planJson('staging'));
+    const expected =
+      NAT + IPV4 + // one NAT gateway and its Elastic IP
+      730 * 0.028 + MONITORING + 0.5 * 0.67 + 0.4 + // RDS db.t3.micro Single-AZ, monitoring, 0.5 GB exported logs, managed secret
+      730 * 0.025 + // Redis, 1 × cache.t3.micro
+      2 * (0.5 * 0.67 + storage7(0.5)) + // Redis slow and engine logs, 0.5 GB each
+      task(0.5, 1) + task(0.25, 0.5) + // backend and frontend, one task each
+      logGroup(2, 7) + logGroup(0.5, 7) + // container logs: backend 2 GB, frontend 0.5 GB
+      730 * 0.0252 + 2 * IPV4 + 10 * 0.114 + // ALB hours, a public IPv4 per AZ, 10 GB out
+      9 * 0.1 + // RDS, Redis and ALB alarms
+      0.4 + (2000 / 10000) * 0.05; // application secret and its API calls
+    expect(e.totals.monthly).toBeCloseTo(expected, 10);
+    expect(e.totals.monthly).toBeCloseTo(149.19, 2);
+    expect(e.totals.monthlyMax).toBe(e.totals.monthly);
+    expect(unpriced(e)).toEqual([
+      'aws_db_instance.rds_main rds.storage.gp3.single_az.gb_month',
+      'aws_db_instance.rds_main rds.backup_storage.gb_month',
+      'aws_lb.alb_main alb.lcu.hour',
+      'aws_nat_gateway.vpc_main_1 nat_gateway.gb_processed',
+    ]);
+  });
+
+  it('production: three AZs, Multi-AZ RDS, an autoscaled backend', () => {
+    const e = estimateOf('production', planJson('production'));
+    const expected =
+      3 * (NAT + IPV4) + // one NAT gateway and Elastic IP per AZ
+      15 * 0.67 + storage7(15) + // flow logs, 15 GB, and their 7-day group; the S3 gateway endpoint is free
+      MONITORING + 3 * 0.67 + 0.4 + // RDS monitoring, 3 GB exported logs, managed secret (instance and storage unpriced)
+      2 * 730 * 0.05 + // Redis, 2 × cache.t3.small
+      2 * (0.67 + storage7(1)) + // Redis slow and engine logs, 1 GB each
+      2 * task(1, 2) + 2 * task(0.5, 1) + // backend and frontend, two tasks each
+      logGroup(10, 30) + logGroup(1, 30) + // container logs: backend 10 GB, frontend 1 GB, 30 days
+      730 * 0.0252 + 3 * IPV4 + 50 * 0.114 + // ALB hours, a public IPv4 per AZ, 50 GB out
+      9 * 0.1 + // RDS, Redis and ALB alarms
+      2 * (0.4 + (5000 / 10000) * 0.05); // application secret and Redis AUTH secret, with API calls
+    expect(e.totals.monthly).toBeCloseTo(expected, 10);
+    expect(e.totals.monthly).toBeCloseTo(401.37, 2);
+    // the backend autoscales from 2 to 10 tasks
+    expect(e.totals.monthlyMax).toBeCloseTo(expected + 8 * task(1, 2), 10);
+    expect(e.totals.monthlyMax).toBeCloseTo(747.1, 2);
+    expect(unpriced(e)).toEqual([
+      'aws_db_instance.rds_main rds.postgres.db.t3.small.multi_az.hour',
+      'aws_db_instance.rds_main rds.storage.gp3.multi_az.gb_month',
+      'aws_db_instance.rds_main rds.backup_storage.gb_month',
+      'aws_ecs_cluster.ecs_main cloudwatch.container_insights.metric_month',
+      'aws_lb.alb_main alb.lcu.hour',
+      'aws_nat_gateway.vpc_main_1 nat_gateway.gb_processed',
+      'aws_nat_gateway.vpc_main_2 nat_gateway.gb_processed',
+      'aws_nat_gateway.vpc_main_3 nat_gateway.gb_processed',
+    ]);
+    // The Multi-AZ instance is not priced at the Single-AZ rate (0.056).
+    expect(e.lines.some((l) => l.unitPrice === 0.056)).toBe(false);
+  });
+
+  it('bootstrap: state bucket and lock table', () => {
+    const e = estimateOf('bootstrap', planJson('bootstrap'));
+    // state bucket 1 GB × s3.standard.gb_month 0.025; lock table 0.001 GB × dynamodb.storage.gb_month 0.285
+    expect(e.totals.monthly).toBeCloseTo(0.025 + 0.001 * 0.285, 10);
+    expect(unpriced(e)).toEqual([
+      'aws_dynamodb_table.bootstrap_locks dynamodb.on_demand.write.per_million',
+      'aws_dynamodb_table.bootstrap_locks dynamodb.on_demand.read.per_million',
+      'aws_dynamodb_table.bootstrap_locks dynamodb.pitr.gb_month',
+      'aws_kms_key.bootstrap_state null',
+    ]);
+  });
+
+  it.each(PLANNED_STACKS)('%s: accounts for every planned resource, priced or free', (stack) => {
+    const plan = planJson(stack);
+    const e = estimateOf(stack, plan);
+    const accounted = new Set([...e.lines.map((l) => l.address), ...e.free.map((f) => f.address)]);
+    expect([...accounted].sort()).toEqual(plan.planned_values!.root_module!.resources!.map((r) => r.address).sort());
+  });
+
+  it.each(PLANNED_STACKS)('%s: the plan-shaped view of the synthesized stack prices exactly like the real plan', (stack) => {
+    // The config-change tests (cost-estimate.test.ts) rely on this view instead of running Terraform.
+    const summary = (e: Estimate) => e.lines.map((l) => ({ address: l.address, description: l.description, quantity: l.quantity, monthly: l.monthly, status: l.status }));
+    const real = estimateOf(stack, planJson(stack));
+    const view = estimateOf(stack, planFromSynthesized(JSON.parse(loadSynthesized(stack))));
+    expect(summary(view)).toEqual(summary(real));
+    expect(view.free).toEqual(real.free);
+  });
+});
+
+describe('npm run cost -- <stack> --plan <file> --markdown on the real plan (the CI contract)', () => {
+  it('writes the pull-request summary', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cost-plan-'));
+    try {
+      const file = path.join(dir, 'plan.json');
+      writeFileSync(file, JSON.stringify(planJson('production')));
+      let stdout = '';
+      const code = await main(['production', '--plan', file, '--markdown'], (s) => (stdout += s), () => undefined);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/^#### Cost estimate: `production` \$401\.37\/month \(autoscaling \$401\.37 to \$747\.10\)\n/);
+      expect(stdout).toContain('| `aws_flow_log.vpc_main` | $10.05 |');
+      expect(stdout).toContain('| `aws_db_instance.rds_main` ¹ | $2.52 |');
+      expect(stdout).toContain('| `aws_ecs_service.ecs_backend` | $86.43 |');
+      expect(stdout).toContain('<details><summary>¹ 8 unpriced lines (no known price, not in the total)</summary>');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
