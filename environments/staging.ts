@@ -10,6 +10,11 @@ export const staging = {
   region: 'ap-southeast-2',
   policyExceptions: [
     {
+      rule: 'alarm-topic-subscribed',
+      resource: 'aws_sns_topic.monitoring_alarms',
+      reason: 'staging pages nobody by design (monitoring.notifications: false); its alarms still change state on the topic and on the dashboard, where the team looks during the day',
+    },
+    {
       rule: 'vpc-flow-logs',
       resource: 'aws_vpc.vpc_main',
       reason: 'staging holds no production data; flow logs are off to save CloudWatch ingestion, as in the legacy staging (set network.flowLogs.enabled to investigate traffic)',
