@@ -3,6 +3,7 @@
  * metric points at a resource of its own stack, and the dashboard body has the shape
  * CloudWatch expects.
  */
+import { buildEdge } from './edge-fixtures';
 import { problemsOf, synthEnvironment, SynthesizedStack } from './helpers';
 
 type Json = Record<string, any>;
@@ -219,5 +220,13 @@ describe('subscriptions', () => {
     expect(problemsOf('production', (r) => (r.monitoring.alarmEmails = ['on call']))).toEqual([
       '- production.monitoring.alarmEmails.0 = "on call": must be an e-mail address such as oncall@example.com',
     ]);
+  });
+});
+
+describe('ecs running-tasks alarm inputs', () => {
+  it('refuses a service without Container Insights and without the load balancer dimensions to watch', () => {
+    expect(() => buildEdge({ ecs: { containerInsights: false, loadBalancerArnSuffix: undefined } })).toThrow(
+      'test/ecs: without Container Insights the backend running-tasks alarm needs targetGroupArnSuffix and loadBalancerArnSuffix',
+    );
   });
 });
