@@ -130,9 +130,9 @@ describe('alb construct', () => {
     });
   });
 
-  it('creates the three legacy alarms, on the backend target group for unhealthy hosts', () => {
-    const alarms = httpJson.resource.aws_cloudwatch_metric_alarm;
-    const common = { namespace: 'AWS/ApplicationELB', period: 60, evaluation_periods: 2, comparison_operator: 'GreaterThanThreshold', alarm_actions: [], tags: {} };
+  it('creates the three legacy alarms (unhealthy hosts on the backend target group) and the load balancer 5xx alarm', () => {
+    const alarms = Object.fromEntries(Object.entries(httpJson.resource.aws_cloudwatch_metric_alarm as Json).filter(([id]) => id.startsWith('alb_')));
+    const common = { namespace: 'AWS/ApplicationELB', period: 60, evaluation_periods: 2, comparison_operator: 'GreaterThanThreshold', alarm_actions: [], ok_actions: [], tags: {} };
     expect(alarms).toEqual({
       alb_target_response_time: {
         ...common,
@@ -160,16 +160,33 @@ describe('alb construct', () => {
         threshold: 10,
         dimensions: { LoadBalancer: '${aws_lb.alb_main.arn_suffix}' },
         alarm_description: 'This metric monitors ALB 5xx errors',
+        treat_missing_data: 'notBreaching',
+      },
+      alb_elb_5xx_count: {
+        ...common,
+        alarm_name: 'test-alb-elb-5xx-errors',
+        metric_name: 'HTTPCode_ELB_5XX_Count',
+        statistic: 'Sum',
+        threshold: 10,
+        dimensions: { LoadBalancer: '${aws_lb.alb_main.arn_suffix}' },
+        alarm_description: 'The load balancer itself answers 5xx: no healthy target, or targets refusing connections',
+        treat_missing_data: 'notBreaching',
       },
     });
   });
 
   it('takes alarm thresholds and actions as props', () => {
-    const json = synthJson(buildEdge({ alb: { responseTimeAlarmThreshold: 1.5, http5xxAlarmThreshold: 3, alarmActions: [IDS.alarmTopic] } }).stack);
+    const json = synthJson(
+      buildEdge({ alb: { responseTimeAlarmThreshold: 1.5, http5xxAlarmThreshold: 3, elb5xxAlarmThreshold: 4, alarmActions: [IDS.alarmTopic] } }).stack,
+    );
     const alarms = json.resource.aws_cloudwatch_metric_alarm;
     expect(alarms.alb_target_response_time.threshold).toBe(1.5);
     expect(alarms.alb_http_5xx_count.threshold).toBe(3);
-    for (const alarm of Object.values(alarms) as Json[]) expect(alarm.alarm_actions).toEqual([IDS.alarmTopic]);
+    expect(alarms.alb_elb_5xx_count.threshold).toBe(4);
+    for (const alarm of Object.values(alarms) as Json[]) {
+      if (!String(alarm.alarm_name).startsWith('test-alb-')) continue;
+      expect([alarm.alarm_actions, alarm.ok_actions]).toEqual([[IDS.alarmTopic], [IDS.alarmTopic]]);
+    }
   });
 
   it('refuses a project name that makes a target group name longer than AWS allows', () => {

@@ -137,7 +137,7 @@ describe('edge and compute in the shipped environments', () => {
     expect(production.resource('aws_ecs_service', 'ecs_backend').lifecycle).toEqual({ ignore_changes: ['desired_count'] });
   });
 
-  it('outputs what the legacy roots output, under the same names, none of it secret', () => {
+  it('outputs what the legacy roots output, under the same names, none of it secret, plus the alarm topic and dashboard', () => {
     for (const stack of [staging, production]) {
       const outputs = stack.json.output as Json;
       expect(Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.value]))).toEqual({
@@ -152,6 +152,8 @@ describe('edge and compute in the shipped environments', () => {
         frontend_service_name: '${aws_ecs_service.ecs_frontend.name}',
         github_actions_role_arn: '${aws_iam_role.iam_github_actions.arn}',
         secrets_manager_secret_arn: '${aws_secretsmanager_secret.app_secrets.arn}',
+        alarm_topic_arn: '${aws_sns_topic.monitoring_alarms.arn}',
+        dashboard_url: `https://ap-southeast-2.console.aws.amazon.com/cloudwatch/home?region=ap-southeast-2#dashboards:name=${stack === staging ? 'ohmycoins-staging' : 'ohmycoins-prod'}-platform`,
       });
       expect(Object.values(outputs).filter((o) => o.sensitive)).toEqual([]);
     }

@@ -14,6 +14,9 @@ import { ElasticacheReplicationGroup, ElasticacheReplicationGroupConfig } from '
 import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
+import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketPublicAccessBlock, S3BucketPublicAccessBlockConfig } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
@@ -277,7 +280,52 @@ const cases: Case[] = [
     ['aws_kms_key.state_main', 'enable_key_rotation is not set; set it to true'],
     (s) => pin(new KmsKey(s, 'key', { description: 'state', enableKeyRotation: true }), 'state_main'),
   ],
+  [
+    'alarm-actions',
+    (s) => {
+      pin(new SnsTopic(s, 'topic', { name: 't', kmsMasterKeyId: 'alias/k' }), 'monitoring_alarms');
+      alarmOn(s, []);
+    },
+    ['aws_cloudwatch_metric_alarm.rds_cpu', 'alarm_actions is []: the alarm notifies nobody (D22); add the alarm topic; ok_actions is []: nobody learns that the alarm cleared; add the alarm topic'],
+    (s) => alarmOn(s, [pin(new SnsTopic(s, 'topic', { name: 't', kmsMasterKeyId: 'alias/k' }), 'monitoring_alarms').arn]),
+  ],
+  [
+    'alarm-topic-subscribed',
+    (s) => alarmOn(s, [pin(new SnsTopic(s, 'topic', { name: 't', kmsMasterKeyId: 'alias/k' }), 'monitoring_alarms').arn]),
+    ['aws_sns_topic.monitoring_alarms', 'alarms publish to it but nothing subscribes: nobody is paged (monitoring.alarmEmails or monitoring.webhook)'],
+    (s) => {
+      const topic = pin(new SnsTopic(s, 'topic', { name: 't', kmsMasterKeyId: 'alias/k' }), 'monitoring_alarms');
+      pin(new SnsTopicSubscription(s, 'mail', { topicArn: topic.arn, protocol: 'email', endpoint: 'oncall@example.com' }), 'monitoring_email_1');
+      alarmOn(s, [topic.arn]);
+    },
+  ],
+  [
+    'sns-encrypted',
+    (s) => pin(new SnsTopic(s, 'topic', { name: 't' }), 'monitoring_alarms'),
+    ['aws_sns_topic.monitoring_alarms', 'kms_master_key_id is not set; encrypt the topic with a key CloudWatch may use'],
+    (s) => pin(new SnsTopic(s, 'topic', { name: 't', kmsMasterKeyId: 'alias/k' }), 'monitoring_alarms'),
+  ],
 ];
+
+/** An RDS CPU alarm notifying `actions` on ALARM and OK. */
+function alarmOn(s: TerraformStack, actions: string[]): void {
+  pin(
+    new CloudwatchMetricAlarm(s, 'alarm', {
+      alarmName: 'cpu',
+      namespace: 'AWS/RDS',
+      metricName: 'CPUUtilization',
+      dimensions: { DBInstanceIdentifier: 'db' },
+      statistic: 'Average',
+      period: 300,
+      evaluationPeriods: 2,
+      threshold: 80,
+      comparisonOperator: 'GreaterThanThreshold',
+      alarmActions: actions,
+      okActions: actions,
+    }),
+    'rds_cpu',
+  );
+}
 
 describe('policy rules', () => {
   it('has one failing and one passing case for every rule', () => {

@@ -122,7 +122,7 @@ describe('rds construct in the shipped environments', () => {
     expect(off.resource('aws_db_instance', 'rds_main')).not.toHaveProperty('monitoring_role_arn');
   });
 
-  it('creates the three legacy alarms on the instance identifier, without actions for now', () => {
+  it('creates the three legacy alarms and a freeable-memory alarm on the instance identifier, notifying the alarm topic (D22)', () => {
     const alarms = production.resources('aws_cloudwatch_metric_alarm');
     const row = (id: string) => alarmRow(alarms[id]);
     expect(row('rds_cpu_utilization')).toEqual([
@@ -134,9 +134,21 @@ describe('rds construct in the shipped environments', () => {
     expect(row('rds_database_connections')).toEqual([
       'ohmycoins-prod-rds-database-connections', 'DatabaseConnections', 'Average', 'GreaterThanThreshold', 80, 2, 300, 'This metric monitors RDS database connections',
     ]);
-    for (const id of ['rds_cpu_utilization', 'rds_free_storage_space', 'rds_database_connections']) {
+    expect(row('rds_freeable_memory')).toEqual([
+      'ohmycoins-prod-rds-freeable-memory', 'FreeableMemory', 'Average', 'LessThanThreshold', 209715200, 3, 300,
+      'RDS is running out of memory: queries will spill to disk or the instance will swap',
+    ]);
+    expect(Object.keys(alarms).filter((id) => id.startsWith('rds_')).sort()).toEqual([
+      'rds_cpu_utilization', 'rds_database_connections', 'rds_free_storage_space', 'rds_freeable_memory',
+    ]);
+    for (const id of ['rds_cpu_utilization', 'rds_free_storage_space', 'rds_database_connections', 'rds_freeable_memory']) {
       // The identifier, not `id` (the DbiResourceId since provider 5.0).
-      expect(alarms[id]).toMatchObject({ namespace: 'AWS/RDS', dimensions: { DBInstanceIdentifier: '${aws_db_instance.rds_main.identifier}' }, alarm_actions: [] });
+      expect(alarms[id]).toMatchObject({
+        namespace: 'AWS/RDS',
+        dimensions: { DBInstanceIdentifier: '${aws_db_instance.rds_main.identifier}' },
+        alarm_actions: ['${aws_sns_topic.monitoring_alarms.arn}'],
+        ok_actions: ['${aws_sns_topic.monitoring_alarms.arn}'],
+      });
     }
   });
 

@@ -125,7 +125,7 @@ describe('redis construct in the shipped environments', () => {
     expect(staging.resources('aws_secretsmanager_secret_version')).toEqual({});
   });
 
-  it('creates the three legacy alarms on the replication group id, without actions for now', () => {
+  it('creates the three legacy alarms on the member cache cluster, notifying the alarm topic (D22)', () => {
     const alarms = staging.resources('aws_cloudwatch_metric_alarm');
     const row = (id: string) => alarmRow(alarms[id]);
     expect(row('redis_cpu_utilization')).toEqual([
@@ -138,12 +138,42 @@ describe('redis construct in the shipped environments', () => {
       'ohmycoins-staging-redis-evictions', 'Evictions', 'Sum', 'GreaterThanThreshold', 1000, 1, 300, 'This metric monitors Redis evictions',
     ]);
     for (const id of ['redis_cpu_utilization', 'redis_memory_utilization', 'redis_evictions']) {
+      // ElastiCache publishes node metrics per member cluster; ReplicationGroupId matched nothing.
       expect(alarms[id]).toMatchObject({
         namespace: 'AWS/ElastiCache',
-        dimensions: { ReplicationGroupId: '${aws_elasticache_replication_group.redis_main.replication_group_id}' },
-        alarm_actions: [],
+        dimensions: { CacheClusterId: 'ohmycoins-staging-redis-001' },
+        alarm_actions: ['${aws_sns_topic.monitoring_alarms.arn}'],
+        ok_actions: ['${aws_sns_topic.monitoring_alarms.arn}'],
       });
     }
+    expect(alarms.redis_evictions.treat_missing_data).toBe('notBreaching');
+    expect(alarms.redis_replication_lag).toBeUndefined();
+  });
+
+  it('watches every production node and fires on the worst one, plus replication lag', () => {
+    const alarms = production.resources('aws_cloudwatch_metric_alarm');
+    expect(alarms.redis_cpu_utilization).toMatchObject({
+      alarm_name: 'ohmycoins-prod-redis-cpu-utilization',
+      comparison_operator: 'GreaterThanThreshold',
+      threshold: 75,
+      evaluation_periods: 2,
+      alarm_actions: ['${aws_sns_topic.monitoring_alarms.arn}'],
+      metric_query: [
+        { id: 'm1', return_data: false, metric: { namespace: 'AWS/ElastiCache', metric_name: 'CPUUtilization', dimensions: { CacheClusterId: 'ohmycoins-prod-redis-001' }, period: 300, stat: 'Average' } },
+        { id: 'm2', return_data: false, metric: { namespace: 'AWS/ElastiCache', metric_name: 'CPUUtilization', dimensions: { CacheClusterId: 'ohmycoins-prod-redis-002' }, period: 300, stat: 'Average' } },
+        { id: 'worst', expression: 'MAX([m1, m2])', label: 'CPUUtilization (highest member)', return_data: true },
+      ],
+    });
+    expect(alarms.redis_cpu_utilization.metric_name).toBeUndefined();
+    expect(alarms.redis_replication_lag).toMatchObject({
+      alarm_name: 'ohmycoins-prod-redis-replication-lag',
+      threshold: 30,
+      evaluation_periods: 3,
+      treat_missing_data: 'notBreaching',
+      metric_query: expect.arrayContaining([
+        { id: 'm2', return_data: false, metric: { namespace: 'AWS/ElastiCache', metric_name: 'ReplicationLag', dimensions: { CacheClusterId: 'ohmycoins-prod-redis-002' }, period: 60, stat: 'Maximum' } },
+      ]),
+    });
   });
 
   it('rejects AUTH without encryption in transit, naming both fields', () => {

@@ -10,7 +10,6 @@
  *    paths to the backend. Nothing redirects to a port without a listener, and
  *    both target groups are always attached to the load balancer.
  */
-import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { Lb } from '@cdktf/provider-aws/lib/lb';
 import { LbListener, LbListenerDefaultAction } from '@cdktf/provider-aws/lib/lb-listener';
 import { LbListenerRule } from '@cdktf/provider-aws/lib/lb-listener-rule';
@@ -18,6 +17,7 @@ import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { logicalIds, pin } from '../lib/addresses';
+import { alarmFactory } from '../lib/alarms';
 import { NAME_RULES, nameProblem, resourceNames, type NameRule } from '../lib/names';
 import { PLATFORM_PORTS } from './security';
 
@@ -60,7 +60,9 @@ export interface LoadBalancerProps {
   readonly responseTimeAlarmThreshold?: number;
   /** Threshold of the target-5xx alarm, in errors per minute. @default 10 */
   readonly http5xxAlarmThreshold?: number;
-  /** Actions (e.g. SNS topic ARNs) of the three alarms. @default [] */
+  /** Threshold of the load balancer's own 5xx alarm, in errors per minute. @default 10 */
+  readonly elb5xxAlarmThreshold?: number;
+  /** Alarm and OK actions of every alarm (the alarm topic's ARN). @default [] */
   readonly alarmActions?: readonly string[];
   /** Tags for every resource that sets tags; `Name` is added on top where the legacy module did. @default {} */
   readonly tags?: Record<string, string>;
@@ -83,6 +85,10 @@ export class LoadBalancer extends Construct {
   public readonly backendTargetGroupArn: string;
   /** Frontend (port 80) target group ARN. */
   public readonly frontendTargetGroupArn: string;
+  /** ARN suffix of the backend target group (the `TargetGroup` metric dimension). */
+  public readonly backendTargetGroupArnSuffix: string;
+  /** ARN suffix of the frontend target group (the `TargetGroup` metric dimension). */
+  public readonly frontendTargetGroupArnSuffix: string;
   /** HTTP listener ARN (port 80). */
   public readonly httpListenerArn: string;
   /** HTTPS listener ARN (port 443), when a certificate was given. */
@@ -218,48 +224,50 @@ export class LoadBalancer extends Construct {
       this.apiBaseUrl = `http://${alb.dnsName}`;
     }
 
-    const alarm = (address: string, spec: { name: string; metric: string; statistic: string; threshold: number; what: string; dimensions: Record<string, string> }) =>
-      pin(
-        new CloudwatchMetricAlarm(this, address, {
-          alarmName: `${p}-alb-${spec.name}`,
-          comparisonOperator: 'GreaterThanThreshold',
-          evaluationPeriods: 2,
-          metricName: spec.metric,
-          namespace: 'AWS/ApplicationELB',
-          period: 60,
-          statistic: spec.statistic,
-          threshold: spec.threshold,
-          alarmDescription: `This metric monitors ALB ${spec.what}`,
-          alarmActions: [...(props.alarmActions ?? [])],
-          dimensions: spec.dimensions,
-          tags,
-        }),
-        at(address),
-      );
+    const alarm = alarmFactory(this, at, {
+      namespace: 'AWS/ApplicationELB',
+      dimensions: { LoadBalancer: alb.arnSuffix },
+      alarmActions: props.alarmActions ?? [],
+      period: 60,
+      tags,
+    });
+    const over = { comparisonOperator: 'GreaterThanThreshold', evaluationPeriods: 2 } as const;
     alarm('target_response_time', {
-      name: 'target-response-time',
-      metric: 'TargetResponseTime',
+      ...over,
+      alarmName: names.responseTimeAlarm,
+      metricName: 'TargetResponseTime',
       statistic: 'Average',
       threshold: props.responseTimeAlarmThreshold ?? 2,
-      what: 'target response time',
-      dimensions: { LoadBalancer: alb.arnSuffix },
+      alarmDescription: 'This metric monitors ALB target response time',
     });
     alarm('unhealthy_target_count', {
-      name: 'unhealthy-targets',
-      metric: 'UnHealthyHostCount',
+      ...over,
+      alarmName: names.unhealthyTargetsAlarm,
+      metricName: 'UnHealthyHostCount',
       statistic: 'Average',
       threshold: 0,
-      what: 'unhealthy target count',
+      alarmDescription: 'This metric monitors ALB unhealthy target count',
       // Legacy: the backend target group only.
       dimensions: { LoadBalancer: alb.arnSuffix, TargetGroup: backend.arnSuffix },
     });
     alarm('http_5xx_count', {
-      name: '5xx-errors',
-      metric: 'HTTPCode_Target_5XX_Count',
+      ...over,
+      alarmName: names.http5xxAlarm,
+      metricName: 'HTTPCode_Target_5XX_Count',
       statistic: 'Sum',
       threshold: props.http5xxAlarmThreshold ?? 10,
-      what: '5xx errors',
-      dimensions: { LoadBalancer: alb.arnSuffix },
+      alarmDescription: 'This metric monitors ALB 5xx errors',
+      // No requests, no data points: that is not an error.
+      treatMissingData: 'notBreaching',
+    });
+    alarm('elb_5xx_count', {
+      ...over,
+      alarmName: names.elb5xxAlarm,
+      metricName: 'HTTPCode_ELB_5XX_Count',
+      statistic: 'Sum',
+      threshold: props.elb5xxAlarmThreshold ?? 10,
+      alarmDescription: 'The load balancer itself answers 5xx: no healthy target, or targets refusing connections',
+      treatMissingData: 'notBreaching',
     });
 
     this.albArn = alb.arn;
@@ -268,7 +276,9 @@ export class LoadBalancer extends Construct {
     this.albZoneId = alb.zoneId;
     this.albArnSuffix = alb.arnSuffix;
     this.backendTargetGroupArn = backend.arn;
+    this.backendTargetGroupArnSuffix = backend.arnSuffix;
     this.frontendTargetGroupArn = frontend.arn;
+    this.frontendTargetGroupArnSuffix = frontend.arnSuffix;
     this.httpListenerArn = http.arn;
   }
 }

@@ -26,6 +26,7 @@ import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { logicalIds, pin } from '../lib/addresses';
+import { alarmFactory } from '../lib/alarms';
 import { resourceNames } from '../lib/names';
 import { exceptPolicy } from '../lib/policy/engine';
 import { HEALTH_CHECK_PATHS } from './alb';
@@ -105,6 +106,11 @@ export interface ServiceProps {
   readonly imageTag: string;
   /** Target group the service registers its tasks with. */
   readonly targetGroupArn: string;
+  /**
+   * ARN suffix of that target group (the `TargetGroup` metric dimension). Without Container
+   * Insights, the running-tasks alarm watches the group's healthy hosts. @default undefined
+   */
+  readonly targetGroupArnSuffix?: string;
   /**
    * Resources that attach `targetGroupArn` to the load balancer (listener or listener
    * rule); the service is created after them (D11). @default []
@@ -197,6 +203,12 @@ export interface ContainerServicesProps {
   readonly backend: BackendServiceProps;
   /** The frontend service. */
   readonly frontend: FrontendServiceProps;
+  /** ARN suffix of the load balancer (the `LoadBalancer` metric dimension), for the healthy-hosts alarms. @default undefined */
+  readonly loadBalancerArnSuffix?: string;
+  /** Alarm thresholds of both services. @default CPU 85 %, memory 85 % */
+  readonly alarmThresholds?: { readonly cpuPercent?: number; readonly memoryPercent?: number };
+  /** Alarm and OK actions of every alarm (the alarm topic's ARN). @default [] */
+  readonly alarmActions?: readonly string[];
   /** Tags for every resource that sets tags; `Name` is added on the cluster. @default {} */
   readonly tags?: Record<string, string>;
   /** Prefix of the Terraform logical ids. @default 'ecs' */
@@ -393,6 +405,50 @@ export class ContainerServices extends Construct {
       policy('cpu', 'ECSServiceAverageCPUUtilization', scaling.cpuTargetPercent);
       policy('memory', 'ECSServiceAverageMemoryUtilization', scaling.memoryTargetPercent);
     }
+
+    // On-call alarms: CPU and memory high, and fewer running tasks than the service's minimum.
+    const containerInsights = props.containerInsights ?? true;
+    const alarm = alarmFactory(this, at, { namespace: 'AWS/ECS', dimensions: {}, alarmActions: props.alarmActions ?? [], tags });
+    const serviceAlarms = (name: 'backend' | 'frontend', svc: EcsService, serviceProps: ServiceProps, minimum: number) => {
+      const dimensions = { ClusterName: cluster.name, ServiceName: svc.name };
+      for (const [metric, metricName, threshold, alarmName] of [
+        ['cpu', 'CPUUtilization', props.alarmThresholds?.cpuPercent ?? 85, name === 'backend' ? names.backendCpuAlarm : names.frontendCpuAlarm],
+        ['memory', 'MemoryUtilization', props.alarmThresholds?.memoryPercent ?? 85, name === 'backend' ? names.backendMemoryAlarm : names.frontendMemoryAlarm],
+      ] as const) {
+        alarm(`${name}_${metric}_high`, {
+          alarmName,
+          metricName,
+          statistic: 'Average',
+          comparisonOperator: 'GreaterThanThreshold',
+          threshold,
+          evaluationPeriods: 3,
+          alarmDescription: `The ${name} service's average ${metric} utilisation is above ${threshold} %`,
+          dimensions,
+        });
+      }
+      const running = containerInsights
+        ? { namespace: 'ECS/ContainerInsights', metricName: 'RunningTaskCount', dimensions }
+        : serviceProps.targetGroupArnSuffix !== undefined && props.loadBalancerArnSuffix !== undefined
+          ? { namespace: 'AWS/ApplicationELB', metricName: 'HealthyHostCount', dimensions: { TargetGroup: serviceProps.targetGroupArnSuffix, LoadBalancer: props.loadBalancerArnSuffix } }
+          : undefined;
+      if (running === undefined) {
+        throw new Error(`${this.node.path}: without Container Insights the ${name} running-tasks alarm needs targetGroupArnSuffix and loadBalancerArnSuffix`);
+      }
+      alarm(`${name}_running_tasks_low`, {
+        ...running,
+        alarmName: name === 'backend' ? names.backendRunningTasksAlarm : names.frontendRunningTasksAlarm,
+        statistic: 'Minimum',
+        comparisonOperator: 'LessThanThreshold',
+        threshold: minimum,
+        evaluationPeriods: 3,
+        period: 60,
+        alarmDescription: `Fewer ${name} tasks ${containerInsights ? 'running' : 'healthy behind the load balancer'} than the minimum of ${minimum}`,
+        // No data means no task reports at all: the worst case, not an unknown.
+        treatMissingData: 'breaching',
+      });
+    };
+    serviceAlarms('backend', backendService, backend, scaling ? scaling.minCapacity : backend.desiredCount ?? 2);
+    serviceAlarms('frontend', frontendService, frontend, frontend.desiredCount ?? 2);
 
     this.clusterId = cluster.id;
     this.clusterArn = cluster.arn;

@@ -75,8 +75,10 @@ export interface DatabaseInstanceProps {
   readonly freeStorageAlarmThresholdBytes?: number;
   /** Connections alarm threshold, an absolute count. @default 80 */
   readonly connectionsAlarmThreshold?: number;
-  /** Alarm actions (e.g. an SNS topic ARN) of the three alarms. @default [] */
-  readonly alarmActions?: string[];
+  /** Freeable-memory alarm threshold, bytes. @default 104857600 (100 MiB) */
+  readonly freeableMemoryAlarmThresholdBytes?: number;
+  /** Alarm and OK actions of every alarm (the alarm topic's ARN). @default [] */
+  readonly alarmActions?: readonly string[];
   /** Tags for every resource; `Name` is added on the subnet group and the instance. @default {} */
   readonly tags?: Record<string, string>;
   /** Prefix of the Terraform logical ids. @default 'rds' */
@@ -233,6 +235,15 @@ export class DatabaseInstance extends Construct {
       threshold: props.connectionsAlarmThreshold ?? 80,
       evaluationPeriods: 2,
       alarmDescription: 'This metric monitors RDS database connections',
+    });
+    alarm('freeable_memory', {
+      alarmName: names.freeableMemoryAlarm,
+      metricName: 'FreeableMemory',
+      statistic: 'Average',
+      comparisonOperator: 'LessThanThreshold',
+      threshold: props.freeableMemoryAlarmThresholdBytes ?? 104857600,
+      evaluationPeriods: 3,
+      alarmDescription: 'RDS is running out of memory: queries will spill to disk or the instance will swap',
     });
 
     this.endpoint = db.endpoint;

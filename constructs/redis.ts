@@ -20,7 +20,7 @@ import { Construct } from 'constructs';
 import { logicalIds, pin } from '../lib/addresses';
 import { resourceNames } from '../lib/names';
 import { redisParameterGroupFamily } from '../lib/engines';
-import { alarmFactory } from '../lib/alarms';
+import { maxAcrossAlarmFactory } from '../lib/alarms';
 
 /** The Redis port (fixed in the legacy module). */
 export const REDIS_PORT = 6379;
@@ -77,8 +77,10 @@ export interface RedisClusterProps {
   readonly memoryAlarmThreshold?: number;
   /** Evictions alarm threshold, count per 5 minutes. @default 1000 */
   readonly evictionsAlarmThreshold?: number;
-  /** Alarm actions (e.g. an SNS topic ARN) of the three alarms. @default [] */
-  readonly alarmActions?: string[];
+  /** Replication-lag alarm threshold in seconds (only with two or more nodes). @default 30 */
+  readonly replicationLagAlarmThresholdSeconds?: number;
+  /** Alarm and OK actions of every alarm (the alarm topic's ARN). @default [] */
+  readonly alarmActions?: readonly string[];
   /** Tags for every resource; `Name` is added on the subnet group and the replication group. @default {} */
   readonly tags?: Record<string, string>;
   /** Prefix of the Terraform logical ids. @default 'redis' */
@@ -92,6 +94,8 @@ export class RedisCluster extends Construct {
   public readonly primaryEndpointAddress: string;
   /** Host name of the reader endpoint. */
   public readonly readerEndpointAddress: string;
+  /** Member cache clusters (`<group>-001`, ...): the CacheClusterId dimension of the node metrics. */
+  public readonly memberClusterIds: string[];
   /** Port, 6379 (for REDIS_PORT). */
   public readonly port: number;
   /** Whether clients must connect with TLS (for REDIS_SSL). */
@@ -204,12 +208,12 @@ export class RedisCluster extends Construct {
       this.authTokenSecretArn = secret.arn;
     }
 
-    const alarm = alarmFactory(this, at, {
-      namespace: 'AWS/ElastiCache',
-      dimensions: { ReplicationGroupId: group.replicationGroupId },
-      alarmActions: props.alarmActions ?? [],
-      tags,
-    });
+    // ElastiCache publishes these metrics per member cluster (`<group>-001`, `-002`, ...), not per
+    // replication group: the legacy ReplicationGroupId dimension matched no metric. Each alarm
+    // watches every member and fires on the worst one, whichever node is primary.
+    const members = Array.from({ length: nodes }, (_, i) => ({ CacheClusterId: `${this.replicationGroupId}-${String(i + 1).padStart(3, '0')}` }));
+    this.memberClusterIds = members.map((m) => m.CacheClusterId);
+    const alarm = maxAcrossAlarmFactory(this, at, { namespace: 'AWS/ElastiCache', alarmActions: props.alarmActions ?? [], tags });
     alarm('cpu_utilization', {
       alarmName: names.cpuAlarm,
       metricName: 'CPUUtilization',
@@ -218,6 +222,7 @@ export class RedisCluster extends Construct {
       threshold: props.cpuAlarmThreshold ?? 75,
       evaluationPeriods: 2,
       alarmDescription: 'This metric monitors Redis CPU utilization',
+      series: members,
     });
     alarm('memory_utilization', {
       alarmName: names.memoryAlarm,
@@ -227,6 +232,7 @@ export class RedisCluster extends Construct {
       threshold: props.memoryAlarmThreshold ?? 80,
       evaluationPeriods: 2,
       alarmDescription: 'This metric monitors Redis memory utilization',
+      series: members,
     });
     alarm('evictions', {
       alarmName: names.evictionsAlarm,
@@ -236,7 +242,24 @@ export class RedisCluster extends Construct {
       threshold: props.evictionsAlarmThreshold ?? 1000,
       evaluationPeriods: 1,
       alarmDescription: 'This metric monitors Redis evictions',
+      treatMissingData: 'notBreaching',
+      series: members,
     });
+    if (nodes > 1) {
+      // Replicas publish ReplicationLag (the primary does not); the worst replica counts.
+      alarm('replication_lag', {
+        alarmName: names.replicationLagAlarm,
+        metricName: 'ReplicationLag',
+        statistic: 'Maximum',
+        comparisonOperator: 'GreaterThanThreshold',
+        threshold: props.replicationLagAlarmThresholdSeconds ?? 30,
+        evaluationPeriods: 3,
+        period: 60,
+        alarmDescription: 'Redis replicas are behind the primary: a failover now would lose recent writes',
+        treatMissingData: 'notBreaching',
+        series: members,
+      });
+    }
 
     this.primaryEndpointAddress = group.primaryEndpointAddress;
     this.readerEndpointAddress = group.readerEndpointAddress;

@@ -85,6 +85,8 @@ export class VpcNetwork extends Construct {
   public readonly vpcId: string;
   /** VPC CIDR block. */
   public readonly vpcCidr: string;
+  /** Id of the AWS account that owns the VPC (known after apply; no data source needed). */
+  public readonly ownerAccountId: string;
   /** Internet gateway id. */
   public readonly internetGatewayId: string;
   /** Public subnet ids, in zone order. */
@@ -241,6 +243,7 @@ export class VpcNetwork extends Construct {
 
     this.vpcId = vpc.id;
     this.vpcCidr = vpc.cidrBlock;
+    this.ownerAccountId = vpc.ownerId;
     this.internetGatewayId = igw.id;
     this.publicSubnetIds = publicSubnets.map((s) => s.id);
     this.privateAppSubnetIds = appSubnets.map((s) => s.id);

@@ -94,4 +94,10 @@ export const production = {
     imageTag: 'v1.0.0',
     secretRecoveryWindowDays: 30,
   },
+  monitoring: {
+    notifications: true,
+    alarmEmails: ['oncall@ohmycoins.com'],
+    webhook: false,
+    thresholds: { ecsCpuPercent: 85, ecsMemoryPercent: 85, elb5xxCount: 10, rdsFreeableMemoryBytes: 209715200, redisReplicationLagSeconds: 30 },
+  },
 } satisfies EnvironmentConfigInput;

@@ -337,6 +337,47 @@ const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,6
 
 const hostname = z.string().regex(DNS_NAME, { message: 'must be a lower-case DNS name such as api.example.com' });
 
+const monitoringSchema = z
+  .object({
+    /**
+     * Whether alarms notify anyone. `true` needs at least one subscriber; `false` is an explicit
+     * "nobody is paged" (acceptable for staging only) and must come with no subscribers.
+     */
+    notifications: z.boolean(),
+    /** E-mail addresses subscribed to the alarm topic (configuration data, not secrets). */
+    alarmEmails: z.array(z.email({ message: 'must be an e-mail address such as oncall@example.com' })),
+    /**
+     * Subscribe an HTTPS webhook (chat or paging tool). Its URL usually carries a token, so it is
+     * the sensitive Terraform variable `alarm_webhook_url`, never config.
+     */
+    webhook: z.boolean(),
+    /** Thresholds of the alarms added on top of the legacy ones (see README, Monitoring). */
+    thresholds: z
+      .object({
+        /** ECS service average CPU, percent. Default 85. */
+        ecsCpuPercent: z.number().min(1).max(100),
+        /** ECS service average memory, percent. Default 85. */
+        ecsMemoryPercent: z.number().min(1).max(100),
+        /** 5xx answered by the load balancer itself, per minute. Default 10. */
+        elb5xxCount: z.number().min(0),
+        /** RDS freeable memory floor, bytes. Default 100 MiB. */
+        rdsFreeableMemoryBytes: z.number().min(0),
+        /** Redis replication lag, seconds (two or more nodes only). Default 30. */
+        redisReplicationLagSeconds: z.number().min(0),
+      })
+      .strict(),
+  })
+  .strict()
+  .superRefine((m, ctx) => {
+    const subscribers = (Array.isArray(m.alarmEmails) ? m.alarmEmails.length : 0) + (m.webhook === true ? 1 : 0);
+    if (m.notifications === true && subscribers === 0) {
+      ctx.addIssue({ code: 'custom', path: ['notifications'], input: true, message: 'is true but nobody is subscribed: list alarmEmails or set webhook: true (or set notifications: false, staging only)' });
+    }
+    if (m.notifications === false && subscribers > 0) {
+      ctx.addIssue({ code: 'custom', path: ['notifications'], input: false, message: 'is false but subscribers are configured: set it to true, or remove alarmEmails and webhook' });
+    }
+  }, { when: () => true });
+
 const applicationSchema = z
   .object({
     /** The environment's base domain (DOMAIN). */
@@ -479,6 +520,8 @@ export const environmentConfigSchema = z
     ecs: ecsSchema,
     /** Application settings passed to the containers, and variable defaults. */
     application: applicationSchema,
+    /** Alarm topic, subscriptions, extra alarm thresholds and the dashboard. */
+    monitoring: monitoringSchema,
   })
   .strict()
   .superRefine(checkCrossFields, { when: () => true });

@@ -10,6 +10,11 @@ export const staging = {
   region: 'ap-southeast-2',
   policyExceptions: [
     {
+      rule: 'alarm-topic-subscribed',
+      resource: 'aws_sns_topic.monitoring_alarms',
+      reason: 'staging pages nobody by design (monitoring.notifications: false); its alarms still change state on the topic and on the dashboard, where the team looks during the day',
+    },
+    {
       rule: 'vpc-flow-logs',
       resource: 'aws_vpc.vpc_main',
       reason: 'staging holds no production data; flow logs are off to save CloudWatch ingestion, as in the legacy staging (set network.flowLogs.enabled to investigate traffic)',
@@ -147,5 +152,12 @@ export const staging = {
     frontendImage: 'ghcr.io/marklimmage/ohmycoins-frontend',
     imageTag: 'latest',
     secretRecoveryWindowDays: 7,
+  },
+  monitoring: {
+    // Staging pages nobody: a recorded exception (README, Monitoring). Alarms still go to the topic.
+    notifications: false,
+    alarmEmails: [],
+    webhook: false,
+    thresholds: { ecsCpuPercent: 85, ecsMemoryPercent: 85, elb5xxCount: 10, rdsFreeableMemoryBytes: 104857600, redisReplicationLagSeconds: 30 },
   },
 } satisfies EnvironmentConfigInput;

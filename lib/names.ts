@@ -81,6 +81,8 @@ export const NAME_RULES = {
   scalingPolicy: { what: 'Application Auto Scaling policy name', maxLength: 256, pattern: PRINTABLE, allowed: 'printable ASCII characters' },
   secret: { what: 'Secrets Manager secret name', maxLength: 512, pattern: /^[A-Za-z0-9/_+=.@-]+$/, allowed: 'letters, digits and /_+=.@-' },
   snsTopic: { what: 'SNS topic name', maxLength: 256, pattern: /^[A-Za-z0-9_-]+$/, allowed: 'letters, digits, hyphens and underscores' },
+  kmsAlias: { what: 'KMS alias', maxLength: 256, pattern: /^alias\/(?!aws\/)[A-Za-z0-9/_-]+$/, allowed: '"alias/" then letters, digits and /_-, not "alias/aws/"' },
+  dashboard: { what: 'CloudWatch dashboard name', maxLength: 255, pattern: /^[A-Za-z0-9_-]+$/, allowed: 'letters, digits, hyphens and underscores' },
 } as const satisfies Record<string, NameRule>;
 
 export type NameKind = keyof typeof NAME_RULES;
@@ -119,6 +121,7 @@ const NAME_SPECS = {
     cpuAlarm: ['alarm', (p) => `${p}-rds-cpu-utilization`],
     freeStorageAlarm: ['alarm', (p) => `${p}-rds-free-storage`],
     connectionsAlarm: ['alarm', (p) => `${p}-rds-database-connections`],
+    freeableMemoryAlarm: ['alarm', (p) => `${p}-rds-freeable-memory`],
   },
   redis: {
     subnetGroup: ['elasticacheSubnetGroup', (p) => `${p}-redis-subnet-group`],
@@ -131,6 +134,7 @@ const NAME_SPECS = {
     cpuAlarm: ['alarm', (p) => `${p}-redis-cpu-utilization`],
     memoryAlarm: ['alarm', (p) => `${p}-redis-memory-utilization`],
     evictionsAlarm: ['alarm', (p) => `${p}-redis-evictions`],
+    replicationLagAlarm: ['alarm', (p) => `${p}-redis-replication-lag`],
   },
   alb: {
     loadBalancer: ['loadBalancer', (p) => `${p}-alb`],
@@ -139,6 +143,7 @@ const NAME_SPECS = {
     responseTimeAlarm: ['alarm', (p) => `${p}-alb-target-response-time`],
     unhealthyTargetsAlarm: ['alarm', (p) => `${p}-alb-unhealthy-targets`],
     http5xxAlarm: ['alarm', (p) => `${p}-alb-5xx-errors`],
+    elb5xxAlarm: ['alarm', (p) => `${p}-alb-elb-5xx-errors`],
   },
   ecs: {
     cluster: ['ecsName', (p) => `${p}-cluster`],
@@ -152,6 +157,12 @@ const NAME_SPECS = {
     frontendLogGroup: ['logGroup', (p) => `/ecs/${p}/frontend`],
     backendCpuScalingPolicy: ['scalingPolicy', (p) => `${p}-backend-cpu-scaling`],
     backendMemoryScalingPolicy: ['scalingPolicy', (p) => `${p}-backend-memory-scaling`],
+    backendCpuAlarm: ['alarm', (p) => `${p}-ecs-backend-cpu-high`],
+    backendMemoryAlarm: ['alarm', (p) => `${p}-ecs-backend-memory-high`],
+    backendRunningTasksAlarm: ['alarm', (p) => `${p}-ecs-backend-running-tasks-low`],
+    frontendCpuAlarm: ['alarm', (p) => `${p}-ecs-frontend-cpu-high`],
+    frontendMemoryAlarm: ['alarm', (p) => `${p}-ecs-frontend-memory-high`],
+    frontendRunningTasksAlarm: ['alarm', (p) => `${p}-ecs-frontend-running-tasks-low`],
   },
   app: {
     secret: ['secret', (p) => `${p}-app-secrets`],
@@ -159,6 +170,10 @@ const NAME_SPECS = {
   monitoring: {
     /** The topic alarms notify (D22). */
     alarmTopic: ['snsTopic', (p) => `${p}-alarms`],
+    /** Alias of the key that encrypts the topic. */
+    alarmTopicKeyAlias: ['kmsAlias', (p) => `alias/${p}-alarms`],
+    /** The platform dashboard. */
+    dashboard: ['dashboard', (p) => `${p}-platform`],
   },
 } as const satisfies Record<string, Record<string, NameSpec>>;
 

@@ -3,12 +3,14 @@
  * backend (S3, or Terraform Cloud), and the platform constructs wired together the way the legacy
  * root configurations wired the modules.
  */
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { IResolvable, TerraformOutput, TerraformVariable, Token } from 'cdktf';
 import type { Construct } from 'constructs';
 import { LoadBalancer } from '../constructs/alb';
 import { AppSecret } from '../constructs/app-secret';
 import { ContainerServices } from '../constructs/ecs';
+import { Monitoring } from '../constructs/monitoring';
 import { IamRoles } from '../constructs/iam';
 import { DatabaseInstance } from '../constructs/rds';
 import { RedisCluster } from '../constructs/redis';
@@ -19,6 +21,7 @@ import { AddressPinnedStack } from './addresses';
 import { GITHUB_OIDC_PROVIDER_ARN_RE2 } from './arns';
 import { enforcePolicy, type PolicyOptions } from './policy/engine';
 import { addCertificateArnVariable, addImageVariables, patternVariable } from './deployment-variables';
+import { platformDashboardWidgets } from './platform-dashboard';
 import { addStateBackend } from './state-backend';
 
 /** The Terraform version every stack requires: S3-native locking needs >= 1.10; CI pins 1.11.4. */
@@ -48,6 +51,8 @@ export class PlatformStack extends AddressPinnedStack {
   public readonly loadBalancer: LoadBalancer;
   /** The ECS cluster, task definitions, services and backend autoscaling. */
   public readonly services: ContainerServices;
+  /** The alarm topic, its subscriptions and the dashboard. */
+  public readonly monitoring: Monitoring;
   /** How the security and data-protection policy judges this stack (checked at every synth). */
   public readonly policy: PolicyOptions;
 
@@ -89,6 +94,25 @@ export class PlatformStack extends AddressPinnedStack {
       tags,
     });
 
+    // The alarm topic comes first: every construct's alarms notify it on ALARM and OK (D22).
+    const mon = config.monitoring;
+    const webhookUrl = mon.webhook
+      ? new TerraformVariable(this, 'alarm_webhook_url', {
+          type: 'string',
+          sensitive: true,
+          description: `HTTPS endpoint (chat or paging webhook, usually with a token in it) subscribed to the ${config.projectName}-alarms topic`,
+        }).stringValue
+      : undefined;
+    this.monitoring = new Monitoring(this, 'monitoring', {
+      projectName: config.projectName,
+      region: config.region,
+      accountId: config.accountId ?? this.network.ownerAccountId,
+      emailSubscribers: mon.alarmEmails,
+      webhookUrl,
+      tags,
+    });
+    const alarmActions = [this.monitoring.alarmTopicArn];
+
     this.appSecret = new AppSecret(this, 'app-secret', {
       projectName: config.projectName,
       environment: config.name,
@@ -120,6 +144,8 @@ export class PlatformStack extends AddressPinnedStack {
       cpuAlarmThreshold: db.alarms.cpuPercent,
       freeStorageAlarmThresholdBytes: db.alarms.freeStorageBytes,
       connectionsAlarmThreshold: db.alarms.connections,
+      freeableMemoryAlarmThresholdBytes: mon.thresholds.rdsFreeableMemoryBytes,
+      alarmActions,
       tags,
     });
 
@@ -151,6 +177,8 @@ export class PlatformStack extends AddressPinnedStack {
       cpuAlarmThreshold: cache.alarms.cpuPercent,
       memoryAlarmThreshold: cache.alarms.memoryPercent,
       evictionsAlarmThreshold: cache.alarms.evictions,
+      replicationLagAlarmThresholdSeconds: mon.thresholds.redisReplicationLagSeconds,
+      alarmActions,
       tags,
     });
 
@@ -192,6 +220,8 @@ export class PlatformStack extends AddressPinnedStack {
       deletionProtection: lb.deletionProtection,
       responseTimeAlarmThreshold: lb.alarms.responseTimeSeconds,
       http5xxAlarmThreshold: lb.alarms.target5xxCount,
+      elb5xxAlarmThreshold: mon.thresholds.elb5xxCount,
+      alarmActions,
       tags,
     });
 
@@ -218,6 +248,7 @@ export class PlatformStack extends AddressPinnedStack {
         desiredCount: ecs.backend.desiredCount,
         autoscaling: autoscaled ? autoscaling : undefined,
         targetGroupArn: this.loadBalancer.backendTargetGroupArn,
+        targetGroupArnSuffix: this.loadBalancer.backendTargetGroupArnSuffix,
         // D11: after the listener rule that attaches the backend target group, not just a listener.
         dependsOn: [this.loadBalancer.backendRouting],
         domain: app.domain,
@@ -245,12 +276,40 @@ export class PlatformStack extends AddressPinnedStack {
         memory: ecs.frontend.memory,
         desiredCount: ecs.frontend.desiredCount,
         targetGroupArn: this.loadBalancer.frontendTargetGroupArn,
+        targetGroupArnSuffix: this.loadBalancer.frontendTargetGroupArnSuffix,
         dependsOn: [this.loadBalancer.frontendRouting],
         // D10: the scheme and host this environment really serves the API on.
         apiUrl: this.loadBalancer.apiBaseUrl,
       },
+      loadBalancerArnSuffix: this.loadBalancer.albArnSuffix,
+      alarmThresholds: { cpuPercent: mon.thresholds.ecsCpuPercent, memoryPercent: mon.thresholds.ecsMemoryPercent },
+      alarmActions,
       tags,
     });
+
+    // Generated from the resources above, so it cannot drift from what is deployed.
+    const dashboardUrl = this.monitoring.addDashboard(
+      platformDashboardWidgets({
+        region: config.region,
+        ecs: {
+          clusterName: this.services.clusterName,
+          services: [
+            { label: 'backend', serviceName: this.services.backendServiceName },
+            { label: 'frontend', serviceName: this.services.frontendServiceName },
+          ],
+        },
+        alb: {
+          arnSuffix: this.loadBalancer.albArnSuffix,
+          targetGroups: [
+            { label: 'backend', arnSuffix: this.loadBalancer.backendTargetGroupArnSuffix },
+            { label: 'frontend', arnSuffix: this.loadBalancer.frontendTargetGroupArnSuffix },
+          ],
+        },
+        rds: { instanceIdentifier: this.database.instanceIdentifier },
+        redis: { memberClusterIds: this.cache.memberClusterIds },
+        alarmArns: this.node.findAll().filter((c): c is CloudwatchMetricAlarm => c instanceof CloudwatchMetricAlarm).map((a) => a.arn),
+      }),
+    );
 
     // The legacy outputs; the two production-only ones are declared in every environment.
     const output = (id: string, value: string | IResolvable, description: string) => new TerraformOutput(this, id, { value, description });
@@ -265,5 +324,7 @@ export class PlatformStack extends AddressPinnedStack {
     output('ecs_cluster_name', this.services.clusterName, 'ECS cluster name');
     output('backend_service_name', this.services.backendServiceName, 'ECS service of the backend');
     output('frontend_service_name', this.services.frontendServiceName, 'ECS service of the frontend');
+    output('alarm_topic_arn', this.monitoring.alarmTopicArn, 'SNS topic every alarm notifies; subscribe on-call tools here');
+    output('dashboard_url', dashboardUrl, 'CloudWatch console URL of the platform dashboard');
   }
 }

@@ -59,13 +59,15 @@ describe('estimates of the shipped stacks from their offline plans', () => {
       logGroup(2, 7) + logGroup(0.5, 7) + // container logs: backend 2 GB, frontend 0.5 GB
       730 * 0.0252 + 2 * IPV4 + 10 * 0.114 + // ALB hours, a public IPv4 per AZ, 10 GB out
       9 * 0.1 + // RDS, Redis and ALB alarms
+      8 * 0.1 + 3 + // monitoring: ECS, ALB 5xx and RDS memory alarms, and the dashboard (cloudwatch.dashboard.month 3.00)
       0.4 + (2000 / 10000) * 0.05; // application secret and its API calls
     expect(e.totals.monthly).toBeCloseTo(expected, 10);
-    expect(e.totals.monthly).toBeCloseTo(149.19, 2);
+    expect(e.totals.monthly).toBeCloseTo(152.99, 2);
     expect(e.totals.monthlyMax).toBe(e.totals.monthly);
     expect(unpriced(e)).toEqual([
       'aws_db_instance.rds_main rds.storage.gp3.single_az.gb_month',
       'aws_db_instance.rds_main rds.backup_storage.gb_month',
+      'aws_kms_key.monitoring_alarms null',
       'aws_lb.alb_main alb.lcu.hour',
       'aws_nat_gateway.vpc_main_1 nat_gateway.gb_processed',
     ]);
@@ -82,18 +84,20 @@ describe('estimates of the shipped stacks from their offline plans', () => {
       2 * task(1, 2) + 2 * task(0.5, 1) + // backend and frontend, two tasks each
       logGroup(10, 30) + logGroup(1, 30) + // container logs: backend 10 GB, frontend 1 GB, 30 days
       730 * 0.0252 + 3 * IPV4 + 50 * 0.114 + // ALB hours, a public IPv4 per AZ, 50 GB out
-      9 * 0.1 + // RDS, Redis and ALB alarms
+      (3 + 3 * 2 + 3) * 0.1 + // RDS and ALB alarms; Redis alarms watch both nodes, one alarm metric per node
+      (6 + 2 + 2) * 0.1 + 3 + // monitoring: ECS, ALB 5xx, RDS memory and Redis lag (2 nodes) alarms, and the dashboard
       2 * (0.4 + (5000 / 10000) * 0.05); // application secret and Redis AUTH secret, with API calls
     expect(e.totals.monthly).toBeCloseTo(expected, 10);
-    expect(e.totals.monthly).toBeCloseTo(401.37, 2);
+    expect(e.totals.monthly).toBeCloseTo(405.67, 2);
     // the backend autoscales from 2 to 10 tasks
     expect(e.totals.monthlyMax).toBeCloseTo(expected + 8 * task(1, 2), 10);
-    expect(e.totals.monthlyMax).toBeCloseTo(747.1, 2);
+    expect(e.totals.monthlyMax).toBeCloseTo(751.4, 2);
     expect(unpriced(e)).toEqual([
       'aws_db_instance.rds_main rds.postgres.db.t3.small.multi_az.hour',
       'aws_db_instance.rds_main rds.storage.gp3.multi_az.gb_month',
       'aws_db_instance.rds_main rds.backup_storage.gb_month',
       'aws_ecs_cluster.ecs_main cloudwatch.container_insights.metric_month',
+      'aws_kms_key.monitoring_alarms null',
       'aws_lb.alb_main alb.lcu.hour',
       'aws_nat_gateway.vpc_main_1 nat_gateway.gb_processed',
       'aws_nat_gateway.vpc_main_2 nat_gateway.gb_processed',
@@ -141,11 +145,11 @@ describe('npm run cost -- <stack> --plan <file> --markdown on the real plan (the
       let stdout = '';
       const code = await main(['production', '--plan', file, '--markdown'], (s) => (stdout += s), () => undefined);
       expect(code).toBe(0);
-      expect(stdout).toMatch(/^#### Cost estimate: `production` \$401\.37\/month \(autoscaling \$401\.37 to \$747\.10\)\n/);
+      expect(stdout).toMatch(/^#### Cost estimate: `production` \$405\.67\/month \(autoscaling \$405\.67 to \$751\.40\)\n/);
       expect(stdout).toContain('| `aws_flow_log.vpc_main` | $10.05 |');
       expect(stdout).toContain('| `aws_db_instance.rds_main` ¹ | $2.52 |');
       expect(stdout).toContain('| `aws_ecs_service.ecs_backend` | $86.43 |');
-      expect(stdout).toContain('<details><summary>¹ 8 unpriced lines (no known price, not in the total)</summary>');
+      expect(stdout).toContain('<details><summary>¹ 9 unpriced lines (no known price, not in the total)</summary>');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -8,12 +8,16 @@ import { ENVIRONMENT_STACKS, EnvironmentStack, loadPlan } from './plans';
 /**
  * Resources to create per type. Legacy totals (reference section 3): vpc 24 / 45, security 14 / 14,
  * iam 8 / 7, rds 8 / 8, redis 8 / 8, alb 8 / 9, ecs 7 / 10, root secret 1 / 1: 78 / 102. Documented
- * additions: the Redis AUTH-token secret and its version where AUTH is on (production, +2).
+ * additions: the Redis AUTH-token secret and its version where AUTH is on (production, +2), and the
+ * monitoring of issue 9 (D22): alarm topic, its KMS key and alias, the dashboard, 8 more alarms (ECS CPU,
+ * memory and running tasks per service, ALB 5xx, RDS freeable memory), plus in production the Redis
+ * replication-lag alarm and the on-call e-mail subscription (staging +12, production +14).
  */
 const EXPECTED_COUNTS: Record<EnvironmentStack, Record<string, number>> = {
   staging: {
     aws_cloudwatch_log_group: 4,
-    aws_cloudwatch_metric_alarm: 9,
+    aws_cloudwatch_dashboard: 1,
+    aws_cloudwatch_metric_alarm: 17,
     aws_db_instance: 1,
     aws_db_parameter_group: 1,
     aws_db_subnet_group: 1,
@@ -29,6 +33,8 @@ const EXPECTED_COUNTS: Record<EnvironmentStack, Record<string, number>> = {
     aws_iam_role_policy: 3,
     aws_iam_role_policy_attachment: 2,
     aws_internet_gateway: 1,
+    aws_kms_alias: 1,
+    aws_kms_key: 1,
     aws_lb: 1,
     aws_lb_listener: 1,
     aws_lb_listener_rule: 1,
@@ -40,6 +46,7 @@ const EXPECTED_COUNTS: Record<EnvironmentStack, Record<string, number>> = {
     aws_secretsmanager_secret: 1,
     aws_security_group: 4,
     aws_security_group_rule: 10,
+    aws_sns_topic: 1,
     aws_subnet: 6,
     aws_vpc: 1,
   },
@@ -47,7 +54,8 @@ const EXPECTED_COUNTS: Record<EnvironmentStack, Record<string, number>> = {
     aws_appautoscaling_policy: 2,
     aws_appautoscaling_target: 1,
     aws_cloudwatch_log_group: 5,
-    aws_cloudwatch_metric_alarm: 9,
+    aws_cloudwatch_dashboard: 1,
+    aws_cloudwatch_metric_alarm: 18,
     aws_db_instance: 1,
     aws_db_parameter_group: 1,
     aws_db_subnet_group: 1,
@@ -63,6 +71,8 @@ const EXPECTED_COUNTS: Record<EnvironmentStack, Record<string, number>> = {
     aws_iam_role_policy: 4,
     aws_iam_role_policy_attachment: 2,
     aws_internet_gateway: 1,
+    aws_kms_alias: 1,
+    aws_kms_key: 1,
     aws_lb: 1,
     aws_lb_listener: 2,
     aws_lb_listener_rule: 1,
@@ -75,6 +85,8 @@ const EXPECTED_COUNTS: Record<EnvironmentStack, Record<string, number>> = {
     aws_secretsmanager_secret_version: 1,
     aws_security_group: 4,
     aws_security_group_rule: 10,
+    aws_sns_topic: 1,
+    aws_sns_topic_subscription: 1,
     aws_subnet: 9,
     aws_vpc: 1,
     aws_vpc_endpoint: 1,
@@ -83,8 +95,8 @@ const EXPECTED_COUNTS: Record<EnvironmentStack, Record<string, number>> = {
 };
 
 const EXPECTED_TOTALS: Record<EnvironmentStack, number> = {
-  staging: 78, // 24 + 14 + 8 + 8 + 8 + 8 + 7 + 1: the legacy total
-  production: 102 + 2, // 45 + 14 + 7 + 8 + 8 + 9 + 10 + 1, plus the Redis AUTH secret and its version
+  staging: 78 + 12, // 24 + 14 + 8 + 8 + 8 + 8 + 7 + 1: the legacy total, plus monitoring
+  production: 102 + 2 + 14, // 45 + 14 + 7 + 8 + 8 + 9 + 10 + 1, plus the Redis AUTH secret and its version, plus monitoring
 };
 
 describe.each(ENVIRONMENT_STACKS)('terraform on the %s stack', (stack) => {
@@ -163,7 +175,14 @@ describe('planned values', () => {
   it('plans the alarm dimensions with the real identifiers, known at plan time', () => {
     const plan = loadPlan('production');
     expect(plannedValues(plan, 'aws_cloudwatch_metric_alarm.rds_cpu_utilization').dimensions).toEqual({ DBInstanceIdentifier: 'ohmycoins-prod-postgres' });
-    expect(plannedValues(plan, 'aws_cloudwatch_metric_alarm.redis_evictions').dimensions).toEqual({ ReplicationGroupId: 'ohmycoins-prod-redis' });
+    // ElastiCache metrics are per member cluster; production's two nodes are watched through metric math.
+    const evictions = plannedValues(plan, 'aws_cloudwatch_metric_alarm.redis_evictions');
+    expect(evictions.dimensions ?? null).toBeNull();
+    expect((evictions.metric_query as { metric: { dimensions: unknown }[] }[]).flatMap((q) => q.metric.map((m) => m.dimensions))).toEqual([
+      { CacheClusterId: 'ohmycoins-prod-redis-001' },
+      { CacheClusterId: 'ohmycoins-prod-redis-002' },
+    ]);
+    expect(plannedValues(loadPlan('staging'), 'aws_cloudwatch_metric_alarm.redis_evictions').dimensions).toEqual({ CacheClusterId: 'ohmycoins-staging-redis-001' });
   });
 
   it('plans the production Redis group with description (D1), TLS and AUTH, fail-over and Multi-AZ', () => {

@@ -38,6 +38,9 @@ export const POLICY_RULE_IDS = [
   's3-versioning',
   's3-public-access-block',
   'kms-key-rotation',
+  'alarm-actions',
+  'alarm-topic-subscribed',
+  'sns-encrypted',
 ] as const;
 
 export type PolicyRuleId = (typeof POLICY_RULE_IDS)[number];

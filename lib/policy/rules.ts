@@ -481,4 +481,39 @@ export const POLICY_RULES: readonly PolicyRule[] = [
     appliesTo: (r) => ofType('aws_kms_key')(r) && (r.values.customer_master_key_spec ?? 'SYMMETRIC_DEFAULT') === 'SYMMETRIC_DEFAULT',
     check: (r) => failIf(!isTrue(r.values.enable_key_rotation), `enable_key_rotation is ${shown(r.values.enable_key_rotation)}; set it to true`),
   },
+  {
+    id: 'alarm-actions',
+    title: 'alarms notify an SNS topic of the stack on ALARM and OK',
+    outsideProduction: 'error',
+    appliesTo: ofType('aws_cloudwatch_metric_alarm'),
+    check: (r, stack) => {
+      const topics = stack.ofType('aws_sns_topic').map((t) => t.address);
+      const notifies = (value: unknown) => list(value).some((action) => topics.some((t) => refersTo(action, t)));
+      return [
+        ...failIf(!notifies(r.values.alarm_actions), `alarm_actions is ${shown(r.values.alarm_actions)}: the alarm notifies nobody (D22); add the alarm topic`),
+        ...failIf(!notifies(r.values.ok_actions), `ok_actions is ${shown(r.values.ok_actions)}: nobody learns that the alarm cleared; add the alarm topic`),
+      ];
+    },
+  },
+  {
+    id: 'alarm-topic-subscribed',
+    title: 'a topic that alarms notify has at least one subscription',
+    outsideProduction: 'warning',
+    appliesTo: (r, stack) =>
+      ofType('aws_sns_topic')(r) &&
+      stack.ofType('aws_cloudwatch_metric_alarm').some((a) => list(a.values.alarm_actions).some((action) => refersTo(action, r.address))),
+    check: (r, stack) =>
+      failIf(
+        !stack.ofType('aws_sns_topic_subscription').some((s) => refersTo(s.values.topic_arn, r.address)),
+        'alarms publish to it but nothing subscribes: nobody is paged (monitoring.alarmEmails or monitoring.webhook)',
+      ),
+  },
+  {
+    id: 'sns-encrypted',
+    checkov: 'CKV_AWS_26',
+    title: 'SNS topics are encrypted with KMS',
+    outsideProduction: 'warning',
+    appliesTo: ofType('aws_sns_topic'),
+    check: (r) => failIf(r.values.kms_master_key_id === undefined, 'kms_master_key_id is not set; encrypt the topic with a key CloudWatch may use'),
+  },
 ];
