@@ -4,7 +4,7 @@
  * synth (cdktf CLI, `npm run synth`, tests, the Terraform test setup) runs it after all
  * aspects; an error-level failure stops synth with a PolicyViolationError.
  */
-import { TerraformDataSource, TerraformResource, TerraformStack } from 'cdktf';
+import { Aspects, TerraformDataSource, TerraformResource, TerraformStack } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import { isObject } from './inspect';
 import type { PolicyException, PolicyLevel, PolicyReport, PolicyResult, PolicyRule, StackView, SynthResource } from './model';
@@ -129,10 +129,25 @@ export function evaluatePolicy(
   };
 }
 
+/** The last report of each stack, so the synth-time validation need not repeat runSynth's pre-check. */
+const lastReports = new WeakMap<TerraformStack, { options: PolicyOptions; report: PolicyReport }>();
+
 /** Synthesizes the stack's resources in memory and runs the policy on them. */
 export function checkStackPolicy(stack: TerraformStack, options: PolicyOptions): PolicyReport {
   const { resources, exceptions } = synthesizedResources(stack);
-  return evaluatePolicy(stack.node.id, resources, exceptions, options);
+  const report = evaluatePolicy(stack.node.id, resources, exceptions, options);
+  lastReports.set(stack, { options, report });
+  return report;
+}
+
+/**
+ * The stack's report: the one already computed when nothing can have changed the stack since
+ * (aspects, which cdktf runs at synth, are the only code that still can), else a fresh one.
+ */
+function currentReport(stack: TerraformStack, options: PolicyOptions): PolicyReport {
+  const known = lastReports.get(stack);
+  const hasAspects = stack.node.findAll().some((c) => Aspects.of(c).all.length > 0);
+  return known !== undefined && known.options === options && !hasAspects ? known.report : checkStackPolicy(stack, options);
 }
 
 const ruleLabel = (r: PolicyResult) => (r.checkov ? `${r.rule} (${r.checkov})` : r.rule);
@@ -168,7 +183,7 @@ export function describeWarnings(report: PolicyReport): string[] {
 export function enforcePolicy(stack: TerraformStack, options: PolicyOptions): void {
   stack.node.addValidation({
     validate: () => {
-      const report = checkStackPolicy(stack, options);
+      const report = currentReport(stack, options);
       if (report.errors.length > 0) throw new PolicyViolationError([report]);
       return [];
     },
