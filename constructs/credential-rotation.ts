@@ -24,7 +24,7 @@ import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import { Construct } from 'constructs';
 import { logicalIds, pin } from '../lib/addresses';
 import { resourceNames } from '../lib/names';
-import { assumeRolePolicy, policyDocument } from '../lib/policy';
+import { assumeRolePolicy, policyDocument, PolicyStatement } from '../lib/policy';
 
 /** The Step Functions AWS SDK integration that calls ECS UpdateService. */
 export const UPDATE_SERVICE_INTEGRATION = 'arn:aws:states:::aws-sdk:ecs:updateService';
@@ -68,18 +68,19 @@ export class CredentialRotation extends Construct {
     const tags = props.tags ?? {};
     const at = logicalIds(props.addressPrefix ?? 'rotation');
 
-    const stateMachineRole = pin(
-      new IamRole(this, 'state-machine-role', { name: names.stateMachineRole, assumeRolePolicy: assumeRolePolicy('states.amazonaws.com'), tags }),
-      at('state_machine'),
-    );
-    pin(
-      new IamRolePolicy(this, 'state-machine-policy', {
-        name: names.stateMachinePolicy,
-        role: stateMachineRole.id,
-        policy: policyDocument({ Sid: 'ForceNewDeployment', Effect: 'Allow', Action: 'ecs:UpdateService', Resource: props.serviceArn }),
-      }),
-      at('state_machine'),
-    );
+    /** A role the AWS service `service` assumes, with one inline statement. */
+    const serviceRole = (key: string, service: string, roleName: string, policyName: string, statement: PolicyStatement) => {
+      const role = pin(new IamRole(this, `${key}-role`, { name: roleName, assumeRolePolicy: assumeRolePolicy(service), tags }), at(key));
+      pin(new IamRolePolicy(this, `${key}-policy`, { name: policyName, role: role.id, policy: policyDocument(statement) }), at(key));
+      return role;
+    };
+
+    const stateMachineRole = serviceRole('state_machine', 'states.amazonaws.com', names.stateMachineRole, names.stateMachinePolicy, {
+      Sid: 'ForceNewDeployment',
+      Effect: 'Allow',
+      Action: 'ecs:UpdateService',
+      Resource: props.serviceArn,
+    });
 
     const stateMachine = pin(
       new SfnStateMachine(this, 'state-machine', {
@@ -125,18 +126,12 @@ export class CredentialRotation extends Construct {
       at('password_rotated'),
     );
 
-    const eventsRole = pin(
-      new IamRole(this, 'events-role', { name: names.eventsRole, assumeRolePolicy: assumeRolePolicy('events.amazonaws.com'), tags }),
-      at('events'),
-    );
-    pin(
-      new IamRolePolicy(this, 'events-policy', {
-        name: names.eventsPolicy,
-        role: eventsRole.id,
-        policy: policyDocument({ Sid: 'StartRedeploy', Effect: 'Allow', Action: 'states:StartExecution', Resource: stateMachine.arn }),
-      }),
-      at('events'),
-    );
+    const eventsRole = serviceRole('events', 'events.amazonaws.com', names.eventsRole, names.eventsPolicy, {
+      Sid: 'StartRedeploy',
+      Effect: 'Allow',
+      Action: 'states:StartExecution',
+      Resource: stateMachine.arn,
+    });
     pin(new CloudwatchEventTarget(this, 'target', { rule: rule.name, arn: stateMachine.arn, roleArn: eventsRole.arn }), at('backend_redeploy'));
 
     this.stateMachineArn = stateMachine.arn;
