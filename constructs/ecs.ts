@@ -228,6 +228,8 @@ export class ContainerServices extends Construct {
   public readonly backendServiceName: string;
   /** Frontend service name, `<p>-frontend`. */
   public readonly frontendServiceName: string;
+  /** Backend service ARN (the provider's `id` of an `aws_ecs_service` is its ARN). */
+  public readonly backendServiceArn: string;
   /** Backend task definition ARN (with revision). */
   public readonly backendTaskDefinitionArn: string;
   /** Frontend task definition ARN (with revision). */
@@ -454,6 +456,7 @@ export class ContainerServices extends Construct {
     this.clusterArn = cluster.arn;
     this.clusterName = cluster.name;
     this.backendServiceName = backendService.name;
+    this.backendServiceArn = backendService.id;
     this.frontendServiceName = frontendService.name;
     this.backendTaskDefinitionArn = backendTask.arn;
     this.frontendTaskDefinitionArn = frontendTask.arn;

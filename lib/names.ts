@@ -83,6 +83,8 @@ export const NAME_RULES = {
   snsTopic: { what: 'SNS topic name', maxLength: 256, pattern: /^[A-Za-z0-9_-]+$/, allowed: 'letters, digits, hyphens and underscores' },
   kmsAlias: { what: 'KMS alias', maxLength: 256, pattern: /^alias\/(?!aws\/)[A-Za-z0-9/_-]+$/, allowed: '"alias/" then letters, digits and /_-, not "alias/aws/"' },
   dashboard: { what: 'CloudWatch dashboard name', maxLength: 255, pattern: /^[A-Za-z0-9_-]+$/, allowed: 'letters, digits, hyphens and underscores' },
+  stateMachine: { what: 'Step Functions state machine name', maxLength: 80, pattern: /^[A-Za-z0-9_-]+$/, allowed: 'letters, digits, hyphens and underscores' },
+  eventRule: { what: 'EventBridge rule name', maxLength: 64, pattern: /^[A-Za-z0-9._-]+$/, allowed: 'letters, digits and ._-' },
 } as const satisfies Record<string, NameRule>;
 
 export type NameKind = keyof typeof NAME_RULES;
@@ -174,6 +176,16 @@ const NAME_SPECS = {
     alarmTopicKeyAlias: ['kmsAlias', (p) => `alias/${p}-alarms`],
     /** The platform dashboard. */
     dashboard: ['dashboard', (p) => `${p}-platform`],
+  },
+  rotation: {
+    /** Rule matching Secrets Manager's RotationSucceeded for the RDS-managed master secret. */
+    passwordRotatedRule: ['eventRule', (p) => `${p}-db-password-rotated`],
+    /** State machine that forces a new deployment of the backend service. */
+    redeployStateMachine: ['stateMachine', (p) => `${p}-backend-redeploy`],
+    stateMachineRole: ['iamRole', (p) => `${p}-backend-redeploy-role`],
+    stateMachinePolicy: ['iamPolicy', (p) => `${p}-backend-redeploy-policy`],
+    eventsRole: ['iamRole', (p) => `${p}-db-rotation-events-role`],
+    eventsPolicy: ['iamPolicy', (p) => `${p}-db-rotation-events-policy`],
   },
 } as const satisfies Record<string, Record<string, NameSpec>>;
 

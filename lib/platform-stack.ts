@@ -10,6 +10,7 @@ import type { Construct } from 'constructs';
 import { LoadBalancer } from '../constructs/alb';
 import { AppSecret } from '../constructs/app-secret';
 import { ContainerServices } from '../constructs/ecs';
+import { CredentialRotation } from '../constructs/credential-rotation';
 import { Monitoring } from '../constructs/monitoring';
 import { IamRoles } from '../constructs/iam';
 import { DatabaseInstance } from '../constructs/rds';
@@ -51,6 +52,8 @@ export class PlatformStack extends AddressPinnedStack {
   public readonly loadBalancer: LoadBalancer;
   /** The ECS cluster, task definitions, services and backend autoscaling. */
   public readonly services: ContainerServices;
+  /** Redeploys the backend after RDS rotates the master password. */
+  public readonly credentialRotation: CredentialRotation;
   /** The alarm topic, its subscriptions and the dashboard. */
   public readonly monitoring: Monitoring;
   /** How the security and data-protection policy judges this stack (checked at every synth). */
@@ -284,6 +287,16 @@ export class PlatformStack extends AddressPinnedStack {
       loadBalancerArnSuffix: this.loadBalancer.albArnSuffix,
       alarmThresholds: { cpuPercent: mon.thresholds.ecsCpuPercent, memoryPercent: mon.thresholds.ecsMemoryPercent },
       alarmActions,
+      tags,
+    });
+
+    // ECS reads POSTGRES_PASSWORD only when a task starts: replace the backend's tasks after every rotation.
+    this.credentialRotation = new CredentialRotation(this, 'rotation', {
+      projectName: config.projectName,
+      secretArn: this.database.masterUserSecretArn,
+      clusterArn: this.services.clusterArn,
+      serviceName: this.services.backendServiceName,
+      serviceArn: this.services.backendServiceArn,
       tags,
     });
 

@@ -126,6 +126,20 @@ describe('estimates of the shipped stacks from their offline plans', () => {
     expect([...accounted].sort()).toEqual(plan.planned_values!.root_module!.resources!.map((r) => r.address).sort());
   });
 
+  it.each(['staging', 'production'] as const)('%s: lists the rotation redeploy (rule, target, state machine, roles) as free, not as cost lines', (stack) => {
+    const e = estimateOf(stack, planJson(stack));
+    expect(e.lines.filter((l) => l.address.includes('.rotation_'))).toEqual([]);
+    expect(e.free.filter((f) => f.address.includes('.rotation_')).map((f) => f.resourceType).sort()).toEqual([
+      'aws_cloudwatch_event_rule',
+      'aws_cloudwatch_event_target',
+      'aws_iam_role',
+      'aws_iam_role',
+      'aws_iam_role_policy',
+      'aws_iam_role_policy',
+      'aws_sfn_state_machine',
+    ]);
+  });
+
   it.each(PLANNED_STACKS)('%s: the plan-shaped view of the synthesized stack prices exactly like the real plan', (stack) => {
     // The config-change tests (cost-estimate.test.ts) rely on this view instead of running Terraform.
     const summary = (e: Estimate) => e.lines.map((l) => ({ address: l.address, description: l.description, quantity: l.quantity, monthly: l.monthly, status: l.status }));

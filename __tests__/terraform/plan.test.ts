@@ -11,10 +11,14 @@ import { ENVIRONMENT_STACKS, EnvironmentStack, loadPlan } from './plans';
  * additions: the Redis AUTH-token secret and its version where AUTH is on (production, +2), and the
  * monitoring of issue 9 (D22): alarm topic, its KMS key and alias, the dashboard, 8 more alarms (ECS CPU,
  * memory and running tasks per service, ALB 5xx, RDS freeable memory), plus in production the Redis
- * replication-lag alarm and the on-call e-mail subscription (staging +12, production +14).
+ * replication-lag alarm and the on-call e-mail subscription (staging +12, production +14), and the
+ * redeploy of the backend after RDS rotates the master password: an EventBridge rule and target, a Step
+ * Functions state machine, and two IAM roles with their inline policies (+7 each).
  */
 const EXPECTED_COUNTS: Record<EnvironmentStack, Record<string, number>> = {
   staging: {
+    aws_cloudwatch_event_rule: 1,
+    aws_cloudwatch_event_target: 1,
     aws_cloudwatch_log_group: 4,
     aws_cloudwatch_dashboard: 1,
     aws_cloudwatch_metric_alarm: 17,
@@ -29,8 +33,8 @@ const EXPECTED_COUNTS: Record<EnvironmentStack, Record<string, number>> = {
     aws_elasticache_replication_group: 1,
     aws_elasticache_subnet_group: 1,
     aws_iam_openid_connect_provider: 1,
-    aws_iam_role: 4,
-    aws_iam_role_policy: 3,
+    aws_iam_role: 6,
+    aws_iam_role_policy: 5,
     aws_iam_role_policy_attachment: 2,
     aws_internet_gateway: 1,
     aws_kms_alias: 1,
@@ -45,6 +49,7 @@ const EXPECTED_COUNTS: Record<EnvironmentStack, Record<string, number>> = {
     aws_route_table_association: 6,
     aws_secretsmanager_secret: 1,
     aws_security_group: 4,
+    aws_sfn_state_machine: 1,
     aws_security_group_rule: 10,
     aws_sns_topic: 1,
     aws_subnet: 6,
@@ -53,6 +58,8 @@ const EXPECTED_COUNTS: Record<EnvironmentStack, Record<string, number>> = {
   production: {
     aws_appautoscaling_policy: 2,
     aws_appautoscaling_target: 1,
+    aws_cloudwatch_event_rule: 1,
+    aws_cloudwatch_event_target: 1,
     aws_cloudwatch_log_group: 5,
     aws_cloudwatch_dashboard: 1,
     aws_cloudwatch_metric_alarm: 18,
@@ -67,8 +74,8 @@ const EXPECTED_COUNTS: Record<EnvironmentStack, Record<string, number>> = {
     aws_elasticache_replication_group: 1,
     aws_elasticache_subnet_group: 1,
     aws_flow_log: 1,
-    aws_iam_role: 5,
-    aws_iam_role_policy: 4,
+    aws_iam_role: 7,
+    aws_iam_role_policy: 6,
     aws_iam_role_policy_attachment: 2,
     aws_internet_gateway: 1,
     aws_kms_alias: 1,
@@ -85,6 +92,7 @@ const EXPECTED_COUNTS: Record<EnvironmentStack, Record<string, number>> = {
     aws_secretsmanager_secret_version: 1,
     aws_security_group: 4,
     aws_security_group_rule: 10,
+    aws_sfn_state_machine: 1,
     aws_sns_topic: 1,
     aws_sns_topic_subscription: 1,
     aws_subnet: 9,
@@ -95,8 +103,8 @@ const EXPECTED_COUNTS: Record<EnvironmentStack, Record<string, number>> = {
 };
 
 const EXPECTED_TOTALS: Record<EnvironmentStack, number> = {
-  staging: 78 + 12, // 24 + 14 + 8 + 8 + 8 + 8 + 7 + 1: the legacy total, plus monitoring
-  production: 102 + 2 + 14, // 45 + 14 + 7 + 8 + 8 + 9 + 10 + 1, plus the Redis AUTH secret and its version, plus monitoring
+  staging: 78 + 12 + 7, // 24 + 14 + 8 + 8 + 8 + 8 + 7 + 1: the legacy total, plus monitoring, plus the rotation redeploy
+  production: 102 + 2 + 14 + 7, // 45 + 14 + 7 + 8 + 8 + 9 + 10 + 1, plus the Redis AUTH secret and its version, plus monitoring, plus the rotation redeploy
 };
 
 describe.each(ENVIRONMENT_STACKS)('terraform on the %s stack', (stack) => {
@@ -209,6 +217,23 @@ describe('planned values', () => {
     const plan = loadPlan('staging');
     expect(plannedValues(plan, 'aws_secretsmanager_secret.app_secrets')).toMatchObject({ name: 'ohmycoins-staging-app-secrets', recovery_window_in_days: 7 });
     expect(plan.plan.resource_changes.filter((rc) => rc.type === 'aws_secretsmanager_secret_version')).toEqual([]);
+  });
+
+  it.each(ENVIRONMENT_STACKS)('plans the %s redeploy after a password rotation: rule, target and a STANDARD state machine calling ECS UpdateService', (stack) => {
+    const plan = loadPlan(stack);
+    const p = stack === 'production' ? 'ohmycoins-prod' : 'ohmycoins-staging';
+    // Rule, target, state machine, and the two roles with their policies: all created.
+    const rotation = plan.plan.resource_changes.filter((rc) => rc.address.includes('.rotation_'));
+    expect(rotation).toHaveLength(7);
+    expect(rotation.filter((rc) => rc.change.actions.join() !== 'create')).toEqual([]);
+    // The secret ARN is unknown until apply, so the pattern is checked in the unit tests; the name is known.
+    expect(plannedValues(plan, 'aws_cloudwatch_event_rule.rotation_password_rotated')).toMatchObject({ name: `${p}-db-password-rotated`, state: 'ENABLED' });
+    expect(plannedValues(plan, 'aws_sfn_state_machine.rotation_backend_redeploy')).toMatchObject({ name: `${p}-backend-redeploy`, type: 'STANDARD' });
+    // The definition names the cluster by ARN, unknown until apply, so the provider's plan-time call to
+    // ValidateStateMachineDefinition (which needs AWS) is skipped for a new stack; its content is checked in the unit tests.
+    const machine = plan.plan.resource_changes.find((rc) => rc.address === 'aws_sfn_state_machine.rotation_backend_redeploy');
+    expect(machine?.change.actions).toEqual(['create']);
+    expect((machine?.change as { after_unknown?: Record<string, unknown> }).after_unknown?.definition).toBe(true);
   });
 
   it('tags every taggable resource with the common tags through default_tags', () => {

@@ -143,6 +143,9 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
   aws_acm_certificate_validation: 'no charge',
   aws_kms_alias: 'no charge for an alias',
   aws_ssm_parameter: 'standard parameters are free (advanced parameters are not estimated)',
+  aws_cloudwatch_event_rule: 'no charge for a rule; events from AWS services on the default bus are free',
+  aws_cloudwatch_event_target: 'no charge for a target; the invoked service is priced where it runs',
+  aws_sfn_state_machine: 'no charge for a state machine; state transitions are not estimated (the credential-rotation redeploy makes two a rotation)',
 };
 
 /** Inputs of an estimate. */

@@ -1,0 +1,140 @@
+/**
+ * Credential rotation: replaces the backend's tasks after RDS rotates the master password.
+ * Not a legacy module (the legacy stack had a fixed password, D12).
+ *
+ * RDS keeps the master password in a Secrets Manager secret it rotates itself (every 7 days
+ * by default). ECS reads POSTGRES_PASSWORD from that secret only when a task starts, so
+ * running tasks keep the old password and new database connections fail after a rotation.
+ * Here an EventBridge rule matches Secrets Manager's `RotationSucceeded` event for that one
+ * secret and starts a Step Functions state machine whose single task calls ECS
+ * `UpdateService` with `ForceNewDeployment`: the service rolls to fresh tasks (which read
+ * the new password) with the usual deployment settings, so no task is stopped before its
+ * replacement is healthy. AWS-managed pieces only, no function code.
+ *
+ * The state machine is STANDARD: its execution history is kept for 90 days without a log
+ * group, whereas an EXPRESS workflow records nothing unless it logs to CloudWatch Logs, which
+ * needs `logs:*LogDelivery` permissions that only accept `Resource: "*"`. At one execution
+ * per rotation (two state transitions a week) its price is negligible.
+ */
+import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
+import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
+import { Construct } from 'constructs';
+import { logicalIds, pin } from '../lib/addresses';
+import { resourceNames } from '../lib/names';
+import { assumeRolePolicy, policyDocument, PolicyStatement } from '../lib/policy';
+
+/** The Step Functions AWS SDK integration that calls ECS UpdateService. */
+export const UPDATE_SERVICE_INTEGRATION = 'arn:aws:states:::aws-sdk:ecs:updateService';
+
+/** Name of the state machine's only state. */
+export const REDEPLOY_STATE = 'ForceNewDeployment';
+
+export interface CredentialRotationProps {
+  /** Resource-name prefix (the legacy `project_name`). */
+  readonly projectName: string;
+  /** ARN of the Secrets Manager secret RDS manages for the master user (`master_user_secret[0].secret_arn`). */
+  readonly secretArn: string;
+  /**
+   * ARN of the ECS cluster running the service (UpdateService takes the cluster's name or ARN). The ARN is
+   * unknown until the cluster exists, so Terraform validates the definition with Step Functions'
+   * `ValidateStateMachineDefinition` API only once the cluster is there, not while planning a new stack
+   * (the offline plan has no AWS to ask).
+   */
+  readonly clusterArn: string;
+  /** Name of the ECS service whose tasks read the secret (the backend). */
+  readonly serviceName: string;
+  /** ARN of that service; the state machine may update this service only. */
+  readonly serviceArn: string;
+  /** Tags for every resource that sets tags. @default {} */
+  readonly tags?: Record<string, string>;
+  /** Prefix of the Terraform logical ids. @default 'rotation' */
+  readonly addressPrefix?: string;
+}
+
+export class CredentialRotation extends Construct {
+  /** ARN of the state machine that forces a new deployment of the service. */
+  public readonly stateMachineArn: string;
+  /** Name of the EventBridge rule matching the rotation of the secret. */
+  public readonly ruleName: string;
+  /** The rule's event pattern, as a value (the secret ARN may be a token). */
+  public readonly eventPattern: Record<string, unknown>;
+
+  constructor(scope: Construct, id: string, props: CredentialRotationProps) {
+    super(scope, id);
+    const names = resourceNames(props.projectName).rotation;
+    const tags = props.tags ?? {};
+    const at = logicalIds(props.addressPrefix ?? 'rotation');
+
+    /** A role the AWS service `service` assumes, with one inline statement. */
+    const serviceRole = (key: string, service: string, roleName: string, policyName: string, statement: PolicyStatement) => {
+      const role = pin(new IamRole(this, `${key}-role`, { name: roleName, assumeRolePolicy: assumeRolePolicy(service), tags }), at(key));
+      pin(new IamRolePolicy(this, `${key}-policy`, { name: policyName, role: role.id, policy: policyDocument(statement) }), at(key));
+      return role;
+    };
+
+    const stateMachineRole = serviceRole('state_machine', 'states.amazonaws.com', names.stateMachineRole, names.stateMachinePolicy, {
+      Sid: 'ForceNewDeployment',
+      Effect: 'Allow',
+      Action: 'ecs:UpdateService',
+      Resource: props.serviceArn,
+    });
+
+    const stateMachine = pin(
+      new SfnStateMachine(this, 'state-machine', {
+        name: names.redeployStateMachine,
+        type: 'STANDARD',
+        roleArn: stateMachineRole.arn,
+        definition: JSON.stringify({
+          Comment: `Replaces the tasks of ${props.serviceName} so they read the rotated database password`,
+          StartAt: REDEPLOY_STATE,
+          States: {
+            [REDEPLOY_STATE]: {
+              Type: 'Task',
+              Resource: UPDATE_SERVICE_INTEGRATION,
+              Parameters: { Cluster: props.clusterArn, Service: props.serviceName, ForceNewDeployment: true },
+              // Throttling or a deployment already in progress: try again before giving up.
+              Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 10, MaxAttempts: 3, BackoffRate: 2 }],
+              End: true,
+            },
+          },
+        }),
+        tags,
+      }),
+      at('backend_redeploy'),
+    );
+
+    this.eventPattern = {
+      source: ['aws.secretsmanager'],
+      'detail-type': ['AWS Service Event via CloudTrail'],
+      detail: {
+        eventSource: ['secretsmanager.amazonaws.com'],
+        eventName: ['RotationSucceeded'],
+        additionalEventData: { SecretId: [props.secretArn] },
+      },
+    };
+    const rule = pin(
+      new CloudwatchEventRule(this, 'rule', {
+        name: names.passwordRotatedRule,
+        description: `Secrets Manager rotated the ${props.projectName} database master password: redeploy ${props.serviceName}`,
+        eventPattern: JSON.stringify(this.eventPattern),
+        state: 'ENABLED',
+        tags,
+      }),
+      at('password_rotated'),
+    );
+
+    const eventsRole = serviceRole('events', 'events.amazonaws.com', names.eventsRole, names.eventsPolicy, {
+      Sid: 'StartRedeploy',
+      Effect: 'Allow',
+      Action: 'states:StartExecution',
+      Resource: stateMachine.arn,
+    });
+    pin(new CloudwatchEventTarget(this, 'target', { rule: rule.name, arn: stateMachine.arn, roleArn: eventsRole.arn }), at('backend_redeploy'));
+
+    this.stateMachineArn = stateMachine.arn;
+    this.ruleName = rule.name;
+  }
+}
