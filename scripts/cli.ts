@@ -2,10 +2,7 @@
  * What the command-line scripts share: the project root (from scripts/ or the compiled
  * dist/scripts/), argument helpers, and an entry point that reports errors as one line.
  */
-import path from 'node:path';
-
-/** The project folder, whether this runs from scripts/ (ts-jest) or dist/scripts/ (npm scripts). */
-export const PROJECT_ROOT = path.resolve(__dirname, '..', ...(path.basename(path.resolve(__dirname, '..')) === 'dist' ? ['..'] : []));
+export { PROJECT_ROOT } from '../lib/project-root';
 
 /** The value following `--name`, if given. */
 export function option(argv: readonly string[], name: string): string | undefined {

@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { Catalogue, HOURS_PER_MONTH, cataloguePath, loadCatalogue, writeCatalogue } from '../lib/cost/catalogue';
 import { PROJECT_ROOT } from '../lib/cost/paths';
 import { PRICE_LIST_ENDPOINT, PriceListUnreachableError, fetchPrices, mergeRefresh } from '../lib/cost/price-list';
-import { runCli } from './run-cli';
+import { runMain } from './cli';
 
 function emptyCatalogue(region: string): Catalogue {
   return { region, currency: 'USD', hoursPerMonth: HOURS_PER_MONTH, provenance: { builtBy: 'npm run cost:refresh', from: '(new catalogue)' }, prices: {} };
@@ -55,4 +55,6 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
   }
 }
 
-if (require.main === module) runCli(main);
+if (require.main === module) {
+  runMain(() => main(process.argv.slice(2), (s) => process.stdout.write(s), (s) => process.stderr.write(s)));
+}

@@ -20,7 +20,7 @@ import { TerraformPlanJson, asPlanJson, planRegion, plannedResources, priorResou
 import { Comparison, compareEstimates, renderComparison, renderComparisonMarkdown, renderMarkdown, renderTable } from '../lib/cost/report';
 import { NO_USAGE, Usage, loadUsage, unusedUsageAddresses, usagePath } from '../lib/cost/usage';
 import { runOfflinePlan } from './offline-plan';
-import { runCli } from './run-cli';
+import { runMain } from './cli';
 
 const USAGE = `usage: npm run cost -- <stack> [--plan <file>] [--compare <stack> [--compare-plan <file>]]
                      [--usage <file>] [--catalogue <file>] [--json | --markdown] [--no-synth]`;
@@ -172,4 +172,6 @@ function parse(argv: string[]) {
   });
 }
 
-if (require.main === module) runCli(main);
+if (require.main === module) {
+  runMain(() => main(process.argv.slice(2), (s) => process.stdout.write(s), (s) => process.stderr.write(s)));
+}

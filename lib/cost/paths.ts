@@ -1,10 +1,8 @@
 /** Where the cost estimator finds its data, from source (lib/cost) or compiled (dist/lib/cost). */
 import path from 'node:path';
+import { PROJECT_ROOT } from '../project-root';
 
-const up = path.resolve(__dirname, '..', '..');
-
-/** The project folder (the one holding package.json). */
-export const PROJECT_ROOT = path.basename(up) === 'dist' ? path.dirname(up) : up;
+export { PROJECT_ROOT };
 
 /** Folder of the per-environment usage files. */
 export const USAGE_DIR = path.join(PROJECT_ROOT, 'environments', 'usage');
