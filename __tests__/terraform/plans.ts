@@ -11,6 +11,18 @@ import type { OfflinePlanResult, PlanOutcome } from '../../scripts/offline-plan'
 export const TERRAFORM_TEST_DIR = path.resolve(__dirname, '..', '..', '.terraform-test');
 export const SYNTH_DIR = path.join(TERRAFORM_TEST_DIR, 'cdktf.out');
 export const RESULTS_DIR = path.join(TERRAFORM_TEST_DIR, 'results');
+/** Written by the global setup when every plan has finished (well or not). */
+export const PLANS_DONE = path.join(RESULTS_DIR, 'done');
+/** Where the global setup keeps the promise of its background plans, for the global teardown. */
+export const PENDING_PLANS = Symbol.for('omc.terraform-test.pending-plans');
+
+/**
+ * Resolves when the global setup's plans are done; at once when no setup is under way (then
+ * `loadPlan` says the setup did not run).
+ */
+export async function waitForPlans(): Promise<void> {
+  while (existsSync(RESULTS_DIR) && !existsSync(PLANS_DONE)) await new Promise((resolve) => setTimeout(resolve, 100));
+}
 
 /** The environment stacks. */
 export const ENVIRONMENT_STACKS = ['staging', 'production'] as const;
