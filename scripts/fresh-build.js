@@ -10,15 +10,16 @@
  * from the project (the sources named by the tsconfig `include` patterns, both tsconfig files,
  * package-lock.json and node_modules/.package-lock.json, so a dependency upgrade rebuilds too)
  * is compared with the one stored in dist/.build-stamp after the last successful build. A fresh
- * clone has no stamp and builds; a failed build writes no stamp, so the next run type-checks
- * again and prints tsc's message again.
+ * clone has no stamp and builds; a run of tsc removes the stamp first and a failed one writes
+ * none, so the next run type-checks again (and prints tsc's message again), even after the
+ * change is undone: tsc emits despite errors, so dist/ no longer matches the old sources.
  *
  *   node scripts/fresh-build.js          # build if stale; exit code of tsc
  */
 'use strict';
 const { spawnSync } = require('node:child_process');
 const { createHash } = require('node:crypto');
-const { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } = require('node:fs');
+const { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..');
@@ -99,6 +100,8 @@ function tscIfStale({ project, args = [], stamp, outputs = [] }) {
   if (isFresh(digest, stamp, outputs)) return undefined;
   const tsc = require.resolve('typescript/bin/tsc', { paths: [ROOT] });
   const command = [tsc, '-p', project, ...args];
+  // tsc emits even when it reports errors, so the outputs no longer match the old stamp.
+  rmSync(stamp, { force: true });
   // Written only after a clean run, from the digest taken before it: an edit made during the
   // run leaves a stamp that no longer matches, so the next run checks again.
   const record = (code) => {
