@@ -50,19 +50,14 @@ function prune(): void {
   for (const { file } of entries.slice(KEEP)) rmSync(file, { force: true });
 }
 
-/**
- * The result stored under `key`, or `compute()`'s, then stored (JSON). Errors are not stored.
- * With the cache off, just `compute()`.
- */
-export async function cachedResult<T>(key: string, compute: () => Promise<T>): Promise<T> {
-  if (!resultCacheEnabled()) return compute();
-  const file = path.join(RESULTS_DIR, `${key}.json`);
-  if (existsSync(file)) {
-    const now = new Date();
-    utimesSync(file, now, now);
-    return JSON.parse(readFileSync(file, 'utf8')) as T;
-  }
-  const result = await compute();
+function readEntry<T>(file: string): T | undefined {
+  if (!existsSync(file)) return undefined;
+  const now = new Date();
+  utimesSync(file, now, now);
+  return JSON.parse(readFileSync(file, 'utf8')) as T;
+}
+
+function writeEntry<T>(file: string, result: T): T {
   mkdirSync(RESULTS_DIR, { recursive: true });
   // Written under a temporary name and renamed: a reader never sees half a file.
   const partial = `${file}.${process.pid}.partial`;
@@ -70,4 +65,21 @@ export async function cachedResult<T>(key: string, compute: () => Promise<T>): P
   renameSync(partial, file);
   prune();
   return result;
+}
+
+const entryFile = (key: string) => path.join(RESULTS_DIR, `${key}.json`);
+
+/**
+ * The result stored under `key`, or `compute()`'s, then stored (JSON). Errors are not stored.
+ * With the cache off, just `compute()`.
+ */
+export async function cachedResult<T>(key: string, compute: () => Promise<T>): Promise<T> {
+  if (!resultCacheEnabled()) return compute();
+  return readEntry<T>(entryFile(key)) ?? writeEntry(entryFile(key), await compute());
+}
+
+/** `cachedResult` for a synchronous computation. */
+export function cachedResultSync<T>(key: string, compute: () => T): T {
+  if (!resultCacheEnabled()) return compute();
+  return readEntry<T>(entryFile(key)) ?? writeEntry(entryFile(key), compute());
 }
