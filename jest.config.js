@@ -22,8 +22,9 @@ module.exports = {
   // Two workers even on two cores (jest's default there is one, in band): the main process only
   // waits for terraform, and one file's module loading overlaps another's synth.
   maxWorkers: Math.max(2, (os.availableParallelism?.() ?? os.cpus().length) - 1),
-  // A worker grows with every file it runs; past this it is replaced (keeps the peak low).
-  workerIdleMemoryLimit: '800MB',
+  // A worker grows with every file it runs (each loads cdktf and the provider classes anew); past
+  // this it is replaced after its file, which keeps npm test's peak memory well under 1.5 GB.
+  workerIdleMemoryLimit: '450MB',
   testSequencer: '<rootDir>/__tests__/setup/sequencer.js',
   globalSetup: '<rootDir>/__tests__/setup/temp-dir.ts',
   globalTeardown: '<rootDir>/__tests__/setup/temp-dir-teardown.ts',

@@ -2,7 +2,8 @@
  * Test helpers: build an environment's stack in memory from (optionally modified)
  * environment data and read its synthesized Terraform JSON.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { TerraformStack, Testing } from 'cdktf';
 import { ENVIRONMENTS } from '../environments';
@@ -99,4 +100,14 @@ export function problemsOf(name: EnvName, mutate: (raw: Record<string, any>) => 
 /** The legacy alarm-table columns of a synthesized `aws_cloudwatch_metric_alarm`. */
 export function alarmRow(alarm: Record<string, any>): unknown[] {
   return ['alarm_name', 'metric_name', 'statistic', 'comparison_operator', 'threshold', 'evaluation_periods', 'period', 'alarm_description'].map((k) => alarm[k]);
+}
+
+const tempDirs: string[] = [];
+afterAll(() => tempDirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+/** A new empty folder in the temp folder, removed after the test file's tests. */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
 }

@@ -88,7 +88,10 @@ async function timeNpmTest(env: NodeJS.ProcessEnv = process.env): Promise<TestRu
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'omc-bench-tmp-'));
   try {
     const start = performance.now();
-    const child = spawn('npm', ['test', '--silent'], { cwd: PROJECT_ROOT, env: { ...env, TMPDIR: tmp }, stdio: 'ignore' });
+    const child = spawn('npm', ['test', '--silent'], { cwd: PROJECT_ROOT, env: { ...env, TMPDIR: tmp }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const output: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => output.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => output.push(chunk));
     let peak: number | undefined;
     const sampler = setInterval(() => {
       const now = treeRss(child.pid!);
@@ -96,6 +99,8 @@ async function timeNpmTest(env: NodeJS.ProcessEnv = process.env): Promise<TestRu
     }, 250);
     const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? 1)));
     clearInterval(sampler);
+    // A failed run: what failed, on stderr (the table only says FAILED).
+    if (code !== 0) process.stderr.write(`npm test failed:\n${Buffer.concat(output).toString('utf8').split('\n').filter((l) => /●|FAIL|Tests:|error/.test(l)).slice(0, 40).join('\n')}\n`);
     return { seconds: (performance.now() - start) / 1000, peakBytes: peak, tempEntries: readdirSync(tmp).length, passed: code === 0 };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
