@@ -285,31 +285,33 @@ export async function runOfflinePlan(stackDir: string, options: OfflinePlanOptio
   const variables = { ...offlineVariableValues(declaredVariables(stackJson)), ...(options.variables ?? {}) };
   writeFileSync(path.join(workDir, 'offline.tfvars.json'), JSON.stringify(variables, null, 2));
 
-  const initValidatePlan = async (): Promise<OfflinePlanResult> => {
-    await terraform(['init', '-input=false', '-no-color'], workDir);
-    let validateOut: RunResult;
-    try {
-      validateOut = await terraform(['validate', '-json', '-no-color'], workDir);
-    } catch (e) {
-      throw new Error(`terraform validate failed for ${stack}: ${(e as Error).message}`);
-    }
-    const validate = JSON.parse(validateOut.stdout) as OfflinePlanResult['validate'];
-    const planRun = await terraform(['plan', '-input=false', '-no-color', '-lock=false', '-var-file=offline.tfvars.json', '-out=offline.tfplan'], workDir);
-    const [showJson, showText] = await Promise.all([
-      terraform(['show', '-json', 'offline.tfplan'], workDir),
-      terraform(['show', '-no-color', 'offline.tfplan'], workDir),
-    ]);
-    return {
-      stack,
-      workDir,
-      validate,
-      plan: JSON.parse(showJson.stdout) as OfflinePlanResult['plan'],
-      planText: showText.stdout,
-      planOutput: planRun.stdout,
-      variables,
-    };
+  if (options.cache) {
+    // The copy is ready, so its content is known: on a miss, plan it as without the cache (which
+    // writes the same copy again).
+    return cachedTerraform(workDir, { kind: 'offline-plan', stack }, () => runOfflinePlan(stackDir, { ...options, cache: false }));
+  }
+
+  await terraform(['init', '-input=false', '-no-color'], workDir);
+  let validateOut: RunResult;
+  try {
+    validateOut = await terraform(['validate', '-json', '-no-color'], workDir);
+  } catch (e) {
+    throw new Error(`terraform validate failed for ${stack}: ${(e as Error).message}`);
+  }
+  const validate = JSON.parse(validateOut.stdout) as OfflinePlanResult['validate'];
+  const planRun = await terraform(['plan', '-input=false', '-no-color', '-lock=false', '-var-file=offline.tfvars.json', '-out=offline.tfplan'], workDir);
+  // One after the other: each loads the provider's schema (a few hundred MB).
+  const showJson = await terraform(['show', '-json', 'offline.tfplan'], workDir);
+  const showText = await terraform(['show', '-no-color', 'offline.tfplan'], workDir);
+  return {
+    stack,
+    workDir,
+    validate,
+    plan: JSON.parse(showJson.stdout) as OfflinePlanResult['plan'],
+    planText: showText.stdout,
+    planOutput: planRun.stdout,
+    variables,
   };
-  return options.cache ? cachedTerraform(workDir, { kind: 'offline-plan', stack }, initValidatePlan) : initValidatePlan();
 }
 
 export interface PlanOutcome {
