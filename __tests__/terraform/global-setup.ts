@@ -1,6 +1,6 @@
 /**
  * Synthesizes every stack into .terraform-test/cdktf.out, then starts the offline Terraform
- * pipeline (init, validate, plan, show) on each, one after the other, and returns without waiting for it,
+ * pipeline (init, validate, plan, show) on each, two at a time, and returns without waiting for it,
  * so jest's workers run the unit tests meanwhile. Results, or the error that stopped them, are
  * written to .terraform-test/results, then the PLANS_DONE marker: the Terraform tests wait for it
  * (wait-for-plans.ts), and so does the global teardown.
@@ -51,10 +51,14 @@ async function planAll(): Promise<void> {
     missing = (e as Error).message;
     process.stderr.write(`\n\n*** ${missing} ***\n\n`);
   }
-  // One stack at a time: every terraform command holds the AWS provider's schema and runs the
-  // provider (together several hundred MB) next to jest's workers, and the unit tests, not the
-  // plans, are the long part of the run anyway.
-  for (const stack of PLANNED_STACKS) await planStack(stack, missing);
+  // Two stacks at a time: on a fresh clone the plans outlast the unit tests, and one at a time
+  // leaves a core idle once those are done; more would add memory (every terraform command holds
+  // the AWS provider's schema, about 400 MB) without a core to run on.
+  const queue = [...PLANNED_STACKS];
+  const planNext = async (): Promise<void> => {
+    for (let stack = queue.shift(); stack !== undefined; stack = queue.shift()) await planStack(stack, missing);
+  };
+  await Promise.all([planNext(), planNext()]);
 }
 
 export default async function globalSetup(): Promise<void> {
