@@ -205,7 +205,11 @@ export interface OfflinePlanOptions {
   readonly state?: string;
   /** Provider endpoint overrides, e.g. `{ sfn: <stand-in url> }` (see scripts/sfn-stand-in.ts). @default none */
   readonly endpoints?: Record<string, string>;
-  /** Run `terraform validate` (and `show` as text) too. @default true */
+  /**
+   * Run `terraform validate` and the text `show` too. Without them (`false`, for the migration
+   * check) `validate` in the result only records that the plan, which refuses an invalid
+   * configuration, succeeded, and `planText` is empty. @default true
+   */
   readonly validate?: boolean;
 }
 
