@@ -16,7 +16,7 @@ import { LbListenerRule } from '@cdktf/provider-aws/lib/lb-listener-rule';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import { logicalIds, markLegacyOrigin, pin } from '../lib/addresses';
+import { logicalIds, pin } from '../lib/addresses';
 import { alarmFactory } from '../lib/alarms';
 import { NAME_RULES, nameProblem, resourceNames, type NameRule } from '../lib/names';
 import { PLATFORM_PORTS } from './security';
@@ -196,7 +196,8 @@ export class LoadBalancer extends Construct {
           certificateArn: props.certificateArn,
           defaultAction: [forwardTo(frontend)],
         }),
-        at('https'), 'counted-once',
+        at('https'),
+        'counted-once',
       );
       this.backendRouting = pin(
         new LbListenerRule(this, 'backend-https', {
@@ -205,7 +206,8 @@ export class LoadBalancer extends Construct {
           condition: [{ hostHeader: { values: [props.backendDomain] } }],
           action: [forwardTo(backend)],
         }),
-        at('backend_https'), 'counted-once',
+        at('backend_https'),
+        'counted-once',
       );
       this.frontendRouting = https;
       this.httpsListenerArn = https.arn;
@@ -218,7 +220,8 @@ export class LoadBalancer extends Construct {
           condition: [{ pathPattern: { values: [...BACKEND_PATH_PATTERNS] } }],
           action: [forwardTo(backend)],
         }),
-        at('backend_http'), 'counted-once',
+        at('backend_http'),
+        'counted-once',
       );
       this.frontendRouting = http;
       this.apiBaseUrl = `http://${alb.dnsName}`;
@@ -260,7 +263,7 @@ export class LoadBalancer extends Construct {
       // No requests, no data points: that is not an error.
       treatMissingData: 'notBreaching',
     });
-    markLegacyOrigin(alarm('elb_5xx_count', {
+    alarm('elb_5xx_count', {
       ...over,
       alarmName: names.elb5xxAlarm,
       metricName: 'HTTPCode_ELB_5XX_Count',
@@ -268,7 +271,7 @@ export class LoadBalancer extends Construct {
       threshold: props.elb5xxAlarmThreshold ?? 10,
       alarmDescription: 'The load balancer itself answers 5xx: no healthy target, or targets refusing connections',
       treatMissingData: 'notBreaching',
-    }), 'added');
+    }, 'added');
 
     this.albArn = alb.arn;
     this.albId = alb.id;

@@ -25,7 +25,7 @@ import { EcsService } from '@cdktf/provider-aws/lib/ecs-service';
 import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
-import { logicalIds, markLegacyOrigin, pin } from '../lib/addresses';
+import { logicalIds, pin } from '../lib/addresses';
 import { alarmFactory } from '../lib/alarms';
 import { resourceNames } from '../lib/names';
 import { exceptPolicy } from '../lib/policy/engine';
@@ -419,7 +419,7 @@ export class ContainerServices extends Construct {
         ['cpu', 'CPUUtilization', props.alarmThresholds?.cpuPercent ?? 85, name === 'backend' ? names.backendCpuAlarm : names.frontendCpuAlarm],
         ['memory', 'MemoryUtilization', props.alarmThresholds?.memoryPercent ?? 85, name === 'backend' ? names.backendMemoryAlarm : names.frontendMemoryAlarm],
       ] as const) {
-        markLegacyOrigin(alarm(`${name}_${metric}_high`, {
+        alarm(`${name}_${metric}_high`, {
           alarmName,
           metricName,
           statistic: 'Average',
@@ -428,7 +428,7 @@ export class ContainerServices extends Construct {
           evaluationPeriods: 3,
           alarmDescription: `The ${name} service's average ${metric} utilisation is above ${threshold} %`,
           dimensions,
-        }), 'added');
+        }, 'added');
       }
       const running = containerInsights
         ? { namespace: 'ECS/ContainerInsights', metricName: 'RunningTaskCount', dimensions }
@@ -438,7 +438,7 @@ export class ContainerServices extends Construct {
       if (running === undefined) {
         throw new Error(`${this.node.path}: without Container Insights the ${name} running-tasks alarm needs targetGroupArnSuffix and loadBalancerArnSuffix`);
       }
-      markLegacyOrigin(alarm(`${name}_running_tasks_low`, {
+      alarm(`${name}_running_tasks_low`, {
         ...running,
         alarmName: name === 'backend' ? names.backendRunningTasksAlarm : names.frontendRunningTasksAlarm,
         statistic: 'Minimum',
@@ -449,7 +449,7 @@ export class ContainerServices extends Construct {
         alarmDescription: `Fewer ${name} tasks ${containerInsights ? 'running' : 'healthy behind the load balancer'} than the minimum of ${minimum}`,
         // No data means no task reports at all: the worst case, not an unknown.
         treatMissingData: 'breaching',
-      }), 'added');
+      }, 'added');
     };
     serviceAlarms('backend', backendService, backend, scaling ? scaling.minCapacity : backend.desiredCount ?? 2);
     serviceAlarms('frontend', frontendService, frontend, frontend.desiredCount ?? 2);

@@ -150,7 +150,8 @@ export class IamRoles extends Construct {
             thumbprintList: GITHUB_OIDC_THUMBPRINTS,
             tags,
           }),
-          at('github_actions'), 'counted-once',
+          at('github_actions'),
+          'counted-once',
         ).arn
       : (props.oidcProviderArn as string);
 
@@ -170,7 +171,8 @@ export class IamRoles extends Construct {
         }),
         tags,
       }),
-      at('github_actions'), 'counted-once',
+      at('github_actions'),
+      'counted-once',
     );
 
     const cluster = props.ecsClusterName ?? names.ecs.cluster;
@@ -195,7 +197,8 @@ export class IamRoles extends Construct {
           logWritesStatement,
         ),
       }),
-      at('github_actions_deploy'), 'counted-once',
+      at('github_actions_deploy'),
+      'counted-once',
     );
 
     this.executionRoleArn = execution.arn;

@@ -15,7 +15,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { DataResource, Token, propertyAccess } from 'cdktf';
 import { Construct } from 'constructs';
-import { logicalIds, markLegacyOrigin, pin } from '../lib/addresses';
+import { logicalIds, pin } from '../lib/addresses';
 import { resourceNames } from '../lib/names';
 import { postgresParameterGroupFamily } from '../lib/engines';
 import { alarmFactory } from '../lib/alarms';
@@ -154,14 +154,16 @@ export class DatabaseInstance extends Construct {
           assumeRolePolicy: assumeRolePolicy('monitoring.rds.amazonaws.com'),
           tags,
         }),
-        at('rds_monitoring'), 'counted-once',
+        at('rds_monitoring'),
+        'counted-once',
       );
       pin(
         new IamRolePolicyAttachment(this, 'MonitoringPolicy', {
           role: monitoringRole.name,
           policyArn: 'arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole',
         }),
-        at('rds_monitoring'), 'counted-once',
+        at('rds_monitoring'),
+        'counted-once',
       );
     }
 
@@ -259,7 +261,7 @@ export class DatabaseInstance extends Construct {
       evaluationPeriods: 2,
       alarmDescription: 'This metric monitors RDS database connections',
     });
-    markLegacyOrigin(alarm('freeable_memory', {
+    alarm('freeable_memory', {
       alarmName: names.freeableMemoryAlarm,
       metricName: 'FreeableMemory',
       statistic: 'Average',
@@ -267,7 +269,7 @@ export class DatabaseInstance extends Construct {
       threshold: props.freeableMemoryAlarmThresholdBytes ?? 104857600,
       evaluationPeriods: 3,
       alarmDescription: 'RDS is running out of memory: queries will spill to disk or the instance will swap',
-    }), 'added');
+    }, 'added');
 
     this.endpoint = db.endpoint;
     this.address = db.address;

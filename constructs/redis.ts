@@ -17,7 +17,7 @@ import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
-import { logicalIds, markLegacyOrigin, pin } from '../lib/addresses';
+import { logicalIds, pin } from '../lib/addresses';
 import { resourceNames } from '../lib/names';
 import { redisParameterGroupFamily } from '../lib/engines';
 import { maxAcrossAlarmFactory } from '../lib/alarms';
@@ -248,7 +248,7 @@ export class RedisCluster extends Construct {
     });
     if (nodes > 1) {
       // Replicas publish ReplicationLag (the primary does not); the worst replica counts.
-      markLegacyOrigin(alarm('replication_lag', {
+      alarm('replication_lag', {
         alarmName: names.replicationLagAlarm,
         metricName: 'ReplicationLag',
         statistic: 'Maximum',
@@ -259,7 +259,7 @@ export class RedisCluster extends Construct {
         alarmDescription: 'Redis replicas are behind the primary: a failover now would lose recent writes',
         treatMissingData: 'notBreaching',
         series: members,
-      }), 'added');
+      }, 'added');
     }
 
     this.primaryEndpointAddress = group.primaryEndpointAddress;

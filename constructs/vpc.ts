@@ -203,11 +203,13 @@ export class VpcNetwork extends Construct {
           retentionInDays: props.flowLogRetentionDays ?? 7,
           tags,
         }),
-        at('flow_logs'), 'counted-once',
+        at('flow_logs'),
+        'counted-once',
       );
       const role = pin(
         new IamRole(this, 'flow-logs-role', { name: names.flowLogRole, assumeRolePolicy: ASSUME_FLOW_LOGS, tags }),
-        at('flow_logs'), 'counted-once',
+        at('flow_logs'),
+        'counted-once',
       );
       pin(new IamRolePolicy(this, 'flow-logs-policy', { name: names.flowLogPolicy, role: role.id, policy: flowLogsPolicy(logGroup.arn) }), at('flow_logs'), 'counted-once');
       pin(

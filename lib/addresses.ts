@@ -42,12 +42,7 @@ export function pin<T extends TerraformElement>(element: T, logicalId: string, o
     throw new Error(`Logical id "${logicalId}" for ${element.node.path} must be snake_case: ${LOGICAL_ID}`);
   }
   element.overrideLogicalId(logicalId);
-  return origin ? markLegacyOrigin(element, origin) : element;
-}
-
-/** Marks an already pinned element (e.g. one made by a factory) as `'counted-once'` or `'added'`. */
-export function markLegacyOrigin<T extends TerraformElement>(element: T, origin: LegacyOrigin): T {
-  ORIGINS.set(element, origin);
+  if (origin) ORIGINS.set(element, origin);
   return element;
 }
 
