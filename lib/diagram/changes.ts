@@ -69,10 +69,11 @@ export function changeGraph(changes: readonly { readonly address: string; readon
     if (!known || SEVERITY.indexOf(c.action) < SEVERITY.indexOf(known)) action.set(base, c.action);
   }
   const refs = configurationReferences(configuration);
+  const changed = new Set(action.keys());
   const edges = new Set<string>();
   for (const [from, tos] of refs) {
     for (const to of tos) {
-      if (!refs.has(to) || (!action.has(from) && !action.has(to))) continue;
+      if (!refs.has(to) || (!changed.has(from) && !changed.has(to))) continue;
       edges.add(JSON.stringify([from, to]));
       for (const n of [from, to]) if (!action.has(n)) action.set(n, 'unchanged');
     }
