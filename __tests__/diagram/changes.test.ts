@@ -3,27 +3,9 @@
  * neighbours from a plan's configuration, coloured by action, capped with a note, and the
  * comment kept within GitHub's size limit. (That the Mermaid parses: browser.test.ts.)
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { changeDiagramMarkdown, changeGraph, changeMermaid, type PlanConfiguration } from '../../lib/diagram/changes';
-import { MAX_COMMENT_LENGTH, renderPlanComment, ShowJsonPlan, summarizePlan } from '../../scripts/plan-summary';
-
-/** A recorded plan of every priced resource type (its configuration section holds the references). */
-const recorded = JSON.parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'cost', 'plan-all-types.json'), 'utf8')) as { configuration: PlanConfiguration };
-
-const change = (address: string, actions: string[]) => ({ address, type: address.split('.')[0], mode: 'managed', change: { actions } });
-
-/** A plan over the recorded configuration: the database replaced, its subnet group updated, one new alarm, one destroyed bucket. */
-export const samplePlan: ShowJsonPlan = {
-  resource_changes: [
-    change('aws_db_instance.rds_main', ['delete', 'create']),
-    change('aws_db_subnet_group.rds_main', ['update']),
-    change('aws_cloudwatch_metric_alarm.rds_cpu_utilization', ['create']),
-    change('aws_s3_bucket.retired', ['delete']),
-    change('aws_vpc.vpc_main', ['no-op']),
-  ],
-  configuration: recorded.configuration,
-};
+import { changeDiagramMarkdown, changeGraph, changeMermaid } from '../../lib/diagram/changes';
+import { MAX_COMMENT_LENGTH, renderPlanComment, summarizePlan } from '../../scripts/plan-summary';
+import { change, samplePlan } from './sample-plan';
 
 describe('changeGraph', () => {
   const graph = summarizePlan('production', samplePlan).graph!;
