@@ -299,8 +299,9 @@ export function buildArchitecture(stack: string, json: TfJson): ArchitectureGrap
     const gateway = defaultRoute(s.address);
     const viaIgw = gateway?.startsWith('aws_internet_gateway.');
     const tier = dataSubnets.has(s.address) ? 'database' : appSubnets.has(s.address) ? 'application' : viaIgw ? 'public' : 'private';
-    const route = !gateway ? 'no route to the internet' : viaIgw ? '0.0.0.0/0 → internet gateway' : `0.0.0.0/0 → NAT gateway${nodes.get(nodeId(gateway))?.cluster === azOfSubnet.get(s.address) ? '' : ' in another zone'}`;
-    addNode({ id: nodeId(s.address), kind: 'subnet', title: `${tier} subnet ${s.body.cidr_block ?? ''}`.trim(), details: [route], cluster: azOfSubnet.get(s.address), address: s.address });
+    // The route itself is an edge; the details say what an edge cannot: no route, or a NAT gateway in another zone.
+    const route = !gateway ? 'no route to the internet' : viaIgw || nodes.get(nodeId(gateway))?.cluster === azOfSubnet.get(s.address) ? '' : 'egress via a NAT gateway in another zone';
+    addNode({ id: nodeId(s.address), kind: 'subnet', title: `${tier} subnet ${s.body.cidr_block ?? ''}`.trim(), details: route ? [route] : [], cluster: azOfSubnet.get(s.address), address: s.address });
     if (gateway) edges.push({ from: nodeId(s.address), to: nodeId(gateway), kind: 'route', label: '0.0.0.0/0' });
   }
   const cidrOf = new Map(subnets.map((s) => [s.address, parseCidr(s.body.cidr_block)]));
@@ -579,7 +580,7 @@ export function buildArchitecture(stack: string, json: TfJson): ArchitectureGrap
       for (const st of list<Record<string, any>>(parseJson(p.body.policy)?.Statement)) {
         const actions = list<string>(st.Action);
         if (st.Effect !== 'Allow' || !actions.some((a) => /^secretsmanager:(GetSecretValue|\*)$/.test(a) || a === '*')) continue;
-        for (const secret of secretNodes(st.Resource)) addEdge({ from: id, to: secret, kind: 'reads', label: 'GetSecretValue' });
+        for (const secret of secretNodes(st.Resource)) addEdge({ from: id, to: secret, kind: 'reads' });
       }
     }
   }

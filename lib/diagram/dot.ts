@@ -49,6 +49,9 @@ const EDGE_STYLE: Record<EdgeKind, string> = {
   redeploys: 'color="#b0084d", fontcolor="#b0084d", style=bold',
 };
 
+const LEGEND =
+  'bold black: traffic the security groups let through, labelled with the port · purple: listener routing · grey dashed: default routes · red: IAM (dashed: assumes, solid: may read the secret) · magenta: alarms and automation';
+
 const SHAPES: Partial<Record<NodeKind, string>> = { internet: 'ellipse', database: 'cylinder', cache: 'cylinder', github: 'ellipse' };
 
 /** Escapes text for a Graphviz HTML-like label. */
@@ -74,7 +77,7 @@ function edgeLine(e: DiagramEdge): string {
 export function toDot(graph: ArchitectureGraph): string {
   const lines = [
     `digraph ${quote(`${graph.stack} architecture`)} {`,
-    `  graph [rankdir=TB, newrank=true, nodesep=0.25, ranksep=0.5, fontname="Helvetica", fontsize=13, labelloc=t, labeljust=l, label=<<B>${escapeHtml(graph.stack)}</B>: drawn from cdktf.out/stacks/${escapeHtml(graph.stack)}/cdk.tf.json${graph.namePrefix ? ` · names below omit the prefix <B>${escapeHtml(graph.namePrefix)}</B>` : ''}>];`,
+    `  graph [rankdir=TB, newrank=true, nodesep=0.25, ranksep=0.5, fontname="Helvetica", fontsize=13, labelloc=t, labeljust=l, label=<<B>${escapeHtml(graph.stack)}</B>: drawn from cdktf.out/stacks/${escapeHtml(graph.stack)}/cdk.tf.json${graph.namePrefix ? ` · names below omit the prefix <B>${escapeHtml(graph.namePrefix)}</B>` : ''}<BR/><FONT POINT-SIZE="10">${escapeHtml(LEGEND)}</FONT>>];`,
     '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=11, color="#555555", margin="0.12,0.06"];',
     '  edge [fontname="Helvetica", fontsize=9, arrowsize=0.7];',
   ];
@@ -106,10 +109,10 @@ export function toDot(graph: ArchitectureGraph): string {
   // The internet and the identities outside AWS on top; what hangs off the side (alarms, the rest) at the bottom.
   const ids = (kinds: NodeKind[]) => graph.nodes.filter((n) => kinds.includes(n.kind)).map((n) => quote(n.id));
   if (ids(['internet', 'github']).length) lines.push(`  { rank=min; ${ids(['internet', 'github']).join('; ')}; }`);
-  // Below the data stores: the network floor plan (gateways and zones), the alarms and the rest.
-  for (const from of ids(['database', 'cache'])) {
-    for (const to of [...ids(['gateway']), ...ids(['alarms']), ...(graph.nodes.some((n) => n.id === 'others') ? [quote('others')] : [])]) lines.push(`  ${from} -> ${to} [style=invis];`);
-  }
+  // Below the data stores: the network floor plan (gateways and zones), the rest, and under it the alarms.
+  const others = graph.nodes.some((n) => n.id === 'others') ? [quote('others')] : [];
+  for (const from of ids(['database', 'cache'])) for (const to of [...ids(['gateway']), ...others]) lines.push(`  ${from} -> ${to} [style=invis];`);
+  for (const from of others.length ? others : ids(['database', 'cache'])) for (const to of ids(['alarms'])) lines.push(`  ${from} -> ${to} [style=invis];`);
   lines.push(...graph.edges.map(edgeLine), '}');
   return `${lines.join('\n')}\n`;
 }
