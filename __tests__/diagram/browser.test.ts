@@ -74,7 +74,7 @@ async function ink(png: Buffer): Promise<{ inked: number; colours: number }> {
 const KEY_LABELS: Record<string, string[]> = {
   production: ['internet', 'listener HTTPS :443', 'listener HTTP :80', ':8000', ':80', ':5432', ':6379', 'service backend', 'service frontend', 'RDS postgres', 'ElastiCache redis', 'NAT gateway', 'GitHub Actions (OIDC)', 'SNS topic alarms', '18 CloudWatch alarms'],
   staging: ['internet', 'listener HTTP :80', ':8000', ':80', ':5432', ':6379', 'service backend', 'RDS postgres', 'NAT gateway', 'GitHub Actions (OIDC)', '17 CloudWatch alarms'],
-  bootstrap: ['also in this stack', 's3_bucket', 'dynamodb_table', 'kms_key'],
+  bootstrap: ['S3 bucket state', 'DynamoDB table locks', 'KMS key state', 'encrypts'],
 };
 
 describe.each(Object.keys(KEY_LABELS))('docs/architecture/%s.svg in Chromium', (stack) => {

@@ -28,11 +28,14 @@ export type NodeKind =
   | 'alarms'
   | 'event-rule'
   | 'state-machine'
+  | 'bucket'
+  | 'table'
+  | 'key'
   | 'other';
 
-export type ClusterKind = 'vpc' | 'az' | 'load-balancer' | 'ecs' | 'iam' | 'secrets' | 'monitoring' | 'rotation';
+export type ClusterKind = 'vpc' | 'az' | 'load-balancer' | 'ecs' | 'iam' | 'secrets' | 'monitoring' | 'rotation' | 'storage';
 
-export type EdgeKind = 'traffic' | 'route' | 'forward' | 'redirect' | 'assumes' | 'reads' | 'notifies' | 'triggers' | 'redeploys';
+export type EdgeKind = 'traffic' | 'route' | 'forward' | 'redirect' | 'assumes' | 'reads' | 'notifies' | 'triggers' | 'redeploys' | 'encrypts';
 
 export interface DiagramNode {
   readonly id: string;
@@ -172,9 +175,11 @@ export function buildArchitecture(stack: string, json: TfJson): ArchitectureGrap
   const addCluster = (c: DiagramCluster) => clusters.set(c.id, c);
   /** Edges to a node that is never drawn are dropped at the end. */
   const addEdge = (e: DiagramEdge) => edges.push(e);
-  const fullName = (r: Addressed) => String(r.body.name ?? r.body.tags?.Name ?? r.body.identifier ?? r.body.replication_group_id ?? r.name);
-  const prefix = namePrefix([...resources.values()].filter((r) => r.body.name ?? r.body.tags?.Name ?? r.body.identifier ?? r.body.replication_group_id).map(fullName));
-  const nameOf = (r: Addressed) => fullName(r).slice(fullName(r).startsWith(prefix) ? prefix.length : 0);
+  const givenName = (r: Addressed): unknown => r.body.name ?? r.body.tags?.Name ?? r.body.identifier ?? r.body.replication_group_id ?? r.body.bucket;
+  const fullName = (r: Addressed) => String(givenName(r) ?? r.name).replace(/^alias\//, '');
+  const prefix = namePrefix([...resources.values()].filter((r) => givenName(r) !== undefined).map(fullName));
+  const short = (name: string) => name.slice(name.startsWith(prefix) ? prefix.length : 0);
+  const nameOf = (r: Addressed) => short(fullName(r));
   const show = (...addresses: (string | undefined)[]) => addresses.forEach((a) => a && shown.add(a));
 
   // --- network: VPCs, availability zones, subnets, gateways, routes
@@ -656,6 +661,63 @@ export function buildArchitecture(stack: string, json: TfJson): ArchitectureGrap
     shown.add(t.address);
     const target = reference(t.body.arn);
     if (target) addEdge({ from: nodeId(reference(t.body.rule) ?? ''), to: nodeId(target), kind: 'triggers', label: 'starts' });
+  }
+
+  // --- state and data stores outside the VPC: S3 buckets (with their settings), DynamoDB tables, KMS keys
+  addCluster({ id: 'storage', kind: 'storage', title: 'storage and keys' });
+  for (const k of resourcesOf(json, 'aws_kms_key')) {
+    const aliases = resourcesOf(json, 'aws_kms_alias').filter((a) => reference(a.body.target_key_id) === k.address);
+    show(...aliases.map((a) => a.address));
+    addNode({
+      id: nodeId(k.address),
+      kind: 'key',
+      title: `KMS key ${aliases.length ? aliases.map(nameOf).join(', ') : k.name}`,
+      details: [k.body.enable_key_rotation ? 'yearly rotation' : 'no rotation', k.body.lifecycle?.prevent_destroy ? 'prevent_destroy' : ''].filter(Boolean),
+      cluster: 'storage',
+      address: k.address,
+    });
+  }
+  for (const b of resourcesOf(json, 'aws_s3_bucket')) {
+    const settings = allResources(json).filter((r) => r.type.startsWith('aws_s3_bucket_') && reference(r.body.bucket) === b.address);
+    show(...settings.map((r) => r.address));
+    const of = (type: string) => settings.find((r) => r.type === type)?.body;
+    const sse = list(of('aws_s3_bucket_server_side_encryption_configuration')?.rule).map((r) => list(r.apply_server_side_encryption_by_default)[0] ?? {})[0];
+    const block = of('aws_s3_bucket_public_access_block');
+    const policy = list<Record<string, any>>(parseJson(of('aws_s3_bucket_policy')?.policy)?.Statement).map((st) => st.Sid).filter(Boolean);
+    const lifecycle = list(of('aws_s3_bucket_lifecycle_configuration')?.rule).length;
+    addNode({
+      id: nodeId(b.address),
+      kind: 'bucket',
+      title: `S3 bucket ${nameOf(b)}`,
+      details: [
+        `versioning ${list(of('aws_s3_bucket_versioning')?.versioning_configuration)[0]?.status ?? 'off'}${sse ? ` · ${sse.sse_algorithm}` : ''}`,
+        block && ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets'].every((k) => block[k]) ? 'public access blocked' : 'public access NOT blocked',
+        policy.length ? `policy ${policy.join(', ')}` : '',
+        lifecycle ? `${lifecycle} lifecycle rule${lifecycle === 1 ? '' : 's'}` : '',
+        b.body.lifecycle?.prevent_destroy ? 'prevent_destroy' : '',
+      ].filter(Boolean),
+      cluster: 'storage',
+      address: b.address,
+    });
+    const key = reference(sse?.kms_master_key_id);
+    if (key) addEdge({ from: nodeId(key), to: nodeId(b.address), kind: 'encrypts', label: 'encrypts' });
+  }
+  for (const t of resourcesOf(json, 'aws_dynamodb_table')) {
+    addNode({
+      id: nodeId(t.address),
+      kind: 'table',
+      title: `DynamoDB table ${nameOf(t)}`,
+      details: [
+        `${t.body.billing_mode ?? 'PROVISIONED'} · key ${t.body.hash_key ?? ''}`,
+        [list(t.body.point_in_time_recovery)[0]?.enabled ? 'point-in-time recovery' : '', t.body.deletion_protection_enabled ? 'deletion protection' : ''].filter(Boolean).join(' · '),
+      ].filter(Boolean),
+      cluster: 'storage',
+      address: t.address,
+    });
+  }
+  for (const topic of resourcesOf(json, 'aws_sns_topic')) {
+    const key = reference(topic.body.kms_master_key_id);
+    if (key) addEdge({ from: nodeId(key), to: nodeId(topic.address), kind: 'encrypts', label: 'encrypts' });
   }
 
   // --- everything else, counted so nothing is silently left out

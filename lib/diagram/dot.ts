@@ -23,6 +23,9 @@ export const NODE_COLOURS: Record<NodeKind, string> = {
   alarms: '#f9d6ec',
   'event-rule': '#f9d6ec',
   'state-machine': '#f9d6ec',
+  bucket: '#d5ecd4',
+  table: '#cfe0fb',
+  key: '#f8d7da',
   other: '#f4f4f4',
 };
 
@@ -35,6 +38,7 @@ const CLUSTER_STYLE: Record<ClusterKind, { colour: string; fill: string; style: 
   secrets: { colour: '#c7131f', fill: '#fff8f8', style: 'rounded' },
   monitoring: { colour: '#b0084d', fill: '#fff6fa', style: 'rounded' },
   rotation: { colour: '#b0084d', fill: '#fff6fa', style: 'rounded' },
+  storage: { colour: '#3f8624', fill: '#f6fbf5', style: 'rounded' },
 };
 
 const EDGE_STYLE: Record<EdgeKind, string> = {
@@ -47,12 +51,20 @@ const EDGE_STYLE: Record<EdgeKind, string> = {
   notifies: 'color="#b0084d", fontcolor="#b0084d"',
   triggers: 'color="#b0084d", fontcolor="#b0084d", style=dashed',
   redeploys: 'color="#b0084d", fontcolor="#b0084d", style=bold',
+  encrypts: 'color="#3f8624", fontcolor="#3f8624", style=dotted',
 };
 
-const LEGEND =
-  'bold black: traffic the security groups let through, labelled with the port · purple: listener routing · grey dashed: default routes · red: IAM (dashed: assumes, solid: may read the secret) · magenta: alarms and automation';
+/** What the edge colours mean, for the kinds of edge the graph has. */
+const LEGEND: [EdgeKind[], string][] = [
+  [['traffic'], 'bold black: traffic the security groups let through, labelled with the port'],
+  [['forward', 'redirect'], 'purple: listener routing'],
+  [['route'], 'grey dashed: default routes'],
+  [['assumes', 'reads'], 'red: IAM (dashed: assumes, solid: may read the secret)'],
+  [['notifies', 'triggers', 'redeploys'], 'magenta: alarms and automation'],
+  [['encrypts'], 'green dotted: KMS encryption'],
+];
 
-const SHAPES: Partial<Record<NodeKind, string>> = { internet: 'ellipse', database: 'cylinder', cache: 'cylinder', github: 'ellipse' };
+const SHAPES: Partial<Record<NodeKind, string>> = { internet: 'ellipse', database: 'cylinder', cache: 'cylinder', bucket: 'cylinder', table: 'cylinder', github: 'ellipse' };
 
 /** Escapes text for a Graphviz HTML-like label. */
 export function escapeHtml(text: string): string {
@@ -73,11 +85,15 @@ function edgeLine(e: DiagramEdge): string {
   return `  ${quote(from)} -> ${quote(to)} [${attributes.filter(Boolean).join(', ')}];`;
 }
 
+function legend(graph: ArchitectureGraph): string {
+  return LEGEND.filter(([kinds]) => graph.edges.some((e) => kinds.includes(e.kind))).map(([, text]) => text).join(' · ');
+}
+
 /** Renders the graph as DOT; the same graph always gives the same text. */
 export function toDot(graph: ArchitectureGraph): string {
   const lines = [
     `digraph ${quote(`${graph.stack} architecture`)} {`,
-    `  graph [rankdir=TB, newrank=true, nodesep=0.25, ranksep=0.5, fontname="Helvetica", fontsize=13, labelloc=t, labeljust=l, label=<<B>${escapeHtml(graph.stack)}</B>: drawn from cdktf.out/stacks/${escapeHtml(graph.stack)}/cdk.tf.json${graph.namePrefix ? ` · names below omit the prefix <B>${escapeHtml(graph.namePrefix)}</B>` : ''}<BR/><FONT POINT-SIZE="10">${escapeHtml(LEGEND)}</FONT>>];`,
+    `  graph [rankdir=TB, newrank=true, nodesep=0.25, ranksep=0.5, fontname="Helvetica", fontsize=13, labelloc=t, labeljust=l, label=<<B>${escapeHtml(graph.stack)}</B>: drawn from cdktf.out/stacks/${escapeHtml(graph.stack)}/cdk.tf.json${graph.namePrefix ? ` · names below omit the prefix <B>${escapeHtml(graph.namePrefix)}</B>` : ''}<BR/><FONT POINT-SIZE="10">${escapeHtml(legend(graph))}</FONT>>];`,
     '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=11, color="#555555", margin="0.12,0.06"];',
     '  edge [fontname="Helvetica", fontsize=9, arrowsize=0.7];',
   ];

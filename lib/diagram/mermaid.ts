@@ -25,6 +25,7 @@ const ARROWS: Record<DiagramEdge['kind'], string> = {
   notifies: '-->',
   triggers: '-.->',
   redeploys: '==>',
+  encrypts: '-.->',
 };
 
 /** Renders the graph as a Mermaid flowchart; the same graph always gives the same text. */
@@ -32,7 +33,7 @@ export function toMermaid(graph: ArchitectureGraph): string {
   const lines = ['flowchart TB'];
   const label = (title: string, details: readonly string[]) => `"<b>${mermaidText(title)}</b>${details.map((d) => `<br/>${mermaidText(d)}`).join('')}"`;
   const node = (n: ArchitectureGraph['nodes'][number], indent: string) => {
-    const [open, close] = n.kind === 'database' || n.kind === 'cache' ? ['[(', ')]'] : n.kind === 'internet' || n.kind === 'github' ? ['([', '])'] : ['[', ']'];
+    const [open, close] = ['database', 'cache', 'bucket', 'table'].includes(n.kind) ? ['[(', ')]'] : n.kind === 'internet' || n.kind === 'github' ? ['([', '])'] : ['[', ']'];
     return `${indent}${mermaidId(n.id)}${open}${label(n.title, n.details)}${close}`;
   };
   const cluster = (c: DiagramCluster, indent: string): string[] => [
