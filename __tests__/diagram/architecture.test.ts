@@ -140,6 +140,14 @@ describe('security-group rules decide the traffic edges', () => {
     expect([portsBetween(noEgress, BACKEND, RDS), portsBetween(noEgress, FRONTEND, REDIS), portsBetween(noEgress, ALB, BACKEND)]).toEqual([[], [], [8000]]);
   });
 
+  it('draws service-to-service traffic when a rule opens it (none in the shipped stacks)', () => {
+    expect(portsBetween(graphOf('staging'), FRONTEND, BACKEND)).toEqual([]);
+    const g = graphOf('staging', (j) => {
+      j.resource.aws_security_group_rule.ecs_self = { type: 'ingress', from_port: 8000, to_port: 8000, protocol: 'tcp', self: true, security_group_id: '${aws_security_group.security_ecs.id}' };
+    });
+    expect([portsBetween(g, FRONTEND, BACKEND), portsBetween(g, BACKEND, FRONTEND)]).toEqual([[8000], []]);
+  });
+
   it('drops the internet → listener edge without the ingress rule for its port', () => {
     const g = graphOf('production', without('security_alb_https_ingress'));
     expect(portsBetween(g, INTERNET, ALB)).toEqual([80]);

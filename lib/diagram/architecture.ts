@@ -347,7 +347,11 @@ export function buildArchitecture(stack: string, json: TfJson): ArchitectureGrap
   /** From the internet, a connection also needs the target to sit in a subnet routed to an internet gateway. */
   const firstVpc = [...clusters.values()].find((c) => c.kind === 'vpc')?.id;
   const vpcOf = (e: Endpoint) => e.subnets.map((s) => vpcCluster(body(s)?.vpc_id)).find(Boolean) ?? firstVpc;
-  const internetFacing = (e: Endpoint) => e.subnets.some(publicSubnet) && !(body(e.address)?.internal === true) && body(e.address)?.publicly_accessible !== false;
+  const internetFacing = (e: Endpoint) => {
+    const b = body(e.address);
+    const publicIp = e.address.startsWith('aws_ecs_service.') ? list(b?.network_configuration)[0]?.assign_public_ip === true : b?.publicly_accessible !== false;
+    return e.subnets.some(publicSubnet) && b?.internal !== true && publicIp;
+  };
 
   addNode({ id: INTERNET, kind: 'internet', title: 'internet', details: [] });
 
@@ -486,11 +490,14 @@ export function buildArchitecture(stack: string, json: TfJson): ArchitectureGrap
       if (opened.length > 0) addEdge({ from: nodeId(tg), to: nodeId(s.address), kind: 'traffic', label: `:${port}`, ports: [port], rules: opened, between: [lb.address, s.address] });
     }
   }
-  const stores = [...databases, ...caches].map((d) => endpoints.get(d.address)!);
+  // Services and data stores, from the internet, the load balancers and the services (not from themselves).
+  const stores = [...services, ...databases, ...caches].map((d) => endpoints.get(d.address)!);
   for (const target of stores) {
     const sources: (Endpoint | typeof INTERNET)[] = [INTERNET, ...loadBalancers.map((lb) => endpoints.get(lb.address)!), ...services.map((s) => endpoints.get(s.address)!)];
     for (const source of sources) {
-      if (source === INTERNET && !internetFacing(target)) continue;
+      if (source === INTERNET ? !internetFacing(target) : source.address === target.address) continue;
+      // A load balancer reaches a service through its target groups (drawn above).
+      if (source !== INTERNET && target.address.startsWith('aws_ecs_service.') && loadBalancers.some((lb) => lb.address === source.address)) continue;
       const open = target.ports.map((port) => ({ port, rules: openedBy(source, target, port) })).filter((p) => p.rules.length > 0);
       if (open.length === 0) continue;
       const from = source === INTERNET ? INTERNET : nodes.has(nodeId(source.address)) ? nodeId(source.address) : nodeId(listeners.find((l) => reference(l.body.load_balancer_arn) === source.address)?.address ?? source.address);
