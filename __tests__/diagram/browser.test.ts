@@ -23,7 +23,7 @@ declare const document: any, window: any, Image: any;
 export const CHROMIUM = '/usr/bin/chromium';
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-jest.setTimeout(60_000);
+jest.setTimeout(120_000);
 
 let profile: string | undefined;
 let context: BrowserContext | undefined;
