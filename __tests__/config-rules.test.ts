@@ -121,10 +121,14 @@ const cases: Case[] = [
   [
     'allocated storage for provisioned IOPS',
     'production',
-    (r) => (r.database.storageType = 'io1'),
+    (r) => {
+      r.database.storageType = 'io1';
+      r.database.iops = 1000;
+    },
     ['- production.database.allocatedStorage = 50: must be at least 100 GiB with storageType io1 (20 GiB is the minimum only for gp2 and gp3)'],
     (r) => {
       r.database.storageType = 'io1';
+      r.database.iops = 1000;
       r.database.allocatedStorage = 100;
       r.database.maxAllocatedStorage = 200;
     },
@@ -191,7 +195,7 @@ const cases: Case[] = [
     'maintenance window day names',
     'production',
     (r) => (r.database.maintenanceWindow = 'sun:04:00-xyz:05:00'),
-    ['- production.database.maintenanceWindow = "sun:04:00-xyz:05:00": must be ddd:hh24:mi-ddd:hh24:mi'],
+    ['- production.database.maintenanceWindow = "sun:04:00-xyz:05:00": must be ddd:hh24:mi-ddd:hh24:mi with ddd one of mon, tue, wed, thu, fri, sat, sun (any case)'],
     (r) => (r.database.maintenanceWindow = 'sat:23:30-sun:00:30'),
   ],
   [
@@ -332,7 +336,7 @@ const cases: Case[] = [
     'domain name syntax',
     'staging',
     (r) => (r.application.domain = `${'a'.repeat(64)}.ohmycoins.com`),
-    [`- staging.application.domain = "${'a'.repeat(64)}.ohmycoins.com": must be a lower-case DNS name such as api.example.com`],
+    [`- staging.application.domain = "${'a'.repeat(64)}.ohmycoins.com": must be a DNS name such as api.example.com`],
     (r) => (r.application.domain = 'ohmycoins.com'),
   ],
   [
@@ -443,7 +447,7 @@ describe('config validation', () => {
       r.database.backupRetentionDays = 1;
     });
     expect(problems).toEqual([
-      '- production.network.vpcCidr = "10.1.0.0/33": must be an IPv4 CIDR block in network form, e.g. 10.0.0.0/16 (address aligned to the prefix, prefix 0-32)',
+      '- production.network.vpcCidr = "10.1.0.0/33": must be an IPv4 CIDR block in canonical network form, e.g. 10.0.0.0/16: four numbers 0-255 without leading zeros, a prefix 0-32, the address aligned to the prefix',
       '- production.database.backupRetentionDays = 1: must be at least 7 days in a production-like environment (productionLike: true); 0-35 elsewhere',
       '- production.cache.multiAz = true: requires numCacheClusters of at least 2 (it is 1): Multi-AZ and automatic failover need a replica to fail over to',
       '- production.ecs.frontend.memory = 999: must be a memory size Fargate offers with 512 CPU units: 1024-4096 in steps of 1024 (MiB)',
