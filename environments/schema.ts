@@ -1070,13 +1070,18 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   }
 }
 
+/** A key as it appears in a problem's path; one that is not a plain word (empty, with spaces or dots) is quoted. */
+function pathKey(key: PropertyKey): string {
+  return /^[\w$-]+$/.test(String(key)) ? String(key) : JSON.stringify(String(key));
+}
+
 /** One zod issue as problems; an unknown-keys issue becomes one problem per key, at the key's path. */
 function toProblems(issue: z.core.$ZodIssue): ConfigProblem[] {
-  const path = issue.path.map(String);
+  const path = issue.path.map(pathKey);
   const input = (issue as { input?: unknown }).input;
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((key) => ({
-      path: [...path, key].join('.'),
+      path: [...path, pathKey(key)].join('.'),
       value: renderValue(isRecord(input) ? input[key] : undefined),
       message: 'unknown field; the allowed fields and their documentation are in environments/schema.ts',
     }));
