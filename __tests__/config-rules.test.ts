@@ -2,10 +2,12 @@
  * Every config validation beyond the network: one failing case with its exact
  * message, and one passing case next to it (usually the boundary value).
  */
-import { FARGATE_TASK_SIZES, isFargateTaskSize } from '../environments/schema';
+import { FARGATE_TASK_SIZES, isFargateTaskSize, validateEnvironmentConfig } from '../environments/schema';
+import { AWS_REGIONS } from '../lib/aws-facts';
 import { ACM_CERTIFICATE_ARN, ACM_CERTIFICATE_ARN_RE2, GITHUB_OIDC_PROVIDER_ARN, GITHUB_OIDC_PROVIDER_ARN_RE2 } from '../lib/arns';
 import { OFFLINE_VARIABLE_VALUES } from '../scripts/offline-plan';
-import { EnvName, environment, problemsOf } from './helpers';
+import { nameConflictErrors, runSynth } from '../lib/app';
+import { EnvName, environment, problemsOf, rawEnvironment } from './helpers';
 
 type Mutate = (raw: Record<string, any>) => void;
 
@@ -385,6 +387,230 @@ const cases: Case[] = [
     ],
     (r) => (r.cache.logRetentionDays = 1),
   ],
+  // AWS facts (lib/aws-facts.ts) and provider grammar
+  [
+    'CIDR octets without leading zeros',
+    'staging',
+    (r) => (r.security.managementCidrBlocks = ['10.01.0.0/16']),
+    ['- staging.security.managementCidrBlocks.0 = "10.01.0.0/16": must be an IPv4 CIDR block in canonical network form, e.g. 10.0.0.0/16: four numbers 0-255 without leading zeros, a prefix 0-32, the address aligned to the prefix'],
+    (r) => (r.security.managementCidrBlocks = ['10.1.0.0/16']),
+  ],
+  [
+    'CIDR prefix without leading zero',
+    'staging',
+    (r) => (r.network.vpcCidr = '10.0.0.0/016'),
+    ['- staging.network.vpcCidr = "10.0.0.0/016": must be an IPv4 CIDR block in canonical network form, e.g. 10.0.0.0/16: four numbers 0-255 without leading zeros, a prefix 0-32, the address aligned to the prefix'],
+    (r) => (r.network.vpcCidr = '10.0.0.0/16'),
+  ],
+  [
+    'region AWS has',
+    'staging',
+    (r) => {
+      r.region = 'ap-southeast-9';
+      r.network.availabilityZones = ['ap-southeast-9a', 'ap-southeast-9b'];
+    },
+    [`- staging.region = "ap-southeast-9": must be an AWS region: ${Object.keys(AWS_REGIONS.value).join(', ')}`],
+    (r) => {
+      r.region = 'eu-west-1';
+      r.network.availabilityZones = ['eu-west-1a', 'eu-west-1b'];
+    },
+  ],
+  [
+    'region in the aws partition',
+    'staging',
+    (r) => {
+      r.region = 'cn-north-1';
+      r.network.availabilityZones = ['cn-north-1a', 'cn-north-1b'];
+    },
+    ['- staging.region = "cn-north-1": must be a region of the aws partition: this project builds arn:aws: ARNs, which China and GovCloud regions do not use (project rule)'],
+    (r) => {
+      r.region = 'us-east-1';
+      r.network.availabilityZones = ['us-east-1a', 'us-east-1f'];
+    },
+  ],
+  [
+    'zone the region has',
+    'production',
+    (r) => (r.network.availabilityZones[2] = 'ap-southeast-2d'),
+    ['- production.network.availabilityZones.2 = "ap-southeast-2d": must be a zone of the configured region ap-southeast-2: ap-southeast-2a, ap-southeast-2b, ap-southeast-2c'],
+    (r) => (r.network.availabilityZones = ['ap-southeast-2c', 'ap-southeast-2a', 'ap-southeast-2b']),
+  ],
+  [
+    'RDS instance class family offered for PostgreSQL',
+    'staging',
+    (r) => (r.database.instanceClass = 'db.c5.large'),
+    [
+      '- staging.database.instanceClass = "db.c5.large": must be an RDS instance class offered for PostgreSQL (AWS documentation, lib/aws-facts.ts): the db.<family> families are t3, t4g, m5, m5d, m6g, m6gd, m6i, m6id, m6idn, m6in, m7g, m7i, m8g, r5, r5b, r5d, r6g, r6gd, r6i, r6id, r6idn, r6in, r7g, r7i, r8g, x2g, x2idn, x2iedn, x2iezn',
+    ],
+    (r) => (r.database.instanceClass = 'db.m7g.large'),
+  ],
+  [
+    'RDS instance class size offered',
+    'staging',
+    (r) => (r.database.instanceClass = 'db.t4g.4xlarge'),
+    ['- staging.database.instanceClass = "db.t4g.4xlarge": must be an RDS instance class offered for PostgreSQL (AWS documentation, lib/aws-facts.ts): db.t4g comes in micro, small, medium, large, xlarge, 2xlarge'],
+    (r) => (r.database.instanceClass = 'db.t4g.2xlarge'),
+  ],
+  [
+    'read replica instance class offered',
+    'production',
+    (r) => (r.database.readReplica.instanceClass = 'db.r7g.24xlarge'),
+    ['- production.database.readReplica.instanceClass = "db.r7g.24xlarge": must be an RDS instance class offered for PostgreSQL (AWS documentation, lib/aws-facts.ts): db.r7g comes in large, xlarge, 2xlarge, 4xlarge, 8xlarge, 12xlarge, 16xlarge'],
+    (r) => (r.database.readReplica.instanceClass = 'db.r7i.48xlarge'),
+  ],
+  [
+    'ElastiCache node type offered',
+    'staging',
+    (r) => (r.cache.nodeType = 'cache.t4g.large'),
+    ['- staging.cache.nodeType = "cache.t4g.large": must be an ElastiCache node type offered for Redis OSS (AWS documentation, lib/aws-facts.ts): cache.t4g comes in micro, small, medium'],
+    (r) => (r.cache.nodeType = 'cache.t4g.medium'),
+  ],
+  [
+    'master user name RDS reserves',
+    'staging',
+    (r) => (r.database.masterUsername = 'Admin'),
+    ['- staging.database.masterUsername = "Admin": must not be a reserved name: "admin" is a name RDS for PostgreSQL reserves (see lib/aws-facts.ts)'],
+    (r) => (r.database.masterUsername = 'app_admin'),
+  ],
+  [
+    'master user name without pg_',
+    'staging',
+    (r) => (r.database.masterUsername = 'pg_app'),
+    ['- staging.database.masterUsername = "pg_app": must not be a reserved name: PostgreSQL reserves role names starting with pg_ (see lib/aws-facts.ts)'],
+    (r) => (r.database.masterUsername = 'app_pg'),
+  ],
+  [
+    'database name not a reserved key word',
+    'staging',
+    (r) => (r.database.databaseName = 'user'),
+    ['- staging.database.databaseName = "user": must not be a reserved name: "user" is a key word PostgreSQL reserves (see lib/aws-facts.ts)'],
+    (r) => (r.database.databaseName = 'users'),
+  ],
+  [
+    'database name not an existing database',
+    'staging',
+    (r) => (r.database.databaseName = 'template1'),
+    ['- staging.database.databaseName = "template1": must not be a reserved name: "template1" already exists on every RDS for PostgreSQL instance (see lib/aws-facts.ts)'],
+    (r) => (r.database.databaseName = 'template'),
+  ],
+  [
+    'IOPS required with io1 and io2',
+    'production',
+    (r) => Object.assign(r.database, { storageType: 'io2', allocatedStorage: 100, maxAllocatedStorage: 200 }),
+    ['- production.database.iops = (missing): is required with storageType io2: 1000-256000 provisioned IOPS, 0.5-1000 per GiB of allocatedStorage'],
+    (r) => Object.assign(r.database, { storageType: 'io2', allocatedStorage: 100, maxAllocatedStorage: 200, iops: 1000 }),
+  ],
+  [
+    'IOPS per GiB of io1',
+    'production',
+    (r) => Object.assign(r.database, { storageType: 'io1', allocatedStorage: 100, maxAllocatedStorage: 200, iops: 6000 }),
+    ['- production.database.iops = 6000: must be 1000-5000 for 100 GiB of io1 (1000-256000 IOPS, 0.5-50 IOPS per GiB)'],
+    (r) => Object.assign(r.database, { storageType: 'io1', allocatedStorage: 100, maxAllocatedStorage: 200, iops: 5000 }),
+  ],
+  [
+    'no IOPS with gp2',
+    'staging',
+    (r) => Object.assign(r.database, { storageType: 'gp2', iops: 3000 }),
+    ['- staging.database.iops = 3000: must be unset with storageType gp2: RDS provisions IOPS only for gp3 (from 400 GiB), io1 and io2'],
+    (r) => Object.assign(r.database, { storageType: 'gp2' }),
+  ],
+  [
+    'gp3 IOPS from 400 GiB only',
+    'production',
+    (r) => (r.database.iops = 12000),
+    ['- production.database.iops = 12000: must be unset with gp3 below 400 GiB (allocatedStorage is 50): RDS for PostgreSQL includes 3,000 IOPS and 125 MiB/s there and refuses explicit values'],
+    (r) => Object.assign(r.database, { allocatedStorage: 400, maxAllocatedStorage: 500, iops: 12000 }),
+  ],
+  [
+    'storage throughput with gp3 only',
+    'production',
+    (r) => Object.assign(r.database, { storageType: 'io1', allocatedStorage: 100, maxAllocatedStorage: 200, iops: 1000, storageThroughput: 500 }),
+    ['- production.database.storageThroughput = 500: must be unset with storageType io1: only gp3 takes a storage throughput'],
+    (r) => Object.assign(r.database, { allocatedStorage: 400, maxAllocatedStorage: 500, iops: 12000, storageThroughput: 500 }),
+  ],
+  [
+    'gp3 throughput per IOPS',
+    'production',
+    (r) => Object.assign(r.database, { allocatedStorage: 400, maxAllocatedStorage: 500, iops: 12000, storageThroughput: 4000 }),
+    ['- production.database.storageThroughput = 4000: must be at most 0.25 MiB/s per provisioned IOPS (3000 for 12000 IOPS)'],
+    (r) => Object.assign(r.database, { allocatedStorage: 400, maxAllocatedStorage: 500, iops: 12000, storageThroughput: 3000 }),
+  ],
+  [
+    'gp3 throughput with IOPS',
+    'production',
+    (r) => Object.assign(r.database, { allocatedStorage: 400, maxAllocatedStorage: 500, storageThroughput: 500 }),
+    ['- production.database.iops = (missing): is required with storageThroughput on gp3: RDS sets both together'],
+    (r) => Object.assign(r.database, { allocatedStorage: 400, maxAllocatedStorage: 500, iops: 12000, storageThroughput: 500 }),
+  ],
+  [
+    'storage type',
+    'staging',
+    (r) => (r.database.storageType = 'standard'),
+    ['- staging.database.storageType = "standard": must be one of gp2, gp3, io1, io2 (standard, the previous-generation magnetic storage, is refused: project rule)'],
+    (r) => (r.database.storageType = 'gp2'),
+  ],
+  [
+    'maintenance window day names in any case',
+    'production',
+    (r) => (r.cache.maintenanceWindow = 'Sunday:05:00-Sunday:07:00'),
+    ['- production.cache.maintenanceWindow = "Sunday:05:00-Sunday:07:00": must be ddd:hh24:mi-ddd:hh24:mi with ddd one of mon, tue, wed, thu, fri, sat, sun (any case)'],
+    (r) => (r.cache.maintenanceWindow = 'Sun:05:00-SUN:07:00'),
+  ],
+  [
+    'host names in any case',
+    'production',
+    (r) => (r.application.backendDomain = 'api_ohmycoins.com'),
+    ['- production.application.backendDomain = "api_ohmycoins.com": must be a DNS name such as api.example.com'],
+    (r) => (r.application.backendDomain = 'API.OhMyCoins.com'),
+  ],
+  [
+    'image repository as the image variables accept',
+    'staging',
+    (r) => (r.application.backendImage = 'ghcr.io/MarkLimmage/ohmycoins-backend'),
+    [
+      '- staging.application.backendImage = "ghcr.io/MarkLimmage/ohmycoins-backend": must be an image repository without tag, as the backend_image and frontend_image variables accept: lower-case path components separated by /, each of letters and digits joined by single . _ or -, optionally after a registry host[:port], e.g. ghcr.io/owner/name',
+    ],
+    (r) => (r.application.frontendImage = 'localhost:5000/marklimmage/ohmycoins-frontend'),
+  ],
+  [
+    'image tag as the tag variables accept',
+    'staging',
+    (r) => (r.application.imageTag = '.latest'),
+    ['- staging.application.imageTag = ".latest": must be a container image tag: letters, digits, _ . - (at most 128, not starting with . or -), as the image_tag variables accept'],
+    (r) => (r.application.imageTag = '_latest'),
+  ],
+  // Shape: types, bounds, unknown and missing fields
+  [
+    'positive number',
+    'staging',
+    (r) => (r.loadBalancer.alarms.responseTimeSeconds = 0),
+    ['- staging.loadBalancer.alarms.responseTimeSeconds = 0: must be greater than 0'],
+    (r) => (r.loadBalancer.alarms.responseTimeSeconds = 0.5),
+  ],
+  [
+    'field type',
+    'staging',
+    (r) => (r.cache.multiAz = 'yes'),
+    ['- staging.cache.multiAz = "yes": must be of type boolean'],
+    (r) => (r.cache.multiAz = false),
+  ],
+  [
+    'unknown field',
+    'staging',
+    (r) => (r.database.iopss = 3000),
+    ['- staging.database.iopss = 3000: unknown field; the allowed fields and their documentation are in environments/schema.ts'],
+    (r) => (r.database.iops = undefined),
+  ],
+  [
+    'missing or null section',
+    'staging',
+    (r) => {
+      delete r.cache;
+      r.monitoring = null;
+    },
+    ['- staging.cache = (missing): must be of type object', '- staging.monitoring = null: must be of type object'],
+    (r) => delete r.policyExceptions,
+  ],
   // Environment class and policy exceptions
   [
     'production must be production-like',
@@ -505,5 +731,70 @@ describe('ARN shapes for Terraform variable validation', () => {
   it('keeps the offline plan values valid', () => {
     expect(ACM_CERTIFICATE_ARN.test(OFFLINE_VARIABLE_VALUES.certificate_arn)).toBe(true);
     expect(GITHUB_OIDC_PROVIDER_ARN.test(OFFLINE_VARIABLE_VALUES.github_oidc_provider_arn)).toBe(true);
+  });
+});
+
+describe('values AWS reads without regard to case are stored in lower case', () => {
+  it('day names of maintenance windows, host names and origins', () => {
+    const config = environment('production', (r) => {
+      r.database.maintenanceWindow = 'Sun:04:00-Sun:05:00';
+      r.cache.maintenanceWindow = 'SUN:05:00-sun:07:00';
+      r.application.domain = 'OhMyCoins.com';
+      r.application.backendDomain = 'API.OhMyCoins.com';
+      r.application.frontendHost = 'HTTPS://Dashboard.OhMyCoins.com';
+      r.application.backendCorsOrigins = ['https://DASHBOARD.ohmycoins.com'];
+    });
+    expect([config.database.maintenanceWindow, config.cache.maintenanceWindow]).toEqual(['sun:04:00-sun:05:00', 'sun:05:00-sun:07:00']);
+    expect(config.application).toMatchObject({
+      domain: 'ohmycoins.com',
+      backendDomain: 'api.ohmycoins.com',
+      frontendHost: 'https://dashboard.ohmycoins.com',
+      backendCorsOrigins: ['https://dashboard.ohmycoins.com'],
+    });
+  });
+
+  it('still checks a normalised window against the other window', () => {
+    expect(problemsOf('production', (r) => (r.database.maintenanceWindow = 'Sun:03:30-Sun:04:30'))).toEqual([
+      '- production.database.backupWindow = "03:00-04:00": must not overlap the maintenance window sun:03:30-sun:04:30 (RDS refuses overlapping windows)',
+    ]);
+  });
+});
+
+describe('no two environments that may share an account create the same name', () => {
+  const qa = (change: (r: Record<string, any>) => void = () => undefined) => {
+    const raw = rawEnvironment('staging');
+    Object.assign(raw, { name: 'qa' });
+    raw.github.createOidcProvider = false;
+    change(raw);
+    return raw;
+  };
+  const refusal = (environments: Record<string, unknown>) => {
+    const lines: string[] = [];
+    expect(runSynth({ environments, outdir: '/nonexistent-never-written' }, (l) => lines.push(l))).toBe(1);
+    return lines.join('\n').split('\n').filter((l) => l.startsWith('  - '));
+  };
+
+  it('refuses a second environment with the same projectName in the same account and region, naming both and the fix', () => {
+    expect(refusal({ staging: rawEnvironment('staging'), qa: qa() })).toEqual([
+      '  - qa.projectName = "ohmycoins-staging": gives names that environment "staging" (projectName "ohmycoins-staging") also creates in the same account and region (ap-southeast-2), which they may share (neither sets accountId): ' +
+        'CloudWatch log group name "/aws/vpc/flow-logs/ohmycoins-staging", IAM role name "ohmycoins-staging-flow-logs-role", IAM policy name "ohmycoins-staging-flow-logs-policy", IAM role name "ohmycoins-staging-ecs-task-execution-role", ' +
+        'IAM policy name "ohmycoins-staging-ecs-task-execution-secrets-policy", IAM role name "ohmycoins-staging-ecs-task-role" and 51 more; AWS refuses the second create. Use another projectName, or set different accountId values if they deploy to different accounts',
+    ]);
+  });
+
+  it('in another region of the same account, refuses the account-wide names only (IAM, dashboards)', () => {
+    const [line] = refusal({
+      staging: { ...rawEnvironment('staging'), accountId: '111111111111' },
+      qa: qa((r) => Object.assign(r, { accountId: '111111111111', region: 'eu-west-1', network: { ...r.network, availabilityZones: ['eu-west-1a', 'eu-west-1b'] } })),
+    });
+    expect(line).toContain('also creates in the same account, which they may share (both set accountId 111111111111): IAM role name "ohmycoins-staging-flow-logs-role",');
+    expect(line).toContain('and 8 more;');
+    expect(line).not.toMatch(/load balancer|log group/);
+  });
+
+  it('accepts the same projectName in accounts known to differ, and different projectNames in one account', () => {
+    const staging = (accountId?: string) => environment('staging', (r) => (r.accountId = accountId));
+    expect(nameConflictErrors([staging('111111111111'), validateEnvironmentConfig('qa', qa((r) => (r.accountId = '222222222222')))])).toEqual([]);
+    expect(nameConflictErrors([staging(), validateEnvironmentConfig('qa', qa((r) => (r.projectName = 'ohmycoins-qa')))])).toEqual([]);
   });
 });

@@ -69,6 +69,17 @@ const accountId = z.string().regex(ACCOUNT_ID, { message: 'must be a 12-digit AW
 
 const positiveInt = (what: string) => z.number().int({ message: `${what} must be a whole number` });
 
+/**
+ * A string that AWS reads without regard to case: checked case-insensitively against `pattern`
+ * (a lower-case grammar), reported as written, and stored in lower case.
+ */
+function lowerCased(pattern: RegExp, message: string) {
+  return z
+    .string()
+    .regex(new RegExp(pattern.source, 'i'), { message })
+    .transform((v) => v.toLowerCase());
+}
+
 /** A daily UTC window, `hh24:mi-hh24:mi`; the times are checked with the other window rules. */
 const DAILY_WINDOW = /^\d{2}:\d{2}-\d{2}:\d{2}$/;
 /**
@@ -77,10 +88,7 @@ const DAILY_WINDOW = /^\d{2}:\d{2}-\d{2}:\d{2}$/;
  */
 const WEEKLY_WINDOW = /^(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}-(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}$/;
 const dailyWindowSchema = z.string().regex(DAILY_WINDOW, { message: 'must be hh24:mi-hh24:mi' });
-const weeklyWindowSchema = z
-  .string()
-  .toLowerCase()
-  .regex(WEEKLY_WINDOW, { message: 'must be ddd:hh24:mi-ddd:hh24:mi with ddd one of mon, tue, wed, thu, fri, sat, sun (any case)' });
+const weeklyWindowSchema = lowerCased(WEEKLY_WINDOW, 'must be ddd:hh24:mi-ddd:hh24:mi with ddd one of mon, tue, wed, thu, fri, sat, sun (any case)');
 
 /** RDS instance classes: db.<family>.<size>, e.g. db.t4g.micro, db.r6g.2xlarge. */
 const RDS_INSTANCE_CLASS = /^db\.[a-z]+\d+[a-z]*\.(micro|small|medium|large|xlarge|[1-9]\d?xlarge|metal(-\d+xl)?)$/;
@@ -370,11 +378,11 @@ const ecsSchema = z
 const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 /** DNS ignores case: a host name is stored in lower case, as AWS, browsers and certificates compare it. */
-const hostname = z.string().toLowerCase().regex(DNS_NAME, { message: 'must be a DNS name such as api.example.com' });
+const hostname = lowerCased(DNS_NAME, 'must be a DNS name such as api.example.com');
 
 /** An `http(s)://host[:port]` origin; scheme and host are case-insensitive and stored in lower case. */
 const ORIGIN = /^https?:\/\/([a-z0-9.-]+)(:\d+)?$/;
-const origin = z.string().toLowerCase().regex(ORIGIN, { message: 'must be an origin such as https://dashboard.example.com' });
+const origin = lowerCased(ORIGIN, 'must be an origin such as https://dashboard.example.com');
 
 const monitoringSchema = z
   .object({
@@ -857,11 +865,13 @@ function checkStorageSettings(db: Record<string, unknown>, ctx: Ctx): void {
     }
     return;
   }
-  if (iops !== undefined && rule.iopsRange) {
+  if (iops !== undefined && rule.iopsRange && allocated !== undefined) {
     const [low, high] = rule.iopsRange;
-    if (iops < low || iops > high) issue(ctx, at('iops'), iops, `must be ${low}-${high} with storageType ${type}`);
-    else if (rule.iopsPerGiB && allocated !== undefined && (iops < rule.iopsPerGiB[0] * allocated || iops > rule.iopsPerGiB[1] * allocated)) {
-      issue(ctx, at('iops'), iops, `must be ${rule.iopsPerGiB[0]}-${rule.iopsPerGiB[1]} IOPS per GiB with storageType ${type}: ${Math.ceil(rule.iopsPerGiB[0] * allocated)}-${Math.floor(rule.iopsPerGiB[1] * allocated)} for ${allocated} GiB`);
+    const [perLow, perHigh] = rule.iopsPerGiB ?? [0, Infinity];
+    const [least, most] = [Math.max(low, Math.ceil(perLow * allocated)), Math.min(high, Math.floor(perHigh * allocated))];
+    const perGiB = rule.iopsPerGiB ? `, ${perLow}-${perHigh} IOPS per GiB` : '';
+    if (iops < least || iops > most) {
+      issue(ctx, at('iops'), iops, `must be ${least}-${most} for ${allocated} GiB of ${type} (${low}-${high} IOPS${perGiB})`);
     }
   }
   if (throughput !== undefined && rule.throughputRange) {
