@@ -10,7 +10,9 @@ import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { ELASTICACHE_NODE_TYPES, offeredInRegion } from '../lib/aws-facts';
 import { cataloguePath, loadCatalogue } from '../lib/cost/catalogue';
+import { PROJECT_ROOT } from '../lib/cost/paths';
 import { OfferScanner } from '../lib/cost/offer-scanner';
 import { FoundPrice, OfferCode, PriceListUnreachableError, fetchPrices, mergeRefresh, scanOffer } from '../lib/cost/price-list';
 import { main as refreshCli } from '../scripts/cost-refresh';
@@ -199,6 +201,19 @@ describe('refresh through HTTP', () => {
       expect(stdout).toMatch(/updated from the Price List: \d+/);
       expect(stdout).toMatch(/kept from the previous catalogue \(not in the bulk API\): .*vpc_endpoint\.gateway\.s3\.hour/);
       expect(stderr).toMatch(/AmazonRDS: 5 prices/);
+      // The same offer files give what the region offers, for the environment checks.
+      const offerings = JSON.parse(readFileSync(path.join(dir, 'ap-southeast-2.offerings.json'), 'utf8'));
+      expect(offerings).toEqual({
+        region: 'ap-southeast-2',
+        source: expect.stringMatching(/^AWS Price List bulk API: http:\/\/127\.0\.0\.1:\d+\/offers\/v1\.0\/aws\/AmazonRDS\/20261120184209\/ap-southeast-2\/index\.json \(offer AmazonRDS version 20261120184209, published 2026-11-20T18:42:09Z\); .*AmazonElastiCache/),
+        // PostgreSQL only (not the MySQL or SQL Server products), Redis only (not Valkey), regions only (not Outposts).
+        rdsPostgresInstanceClasses: ['db.t3.micro'],
+        elasticacheRedisNodeTypes: ['cache.t3.micro'],
+      });
+      expect(stdout).toContain('wrote ' + path.relative(PROJECT_ROOT, path.join(dir, 'ap-southeast-2.offerings.json')) + ': 1 RDS instance classes for PostgreSQL, 1 ElastiCache node types for Redis OSS');
+      copyFileSync(path.join(dir, 'ap-southeast-2.offerings.json'), path.join(dir, 'eu-west-1.json'));
+      expect(offeredInRegion('elasticache', 'eu-west-1', dir)).toMatchObject({ value: ['cache.t3.micro'], regional: true });
+      expect(offeredInRegion('elasticache', 'eu-west-2', dir)).toMatchObject({ value: ELASTICACHE_NODE_TYPES.value, regional: false });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
