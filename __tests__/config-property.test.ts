@@ -5,9 +5,14 @@
  * to null, to a value of another type, or an extra key added), plus arbitrary JSON.
  * fast-check prints the seed and the shrunk counterexample when the property fails.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Testing } from 'cdktf';
 import fc from 'fast-check';
 import { ENVIRONMENTS } from '../environments';
 import { EnvironmentConfigError, validateEnvironmentConfig } from '../environments/schema';
+import { PlatformStack } from '../lib/platform-stack';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -85,7 +90,7 @@ describe('validateEnvironmentConfig never crashes', () => {
         const copy = mutations.reduce<Json>((root, m) => apply(root, m), structuredClone(raw));
         validateOrReport(name, copy);
       }),
-      { numRuns: 400 },
+      { numRuns: 250 },
     );
   });
 
@@ -123,10 +128,93 @@ describe('validateEnvironmentConfig never crashes', () => {
         } catch (e) {
           const lines = (e as EnvironmentConfigError).message.split('\n');
           expect(lines[0]).toMatch(new RegExp(`^Environment "${name}" has \\d+ invalid settings?:$`));
-          for (const line of lines.slice(1)) expect(line).toMatch(new RegExp(`^  - ${name}\\.\\S+ = .+: \\S.*$`));
+          for (const line of lines.slice(1)) expect(line).toMatch(new RegExp(`^  - ${name}\\..+ = .+: \\S.*$`));
         }
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+/**
+ * Property: a config that passes validation builds its stack; no construct throws for a value
+ * a user can write. The settings vary over valid values of the fields constructs branch on.
+ */
+describe('a valid config never makes a construct throw', () => {
+  const ARN = 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com';
+  const variation = fc.record({
+    env: fc.constantFrom('staging', 'production'),
+    database: fc.record({
+      instanceClass: fc.constantFrom('db.t3.micro', 'db.t4g.medium', 'db.m7g.large', 'db.r6i.32xlarge'),
+      storage: fc.constantFrom(
+        { storageType: 'gp3', allocatedStorage: 50, maxAllocatedStorage: 100 },
+        { storageType: 'gp2', allocatedStorage: 20, maxAllocatedStorage: 0 },
+        { storageType: 'io1', allocatedStorage: 100, maxAllocatedStorage: 200, iops: 1000 },
+        { storageType: 'io2', allocatedStorage: 200, maxAllocatedStorage: 0, iops: 40000 },
+        { storageType: 'gp3', allocatedStorage: 400, maxAllocatedStorage: 1000, iops: 12000, storageThroughput: 500 },
+      ),
+      multiAz: fc.boolean(),
+      backupRetentionDays: fc.constantFrom(7, 35),
+      monitoringIntervalSeconds: fc.constantFrom(0, 60),
+      performanceInsights: fc.boolean(),
+    }),
+    cache: fc.record({
+      nodeType: fc.constantFrom('cache.t3.micro', 'cache.t4g.medium', 'cache.r7g.large'),
+      numCacheClusters: fc.integer({ min: 1, max: 6 }),
+      multiAz: fc.boolean(),
+      transitEncryption: fc.boolean(),
+      authToken: fc.boolean(),
+    }),
+    natGateways: fc.constantFrom('none', 'single', 'one-per-az'),
+    flowLogs: fc.boolean(),
+    s3GatewayEndpoint: fc.boolean(),
+    oidc: fc.constantFrom('create', 'arn', 'variable'),
+    https: fc.boolean(),
+    managementCidrBlocks: fc.constantFrom([], ['192.168.0.0/16', '172.16.0.0/12']),
+    containerInsights: fc.boolean(),
+    executeCommand: fc.boolean(),
+    autoscaling: fc.boolean(),
+    subscribers: fc.constantFrom('none', 'email', 'webhook'),
+  });
+
+  it('for valid variations of the shipped environments', () => {
+    const outdir = mkdtempSync(path.join(os.tmpdir(), 'config-property-'));
+    let built = 0;
+    try {
+      fc.assert(
+        fc.property(variation, (v) => {
+          const raw = structuredClone(ENVIRONMENTS[v.env]) as Record<string, any>;
+          const { storage, performanceInsights, ...database } = v.database;
+          Object.assign(raw.database, database, storage, { performanceInsights: { enabled: performanceInsights, retentionDays: 7 } });
+          Object.assign(raw.cache, v.cache);
+          Object.assign(raw.network, { natGateways: v.natGateways, s3GatewayEndpoint: v.s3GatewayEndpoint, flowLogs: { enabled: v.flowLogs, retentionDays: 7 } });
+          raw.github.createOidcProvider = v.oidc === 'create';
+          raw.github.oidcProviderArn = v.oidc === 'arn' ? ARN : undefined;
+          raw.loadBalancer.https = v.https;
+          raw.security.managementCidrBlocks = v.managementCidrBlocks;
+          Object.assign(raw.ecs, { containerInsights: v.containerInsights, executeCommand: v.executeCommand });
+          raw.ecs.backend.autoscaling.enabled = v.autoscaling;
+          Object.assign(raw.monitoring, {
+            notifications: v.subscribers !== 'none',
+            alarmEmails: v.subscribers === 'email' ? ['oncall@example.com'] : [],
+            webhook: v.subscribers === 'webhook',
+          });
+          let config;
+          try {
+            config = validateEnvironmentConfig(v.env, raw);
+          } catch (e) {
+            if (!(e instanceof EnvironmentConfigError)) throw e;
+            fc.pre(false);
+            return;
+          }
+          new PlatformStack(Testing.app({ outdir }), config);
+          built++;
+        }),
+        { numRuns: 5, maxSkipsPerRun: 200 },
+      );
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+    expect(built).toBe(5);
   });
 });

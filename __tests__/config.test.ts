@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { buildApp, runSynth } from '../lib/app';
 import { validateEnvironmentConfig } from '../environments/schema';
 import { ENVIRONMENTS } from '../environments';
@@ -122,6 +125,30 @@ describe('synth with invalid settings', () => {
     expect(output).toContain('production.network.publicSubnetCidrs = ["10.1.1.0/24","10.1.2.0/24","10.1.3.0/24"]: must have one CIDR per availability zone: 1 expected');
     expect(output).not.toMatch(/\n\s+at /);
     expect(output.startsWith('Synth refused: invalid environment settings.')).toBe(true);
+  });
+
+  it('exits non-zero with the report and leaves the previous output folder exactly as it was', () => {
+    const outdir = mkdtempSync(path.join(os.tmpdir(), 'synth-refused-'));
+    const contents = () =>
+      Object.fromEntries(
+        (readdirSync(outdir, { recursive: true }) as string[]).sort().map((f) => {
+          const file = path.join(outdir, f);
+          return [f, statSync(file).isFile() ? readFileSync(file, 'utf8') : 'dir'];
+        }),
+      );
+    try {
+      expect(runSynth({ environments: { staging: rawEnvironment('staging') }, outdir }, () => undefined)).toBe(0);
+      const before = contents();
+      expect(Object.keys(before)).toEqual(expect.arrayContaining(['manifest.json', path.join('stacks', 'staging', 'cdk.tf.json')]));
+      const lines: string[] = [];
+      const bad = rawEnvironment('staging');
+      bad.database.instanceClass = 'db.c5.large';
+      expect(runSynth({ environments: { staging: bad }, outdir }, (l) => lines.push(l))).toBe(1);
+      expect(lines.join('\n')).toContain('staging.database.instanceClass = "db.c5.large": must be an RDS instance class offered for PostgreSQL');
+      expect(contents()).toEqual(before);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
   });
 
   it('builds a stack per shipped environment and the bootstrap stack', () => {
