@@ -326,6 +326,15 @@ const cases: Case[] = [
     ],
     (r) => (r.github.deploySubjects = ['repo:MarkLimmage/ohmycoins:pull_request']),
   ],
+  [
+    'deploy subjects without ? (the deploy role would refuse them)',
+    'staging',
+    (r) => (r.github.deploySubjects = ['repo:MarkLimmage/ohmycoins:ref:refs/heads/release-?']),
+    [
+      '- staging.github.deploySubjects.0 = "repo:MarkLimmage/ohmycoins:ref:refs/heads/release-?": must be an exact GitHub OIDC subject: repo:<owner>/<repo>:ref:refs/heads/<branch>, :ref:refs/tags/<tag>, :environment:<name> or :pull_request (no wildcards)',
+    ],
+    (r) => (r.github.deploySubjects = ['repo:MarkLimmage/ohmycoins:ref:refs/heads/release-1']),
+  ],
   // Domain names
   [
     'backend domain under the domain',

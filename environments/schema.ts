@@ -191,7 +191,7 @@ const githubSchema = z
     /** OIDC `sub` claims allowed to assume the deploy role, e.g. `repo:owner/name:environment:production`. */
     deploySubjects: z
       .array(
-        z.string().regex(/^repo:[A-Za-z0-9-]+\/[A-Za-z0-9._-]+:(ref:refs\/(heads|tags)\/[^*\s]+|environment:[^*\s]+|pull_request)$/, {
+        z.string().regex(/^repo:[A-Za-z0-9-]+\/[A-Za-z0-9._-]+:(ref:refs\/(heads|tags)\/[^*?\s]+|environment:[^*?\s]+|pull_request)$/, {
           message:
             'must be an exact GitHub OIDC subject: repo:<owner>/<repo>:ref:refs/heads/<branch>, :ref:refs/tags/<tag>, :environment:<name> or :pull_request (no wildcards)',
         }),
