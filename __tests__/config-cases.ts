@@ -124,7 +124,7 @@ export const cases: Case[] = [
       r.database.storageType = 'io1';
       r.database.iops = 1000;
     },
-    ['- production.database.allocatedStorage = 50: must be at least 100 GiB with storageType io1 (20 GiB is the minimum only for gp2 and gp3)'],
+    ['- production.database.allocatedStorage = 50: must be at least 100 GiB with storageType io1 (50 GiB is enough only for gp2 and gp3)'],
     (r) => {
       r.database.storageType = 'io1';
       r.database.iops = 1000;

@@ -90,7 +90,7 @@ describe('validateEnvironmentConfig never crashes', () => {
         const copy = mutations.reduce<Json>((root, m) => apply(root, m), structuredClone(raw));
         validateOrReport(name, copy);
       }),
-      { numRuns: 250 },
+      { numRuns: 150 },
     );
   });
 
@@ -99,7 +99,7 @@ describe('validateEnvironmentConfig never crashes', () => {
       fc.property(fc.jsonValue({ maxDepth: 3 }), (value) => {
         expect(validateOrReport('staging', value)).toBe('refused');
       }),
-      { numRuns: 200 },
+      { numRuns: 100 },
     );
   });
 
@@ -118,6 +118,24 @@ describe('validateEnvironmentConfig never crashes', () => {
     }
   });
 
+  it('on values a TypeScript data file can hold but JSON cannot, shown as written', () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    const odd: [unknown, string][] = [
+      [NaN, 'NaN'],
+      [Infinity, 'Infinity'],
+      [BigInt(10), '10'],
+      [() => 1, '() => 1'],
+      [Symbol('s'), 'Symbol(s)'],
+      [cyclic, '[object Object]'],
+    ];
+    for (const [value, shown] of odd) {
+      const raw = structuredClone(SHIPPED[0].raw) as Record<string, any>;
+      raw.cache.numCacheClusters = value;
+      expect(() => validateEnvironmentConfig(SHIPPED[0].name, raw)).toThrow(`${SHIPPED[0].name}.cache.numCacheClusters = ${shown}: `);
+    }
+  });
+
   it('keeps each refusal about the environment: every problem line names a field and says what is allowed', () => {
     fc.assert(
       fc.property(mutated, ({ env, mutations }) => {
@@ -131,7 +149,7 @@ describe('validateEnvironmentConfig never crashes', () => {
           for (const line of lines.slice(1)) expect(line).toMatch(new RegExp(`^  - ${name}\\..+ = .+: \\S.*$`));
         }
       }),
-      { numRuns: 100 },
+      { numRuns: 50 },
     );
   });
 });

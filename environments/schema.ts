@@ -84,7 +84,7 @@ function lowerCased(pattern: RegExp, message: string) {
 const DAILY_WINDOW = /^\d{2}:\d{2}-\d{2}:\d{2}$/;
 /**
  * A weekly UTC window, `ddd:hh24:mi-ddd:hh24:mi`. AWS accepts day names in any case (its documentation
- * writes `Mon`) and the provider stores them in lower case, so they are lower-cased before the check.
+ * writes `Mon`) and the provider stores them in lower case, so they are accepted in any case and stored in lower case.
  */
 const WEEKLY_WINDOW = /^(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}-(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}$/;
 const dailyWindowSchema = z.string().regex(DAILY_WINDOW, { message: 'must be hh24:mi-hh24:mi' });
@@ -774,10 +774,6 @@ function checkDatabase(config: Record<string, unknown>, ctx: Ctx): void {
   }
 
   const allocated = wholeNumber(db.allocatedStorage);
-  const storageType = db.storageType;
-  if (allocated !== undefined && (storageType === 'io1' || storageType === 'io2') && allocated < 100) {
-    issue(ctx, ['database', 'allocatedStorage'], allocated, `must be at least 100 GiB with storageType ${storageType} (20 GiB is the minimum only for gp2 and gp3)`);
-  }
   checkStorageSettings(db, ctx);
   const regionName = typeof config.region === 'string' ? config.region : undefined;
   checkOffered(ctx, ['database', 'instanceClass'], db.instanceClass, RDS_INSTANCE_CLASS, offeredInRegion('rds', regionName), 'an RDS instance class offered for PostgreSQL');
@@ -847,6 +843,10 @@ function checkStorageSettings(db: Record<string, unknown>, ctx: Ctx): void {
   const iops = wholeNumber(db.iops);
   const throughput = wholeNumber(db.storageThroughput);
   const at = (field: string): Path => ['database', field];
+  if (allocated !== undefined && allocated >= 20 && allocated < rule.storage[0]) {
+    const smaller = STORAGE_TYPES.filter((t) => RDS_STORAGE_TYPES.value[t].storage[0] <= allocated);
+    issue(ctx, at('allocatedStorage'), allocated, `must be at least ${rule.storage[0]} GiB with storageType ${type} (${allocated} GiB is enough only for ${smaller.join(' and ')})`);
+  }
   if (rule.iops === 'required' && db.iops === undefined) {
     const [low, high] = rule.iopsPerGiB ?? [0, 0];
     issue(ctx, at('iops'), undefined, `is required with storageType ${type}: ${rule.iopsRange?.join('-')} provisioned IOPS, ${low}-${high} per GiB of allocatedStorage`);
@@ -1059,7 +1059,14 @@ export class EnvironmentConfigError extends Error {
 
 function renderValue(value: unknown): string {
   if (value === undefined) return '(missing)';
-  const json = JSON.stringify(value);
+  let json: string | undefined;
+  try {
+    // NaN and Infinity would print as null; a function or symbol has no JSON at all.
+    json = typeof value === 'number' && !Number.isFinite(value) ? String(value) : JSON.stringify(value);
+  } catch {
+    json = undefined;
+  }
+  json ??= String(value as string);
   return json.length > 120 ? `${json.slice(0, 117)}...` : json;
 }
 

@@ -190,24 +190,24 @@ export function offeredInRegion(kind: 'rds' | 'elasticache', region: string | un
   return { ...(kind === 'rds' ? RDS_POSTGRES_INSTANCE_CLASSES : ELASTICACHE_NODE_TYPES), regional: false };
 }
 
+/** The key words PostgreSQL reserves, "reserved" and "reserved (can be function or type)" (PostgreSQL 17, Appendix C). */
+const POSTGRES_RESERVED_KEY_WORDS: readonly string[] = [
+  'all', 'analyse', 'analyze', 'and', 'any', 'array', 'as', 'asc', 'asymmetric', 'authorization', 'binary', 'both', 'case', 'cast',
+  'check', 'collate', 'collation', 'column', 'concurrently', 'constraint', 'create', 'cross', 'current_catalog', 'current_date',
+  'current_role', 'current_schema', 'current_time', 'current_timestamp', 'current_user', 'default', 'deferrable', 'desc', 'distinct',
+  'do', 'else', 'end', 'except', 'false', 'fetch', 'for', 'foreign', 'freeze', 'from', 'full', 'grant', 'group', 'having', 'ilike', 'in',
+  'initially', 'inner', 'intersect', 'into', 'is', 'isnull', 'join', 'lateral', 'leading', 'left', 'like', 'limit', 'localtime',
+  'localtimestamp', 'natural', 'not', 'notnull', 'null', 'offset', 'on', 'only', 'or', 'order', 'outer', 'overlaps', 'placing',
+  'primary', 'references', 'returning', 'right', 'select', 'session_user', 'similar', 'some', 'symmetric', 'system_user', 'table',
+  'tablesample', 'then', 'to', 'trailing', 'true', 'union', 'unique', 'user', 'using', 'variadic', 'verbose', 'when', 'where',
+  'window', 'with',
+];
+
 /**
  * Names RDS for PostgreSQL refuses as master user name (compared case-insensitively; PostgreSQL
  * folds unquoted names to lower case): RDS's own `admin` and `rds*` roles, PostgreSQL's reserved
  * role names, and the SQL key words PostgreSQL reserves. Names starting with `pg_` are reserved too.
  */
-/** The key words PostgreSQL reserves, "reserved" and "reserved (can be function or type)" (PostgreSQL 17, Appendix C). */
-const POSTGRES_RESERVED_KEY_WORDS: readonly string[] = [
-    'all', 'analyse', 'analyze', 'and', 'any', 'array', 'as', 'asc', 'asymmetric', 'authorization', 'binary', 'both', 'case', 'cast',
-    'check', 'collate', 'collation', 'column', 'concurrently', 'constraint', 'create', 'cross', 'current_catalog', 'current_date',
-    'current_role', 'current_schema', 'current_time', 'current_timestamp', 'current_user', 'default', 'deferrable', 'desc', 'distinct',
-    'do', 'else', 'end', 'except', 'false', 'fetch', 'for', 'foreign', 'freeze', 'from', 'full', 'grant', 'group', 'having', 'ilike', 'in',
-    'initially', 'inner', 'intersect', 'into', 'is', 'isnull', 'join', 'lateral', 'leading', 'left', 'like', 'limit', 'localtime',
-    'localtimestamp', 'natural', 'not', 'notnull', 'null', 'offset', 'on', 'only', 'or', 'order', 'outer', 'overlaps', 'placing',
-    'primary', 'references', 'returning', 'right', 'select', 'session_user', 'similar', 'some', 'symmetric', 'system_user', 'table',
-    'tablesample', 'then', 'to', 'trailing', 'true', 'union', 'unique', 'user', 'using', 'variadic', 'verbose', 'when', 'where',
-    'window', 'with',
-];
-
 export const POSTGRES_RESERVED_USER_NAMES: Sourced<readonly string[]> = {
   value: [
     'admin',
