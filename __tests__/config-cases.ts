@@ -422,6 +422,13 @@ export const cases: Case[] = [
     },
   ],
   [
+    'region in lower case',
+    'production',
+    (r) => (r.region = 'AP-Southeast-2'),
+    ['- production.region = "AP-Southeast-2": must be written in lower case, ap-southeast-2: the provider and request signing use the region name as written'],
+    (r) => (r.region = 'ap-southeast-2'),
+  ],
+  [
     'region in the aws partition',
     'staging',
     (r) => {

@@ -49,9 +49,11 @@ const subnetCidr = cidr.refine(
 /** Region and zone names: AWS lists them in lower case, and the provider compares them as written. */
 const region = z.string().superRefine((v, ctx) => {
   if (AWS_REGIONS.value[v] !== undefined) return;
-  const message = OTHER_PARTITION_REGION.test(v)
+  const message = OTHER_PARTITION_REGION.test(v.toLowerCase())
     ? 'must be a region of the aws partition: this project builds arn:aws: ARNs, which China and GovCloud regions do not use (project rule)'
-    : `must be an AWS region: ${Object.keys(AWS_REGIONS.value).join(', ')}`;
+    : AWS_REGIONS.value[v.toLowerCase()] !== undefined
+      ? `must be written in lower case, ${v.toLowerCase()}: the provider and request signing use the region name as written`
+      : `must be an AWS region: ${Object.keys(AWS_REGIONS.value).join(', ')}`;
   ctx.addIssue({ code: 'custom', input: v, message });
 });
 

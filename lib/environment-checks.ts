@@ -43,6 +43,7 @@ const ROWS: readonly Row[] = [
   ['production must be production-like', 'productionLike', 'project', 'the environment named production gets the strict checks'],
   // Region and network
   ['region AWS has', 'region', 'AWS', AWS_REGIONS.source],
+  ['region in lower case', 'region', 'provider', 'hashicorp/aws checks the region name against its list; SigV4 signs with the name as written'],
   ['region in the aws partition', 'region', 'project', 'constructs build arn:aws: ARNs; China and GovCloud use other partitions'],
   ['zone the region has', 'network.availabilityZones', 'AWS', AWS_REGIONS.source],
   ['rejects availability zones outside the region', 'network.availabilityZones', 'AWS', AWS_REGIONS.source, 'config.test.ts'],
