@@ -2,10 +2,15 @@
  * Every config validation beyond the network: one failing case with its exact
  * message, and one passing case next to it (usually the boundary value).
  */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { App } from 'cdktf';
 import { FARGATE_TASK_SIZES, isFargateTaskSize, validateEnvironmentConfig } from '../environments/schema';
 import { ACM_CERTIFICATE_ARN, ACM_CERTIFICATE_ARN_RE2, GITHUB_OIDC_PROVIDER_ARN, GITHUB_OIDC_PROVIDER_ARN_RE2 } from '../lib/arns';
 import { OFFLINE_VARIABLE_VALUES } from '../scripts/offline-plan';
 import { nameConflictErrors, runSynth } from '../lib/app';
+import { PlatformStack } from '../lib/platform-stack';
 import { cases } from './config-cases';
 import { environment, problemsOf, rawEnvironment } from './helpers';
 
@@ -151,5 +156,22 @@ describe('no two environments that may share an account create the same name', (
     const staging = (accountId?: string) => environment('staging', (r) => (r.accountId = accountId));
     expect(nameConflictErrors([staging('111111111111'), validateEnvironmentConfig('qa', qa((r) => (r.accountId = '222222222222')))])).toEqual([]);
     expect(nameConflictErrors([staging(), validateEnvironmentConfig('qa', qa((r) => (r.projectName = 'ohmycoins-qa')))])).toEqual([]);
+  });
+});
+
+describe('storage settings reach the DB instance', () => {
+  it('passes iops and storageThroughput through, and leaves them out when unset', () => {
+    const outdir = mkdtempSync(path.join(os.tmpdir(), 'storage-'));
+    try {
+      const app = new App({ outdir });
+      new PlatformStack(app, environment('production', (r) => Object.assign(r.database, { allocatedStorage: 400, maxAllocatedStorage: 1000, iops: 12000, storageThroughput: 500 })));
+      app.synth();
+      const json = JSON.parse(readFileSync(path.join(outdir, 'stacks', 'production', 'cdk.tf.json'), 'utf8'));
+      expect(json.resource.aws_db_instance.rds_main).toMatchObject({ storage_type: 'gp3', allocated_storage: 400, iops: 12000, storage_throughput: 500 });
+      const shipped = environment('production').database;
+      expect([shipped.iops, shipped.storageThroughput]).toEqual([undefined, undefined]);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
   });
 });
