@@ -198,6 +198,19 @@ export interface OfflinePlanOptions {
   readonly workDir?: string;
   /** Extra variable values, on top of the offline defaults. @default {} */
   readonly variables?: Record<string, string>;
+  /**
+   * A state file to plan against (e.g. a legacy state): copied into the working copy, never
+   * changed, and planned with `-refresh=false`. @default none (an empty state)
+   */
+  readonly state?: string;
+  /** Provider endpoint overrides, e.g. `{ sfn: <stand-in url> }` (see scripts/sfn-stand-in.ts). @default none */
+  readonly endpoints?: Record<string, string>;
+  /**
+   * Run `terraform validate` and the text `show` too. Without them (`false`, for the migration
+   * check) `validate` in the result only records that the plan, which refuses an invalid
+   * configuration, succeeded, and `planText` is empty. @default true
+   */
+  readonly validate?: boolean;
 }
 
 /** Copies a synthesized stack, adds the offline overrides and runs init, validate, plan and show. */
@@ -227,24 +240,29 @@ export async function runOfflinePlan(stackDir: string, options: OfflinePlanOptio
         skip_credentials_validation: true,
         skip_requesting_account_id: true,
         skip_metadata_api_check: true,
+        ...(options.endpoints ? { endpoints: [options.endpoints] } : {}),
       },
     },
   }, null, 2));
   const variables = { ...offlineVariableValues(declaredVariables(stackJson)), ...(options.variables ?? {}) };
   writeFileSync(path.join(workDir, 'offline.tfvars.json'), JSON.stringify(variables, null, 2));
 
+  if (options.state) copyFileSync(options.state, path.join(workDir, 'terraform.tfstate'));
+
   await terraform(['init', '-input=false', '-no-color'], workDir);
-  let validateOut: RunResult;
+  const fullRun = options.validate ?? true;
+  let validateOut: RunResult = { stdout: '{"valid":true,"error_count":0,"warning_count":0,"diagnostics":[]}', stderr: '' };
   try {
-    validateOut = await terraform(['validate', '-json', '-no-color'], workDir);
+    if (fullRun) validateOut = await terraform(['validate', '-json', '-no-color'], workDir);
   } catch (e) {
     throw new Error(`terraform validate failed for ${stack}: ${(e as Error).message}`);
   }
   const validate = JSON.parse(validateOut.stdout) as OfflinePlanResult['validate'];
-  const planRun = await terraform(['plan', '-input=false', '-no-color', '-lock=false', '-var-file=offline.tfvars.json', '-out=offline.tfplan'], workDir);
+  const planArgs = ['plan', '-input=false', '-no-color', '-lock=false', '-var-file=offline.tfvars.json', '-out=offline.tfplan'];
+  const planRun = await terraform(options.state ? [...planArgs, '-refresh=false'] : planArgs, workDir);
   const [showJson, showText] = await Promise.all([
     terraform(['show', '-json', 'offline.tfplan'], workDir),
-    terraform(['show', '-no-color', 'offline.tfplan'], workDir),
+    fullRun ? terraform(['show', '-no-color', 'offline.tfplan'], workDir) : Promise.resolve({ stdout: '', stderr: '' }),
   ]);
   return {
     stack,

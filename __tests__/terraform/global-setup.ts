@@ -7,6 +7,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildApp } from '../../lib/app';
 import { planWithOverrides, runOfflinePlan, terraformVersion } from '../../scripts/offline-plan';
+import { planMigrations } from './migration-plans';
 import { BAD_INPUTS, PLANNED_STACKS, RESULTS_DIR, SYNTH_DIR, TERRAFORM_TEST_DIR } from './plans';
 
 export default async function globalSetup(): Promise<void> {
@@ -20,8 +21,10 @@ export default async function globalSetup(): Promise<void> {
     missing = (e as Error).message;
     process.stderr.write(`\n\n*** ${missing} ***\n\n`);
   }
-  await Promise.all(
-    PLANNED_STACKS.map(async (stack) => {
+  await Promise.all([
+    // The plans against the legacy state (migration-plans.ts), alongside the others.
+    planMigrations(missing),
+    ...PLANNED_STACKS.map(async (stack) => {
       const out = path.join(RESULTS_DIR, `${stack}.json`);
       const badOut = path.join(RESULTS_DIR, `${stack}.bad-inputs.json`);
       const bad = BAD_INPUTS[stack];
@@ -42,5 +45,5 @@ export default async function globalSetup(): Promise<void> {
         writeFileSync(badOut, JSON.stringify({ error: (e as Error).message }));
       }
     }),
-  );
+  ]);
 }
