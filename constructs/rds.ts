@@ -48,6 +48,10 @@ export interface DatabaseInstanceProps {
   readonly maxAllocatedStorage?: number;
   /** Storage type. @default 'gp3' */
   readonly storageType?: string;
+  /** Provisioned IOPS (io1, io2; gp3 from 400 GiB). @default none */
+  readonly iops?: number;
+  /** Provisioned storage throughput in MiB/s (gp3 from 400 GiB). @default none */
+  readonly storageThroughput?: number;
   /** Synchronous standby in another zone. @default false */
   readonly multiAz?: boolean;
   /** Automated backup retention in days. @default 7 */
@@ -176,6 +180,8 @@ export class DatabaseInstance extends Construct {
         allocatedStorage: props.allocatedStorage ?? 20,
         maxAllocatedStorage: props.maxAllocatedStorage ?? 100,
         storageType: props.storageType ?? 'gp3',
+        iops: props.iops,
+        storageThroughput: props.storageThroughput,
         storageEncrypted: true,
         dbName: this.databaseName,
         username: this.masterUsername,
