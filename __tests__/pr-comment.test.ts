@@ -3,107 +3,30 @@
  * its author (the token's own identity), against a local stand-in of the GitHub REST API
  * (real HTTP, Node's fetch). A marked comment planted by another user is never written to.
  */
-import { createServer, IncomingMessage, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ACTIONS_BOT_LOGIN, nextPage, pullRequestNumber, tokenLogin, upsertComment } from '../scripts/pr-comment';
 import { PLAN_COMMENT_MARKER } from '../scripts/plan-summary';
-
-interface Comment {
-  id: number;
-  body: string;
-  html_url: string;
-  user: { login: string };
-}
-
-/**
- * Tokens of the stand-in: a user token of the bot user `omc-plan-bot` (GET /user answers),
- * and an app installation token like the Actions GITHUB_TOKEN (GET /user answers 403, as
- * GitHub does: "Resource not accessible by integration"; it writes as github-actions[bot]).
- */
-export const TOKENS: Record<string, { login: string; app: boolean }> = {
-  t0ken: { login: 'omc-plan-bot', app: false },
-  'app-t0ken': { login: 'github-actions[bot]', app: true },
-};
-
-/** A tiny GitHub: issue comments of owner/repo#7, 2 per page. */
-class FakeGitHub {
-  comments: Comment[] = [];
-  requests: string[] = [];
-  private server!: Server;
-  url = '';
-
-  async start(): Promise<void> {
-    this.server = createServer(async (req, res) => {
-      const body = await read(req);
-      this.requests.push(`${req.method} ${req.url}`);
-      const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
-        res.writeHead(status, { 'content-type': 'application/json', ...headers });
-        res.end(JSON.stringify(payload));
-      };
-      const who = TOKENS[(req.headers.authorization ?? '').replace(/^Bearer /, '')];
-      if (!who) return send(401, { message: 'Bad credentials' });
-      const u = new URL(req.url ?? '/', this.url);
-      if (req.method === 'GET' && u.pathname === '/user') {
-        return who.app ? send(403, { message: 'Resource not accessible by integration' }) : send(200, { login: who.login, type: 'User' });
-      }
-      if (req.method === 'GET' && u.pathname === '/repos/owner/repo/issues/7/comments') {
-        const page = Number(u.searchParams.get('page') ?? '1');
-        const slice = this.comments.slice((page - 1) * 2, page * 2);
-        const more = page * 2 < this.comments.length;
-        return send(200, slice, more ? { link: `<${this.url}/repos/owner/repo/issues/7/comments?per_page=100&page=${page + 1}>; rel="next", <${this.url}/x>; rel="last"` } : {});
-      }
-      if (req.method === 'POST' && u.pathname === '/repos/owner/repo/issues/7/comments') {
-        const created = { id: 100 + this.comments.length, body: JSON.parse(body).body, html_url: `https://github.test/c/${100 + this.comments.length}`, user: { login: who.login } };
-        this.comments.push(created);
-        return send(201, created);
-      }
-      const patch = /^\/repos\/owner\/repo\/issues\/comments\/(\d+)$/.exec(u.pathname);
-      if (req.method === 'PATCH' && patch) {
-        const found = this.comments.find((c) => c.id === Number(patch[1]));
-        if (!found) return send(404, { message: 'Not Found' });
-        // GitHub lets a repository's writers edit others' comments: the script must not rely on a refusal.
-        found.body = JSON.parse(body).body;
-        return send(200, found);
-      }
-      return send(404, { message: 'Not Found' });
-    });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  stop(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
-
-function read(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve) => {
-    let data = '';
-    req.on('data', (c) => (data += c));
-    req.on('end', () => resolve(data));
-  });
-}
+import { GitHubStandIn } from './github-stand-in';
 
 describe('upsertComment', () => {
-  const github = new FakeGitHub();
+  const github = new GitHubStandIn();
   beforeAll(() => github.start());
   afterAll(() => github.stop());
   beforeEach(() => {
+    github.reset();
     github.comments = [
       { id: 1, body: 'LGTM', html_url: 'u1', user: { login: 'alice' } },
       { id: 2, body: 'please rebase', html_url: 'u2', user: { login: 'bob' } },
       { id: 3, body: 'another review note', html_url: 'u3', user: { login: 'alice' } },
     ];
-    github.requests = [];
   });
   const options = (body: string, token = 't0ken') => ({ apiUrl: github.url, repository: 'owner/repo', issueNumber: 7, token, body });
 
   it('creates the comment, with the marker, when none carries it', async () => {
     const result = await upsertComment(options('## Terraform plan\nstaging: no changes'));
-    expect(result).toEqual({ action: 'created', id: 103, url: 'https://github.test/c/103' });
+    expect(result).toEqual({ action: 'created', id: github.comments[3].id, url: `https://github.test/c/${github.comments[3].id}` });
     expect(github.comments[3].body).toBe(`${PLAN_COMMENT_MARKER}\n## Terraform plan\nstaging: no changes`);
     expect(github.comments[3].user.login).toBe('omc-plan-bot');
     // The identity first, then both pages were searched before creating.

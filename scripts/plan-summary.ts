@@ -74,6 +74,8 @@ export interface StackPlanSummary {
   readonly counts: { readonly add: number; readonly change: number; readonly destroy: number; readonly replace: number; readonly import: number; readonly move: number; readonly forget: number };
   readonly changes: readonly ResourceChangeSummary[];
   readonly critical: readonly CriticalChange[];
+  /** Variables planned with a stand-in instead of their secret (apply-only secrets; see docs/ci.md). */
+  readonly standIns?: readonly string[];
 }
 
 /** The parts of `terraform show -json <plan>` this module reads. */
@@ -160,7 +162,8 @@ export interface RenderOptions {
 /** GitHub refuses comments longer than 65536 characters. */
 export const MAX_COMMENT_LENGTH = 65_000;
 
-const ACTION_LABEL: Record<ChangeAction, string> = {
+/** How each action reads in the comment's change tables (also the drift issue's). */
+export const ACTION_LABEL: Readonly<Record<ChangeAction, string>> = {
   create: '+ create',
   update: '~ update',
   delete: '- destroy',
@@ -170,7 +173,8 @@ const ACTION_LABEL: Record<ChangeAction, string> = {
   move: 'move',
 };
 
-function verb(action: CriticalChange['action']): string {
+/** "DESTROYED" or "REPLACED (…)": how a critical change is called out. */
+export function verb(action: CriticalChange['action']): string {
   return action === 'delete' ? 'DESTROYED' : 'REPLACED (destroyed and created again)';
 }
 
@@ -220,6 +224,7 @@ export function renderPlanComment(summaries: readonly StackPlanSummary[], option
   for (const s of ordered) {
     const section: string[] = [];
     if (s.status === 'skipped' && s.message) section.push(s.message);
+    if (s.standIns?.length) section.push(`Planned with stand-in values for ${s.standIns.map((v) => `\`${v}\``).join(', ')} (secrets used only at apply): resources that use them may show as updated.`);
     if (!production.has(s.stack)) {
       for (const c of s.critical) section.push(`⚠️ ${c.category} \`${c.address}\` would be ${verb(c.action).toLowerCase()}.`);
     }
