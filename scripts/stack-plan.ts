@@ -1,7 +1,11 @@
 /**
  * The plan step of the CI workflows, runnable by hand with AWS credentials:
  *
- *   npm run plan:stack -- <stack> [--summary-dir plan-summary] [--no-lock] [--dir cdktf.out]
+ *   npm run plan:stack -- <stack> [--summary-dir plan-summary] [--no-lock] [--quiet] [--dir cdktf.out]
+ *
+ * (--quiet: Terraform's output only when a step fails, so the job log shows the value-free summary.)
+ * CI uses it for the nightly drift check, which needs `-detailed-exitcode` (cdktf diff reports
+ * Terraform's exit 2, "changes", as a failure); pull-request and apply plans use plan:diff.
  *
  * In `cdktf.out/stacks/<stack>` (after `npm run synth`): checks that every required input
  * variable has a non-empty TF_VAR_* value (naming the CI secret that supplies it), then runs
@@ -93,14 +97,19 @@ export async function planStack(stackDir: string, options: PlanStackOptions = {}
   const refused = checkBeforePlan(stackDir, env);
   if (refused) return { summary: refused };
   const echo = options.echo ?? true;
+  // Quiet (echo false): Terraform's output reaches the log only when it failed.
+  const failed = (step: string, run: { code: number; stdout: string; stderr: string }): PlanStackResult => {
+    if (!echo) process.stderr.write(`${run.stdout}${run.stderr}`);
+    return { summary: failedSummary(stack, 'failed', `terraform ${step} failed (exit ${run.code}); see the job log`) };
+  };
   const init = await runTerraform(['init', '-input=false', '-no-color'], stackDir, { env, echo });
-  if (init.code !== 0) return { summary: failedSummary(stack, 'failed', `terraform init failed (exit ${init.code}); see the job log`) };
+  if (init.code !== 0) return failed('init', init);
   const plan = await runTerraform(
     ['plan', '-input=false', '-no-color', '-detailed-exitcode', `-lock=${options.lock ?? true}`, '-out=tfplan'],
     stackDir,
     { env, echo },
   );
-  if (plan.code !== 0 && plan.code !== 2) return { summary: failedSummary(stack, 'failed', `terraform plan failed (exit ${plan.code}); see the job log`) };
+  if (plan.code !== 0 && plan.code !== 2) return failed('plan', plan);
   return summarizePlanFile(stackDir, 'tfplan', env);
 }
 
@@ -120,11 +129,11 @@ export async function summarizePlanFile(stackDir: string, planFile: string, env:
 async function cli(argv: string[]): Promise<number> {
   const [stack] = positionals(argv, ['--summary-dir', '--dir']);
   if (!stack) {
-    process.stderr.write('usage: npm run plan:stack -- <stack> [--summary-dir <dir>] [--no-lock] [--dir cdktf.out]\n');
+    process.stderr.write('usage: npm run plan:stack -- <stack> [--summary-dir <dir>] [--no-lock] [--quiet] [--dir cdktf.out]\n');
     return 2;
   }
   const outDir = path.resolve(option(argv, '--dir') ?? path.join(PROJECT_ROOT, 'cdktf.out'));
-  const result = await planStack(path.join(outDir, 'stacks', stack), { lock: !argv.includes('--no-lock') });
+  const result = await planStack(path.join(outDir, 'stacks', stack), { lock: !argv.includes('--no-lock'), echo: !argv.includes('--quiet') });
   return reportPlan(stack, result, option(argv, '--summary-dir'));
 }
 
