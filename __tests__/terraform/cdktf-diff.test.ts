@@ -80,7 +80,7 @@ describe('cdktf diff (cdktf-cli 0.21)', () => {
 
 describe('diffStack', () => {
   it('reports changes from the plan file, without values', () => {
-    expect(results.changes.summary).toMatchObject({ stack: 'demo', status: 'changes', counts: { add: 1, change: 0, destroy: 0 } });
+    expect(results.changes.summary).toMatchObject({ stack: 'demo', status: 'changes', counts: { add: 2, change: 0, destroy: 0 } });
     expect(results.changes.summary.changes.map((c) => `${c.action} ${c.address}`)).toEqual(['create terraform_data.demo', 'create terraform_data.signer']);
     expect(JSON.stringify(results.changes.summary)).not.toContain(SECRET);
   });
