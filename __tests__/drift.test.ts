@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readDriftReports, syncDriftIssues } from '../scripts/drift-issue';
-import { driftMarker, failedDrift, renderDriftIssue, ShowJsonPlanWithDrift, summarizeDrift } from '../scripts/drift-summary';
+import { driftMarker, failedDrift, isRealDrift, renderDriftIssue, ShowJsonPlanWithDrift, summarizeDrift } from '../scripts/drift-summary';
 import { GitHubStandIn } from './github-stand-in';
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'drift');
@@ -15,6 +15,32 @@ const load = (file: string) => JSON.parse(readFileSync(path.join(FIXTURES, file)
 
 const drifted = summarizeDrift('production', load('production.drift.plan.json'));
 const clean = summarizeDrift('staging', load('staging.clean.plan.json'));
+
+describe('summarizeDrift on plans recorded with Terraform 1.11.4 and hashicorp/aws 5.100.0', () => {
+  // DynamoDB tables on a local DynamoDB (dynalite): one re-tagged and one deleted outside Terraform, one added to the code.
+  const recorded = summarizeDrift('staging', load('recorded.drift.plan.json'));
+
+  it('keeps apart what changed outside Terraform and what the code would change', () => {
+    expect(recorded.status).toBe('drift');
+    expect(recorded.outside.map((c) => `${c.action} ${c.address}`)).toEqual(['update aws_dynamodb_table.locks', 'delete aws_dynamodb_table.sessions']);
+    expect(recorded.plan.changes.map((c) => `${c.action} ${c.address}`)).toEqual([
+      'create aws_dynamodb_table.audit',
+      'update aws_dynamodb_table.locks',
+      'create aws_dynamodb_table.sessions',
+    ]);
+    // A DynamoDB table is a data store: the issue says when the code would destroy one (here it creates).
+    expect(recorded.plan.critical).toEqual([]);
+    expect(JSON.stringify(recorded)).not.toContain('console-edit');
+  });
+
+  it('ignores what the provider only normalized on refresh (tags null read back as {}): no issue for an empty plan', () => {
+    const plan = load('recorded.clean.plan.json');
+    // Terraform lists both tables in resource_drift although -detailed-exitcode said 0 (no changes).
+    expect(plan.resource_drift?.map((d) => d.address)).toEqual(['aws_dynamodb_table.audit', 'aws_dynamodb_table.sessions']);
+    expect(plan.resource_drift?.map((d) => isRealDrift(d as never))).toEqual([false, false]);
+    expect(summarizeDrift('staging', plan)).toMatchObject({ status: 'no-drift', outside: [], plan: { status: 'no-changes' } });
+  });
+});
 
 describe('summarizeDrift', () => {
   it('lists what changed outside Terraform (resource_drift), a deletion apart from a change', () => {

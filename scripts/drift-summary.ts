@@ -39,9 +39,35 @@ export function driftMarker(stack: string): string {
   return `<!-- ohmycoins:drift:${stack} -->`;
 }
 
-/** Summarizes drift and pending changes; drift is any refresh finding or any planned change. */
+/** A value with empty collections and nulls dropped: `tags: null` and `tags: {}` are the same to AWS. */
+function normalized(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    const items = value.map(normalized).filter((v) => v !== undefined);
+    return items.length > 0 ? items : undefined;
+  }
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).map(([k, v]) => [k, normalized(v)] as const).filter(([, v]) => v !== undefined);
+    return entries.length > 0 ? Object.fromEntries(entries.sort(([a], [b]) => a.localeCompare(b))) : undefined;
+  }
+  return value === null ? undefined : value;
+}
+
+type DriftEntry = NonNullable<ShowJsonPlanWithDrift['resource_drift']>[number] & { readonly change: { readonly before?: unknown; readonly after?: unknown } };
+
+/**
+ * Whether a `resource_drift` entry is a real change: a deletion, or before and after differing
+ * once nulls and empty collections are ignored. Terraform also lists an object whose attributes
+ * the provider only normalized on refresh (`tags: null` read back as `{}`, seen on the first
+ * refresh after a create), which is not drift and must not open an issue every night.
+ */
+export function isRealDrift(entry: DriftEntry): boolean {
+  if (entry.change.actions.includes('delete')) return true;
+  return JSON.stringify(normalized(entry.change.before)) !== JSON.stringify(normalized(entry.change.after));
+}
+
+/** Summarizes drift and pending changes; drift is any real refresh finding or any planned change. */
 export function summarizeDrift(stack: string, plan: ShowJsonPlanWithDrift): DriftReport {
-  const outside = summarizePlan(stack, { resource_changes: plan.resource_drift ?? [] }).changes;
+  const outside = summarizePlan(stack, { resource_changes: ((plan.resource_drift ?? []) as DriftEntry[]).filter(isRealDrift) }).changes;
   const pending = summarizePlan(stack, plan);
   return { stack, status: outside.length > 0 || pending.status === 'changes' ? 'drift' : 'no-drift', outside, plan: pending };
 }
