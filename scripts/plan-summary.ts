@@ -77,6 +77,8 @@ export interface StackPlanSummary {
   readonly critical: readonly CriticalChange[];
   /** The changed resources and their direct neighbours (addresses only), for the change diagram. */
   readonly graph?: ChangeGraph;
+  /** Variables planned with a stand-in instead of their secret (apply-only secrets; see docs/ci.md). */
+  readonly standIns?: readonly string[];
 }
 
 /** The parts of `terraform show -json <plan>` this module reads. */
@@ -167,7 +169,8 @@ export interface RenderOptions {
 /** GitHub refuses comments longer than 65536 characters. */
 export const MAX_COMMENT_LENGTH = 65_000;
 
-const ACTION_LABEL: Record<ChangeAction, string> = {
+/** How each action reads in the comment's change tables (also the drift issue's). */
+export const ACTION_LABEL: Readonly<Record<ChangeAction, string>> = {
   create: '+ create',
   update: '~ update',
   delete: '- destroy',
@@ -177,7 +180,8 @@ const ACTION_LABEL: Record<ChangeAction, string> = {
   move: 'move',
 };
 
-function verb(action: CriticalChange['action']): string {
+/** "DESTROYED" or "REPLACED (…)": how a critical change is called out. */
+export function verb(action: CriticalChange['action']): string {
   return action === 'delete' ? 'DESTROYED' : 'REPLACED (destroyed and created again)';
 }
 
@@ -227,6 +231,7 @@ export function renderPlanComment(summaries: readonly StackPlanSummary[], option
   for (const s of ordered) {
     const section: string[] = [];
     if (s.status === 'skipped' && s.message) section.push(s.message);
+    if (s.standIns?.length) section.push(`Planned with stand-in values for ${s.standIns.map((v) => `\`${v}\``).join(', ')} (secrets used only at apply): resources that use them may show as updated.`);
     if (!production.has(s.stack)) {
       for (const c of s.critical) section.push(`⚠️ ${c.category} \`${c.address}\` would be ${verb(c.action).toLowerCase()}.`);
     }
