@@ -534,10 +534,19 @@ export function buildArchitecture(stack: string, json: TfJson): ArchitectureGrap
   for (const d of databases.filter((x) => x.body.manage_master_user_password)) {
     addNode({ id: masterSecretId(d.address), kind: 'secret', title: `master password of ${nameOf(d)}`, details: ['managed and rotated by RDS'], cluster: secretsCluster });
   }
+  // A value may reach the master secret through a terraform_data relay (constructs/rds.ts passes the ARN
+  // through one so that the first plan against a legacy state does not index an empty list).
+  const masterSecretOf = (expression: string): string | undefined => {
+    const direct = /\$\{(aws_db_instance\.[A-Za-z0-9_-]+)\.master_user_secret/.exec(expression);
+    if (direct) return direct[1];
+    const relay = /\$\{(terraform_data\.[A-Za-z0-9_-]+)\.output\b/.exec(expression);
+    const input = relay ? body(relay[1])?.input : undefined;
+    return input === undefined ? undefined : masterSecretOf(JSON.stringify(input));
+  };
   const secretNodes = (resource: unknown): string[] =>
     list<string>(resource).flatMap((r) => {
-      const master = /\$\{(aws_db_instance\.[A-Za-z0-9_-]+)\.master_user_secret/.exec(String(r));
-      if (master) return [masterSecretId(master[1])];
+      const master = masterSecretOf(String(r));
+      if (master) return [masterSecretId(master)];
       const ref = reference(r);
       return ref?.startsWith('aws_secretsmanager_secret.') ? [nodeId(ref)] : [];
     });
