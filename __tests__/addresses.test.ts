@@ -125,6 +125,8 @@ const RDS = [
   'aws_db_subnet_group.rds_main',
   'aws_iam_role.rds_rds_monitoring',
   'aws_iam_role_policy_attachment.rds_rds_monitoring',
+  // Not in the legacy module: carries the ARN of the RDS-managed secret (unknown until RDS creates it).
+  'terraform_data.rds_master_user_secret',
 ];
 
 const REDIS = [

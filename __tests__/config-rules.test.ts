@@ -2,427 +2,17 @@
  * Every config validation beyond the network: one failing case with its exact
  * message, and one passing case next to it (usually the boundary value).
  */
-import { FARGATE_TASK_SIZES, isFargateTaskSize } from '../environments/schema';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { App } from 'cdktf';
+import { FARGATE_TASK_SIZES, isFargateTaskSize, validateEnvironmentConfig } from '../environments/schema';
 import { ACM_CERTIFICATE_ARN, ACM_CERTIFICATE_ARN_RE2, GITHUB_OIDC_PROVIDER_ARN, GITHUB_OIDC_PROVIDER_ARN_RE2 } from '../lib/arns';
 import { OFFLINE_VARIABLE_VALUES } from '../scripts/offline-plan';
-import { EnvName, environment, problemsOf } from './helpers';
-
-type Mutate = (raw: Record<string, any>) => void;
-
-/** [validation, environment, breaking change, exact problems, a passing change of the same field] */
-type Case = [string, EnvName, Mutate, string[], Mutate];
-
-const cases: Case[] = [
-  // Names built from the project name (lib/names.ts)
-  [
-    'target group name over 32 characters',
-    'staging',
-    (r) => (r.projectName = 'ohmycoins-staging-eu1'),
-    [
-      '- staging.projectName = "ohmycoins-staging-eu1": gives the target group name "ohmycoins-staging-eu1-frontend-tg" (alb.frontendTargetGroup), which is 33 characters; AWS allows at most 32; projectName can have at most 20 characters',
-    ],
-    (r) => (r.projectName = 'ohmycoins-production'),
-  ],
-  [
-    'load balancer name starting with internal-',
-    'staging',
-    (r) => (r.projectName = 'internal-app'),
-    [
-      '- staging.projectName = "internal-app": gives the load balancer name "internal-app-alb" (alb.loadBalancer), which breaks AWS\'s character rule (letters, digits and hyphens, not starting or ending with a hyphen, not starting with "internal-")',
-    ],
-    (r) => (r.projectName = 'intern-app'),
-  ],
-  [
-    'RDS and ElastiCache identifiers with two consecutive hyphens',
-    'production',
-    (r) => (r.projectName = 'ohmycoins--prod'),
-    [
-      'RDS parameter group name "ohmycoins--prod-postgres-params" (rds.parameterGroup)',
-      'RDS identifier "ohmycoins--prod-postgres" (rds.instance)',
-      'RDS identifier "ohmycoins--prod-postgres-replica" (rds.replica)',
-      'RDS identifier "ohmycoins--prod-final-snapshot" (rds.finalSnapshot)',
-      'ElastiCache parameter group name "ohmycoins--prod-redis-params" (redis.parameterGroup)',
-      'ElastiCache replication group id "ohmycoins--prod-redis" (redis.replicationGroup)',
-    ].map(
-      (name) =>
-        `- production.projectName = "ohmycoins--prod": gives the ${name}, which breaks AWS's character rule (letters, digits and hyphens, starting with a letter, without two consecutive hyphens, not ending with a hyphen)`,
-    ),
-    (r) => (r.projectName = 'ohmycoins-prod-2'),
-  ],
-  [
-    'project name characters',
-    'staging',
-    (r) => (r.projectName = 'OhMyCoins'),
-    ['- staging.projectName = "OhMyCoins": must be lower-case letters, digits and hyphens, starting with a letter and ending with a letter or digit'],
-    (r) => (r.projectName = 'ohmycoins2'),
-  ],
-  // Fargate
-  [
-    'Fargate CPU size',
-    'staging',
-    (r) => (r.ecs.frontend.cpu = 300),
-    ['- staging.ecs.frontend.cpu = 300: must be a Fargate task CPU size: 256, 512, 1024, 2048, 4096, 8192, 16384 (CPU units)'],
-    (r) => {
-      r.ecs.frontend.cpu = 512;
-      r.ecs.frontend.memory = 1024;
-    },
-  ],
-  [
-    'Fargate memory for 1024 CPU units',
-    'production',
-    (r) => (r.ecs.backend.memory = 1536),
-    ['- production.ecs.backend.memory = 1536: must be a memory size Fargate offers with 1024 CPU units: 2048-8192 in steps of 1024 (MiB)'],
-    (r) => (r.ecs.backend.memory = 8192),
-  ],
-  [
-    'Fargate memory for 256 CPU units',
-    'staging',
-    (r) => (r.ecs.frontend.memory = 1536),
-    ['- staging.ecs.frontend.memory = 1536: must be a memory size Fargate offers with 256 CPU units: 512, 1024, 2048 (MiB)'],
-    (r) => (r.ecs.frontend.memory = 2048),
-  ],
-  // Counts
-  [
-    'desired count inside the autoscaling range',
-    'production',
-    (r) => (r.ecs.backend.desiredCount = 1),
-    ['- production.ecs.backend.desiredCount = 1: must lie between autoscaling.minCapacity (2) and autoscaling.maxCapacity (10) while autoscaling is enabled'],
-    (r) => (r.ecs.backend.desiredCount = 10),
-  ],
-  [
-    'autoscaling minimum not above maximum',
-    'production',
-    (r) => (r.ecs.backend.autoscaling.minCapacity = 11),
-    ['- production.ecs.backend.autoscaling.minCapacity = 11: must not exceed maxCapacity (10)'],
-    (r) => (r.ecs.backend.autoscaling.minCapacity = 1),
-  ],
-  // RDS
-  [
-    'RDS instance class format',
-    'staging',
-    (r) => (r.database.instanceClass = 't3.micro'),
-    ['- staging.database.instanceClass = "t3.micro": must be an RDS instance class db.<family>.<size>, e.g. db.t3.micro, db.t4g.small, db.m7g.large or db.r6g.2xlarge'],
-    (r) => (r.database.instanceClass = 'db.r6g.2xlarge'),
-  ],
-  [
-    'read replica instance class format',
-    'production',
-    (r) => (r.database.readReplica.instanceClass = 'db.t3.huge'),
-    ['- production.database.readReplica.instanceClass = "db.t3.huge": must be an RDS instance class db.<family>.<size>, e.g. db.t3.micro, db.t4g.small, db.m7g.large or db.r6g.2xlarge'],
-    (r) => (r.database.readReplica.instanceClass = 'db.t4g.medium'),
-  ],
-  [
-    'allocated storage minimum',
-    'staging',
-    (r) => (r.database.allocatedStorage = 10),
-    ['- staging.database.allocatedStorage = 10: must be at least 20'],
-    (r) => (r.database.allocatedStorage = 20),
-  ],
-  [
-    'allocated storage for provisioned IOPS',
-    'production',
-    (r) => (r.database.storageType = 'io1'),
-    ['- production.database.allocatedStorage = 50: must be at least 100 GiB with storageType io1 (20 GiB is the minimum only for gp2 and gp3)'],
-    (r) => {
-      r.database.storageType = 'io1';
-      r.database.allocatedStorage = 100;
-      r.database.maxAllocatedStorage = 200;
-    },
-  ],
-  [
-    'max allocated storage at least 10% above allocated',
-    'production',
-    (r) => (r.database.maxAllocatedStorage = 52),
-    ['- production.database.maxAllocatedStorage = 52: must be 0 (storage autoscaling off) or at least 10% above allocatedStorage (50 GiB): 55 or more, up to 65536'],
-    (r) => (r.database.maxAllocatedStorage = 55),
-  ],
-  [
-    'max allocated storage range',
-    'staging',
-    (r) => (r.database.maxAllocatedStorage = 70000),
-    ['- staging.database.maxAllocatedStorage = 70000: must be at most 65536'],
-    (r) => (r.database.maxAllocatedStorage = 0),
-  ],
-  [
-    'backup retention range',
-    'staging',
-    (r) => (r.database.backupRetentionDays = 36),
-    ['- staging.database.backupRetentionDays = 36: must be at most 35'],
-    (r) => (r.database.backupRetentionDays = 35),
-  ],
-  [
-    'backup retention in a production-like environment',
-    'production',
-    (r) => (r.database.backupRetentionDays = 3),
-    ['- production.database.backupRetentionDays = 3: must be at least 7 days in a production-like environment (productionLike: true); 0-35 elsewhere'],
-    (r) => (r.database.backupRetentionDays = 7),
-  ],
-  [
-    'PostgreSQL version with a parameter-group family',
-    'staging',
-    (r) => (r.database.engineVersion = '12'),
-    [
-      '- staging.database.engineVersion = "12": must be a PostgreSQL major version RDS offers, each with its parameter-group family: 13 (postgres13), 14 (postgres14), 15 (postgres15), 16 (postgres16), 17 (postgres17)',
-    ],
-    (r) => (r.database.engineVersion = '16'),
-  ],
-  [
-    'backup window length',
-    'staging',
-    (r) => (r.database.backupWindow = '03:00-03:15'),
-    ['- staging.database.backupWindow = "03:00-03:15": must be at least 30 minutes long (RDS refuses shorter windows)'],
-    (r) => (r.database.backupWindow = '03:00-03:30'),
-  ],
-  [
-    'backup window clock times',
-    'staging',
-    (r) => (r.database.backupWindow = '25:00-26:00'),
-    ['- staging.database.backupWindow = "25:00-26:00": must use valid UTC times: hours 00-23, minutes 00-59'],
-    (r) => (r.database.backupWindow = '23:30-00:30'),
-  ],
-  [
-    'backup window clear of the maintenance window',
-    'production',
-    (r) => (r.database.backupWindow = '04:30-05:30'),
-    ['- production.database.backupWindow = "04:30-05:30": must not overlap the maintenance window sun:04:00-sun:05:00 (RDS refuses overlapping windows)'],
-    (r) => (r.database.backupWindow = '05:00-05:30'),
-  ],
-  [
-    'maintenance window day names',
-    'production',
-    (r) => (r.database.maintenanceWindow = 'sun:04:00-xyz:05:00'),
-    ['- production.database.maintenanceWindow = "sun:04:00-xyz:05:00": must be ddd:hh24:mi-ddd:hh24:mi'],
-    (r) => (r.database.maintenanceWindow = 'sat:23:30-sun:00:30'),
-  ],
-  [
-    'Performance Insights retention',
-    'production',
-    (r) => (r.database.performanceInsights.retentionDays = 30),
-    ['- production.database.performanceInsights.retentionDays = 30: must be a retention Performance Insights accepts: 7, a whole number of months as 31 x n (31, 62, ..., 713), or 731'],
-    (r) => (r.database.performanceInsights.retentionDays = 62),
-  ],
-  [
-    'two zones for the DB subnet group',
-    'staging',
-    (r) => {
-      r.network.availabilityZones = ['ap-southeast-2a'];
-      for (const tier of ['publicSubnetCidrs', 'privateAppSubnetCidrs', 'privateDbSubnetCidrs']) r.network[tier].pop();
-    },
-    ['- staging.network.availabilityZones = ["ap-southeast-2a"]: must list at least 2 zones: the RDS DB subnet group needs subnets in two availability zones'],
-    (r) => (r.network.availabilityZones = ['ap-southeast-2a', 'ap-southeast-2c']),
-  ],
-  // ElastiCache
-  [
-    'ElastiCache node type format',
-    'staging',
-    (r) => (r.cache.nodeType = 'cache.t3'),
-    ['- staging.cache.nodeType = "cache.t3": must be an ElastiCache node type cache.<family>.<size>, e.g. cache.t3.micro, cache.t4g.small or cache.r7g.large'],
-    (r) => (r.cache.nodeType = 'cache.r7g.xlarge'),
-  ],
-  [
-    'Multi-AZ needs two nodes',
-    'staging',
-    (r) => (r.cache.multiAz = true),
-    ['- staging.cache.multiAz = true: requires numCacheClusters of at least 2 (it is 1): Multi-AZ and automatic failover need a replica to fail over to'],
-    (r) => {
-      r.cache.multiAz = true;
-      r.cache.numCacheClusters = 2;
-    },
-  ],
-  [
-    'snapshot retention range',
-    'production',
-    (r) => (r.cache.snapshotRetentionDays = 36),
-    ['- production.cache.snapshotRetentionDays = 36: must be at most 35'],
-    (r) => (r.cache.snapshotRetentionDays = 0),
-  ],
-  [
-    'AUTH requires TLS',
-    'staging',
-    (r) => (r.cache.authToken = true),
-    [
-      '- staging.cache.authToken = true: must be false when cache.transitEncryption is false: ElastiCache accepts an AUTH token only with encryption in transit; set cache.transitEncryption to true or cache.authToken to false',
-    ],
-    (r) => {
-      r.cache.authToken = true;
-      r.cache.transitEncryption = true;
-    },
-  ],
-  [
-    'Redis version with a parameter-group family',
-    'production',
-    (r) => (r.cache.engineVersion = '5.0'),
-    ['- production.cache.engineVersion = "5.0": must be a Redis version ElastiCache offers, each with its parameter-group family: 6.0 (redis6.x), 6.2 (redis6.x), 7.0 (redis7), 7.1 (redis7)'],
-    (r) => (r.cache.engineVersion = '7.1'),
-  ],
-  [
-    'snapshot window length',
-    'staging',
-    (r) => (r.cache.snapshotWindow = '03:00-03:30'),
-    ['- staging.cache.snapshotWindow = "03:00-03:30": must be at least 60 minutes long (ElastiCache refuses shorter windows)'],
-    (r) => (r.cache.snapshotWindow = '03:00-04:00'),
-  ],
-  [
-    'snapshot window clear of the maintenance window',
-    'staging',
-    (r) => (r.cache.snapshotWindow = '04:00-06:00'),
-    ['- staging.cache.snapshotWindow = "04:00-06:00": must not overlap the maintenance window sun:05:00-sun:07:00 (ElastiCache refuses overlapping windows)'],
-    (r) => (r.cache.snapshotWindow = '07:00-08:00'),
-  ],
-  // ARNs and the GitHub identity
-  [
-    'OIDC provider ARN with a placeholder account (D6)',
-    'production',
-    (r) => (r.github.oidcProviderArn = 'arn:aws:iam::ACCOUNT_ID:oidc-provider/token.actions.githubusercontent.com'),
-    [
-      '- production.github.oidcProviderArn = "arn:aws:iam::ACCOUNT_ID:oidc-provider/token.actions.githubusercontent.com": must be an IAM OIDC provider ARN with a 12-digit account id: arn:aws:iam::<account-id>:oidc-provider/token.actions.githubusercontent.com',
-    ],
-    (r) => (r.github.oidcProviderArn = 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com'),
-  ],
-  [
-    'OIDC provider ARN and a created provider (D7, D14)',
-    'staging',
-    (r) => (r.github.oidcProviderArn = 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com'),
-    [
-      '- staging.github.oidcProviderArn = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com": must be unset when github.createOidcProvider is true: the deploy role then trusts the provider this stack creates (one owner per account, D14)',
-    ],
-    (r) => {
-      r.github.createOidcProvider = false;
-      r.github.oidcProviderArn = 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com';
-    },
-  ],
-  [
-    'OIDC provider in the configured account',
-    'production',
-    (r) => {
-      r.accountId = '111111111111';
-      r.github.oidcProviderArn = 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com';
-    },
-    ['- production.github.oidcProviderArn = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com": must belong to the configured account 111111111111'],
-    (r) => {
-      r.accountId = '123456789012';
-      r.github.oidcProviderArn = 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com';
-    },
-  ],
-  [
-    'deploy subjects of the configured repository',
-    'production',
-    (r) => (r.github.deploySubjects = ['repo:someone/else:environment:production']),
-    ['- production.github.deploySubjects.0 = "repo:someone/else:environment:production": must be a subject of the configured repository: repo:MarkLimmage/ohmycoins:...'],
-    (r) => (r.github.deploySubjects = ['repo:MarkLimmage/ohmycoins:ref:refs/tags/v1.0.0']),
-  ],
-  [
-    'deploy subjects without wildcards (D21)',
-    'staging',
-    (r) => (r.github.deploySubjects = ['repo:MarkLimmage/ohmycoins:*']),
-    [
-      '- staging.github.deploySubjects.0 = "repo:MarkLimmage/ohmycoins:*": must be an exact GitHub OIDC subject: repo:<owner>/<repo>:ref:refs/heads/<branch>, :ref:refs/tags/<tag>, :environment:<name> or :pull_request (no wildcards)',
-    ],
-    (r) => (r.github.deploySubjects = ['repo:MarkLimmage/ohmycoins:pull_request']),
-  ],
-  // Domain names
-  [
-    'backend domain under the domain',
-    'production',
-    (r) => (r.application.backendDomain = 'api.example.com'),
-    ['- production.application.backendDomain = "api.example.com": must be ohmycoins.com or a name under it, e.g. api.ohmycoins.com'],
-    (r) => (r.application.backendDomain = 'ohmycoins.com'),
-  ],
-  [
-    'domain name syntax',
-    'staging',
-    (r) => (r.application.domain = `${'a'.repeat(64)}.ohmycoins.com`),
-    [`- staging.application.domain = "${'a'.repeat(64)}.ohmycoins.com": must be a lower-case DNS name such as api.example.com`],
-    (r) => (r.application.domain = 'ohmycoins.com'),
-  ],
-  [
-    'frontend host under the domain',
-    'staging',
-    (r) => {
-      r.application.frontendHost = 'https://dashboard.ohmycoins.net';
-      r.application.backendCorsOrigins = ['https://dashboard.ohmycoins.net'];
-    },
-    ['- staging.application.frontendHost = "https://dashboard.ohmycoins.net": must be served from staging.ohmycoins.com or a name under it, e.g. https://dashboard.staging.ohmycoins.com'],
-    (r) => {
-      r.application.frontendHost = 'https://staging.ohmycoins.com';
-      r.application.backendCorsOrigins = ['https://staging.ohmycoins.com'];
-    },
-  ],
-  [
-    'CORS origins include the frontend',
-    'production',
-    (r) => (r.application.backendCorsOrigins = ['https://admin.ohmycoins.com']),
-    ['- production.application.backendCorsOrigins = ["https://admin.ohmycoins.com"]: must include frontendHost (https://dashboard.ohmycoins.com) so the dashboard can call the API'],
-    (r) => (r.application.backendCorsOrigins = ['https://admin.ohmycoins.com', 'https://dashboard.ohmycoins.com']),
-  ],
-  [
-    'HTTPS-only CORS origins in a production-like environment',
-    'production',
-    (r) => r.application.backendCorsOrigins.push('http://localhost:5173'),
-    ['- production.application.backendCorsOrigins.1 = "http://localhost:5173": must be an https:// origin in a production-like environment'],
-    (r) => r.application.backendCorsOrigins.push('https://localhost:5173'),
-  ],
-  // Log retention
-  [
-    'container log retention',
-    'production',
-    (r) => (r.ecs.logRetentionDays = 31),
-    [
-      '- production.ecs.logRetentionDays = 31: must be a retention CloudWatch Logs accepts: one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653',
-    ],
-    (r) => (r.ecs.logRetentionDays = 3653),
-  ],
-  [
-    'Redis log retention',
-    'staging',
-    (r) => (r.cache.logRetentionDays = 0),
-    [
-      '- staging.cache.logRetentionDays = 0: must be a retention CloudWatch Logs accepts: one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653',
-    ],
-    (r) => (r.cache.logRetentionDays = 1),
-  ],
-  // Environment class and policy exceptions
-  [
-    'production must be production-like',
-    'production',
-    (r) => (r.productionLike = false),
-    ['- production.productionLike = false: must be true for the environment named "production"'],
-    (r) => (r.productionLike = true),
-  ],
-  [
-    'exception for a rule that exists',
-    'staging',
-    (r) => (r.policyExceptions = [{ rule: 'rds-multiaz', resource: 'aws_db_instance.rds_main', reason: 'staging runs a single-AZ database to halve its cost' }]),
-    [expect.stringMatching(/^- staging\.policyExceptions\.0\.rule = "rds-multiaz": must be a policy rule id: rds-encrypted, rds-not-public, /) as unknown as string],
-    (r) => (r.policyExceptions = [{ rule: 'rds-multi-az', resource: 'aws_db_instance.rds_main', reason: 'staging runs a single-AZ database to halve its cost' }]),
-  ],
-  [
-    'exception naming a Terraform address',
-    'staging',
-    (r) => (r.policyExceptions = [{ rule: 'vpc-flow-logs', resource: 'module.vpc.aws_vpc.main', reason: 'staging traffic is not audited' }]),
-    ['- staging.policyExceptions.0.resource = "module.vpc.aws_vpc.main": must be a Terraform address in the stack, e.g. aws_db_instance.rds_main'],
-    (r) => (r.policyExceptions = [{ rule: 'vpc-flow-logs', resource: 'aws_vpc.vpc_main', reason: 'staging traffic is not audited' }]),
-  ],
-  [
-    'exception with a reason',
-    'staging',
-    (r) => (r.policyExceptions = [{ rule: 'vpc-flow-logs', resource: 'aws_vpc.vpc_main', reason: 'cost' }]),
-    ['- staging.policyExceptions.0.reason = "cost": must explain the exception in at least 20 characters'],
-    (r) => (r.policyExceptions = [{ rule: 'vpc-flow-logs', resource: 'aws_vpc.vpc_main', reason: 'cost: staging traffic is not audited' }]),
-  ],
-  [
-    'one exception per rule and resource',
-    'staging',
-    (r) => {
-      const exception = { rule: 'vpc-flow-logs', resource: 'aws_vpc.vpc_main', reason: 'staging traffic is not audited' };
-      r.policyExceptions = [exception, { ...exception, reason: 'another reason for the same thing' }];
-    },
-    [
-      '- staging.policyExceptions.1 = {"rule":"vpc-flow-logs","resource":"aws_vpc.vpc_main","reason":"another reason for the same thing"}: repeats policyExceptions.0 (rule vpc-flow-logs for aws_vpc.vpc_main); keep one, with one reason',
-    ],
-    (r) => (r.policyExceptions = [{ rule: 'vpc-flow-logs', resource: 'aws_vpc.vpc_main', reason: 'staging traffic is not audited' }]),
-  ],
-];
+import { nameConflictErrors, runSynth } from '../lib/app';
+import { PlatformStack } from '../lib/platform-stack';
+import { cases } from './config-cases';
+import { environment, problemsOf, rawEnvironment } from './helpers';
 
 describe('config validation', () => {
   describe.each(cases)('%s', (_title, env, breaking, expected, passing) => {
@@ -443,7 +33,7 @@ describe('config validation', () => {
       r.database.backupRetentionDays = 1;
     });
     expect(problems).toEqual([
-      '- production.network.vpcCidr = "10.1.0.0/33": must be an IPv4 CIDR block in network form, e.g. 10.0.0.0/16 (address aligned to the prefix, prefix 0-32)',
+      '- production.network.vpcCidr = "10.1.0.0/33": must be an IPv4 CIDR block in canonical network form, e.g. 10.0.0.0/16: four numbers 0-255 without leading zeros, a prefix 0-32, the address aligned to the prefix',
       '- production.database.backupRetentionDays = 1: must be at least 7 days in a production-like environment (productionLike: true); 0-35 elsewhere',
       '- production.cache.multiAz = true: requires numCacheClusters of at least 2 (it is 1): Multi-AZ and automatic failover need a replica to fail over to',
       '- production.ecs.frontend.memory = 999: must be a memory size Fargate offers with 512 CPU units: 1024-4096 in steps of 1024 (MiB)',
@@ -501,5 +91,87 @@ describe('ARN shapes for Terraform variable validation', () => {
   it('keeps the offline plan values valid', () => {
     expect(ACM_CERTIFICATE_ARN.test(OFFLINE_VARIABLE_VALUES.certificate_arn)).toBe(true);
     expect(GITHUB_OIDC_PROVIDER_ARN.test(OFFLINE_VARIABLE_VALUES.github_oidc_provider_arn)).toBe(true);
+  });
+});
+
+describe('values AWS reads without regard to case are stored in lower case', () => {
+  it('day names of maintenance windows, host names and origins', () => {
+    const config = environment('production', (r) => {
+      r.database.maintenanceWindow = 'Sun:04:00-Sun:05:00';
+      r.cache.maintenanceWindow = 'SUN:05:00-sun:07:00';
+      r.application.domain = 'OhMyCoins.com';
+      r.application.backendDomain = 'API.OhMyCoins.com';
+      r.application.frontendHost = 'HTTPS://Dashboard.OhMyCoins.com';
+      r.application.backendCorsOrigins = ['https://DASHBOARD.ohmycoins.com'];
+    });
+    expect([config.database.maintenanceWindow, config.cache.maintenanceWindow]).toEqual(['sun:04:00-sun:05:00', 'sun:05:00-sun:07:00']);
+    expect(config.application).toMatchObject({
+      domain: 'ohmycoins.com',
+      backendDomain: 'api.ohmycoins.com',
+      frontendHost: 'https://dashboard.ohmycoins.com',
+      backendCorsOrigins: ['https://dashboard.ohmycoins.com'],
+    });
+  });
+
+  it('still checks a normalised window against the other window', () => {
+    expect(problemsOf('production', (r) => (r.database.maintenanceWindow = 'Sun:03:30-Sun:04:30'))).toEqual([
+      '- production.database.backupWindow = "03:00-04:00": must not overlap the maintenance window sun:03:30-sun:04:30 (RDS refuses overlapping windows)',
+    ]);
+  });
+});
+
+describe('no two environments that may share an account create the same name', () => {
+  const qa = (change: (r: Record<string, any>) => void = () => undefined) => {
+    const raw = rawEnvironment('staging');
+    Object.assign(raw, { name: 'qa' });
+    raw.github.createOidcProvider = false;
+    change(raw);
+    return raw;
+  };
+  const refusal = (environments: Record<string, unknown>) => {
+    const lines: string[] = [];
+    expect(runSynth({ environments, outdir: '/nonexistent-never-written' }, (l) => lines.push(l))).toBe(1);
+    return lines.join('\n').split('\n').filter((l) => l.startsWith('  - '));
+  };
+
+  it('refuses a second environment with the same projectName in the same account and region, naming both and the fix', () => {
+    expect(refusal({ staging: rawEnvironment('staging'), qa: qa() })).toEqual([
+      '  - qa.projectName = "ohmycoins-staging": gives names that environment "staging" (projectName "ohmycoins-staging") also creates in the same account and region (ap-southeast-2), which they may share (neither sets accountId): ' +
+        'CloudWatch log group name "/aws/vpc/flow-logs/ohmycoins-staging", IAM role name "ohmycoins-staging-flow-logs-role", IAM policy name "ohmycoins-staging-flow-logs-policy", IAM role name "ohmycoins-staging-ecs-task-execution-role", ' +
+        'IAM policy name "ohmycoins-staging-ecs-task-execution-secrets-policy", IAM role name "ohmycoins-staging-ecs-task-role" and 51 more; AWS refuses the second create. Use another projectName, or set different accountId values if they deploy to different accounts',
+    ]);
+  });
+
+  it('in another region of the same account, refuses the account-wide names only (IAM, dashboards)', () => {
+    const [line] = refusal({
+      staging: { ...rawEnvironment('staging'), accountId: '111111111111' },
+      qa: qa((r) => Object.assign(r, { accountId: '111111111111', region: 'eu-west-1', network: { ...r.network, availabilityZones: ['eu-west-1a', 'eu-west-1b'] } })),
+    });
+    expect(line).toContain('also creates in the same account, which they may share (both set accountId 111111111111): IAM role name "ohmycoins-staging-flow-logs-role",');
+    expect(line).toContain('and 8 more;');
+    expect(line).not.toMatch(/load balancer|log group/);
+  });
+
+  it('accepts the same projectName in accounts known to differ, and different projectNames in one account', () => {
+    const staging = (accountId?: string) => environment('staging', (r) => (r.accountId = accountId));
+    expect(nameConflictErrors([staging('111111111111'), validateEnvironmentConfig('qa', qa((r) => (r.accountId = '222222222222')))])).toEqual([]);
+    expect(nameConflictErrors([staging(), validateEnvironmentConfig('qa', qa((r) => (r.projectName = 'ohmycoins-qa')))])).toEqual([]);
+  });
+});
+
+describe('storage settings reach the DB instance', () => {
+  it('passes iops and storageThroughput through, and leaves them out when unset', () => {
+    const outdir = mkdtempSync(path.join(os.tmpdir(), 'storage-'));
+    try {
+      const app = new App({ outdir });
+      new PlatformStack(app, environment('production', (r) => Object.assign(r.database, { allocatedStorage: 400, maxAllocatedStorage: 1000, iops: 12000, storageThroughput: 500 })));
+      app.synth();
+      const json = JSON.parse(readFileSync(path.join(outdir, 'stacks', 'production', 'cdk.tf.json'), 'utf8'));
+      expect(json.resource.aws_db_instance.rds_main).toMatchObject({ storage_type: 'gp3', allocated_storage: 400, iops: 12000, storage_throughput: 500 });
+      const shipped = environment('production').database;
+      expect([shipped.iops, shipped.storageThroughput]).toEqual([undefined, undefined]);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { buildApp, runSynth } from '../lib/app';
 import { validateEnvironmentConfig } from '../environments/schema';
 import { ENVIRONMENTS } from '../environments';
@@ -12,13 +15,13 @@ describe('shipped environments', () => {
 describe('network validation', () => {
   it('rejects a malformed CIDR, naming environment, field, value and what is allowed', () => {
     expect(problemsOf('staging', (r) => (r.network.vpcCidr = '10.0.0.0/33'))).toEqual([
-      '- staging.network.vpcCidr = "10.0.0.0/33": must be an IPv4 CIDR block in network form, e.g. 10.0.0.0/16 (address aligned to the prefix, prefix 0-32)',
+      '- staging.network.vpcCidr = "10.0.0.0/33": must be an IPv4 CIDR block in canonical network form, e.g. 10.0.0.0/16: four numbers 0-255 without leading zeros, a prefix 0-32, the address aligned to the prefix',
     ]);
   });
 
   it('rejects a CIDR whose address is not the network address', () => {
     expect(problemsOf('staging', (r) => (r.network.publicSubnetCidrs[1] = '10.0.2.5/24'))).toEqual([
-      '- staging.network.publicSubnetCidrs.1 = "10.0.2.5/24": must be an IPv4 CIDR block in network form, e.g. 10.0.0.0/16 (address aligned to the prefix, prefix 0-32)',
+      '- staging.network.publicSubnetCidrs.1 = "10.0.2.5/24": must be an IPv4 CIDR block in canonical network form, e.g. 10.0.0.0/16: four numbers 0-255 without leading zeros, a prefix 0-32, the address aligned to the prefix',
     ]);
   });
 
@@ -48,7 +51,7 @@ describe('network validation', () => {
 
   it('rejects availability zones outside the region', () => {
     expect(problemsOf('staging', (r) => (r.network.availabilityZones[1] = 'us-east-1b'))).toEqual([
-      '- staging.network.availabilityZones.1 = "us-east-1b": must be a zone of the configured region ap-southeast-2 (ap-southeast-2a, ap-southeast-2b, ...)',
+      '- staging.network.availabilityZones.1 = "us-east-1b": must be a zone of the configured region ap-southeast-2: ap-southeast-2a, ap-southeast-2b, ap-southeast-2c',
     ]);
   });
 
@@ -86,9 +89,9 @@ describe('network validation', () => {
       r.security.managementCidrBlocks = ['192.168.0.0/40'];
     });
     expect(problems).toEqual([
-      '- staging.network.vpcCidr = "not-a-cidr": must be an IPv4 CIDR block in network form, e.g. 10.0.0.0/16 (address aligned to the prefix, prefix 0-32)',
-      '- staging.security.managementCidrBlocks.0 = "192.168.0.0/40": must be an IPv4 CIDR block in network form, e.g. 10.0.0.0/16 (address aligned to the prefix, prefix 0-32)',
-      '- staging.network.availabilityZones.1 = "eu-west-1b": must be a zone of the configured region ap-southeast-2 (ap-southeast-2a, ap-southeast-2b, ...)',
+      '- staging.network.vpcCidr = "not-a-cidr": must be an IPv4 CIDR block in canonical network form, e.g. 10.0.0.0/16: four numbers 0-255 without leading zeros, a prefix 0-32, the address aligned to the prefix',
+      '- staging.security.managementCidrBlocks.0 = "192.168.0.0/40": must be an IPv4 CIDR block in canonical network form, e.g. 10.0.0.0/16: four numbers 0-255 without leading zeros, a prefix 0-32, the address aligned to the prefix',
+      '- staging.network.availabilityZones.1 = "eu-west-1b": must be a zone of the configured region ap-southeast-2: ap-southeast-2a, ap-southeast-2b, ap-southeast-2c',
       '- staging.network.publicSubnetCidrs = ["10.0.1.0/24"]: must have one CIDR per availability zone: 2 expected (ap-southeast-2a, eu-west-1b), 1 given',
       '- staging.network.privateDbSubnetCidrs.0 = "10.0.11.0/24": must not overlap another subnet: it overlaps network.privateAppSubnetCidrs.0 (10.0.11.0/24)',
     ]);
@@ -122,6 +125,30 @@ describe('synth with invalid settings', () => {
     expect(output).toContain('production.network.publicSubnetCidrs = ["10.1.1.0/24","10.1.2.0/24","10.1.3.0/24"]: must have one CIDR per availability zone: 1 expected');
     expect(output).not.toMatch(/\n\s+at /);
     expect(output.startsWith('Synth refused: invalid environment settings.')).toBe(true);
+  });
+
+  it('exits non-zero with the report and leaves the previous output folder exactly as it was', () => {
+    const outdir = mkdtempSync(path.join(os.tmpdir(), 'synth-refused-'));
+    const contents = () =>
+      Object.fromEntries(
+        (readdirSync(outdir, { recursive: true }) as string[]).sort().map((f) => {
+          const file = path.join(outdir, f);
+          return [f, statSync(file).isFile() ? readFileSync(file, 'utf8') : 'dir'];
+        }),
+      );
+    try {
+      expect(runSynth({ environments: { staging: rawEnvironment('staging') }, outdir }, () => undefined)).toBe(0);
+      const before = contents();
+      expect(Object.keys(before)).toEqual(expect.arrayContaining(['manifest.json', path.join('stacks', 'staging', 'cdk.tf.json')]));
+      const lines: string[] = [];
+      const bad = rawEnvironment('staging');
+      bad.database.instanceClass = 'db.c5.large';
+      expect(runSynth({ environments: { staging: bad }, outdir }, (l) => lines.push(l))).toBe(1);
+      expect(lines.join('\n')).toContain('staging.database.instanceClass = "db.c5.large": must be an RDS instance class offered for PostgreSQL');
+      expect(contents()).toEqual(before);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
   });
 
   it('builds a stack per shipped environment and the bootstrap stack', () => {

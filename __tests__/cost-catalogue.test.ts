@@ -15,7 +15,7 @@ describe('the committed catalogue (cost/catalogue/ap-southeast-2.json)', () => {
 
   it('is for ap-southeast-2 in USD at 730 hours a month, and records where it was built from', () => {
     expect(catalogue).toMatchObject({ region: 'ap-southeast-2', currency: 'USD', hoursPerMonth: 730 });
-    expect(catalogue.provenance.from).toBe('../shared/data/aws-prices-ap-southeast-2.json');
+    expect(catalogue.provenance.from).toBe('cost/sources/aws-prices-ap-southeast-2.json');
   });
 
   it('gives every known price a source and an as-of date, and every unknown one a reason and no figure', () => {

@@ -10,8 +10,11 @@ import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { ELASTICACHE_NODE_TYPES, offeredInRegion } from '../lib/aws-facts';
 import { cataloguePath, loadCatalogue } from '../lib/cost/catalogue';
+import { PROJECT_ROOT } from '../lib/cost/paths';
 import { OfferScanner } from '../lib/cost/offer-scanner';
+import { OfferingsCollector } from '../lib/cost/offerings';
 import { FoundPrice, OfferCode, PriceListUnreachableError, fetchPrices, mergeRefresh, scanOffer } from '../lib/cost/price-list';
 import { main as refreshCli } from '../scripts/cost-refresh';
 
@@ -199,6 +202,19 @@ describe('refresh through HTTP', () => {
       expect(stdout).toMatch(/updated from the Price List: \d+/);
       expect(stdout).toMatch(/kept from the previous catalogue \(not in the bulk API\): .*vpc_endpoint\.gateway\.s3\.hour/);
       expect(stderr).toMatch(/AmazonRDS: 5 prices/);
+      // The same offer files give what the region offers, for the environment checks.
+      const offerings = JSON.parse(readFileSync(path.join(dir, 'ap-southeast-2.offerings.json'), 'utf8'));
+      expect(offerings).toEqual({
+        region: 'ap-southeast-2',
+        source: expect.stringMatching(/^AWS Price List bulk API: http:\/\/127\.0\.0\.1:\d+\/offers\/v1\.0\/aws\/AmazonRDS\/20261120184209\/ap-southeast-2\/index\.json \(offer AmazonRDS version 20261120184209, published 2026-11-20T18:42:09Z\); .*AmazonElastiCache/),
+        // PostgreSQL only (not the MySQL or SQL Server products), Redis only (not Valkey), regions only (not Outposts).
+        rdsPostgresInstanceClasses: ['db.t3.micro'],
+        elasticacheRedisNodeTypes: ['cache.t3.micro'],
+      });
+      expect(stdout).toContain('wrote ' + path.relative(PROJECT_ROOT, path.join(dir, 'ap-southeast-2.offerings.json')) + ': 1 RDS instance classes for PostgreSQL, 1 ElastiCache node types for Redis OSS');
+      copyFileSync(path.join(dir, 'ap-southeast-2.offerings.json'), path.join(dir, 'eu-west-1.json'));
+      expect(offeredInRegion('elasticache', 'eu-west-1', dir)).toMatchObject({ value: ['cache.t3.micro'], regional: true });
+      expect(offeredInRegion('elasticache', 'eu-west-2', dir)).toMatchObject({ value: ELASTICACHE_NODE_TYPES.value, regional: false });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -248,5 +264,40 @@ describe('refresh through HTTP', () => {
 
   it('reports an HTTP error with the URL', async () => {
     await expect(fetchPrices({ region: 'ap-southeast-2', endpoint: `${endpoint}/nowhere` })).rejects.toThrow(`GET ${endpoint}/nowhere/offers/v1.0/aws/index.json answered HTTP 404`);
+  });
+});
+
+describe('offerings from the offer files', () => {
+  const product = (instanceType: string, extra: Record<string, string> = {}, productFamily = 'Database Instance') => ({
+    sku: instanceType,
+    productFamily,
+    attributes: { locationType: 'AWS Region', regionCode: 'ap-southeast-2', currentGeneration: 'Yes', instanceType, databaseEngine: 'PostgreSQL', deploymentOption: 'Single-AZ', ...extra },
+  });
+
+  it('keeps current-generation PostgreSQL classes and Redis node types of the region, sorted by family then size', () => {
+    const collector = new OfferingsCollector('ap-southeast-2');
+    for (const p of [
+      product('db.r6g.16xlarge'),
+      product('db.r6g.2xlarge', { deploymentOption: 'Multi-AZ' }),
+      product('db.r6g.large'),
+      product('db.m4.large', { currentGeneration: 'No' }),
+      product('db.m6g.large', { databaseEngine: 'MySQL' }),
+      product('db.m6gd.large', { deploymentOption: 'Multi-AZ (readable standbys)' }),
+      product('db.t4g.micro', { regionCode: 'eu-west-1' }),
+      product('db.t3.micro', { locationType: 'AWS Outposts' }),
+    ]) {
+      collector.hooks.product?.('AmazonRDS', p);
+    }
+    expect(collector.result()).toBeUndefined(); // no node types yet: the documented lists stay in force
+    collector.hooks.product?.('AmazonElastiCache', product('cache.t4g.medium', { cacheEngine: 'Redis' }, 'Cache Instance'));
+    collector.hooks.product?.('AmazonElastiCache', product('cache.t4g.micro', { cacheEngine: 'Redis' }, 'Cache Instance'));
+    collector.hooks.product?.('AmazonElastiCache', product('cache.r7g.large', { cacheEngine: 'Valkey' }, 'Cache Instance'));
+    collector.hooks.offer?.('AmazonRDS', { url: 'u', offerCode: 'AmazonRDS', version: 'v1', publicationDate: 'p' });
+    expect(collector.result()).toEqual({
+      region: 'ap-southeast-2',
+      source: 'AWS Price List bulk API: u (offer AmazonRDS version v1, published p) (current-generation products of the region; npm run cost:refresh)',
+      rdsPostgresInstanceClasses: ['db.r6g.large', 'db.r6g.2xlarge', 'db.r6g.16xlarge'],
+      elasticacheRedisNodeTypes: ['cache.t4g.micro', 'cache.t4g.medium'],
+    });
   });
 });

@@ -7,7 +7,7 @@ import { synthEnvironment } from './helpers';
 
 type Json = Record<string, any>;
 const json = (text: string) => JSON.parse(text) as Json;
-const SECRET = '${aws_db_instance.rds_main.master_user_secret[0].secret_arn}';
+const SECRET = '${terraform_data.rds_master_user_secret.output.secret_arns.0}';
 const STATE_MACHINE = '${aws_sfn_state_machine.rotation_backend_redeploy.arn}';
 
 describe.each([

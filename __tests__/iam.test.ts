@@ -32,7 +32,7 @@ describe('iam construct in the shipped environments', () => {
       {
         Effect: 'Allow',
         Action: ['secretsmanager:GetSecretValue'],
-        Resource: ['${aws_secretsmanager_secret.app_secrets.arn}', '${aws_db_instance.rds_main.master_user_secret[0].secret_arn}'],
+        Resource: ['${aws_secretsmanager_secret.app_secrets.arn}', '${terraform_data.rds_master_user_secret.output.secret_arns.0}'],
       },
     ]);
     expect(policyOf(production.resource('aws_iam_role_policy', 'iam_ecs_task_execution_secrets')).Statement).toEqual([
@@ -41,7 +41,7 @@ describe('iam construct in the shipped environments', () => {
         Action: ['secretsmanager:GetSecretValue'],
         Resource: [
           '${aws_secretsmanager_secret.app_secrets.arn}',
-          '${aws_db_instance.rds_main.master_user_secret[0].secret_arn}',
+          '${terraform_data.rds_master_user_secret.output.secret_arns.0}',
           '${aws_secretsmanager_secret.redis_auth_token.arn}',
         ],
       },

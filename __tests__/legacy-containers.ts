@@ -89,7 +89,7 @@ export function stackBackendInputs(env: 'staging' | 'production'): LegacyBackend
     domain: staging ? 'staging.ohmycoins.com' : 'ohmycoins.com',
     frontendHost: staging ? 'https://dashboard.staging.ohmycoins.com' : 'https://dashboard.ohmycoins.com',
     appSecretArn: '${aws_secretsmanager_secret.app_secrets.arn}',
-    postgresPasswordValueFrom: '${aws_db_instance.rds_main.master_user_secret[0].secret_arn}:password::',
+    postgresPasswordValueFrom: '${terraform_data.rds_master_user_secret.output.secret_arns.0}:password::',
     logGroup: '${aws_cloudwatch_log_group.ecs_backend.name}',
   };
 }

@@ -9,10 +9,19 @@ import path from 'node:path';
 import { BUNDLE_FILES, decryptPlan, encryptPlan, packPlan, planKey, PlanKeyError, unpackPlan } from '../scripts/plan-bundle';
 
 const KEY = 'k'.repeat(40);
+
+/** Temp folders of this file, removed after it. */
+const made: string[] = [];
+const tmp = (prefix: string): string => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+};
+afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 const SECRET = 'SENTINEL-redis-auth-token-7f3c9a1e';
 
 function plannedStack(stack = 'production'): string {
-  const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'bundle-')), 'stacks', stack);
+  const dir = path.join(tmp('bundle-'), 'stacks', stack);
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'cdk.tf.json'), '{"resource":{}}');
   writeFileSync(path.join(dir, '.terraform.lock.hcl'), 'provider "registry.terraform.io/hashicorp/aws" {}');
@@ -49,25 +58,35 @@ describe('plan encryption', () => {
 describe('plan bundles', () => {
   it('hold the encrypted plan, the configuration and the lock file (not hidden), nothing in clear', () => {
     const stackDir = plannedStack();
-    const bundle = mkdtempSync(path.join(os.tmpdir(), 'bundle-out-'));
+    const bundle = tmp('bundle-out-');
     packPlan(stackDir, bundle, KEY);
     expect(readdirSync(bundle).sort()).toEqual([BUNDLE_FILES.manifest, BUNDLE_FILES.config, BUNDLE_FILES.lock, BUNDLE_FILES.plan].sort());
     for (const file of readdirSync(bundle)) expect(readFileSync(path.join(bundle, file), 'utf8')).not.toContain(SECRET);
   });
 
+  it('pack the plan cdktf diff leaves (`plan`) the same way', () => {
+    const stackDir = plannedStack();
+    rmSync(path.join(stackDir, 'tfplan'));
+    writeFileSync(path.join(stackDir, 'plan'), `cdktf plan with ${SECRET}`);
+    const bundle = tmp('bundle-out-');
+    packPlan(stackDir, bundle, KEY, 'plan');
+    expect(readFileSync(path.join(bundle, BUNDLE_FILES.plan)).includes(Buffer.from(SECRET))).toBe(false);
+    expect(readFileSync(unpackPlan(bundle, path.join(tmp('apply-'), 'production'), KEY), 'utf8')).toBe(`cdktf plan with ${SECRET}`);
+  });
+
   it('restore the stack folder with the decrypted plan', () => {
-    const bundle = mkdtempSync(path.join(os.tmpdir(), 'bundle-out-'));
+    const bundle = tmp('bundle-out-');
     packPlan(plannedStack(), bundle, KEY);
-    const target = path.join(mkdtempSync(path.join(os.tmpdir(), 'apply-')), 'production');
+    const target = path.join(tmp('apply-'), 'production');
     const planFile = unpackPlan(bundle, target, KEY);
     expect(readFileSync(planFile, 'utf8')).toBe(`PK plan with ${SECRET} inside`);
     expect(readdirSync(target).sort()).toEqual(['.terraform.lock.hcl', 'cdk.tf.json', 'tfplan']);
   });
 
   it('refuse another stack, or a changed configuration', () => {
-    const bundle = mkdtempSync(path.join(os.tmpdir(), 'bundle-out-'));
+    const bundle = tmp('bundle-out-');
     packPlan(plannedStack(), bundle, KEY);
-    const root = mkdtempSync(path.join(os.tmpdir(), 'apply-'));
+    const root = tmp('apply-');
     expect(() => unpackPlan(bundle, path.join(root, 'staging'), KEY)).toThrow('the bundle holds a plan of production, not of staging');
     writeFileSync(path.join(bundle, BUNDLE_FILES.config), '{"resource":{"changed":{}}}');
     expect(() => unpackPlan(bundle, path.join(root, 'production'), KEY)).toThrow('the bundle was changed: cdk.tf.json does not match the planned configuration');
@@ -75,8 +94,8 @@ describe('plan bundles', () => {
 
   it('need a plan first', () => {
     const stackDir = plannedStack('staging');
-    const bundle = mkdtempSync(path.join(os.tmpdir(), 'bundle-out-'));
+    const bundle = tmp('bundle-out-');
     rmSync(path.join(stackDir, 'tfplan'));
-    expect(() => packPlan(stackDir, bundle, KEY)).toThrow(`${path.join(stackDir, 'tfplan')} is missing: run npm run plan:stack -- staging first`);
+    expect(() => packPlan(stackDir, bundle, KEY)).toThrow(`${path.join(stackDir, 'tfplan')} is missing: run npm run plan:diff -- staging (or plan:stack) first`);
   });
 });

@@ -18,7 +18,7 @@ const container = (stack: typeof staging, id: string): Json => {
 const env = (c: Json) => Object.fromEntries((c.environment as Json[]).map((e) => [e.name, e.value]));
 const secrets = (c: Json) => Object.fromEntries((c.secrets as Json[]).map((e) => [e.name, e.valueFrom]));
 
-const MASTER_SECRET = '${aws_db_instance.rds_main.master_user_secret[0].secret_arn}';
+const MASTER_SECRET = '${terraform_data.rds_master_user_secret.output.secret_arns.0}';
 
 describe('edge and compute in the shipped environments', () => {
   it('declares the image variables with the legacy defaults, and certificate_arn only where HTTPS is served', () => {

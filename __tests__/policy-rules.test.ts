@@ -259,13 +259,13 @@ const cases: Case[] = [
   [
     's3-encrypted',
     bucket((s, id) => pin(new S3BucketServerSideEncryptionConfigurationA(s, 'sse', { bucket: id, rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }] }), 'state_main')),
-    ['aws_s3_bucket.state_main', 'no aws_s3_bucket_server_side_encryption_configuration encrypts it with a KMS key by default'],
+    ['aws_s3_bucket.state_main', 'neither an aws_s3_bucket_server_side_encryption_configuration nor its server_side_encryption_configuration block encrypts it with a KMS key by default'],
     bucket((s, id) => pin(new S3BucketServerSideEncryptionConfigurationA(s, 'sse', { bucket: id, rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms' } }] }), 'state_main')),
   ],
   [
     's3-versioning',
     bucket((s, id) => pin(new S3BucketVersioningA(s, 'versions', { bucket: id, versioningConfiguration: { status: 'Suspended' } }), 'state_main')),
-    ['aws_s3_bucket.state_main', 'no aws_s3_bucket_versioning enables versioning, so an overwrite or delete loses the object'],
+    ['aws_s3_bucket.state_main', 'neither an aws_s3_bucket_versioning nor its versioning block enables versioning, so an overwrite or delete loses the object'],
     bucket((s, id) => pin(new S3BucketVersioningA(s, 'versions', { bucket: id, versioningConfiguration: { status: 'Enabled' } }), 'state_main')),
   ],
   [

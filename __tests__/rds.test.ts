@@ -184,8 +184,27 @@ describe('rds construct options and outputs', () => {
     const json = JSON.parse(Testing.synth(stack));
     expect(json.output.endpoint.value).toBe('${aws_db_instance.rds_main.endpoint}');
     expect(json.output.address.value).toBe('${aws_db_instance.rds_main.address}');
-    expect(json.output.secret.value).toBe('${aws_db_instance.rds_main.master_user_secret[0].secret_arn}');
-    expect(json.output.password.value).toBe('${aws_db_instance.rds_main.master_user_secret[0].secret_arn}:password::');
+    expect(json.output.secret.value).toBe('${terraform_data.rds_master_user_secret.output.secret_arns.0}');
+    expect(json.output.password.value).toBe('${terraform_data.rds_master_user_secret.output.secret_arns.0}:password::');
     expect(json.resource.aws_cloudwatch_metric_alarm.rds_cpu_utilization.alarm_actions).toEqual(['arn:aws:sns:ap-southeast-2:123456789012:alarms']);
+  });
+});
+
+describe('adopting a running instance (docs/migration.md)', () => {
+  const db = () => synthEnvironment('production').resource('aws_db_instance', 'rds_main');
+
+  it('never sends the configured major version back over a newer minor version AWS applied (D17)', () => {
+    expect(db().lifecycle.ignore_changes).toEqual(['engine_version']);
+    expect(db().lifecycle.postcondition).toEqual([
+      {
+        condition: '${split(".", self.engine_version)[0] == "17"}',
+        error_message: expect.stringContaining('ohmycoins-prod-postgres runs PostgreSQL ${self.engine_version}, not major version 17'),
+      },
+    ]);
+  });
+
+  it('reads the managed secret ARN through a terraform_data, so switching an existing instance plans (no "Invalid index")', () => {
+    const data = synthEnvironment('production').resource('terraform_data', 'rds_master_user_secret');
+    expect(data.input).toEqual({ secret_arns: '${aws_db_instance.rds_main.master_user_secret[*].secret_arn}' });
   });
 });

@@ -1,14 +1,16 @@
 /**
  * The GitHub Actions workflows: valid against the workflow schema (@action-validator/core),
  * every npm script and repository script they call exists, actions are pinned, permissions
- * are least-privilege, no plan or state leaves a runner unencrypted, and CI supplies every
- * required input variable of the stacks (D15).
+ * are least-privilege, no plan or state leaves a runner unencrypted, CI supplies every
+ * required input variable of the stacks (D15), and no pull-request job can see a secret it
+ * does not need (docs/ci.md, "Who sees which secret").
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { validateWorkflow } from '@action-validator/core';
 import { parse } from 'yaml';
 import { ENVIRONMENTS } from '../environments';
+import { ciSecretFor } from '../scripts/stack-plan';
 import { synthEnvironment } from './helpers';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -16,6 +18,7 @@ const WORKFLOW_DIR = path.join(ROOT, '.github', 'workflows');
 const packageScripts = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
 
 interface Step {
+  name?: string;
   uses?: string;
   run?: string;
   with?: Record<string, unknown>;
@@ -26,6 +29,7 @@ interface Step {
 interface Job {
   uses?: string;
   with?: Record<string, unknown>;
+  secrets?: 'inherit' | Record<string, string>;
   steps?: Step[];
   permissions?: Record<string, string> | string;
   environment?: string;
@@ -50,8 +54,8 @@ function npmRunCalls(script: string): { name: string; ifPresent: boolean }[] {
 }
 
 describe('workflow files', () => {
-  it('are the CI, reusable plan and apply workflows', () => {
-    expect(files).toEqual(['apply.yml', 'ci.yml', 'terraform-plan.yml']);
+  it('are the CI, drift check, reusable plan and apply workflows', () => {
+    expect(files).toEqual(['apply.yml', 'ci.yml', 'drift.yml', 'terraform-plan.yml']);
   });
 
   it.each(files)('%s passes the GitHub workflow schema (action-validator)', (file) => {
@@ -86,19 +90,22 @@ describe('workflow files', () => {
 
   it('call local reusable workflows that exist, with inputs they declare', () => {
     const calls = allJobs.filter(({ job }) => job.uses?.startsWith('./'));
-    expect(calls.map(({ file, id }) => `${file}:${id}`)).toEqual(['apply.yml:plan', 'ci.yml:plan']);
+    expect(calls.map(({ file, id }) => `${file}:${id}`)).toEqual(['apply.yml:plan', 'ci.yml:plan-staging', 'ci.yml:plan-production']);
     for (const { job } of calls) {
       const called = workflows[path.basename(job.uses as string)];
       const declared = called.on.workflow_call.inputs as Record<string, { required?: boolean }>;
       expect(Object.keys(job.with ?? {}).filter((k) => !(k in declared))).toEqual([]);
       expect(Object.entries(declared).filter(([k, v]) => v.required && !(k in (job.with ?? {})))).toEqual([]);
+      // Secrets passed by name are declared by the called workflow.
+      const secrets = typeof job.secrets === 'object' ? Object.keys(job.secrets) : [];
+      expect(secrets.filter((k) => !(k in called.on.workflow_call.secrets))).toEqual([]);
     }
   });
 });
 
 describe('workflow hygiene', () => {
   it('pins every action to a commit SHA with its version in a comment', () => {
-    const uses = sources['ci.yml'].concat(sources['apply.yml'], sources['terraform-plan.yml']).split('\n').filter((l) => /^\s*(-\s+)?uses:\s+[^.]/.test(l));
+    const uses = Object.values(sources).join('\n').split('\n').filter((l) => /^\s*(-\s+)?uses:\s+[^.]/.test(l));
     expect(uses.length).toBeGreaterThan(10);
     for (const line of uses) expect(line).toMatch(/uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
   });
@@ -118,15 +125,20 @@ describe('workflow hygiene', () => {
       const perms = job.permissions as Record<string, string>;
       const assumesRole = (job.steps ?? []).some((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@')) || job.uses !== undefined;
       const writes = Object.entries(perms).filter(([, v]) => v === 'write').map(([k]) => k).sort();
-      const expected = [...(assumesRole ? ['id-token'] : []), ...(id === 'comment' ? ['pull-requests'] : [])].sort();
+      const expected = [
+        ...(assumesRole ? ['id-token'] : []),
+        ...(file === 'ci.yml' && id === 'comment' ? ['pull-requests'] : []),
+        ...(file === 'drift.yml' && id === 'report' ? ['issues'] : []),
+      ].sort();
       expect({ file, id, writes }).toEqual({ file, id, writes: expected });
     }
   });
 
   it('never uploads a plan, its JSON or state unencrypted; the encrypted plan is kept one day', () => {
     const uploads = allSteps.filter(({ step }) => step.uses?.startsWith('actions/upload-artifact@'));
-    expect(uploads.length).toBe(3);
-    for (const { step } of uploads) expect(String(step.with?.path)).not.toMatch(/tfplan|tfstate|\.terraform\b|cdktf\.out\/stacks\/\*\/?$/);
+    expect(uploads.length).toBe(4);
+    for (const { step } of uploads) expect(String(step.with?.path)).not.toMatch(/tfplan|\bplan(\.json)?$|tfstate|\.terraform\b|cdktf\.out\/stacks\/\*\/?$/);
+    expect(uploads.map(({ step }) => step.with?.path)).toEqual([expect.stringContaining('cdk.tf.json'), 'drift-report/', 'plan-summary/', 'plan-bundle/']);
     const bundle = uploads.find(({ step }) => String(step.with?.name).startsWith('plan-bundle'));
     expect(bundle?.step.with).toMatchObject({ path: 'plan-bundle/', 'retention-days': 1 });
     expect(bundle?.step.if).toBe('inputs.bundle');
@@ -145,51 +157,178 @@ describe('the pull-request plan', () => {
     expect(ci.jobs.validate.steps?.map((s) => s.run).filter(Boolean)).toEqual(['npm ci', 'npm run validate:stacks']);
   });
 
-  it('plans staging and production, and posts one comment from the summaries', () => {
-    expect((ci.jobs.plan as any).strategy.matrix.stack).toEqual(['staging', 'production']);
-    expect(ci.jobs.plan.if).toContain("github.event_name == 'pull_request'");
+  it('plans staging and production (production behind its environment), and posts one comment from the summaries', () => {
+    expect(ci.jobs['plan-staging'].with).toEqual({ stack: 'staging', 'lock-state': false });
+    expect(ci.jobs['plan-production'].with).toEqual({ stack: 'production', 'lock-state': false, environment: 'production-plan', 'stand-ins': 'redis_auth_token' });
+    for (const id of ['plan-staging', 'plan-production']) expect(ci.jobs[id].if).toContain("github.event_name == 'pull_request'");
+    expect(ci.jobs.comment.needs).toEqual(['plan-staging', 'plan-production']);
     expect(ci.jobs.comment.steps?.map((s) => s.run).filter(Boolean)).toEqual([
       'npm ci',
       'npm run plan:comment -- plan-summary --expect staging,production --commit "$HEAD_SHA" --out plan-comment.md',
       'npm run pr:comment -- plan-comment.md',
     ]);
+    // The plan job runs in the environment it is given ('' is none).
+    expect((plan.jobs.plan as any).environment).toBe('${{ inputs.environment }}');
   });
 
-  it('assumes the plan role through OIDC and plans with -detailed-exitcode (in plan:stack)', () => {
+  it('plans through cdktf diff with the read-only plan role, without the lock', () => {
     const creds = plan.jobs.plan.steps?.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
     expect(creds?.with).toMatchObject({ 'role-to-assume': '${{ vars.AWS_PLAN_ROLE_ARN }}', 'aws-region': 'ap-southeast-2' });
-    expect(planStep.run).toBe('npm run plan:stack -- "$STACK" --summary-dir plan-summary $LOCK_FLAG');
-    expect(readFileSync(path.join(ROOT, 'scripts', 'stack-plan.ts'), 'utf8')).toContain("'-detailed-exitcode'");
+    expect(planStep.run).toBe('npm run plan:diff -- "$STACK" --summary-dir plan-summary $LOCK_FLAG $STAND_IN_FLAG');
+    expect(planStep.env).toMatchObject({ LOCK_FLAG: "${{ inputs.lock-state == false && '--no-lock' || '' }}" });
+    const script = readFileSync(path.join(ROOT, 'scripts', 'diff-plan.ts'), 'utf8');
+    expect(script).toContain("['diff', stack, '--skip-synth'");
+    expect(script).toContain("'-lock=false'");
   });
 
-  it('appends the cost estimate only when the cost script exists', () => {
+  it('appends the cost estimate only when the cost script exists, from the plan cdktf diff left', () => {
     const cost = plan.jobs.plan.steps?.find((s) => s.run?.includes(' cost '));
-    expect(cost?.run).toMatch(/^npm run --silent --if-present cost -- "\$STACK" --plan "cdktf\.out\/stacks\/\$STACK\/tfplan\.json" --markdown > "plan-summary\/\$STACK\.cost\.md"$/);
+    expect(cost?.run).toMatch(/^npm run --silent --if-present cost -- "\$STACK" --plan "cdktf\.out\/stacks\/\$STACK\/plan\.json" --markdown > "plan-summary\/\$STACK\.cost\.md"$/);
     expect((cost as any)['continue-on-error']).toBe(true);
   });
 
-  /** Required variables (no default) of a synthesized stack that the plan step does not supply. */
-  const unsupplied = (json: Record<string, any>) =>
-    Object.entries((json.variable ?? {}) as Record<string, { default?: unknown }>)
-      .filter(([, v]) => !('default' in v))
-      .map(([k]) => `TF_VAR_${k}`)
-      .filter((v) => !(planStep.env && v in planStep.env));
+  /** `TF_VAR_x: ${{ secrets.NAME }}` of the reusable plan step: variable -> secret. */
+  const secretOfVariable = Object.fromEntries(
+    Object.entries(planStep.env ?? {}).flatMap(([k, v]) => {
+      const m = /^\$\{\{ secrets\.([A-Z0-9_]+) \}\}$/.exec(v);
+      return k.startsWith('TF_VAR_') && m ? [[k.slice('TF_VAR_'.length), m[1]]] : [];
+    }),
+  );
 
-  it.each(['staging', 'production'] as const)('supplies every required input variable of %s as TF_VAR_* (D15)', (name) => {
+  /** Required variables (no default) of a synthesized stack that a caller job neither passes the secret of nor stands in for. */
+  const unsupplied = (json: Record<string, any>, caller: Job) => {
+    const passed = typeof caller.secrets === 'object' ? Object.keys(caller.secrets) : [];
+    const standIns = String(caller.with?.['stand-ins'] ?? '').split(',').filter(Boolean);
+    return Object.entries((json.variable ?? {}) as Record<string, { default?: unknown }>)
+      .filter(([, v]) => !('default' in v))
+      .map(([k]) => k)
+      .filter((k) => !standIns.includes(k) && !(secretOfVariable[k] && passed.includes(secretOfVariable[k])))
+      .map((k) => `TF_VAR_${k}`);
+  };
+
+  it.each(['staging', 'production'] as const)('supplies every required input variable of %s, from a secret or a stand-in (D15)', (name) => {
     const { json } = synthEnvironment(name);
-    expect(unsupplied(json)).toEqual([]);
+    const caller = ci.jobs[`plan-${name}`];
+    expect(unsupplied(json, caller)).toEqual([]);
     // Control: a required variable the workflow does not know is reported; one with a default is not.
-    expect(unsupplied({ ...json, variable: { ...json.variable, new_secret: { sensitive: true }, image_tag: { default: 'latest' } } })).toEqual([
-      'TF_VAR_new_secret',
-    ]);
+    expect(unsupplied({ ...json, variable: { ...json.variable, new_secret: { sensitive: true }, image_tag: { default: 'latest' } } }, caller)).toEqual(['TF_VAR_new_secret']);
   });
 
-  it('supplies the production certificate, OIDC provider and Redis token from secrets', () => {
-    expect(planStep.env).toMatchObject({
-      TF_VAR_certificate_arn: "${{ inputs.stack == 'production' && secrets.ACM_CERTIFICATE_ARN || '' }}",
-      TF_VAR_github_oidc_provider_arn: "${{ inputs.stack == 'production' && secrets.AWS_OIDC_PROVIDER_ARN || '' }}",
-      TF_VAR_redis_auth_token: "${{ inputs.stack == 'production' && secrets.REDIS_AUTH_TOKEN || '' }}",
+  it('maps the certificate, OIDC provider and Redis token secrets to their variables', () => {
+    expect(secretOfVariable).toEqual({ certificate_arn: 'ACM_CERTIFICATE_ARN', github_oidc_provider_arn: 'AWS_OIDC_PROVIDER_ARN', redis_auth_token: 'REDIS_AUTH_TOKEN' });
+    for (const [variable, secret] of Object.entries(secretOfVariable)) expect(ciSecretFor(variable)).toBe(secret);
+  });
+});
+
+describe('who sees which secret', () => {
+  /** Jobs of workflows that run for pull requests (code from the pull request runs in them). */
+  const pullRequestJobs = (wfs: Record<string, Workflow>) =>
+    Object.entries(wfs)
+      .filter(([, wf]) => 'pull_request' in wf.on || 'pull_request_target' in wf.on)
+      .flatMap(([file, wf]) => Object.entries(wf.jobs).map(([id, job]) => ({ key: `${file}:${id}`, job })));
+
+  /** The secrets a job can read: every repository secret with `inherit`, else those it names. */
+  const visible = (job: Job): string[] => {
+    if (job.secrets === 'inherit') return ['(every repository secret: secrets: inherit)'];
+    const named = job.uses ? Object.keys(job.secrets ?? {}) : [...JSON.stringify(job).matchAll(/secrets\.([A-Za-z0-9_]+)/g)].map((m) => m[1]);
+    return [...new Set(named)].sort();
+  };
+
+  /** What a job needs: a plan job, the secrets of its stack's required variables that are not stood in for; others nothing. */
+  const stackJson = { staging: synthEnvironment('staging').json, production: synthEnvironment('production').json } as Record<string, Record<string, any>>;
+  const needed = (job: Job): string[] => {
+    if (job.uses !== './.github/workflows/terraform-plan.yml') return [];
+    const standIns = String(job.with?.['stand-ins'] ?? '').split(',').filter(Boolean);
+    return Object.entries((stackJson[String(job.with?.stack)].variable ?? {}) as Record<string, { default?: unknown }>)
+      .filter(([name, v]) => !('default' in v) && !standIns.includes(name))
+      .map(([name]) => ciSecretFor(name))
+      .sort();
+  };
+
+  const excess = (wfs: Record<string, Workflow>) =>
+    pullRequestJobs(wfs)
+      .map(({ key, job }) => ({ key, extra: visible(job).filter((s) => !needed(job).includes(s)) }))
+      .filter((j) => j.extra.length > 0);
+
+  it('the secret matrix of pull-request jobs is exactly what each needs (docs/ci.md)', () => {
+    expect(Object.fromEntries(pullRequestJobs(workflows).map(({ key, job }) => [key, visible(job)]))).toEqual({
+      'ci.yml:test': [],
+      'ci.yml:validate': [],
+      'ci.yml:plan-staging': [],
+      'ci.yml:plan-production': ['ACM_CERTIFICATE_ARN', 'AWS_OIDC_PROVIDER_ARN'],
+      'ci.yml:comment': [],
     });
+    expect(excess(workflows)).toEqual([]);
+  });
+
+  it('fails for secrets: inherit, an apply-only secret or the plan key in a pull-request job (controls)', () => {
+    const mutated = (edit: (ci: Workflow) => void) => {
+      const copy = structuredClone(workflows);
+      edit(copy['ci.yml']);
+      return excess(copy);
+    };
+    expect(mutated((ci) => (ci.jobs['plan-staging'].secrets = 'inherit'))).toEqual([{ key: 'ci.yml:plan-staging', extra: ['(every repository secret: secrets: inherit)'] }]);
+    expect(mutated((ci) => Object.assign(ci.jobs['plan-production'].secrets as object, { PLAN_ENCRYPTION_KEY: '${{ secrets.PLAN_ENCRYPTION_KEY }}' }))).toEqual([
+      { key: 'ci.yml:plan-production', extra: ['PLAN_ENCRYPTION_KEY'] },
+    ]);
+    expect(mutated((ci) => Object.assign(ci.jobs['plan-production'].secrets as object, { REDIS_AUTH_TOKEN: '${{ secrets.REDIS_AUTH_TOKEN }}' }))).toEqual([
+      { key: 'ci.yml:plan-production', extra: ['REDIS_AUTH_TOKEN'] },
+    ]);
+    expect(mutated((ci) => ci.jobs.comment.steps?.push({ run: 'x', env: { T: '${{ secrets.AWS_OIDC_PROVIDER_ARN }}' } }))).toEqual([{ key: 'ci.yml:comment', extra: ['AWS_OIDC_PROVIDER_ARN'] }]);
+    // Without the stand-in, production needs the token: passing it is then not an excess.
+    expect(
+      mutated((ci) => {
+        delete ci.jobs['plan-production'].with?.['stand-ins'];
+        Object.assign(ci.jobs['plan-production'].secrets as object, { REDIS_AUTH_TOKEN: '${{ secrets.REDIS_AUTH_TOKEN }}' });
+      }),
+    ).toEqual([]);
+  });
+
+  it('no workflow uses secrets: inherit', () => {
+    expect(allJobs.filter(({ job }) => job.secrets === 'inherit').map(({ file, id }) => `${file}:${id}`)).toEqual([]);
+  });
+
+  it('the plan-encryption key exists only in the apply path', () => {
+    const users = allJobs.filter(({ job }) => JSON.stringify(job).includes('PLAN_ENCRYPTION_KEY')).map(({ file, id }) => `${file}:${id}`);
+    expect(users).toEqual(['apply.yml:plan', 'apply.yml:apply', 'terraform-plan.yml:plan']);
+    const reusable = workflows['terraform-plan.yml'].jobs.plan.steps?.filter((s) => JSON.stringify(s).includes('PLAN_ENCRYPTION_KEY'));
+    expect(reusable?.map((s) => s.if)).toEqual(['inputs.bundle']);
+    // The apply workflow plans with `bundle: true`, and only there.
+    expect(allJobs.filter(({ job }) => job.with?.bundle === true).map(({ file, id }) => `${file}:${id}`)).toEqual(['apply.yml:plan']);
+  });
+
+  it('the Redis AUTH token reaches only main-branch jobs: the apply plan and the drift check', () => {
+    const users = allJobs.filter(({ job }) => /secrets\.REDIS_AUTH_TOKEN|REDIS_AUTH_TOKEN:/.test(JSON.stringify(job))).map(({ file, id }) => `${file}:${id}`);
+    expect(users).toEqual(['apply.yml:plan', 'drift.yml:plan', 'terraform-plan.yml:plan']);
+    for (const file of ['apply.yml', 'drift.yml']) expect(Object.keys(workflows[file].on).filter((e) => e.startsWith('pull_request'))).toEqual([]);
+  });
+});
+
+describe('the drift check', () => {
+  const drift = workflows['drift.yml'];
+  const steps = drift.jobs.plan.steps ?? [];
+
+  it('runs nightly and by hand, never for a pull request', () => {
+    expect(Object.keys(drift.on).sort()).toEqual(['schedule', 'workflow_dispatch']);
+    expect(drift.on.schedule).toEqual([{ cron: '17 3 * * *' }]);
+    expect((drift.jobs.plan as any).strategy.matrix.stack).toEqual(Object.keys(ENVIRONMENTS));
+  });
+
+  it('plans each environment with the read-only plan role, -detailed-exitcode and no lock, and never applies', () => {
+    expect(steps.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'))?.with).toMatchObject({ 'role-to-assume': '${{ vars.AWS_PLAN_ROLE_ARN }}' });
+    expect(steps.find((s) => s.id === 'plan')?.run).toBe('npm run plan:stack -- "$STACK" --no-lock --quiet');
+    expect(readFileSync(path.join(ROOT, 'scripts', 'stack-plan.ts'), 'utf8')).toContain("'-detailed-exitcode'");
+    const runs = Object.values(drift.jobs).flatMap((j) => (j.steps ?? []).map((s) => s.run ?? ''));
+    expect(runs.filter((r) => /apply|plan:pack|terraform /.test(r))).toEqual([]);
+    expect(JSON.stringify(drift)).not.toContain('AWS_APPLY_ROLE_ARN');
+  });
+
+  it('reports value-free summaries, and handles the issues in a job without AWS credentials', () => {
+    expect(steps.find((s) => s.name === 'Drift report')?.run).toBe('npm run --silent drift:summary -- "$STACK" --plan "cdktf.out/stacks/$STACK/tfplan.json" --out drift-report');
+    const report = drift.jobs.report;
+    expect(report.permissions).toEqual({ contents: 'read', issues: 'write' });
+    expect(report.steps?.map((s) => s.run).filter(Boolean)).toEqual(['npm ci', 'npm run drift:issue -- drift-report --expect staging,production']);
+    expect(report.steps?.some((s) => s.uses?.startsWith('aws-actions/'))).toBe(false);
   });
 });
 

@@ -197,6 +197,7 @@ export class LoadBalancer extends Construct {
           defaultAction: [forwardTo(frontend)],
         }),
         at('https'),
+        'counted-once',
       );
       this.backendRouting = pin(
         new LbListenerRule(this, 'backend-https', {
@@ -206,6 +207,7 @@ export class LoadBalancer extends Construct {
           action: [forwardTo(backend)],
         }),
         at('backend_https'),
+        'counted-once',
       );
       this.frontendRouting = https;
       this.httpsListenerArn = https.arn;
@@ -219,6 +221,7 @@ export class LoadBalancer extends Construct {
           action: [forwardTo(backend)],
         }),
         at('backend_http'),
+        'counted-once',
       );
       this.frontendRouting = http;
       this.apiBaseUrl = `http://${alb.dnsName}`;
@@ -268,7 +271,7 @@ export class LoadBalancer extends Construct {
       threshold: props.elb5xxAlarmThreshold ?? 10,
       alarmDescription: 'The load balancer itself answers 5xx: no healthy target, or targets refusing connections',
       treatMissingData: 'notBreaching',
-    });
+    }, 'added');
 
     this.albArn = alb.arn;
     this.albId = alb.id;

@@ -386,6 +386,7 @@ export class ContainerServices extends Construct {
           maxCapacity: scaling.maxCapacity,
         }),
         at('backend'),
+        'counted-once',
       );
       const policy = (metric: 'cpu' | 'memory', predefinedMetricType: string, targetValue: number) =>
         pin(
@@ -403,6 +404,7 @@ export class ContainerServices extends Construct {
             },
           }),
           at(`backend_${metric}`),
+          'counted-once',
         );
       policy('cpu', 'ECSServiceAverageCPUUtilization', scaling.cpuTargetPercent);
       policy('memory', 'ECSServiceAverageMemoryUtilization', scaling.memoryTargetPercent);
@@ -426,7 +428,7 @@ export class ContainerServices extends Construct {
           evaluationPeriods: 3,
           alarmDescription: `The ${name} service's average ${metric} utilisation is above ${threshold} %`,
           dimensions,
-        });
+        }, 'added');
       }
       const running = containerInsights
         ? { namespace: 'ECS/ContainerInsights', metricName: 'RunningTaskCount', dimensions }
@@ -447,7 +449,7 @@ export class ContainerServices extends Construct {
         alarmDescription: `Fewer ${name} tasks ${containerInsights ? 'running' : 'healthy behind the load balancer'} than the minimum of ${minimum}`,
         // No data means no task reports at all: the worst case, not an unknown.
         treatMissingData: 'breaching',
-      });
+      }, 'added');
     };
     serviceAlarms('backend', backendService, backend, scaling ? scaling.minCapacity : backend.desiredCount ?? 2);
     serviceAlarms('frontend', frontendService, frontend, frontend.desiredCount ?? 2);

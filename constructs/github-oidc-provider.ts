@@ -31,6 +31,7 @@ export class GithubOidcProvider extends Construct {
         tags: props.tags ?? {},
       }),
       logicalIds(props.addressPrefix)('github_actions'),
+      'counted-once',
     );
     this.arn = provider.arn;
   }

@@ -151,6 +151,7 @@ export class IamRoles extends Construct {
             tags,
           }),
           at('github_actions'),
+          'counted-once',
         ).arn
       : (props.oidcProviderArn as string);
 
@@ -171,6 +172,7 @@ export class IamRoles extends Construct {
         tags,
       }),
       at('github_actions'),
+      'counted-once',
     );
 
     const cluster = props.ecsClusterName ?? names.ecs.cluster;
@@ -196,6 +198,7 @@ export class IamRoles extends Construct {
         ),
       }),
       at('github_actions_deploy'),
+      'counted-once',
     );
 
     this.executionRoleArn = execution.arn;

@@ -4,15 +4,16 @@
  *
  * Fixed here: the parameter-group family follows the engine version (D23), the
  * static `shared_preload_libraries` is applied at the next reboot (D8), the final
- * snapshot has a stable name (D16), only the major version is pinned so automatic
- * minor upgrades cause no diff (D17), and the master password is generated and
- * kept in Secrets Manager by RDS itself (`manage_master_user_password`, D12).
+ * snapshot has a stable name (D16), only the major version is pinned and the minor
+ * version AWS upgrades to is never undone (D17), and the master password is generated
+ * and kept in Secrets Manager by RDS itself (`manage_master_user_password`, D12).
  */
 import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
 import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
 import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { DataResource, Token, propertyAccess } from 'cdktf';
 import { Construct } from 'constructs';
 import { logicalIds, pin } from '../lib/addresses';
 import { resourceNames } from '../lib/names';
@@ -47,6 +48,10 @@ export interface DatabaseInstanceProps {
   readonly maxAllocatedStorage?: number;
   /** Storage type. @default 'gp3' */
   readonly storageType?: string;
+  /** Provisioned IOPS (io1, io2; gp3 from 400 GiB). @default none */
+  readonly iops?: number;
+  /** Provisioned storage throughput in MiB/s (gp3 from 400 GiB). @default none */
+  readonly storageThroughput?: number;
   /** Synchronous standby in another zone. @default false */
   readonly multiAz?: boolean;
   /** Automated backup retention in days. @default 7 */
@@ -154,6 +159,7 @@ export class DatabaseInstance extends Construct {
           tags,
         }),
         at('rds_monitoring'),
+        'counted-once',
       );
       pin(
         new IamRolePolicyAttachment(this, 'MonitoringPolicy', {
@@ -161,6 +167,7 @@ export class DatabaseInstance extends Construct {
           policyArn: 'arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole',
         }),
         at('rds_monitoring'),
+        'counted-once',
       );
     }
 
@@ -173,6 +180,8 @@ export class DatabaseInstance extends Construct {
         allocatedStorage: props.allocatedStorage ?? 20,
         maxAllocatedStorage: props.maxAllocatedStorage ?? 100,
         storageType: props.storageType ?? 'gp3',
+        iops: props.iops,
+        storageThroughput: props.storageThroughput,
         storageEncrypted: true,
         dbName: this.databaseName,
         username: this.masterUsername,
@@ -198,8 +207,30 @@ export class DatabaseInstance extends Construct {
         performanceInsightsEnabled: performanceInsights.enabled,
         performanceInsightsRetentionPeriod: performanceInsights.enabled ? performanceInsights.retentionDays : undefined,
         tags: { ...tags, Name: this.instanceIdentifier },
+        lifecycle: {
+          // Automatic minor upgrades (and the legacy state's `17.2`) leave a full version such as
+          // `17.4` in the state; a plan must never send `17` back to RDS as a downgrade (D17).
+          // Terraform uses the configured version only to create the instance.
+          ignoreChanges: ['engine_version'],
+          postcondition: [
+            {
+              condition: `\${split(".", self.engine_version)[0] == "${engineVersion.split('.')[0]}"}`,
+              errorMessage: `${this.instanceIdentifier} runs PostgreSQL \${self.engine_version}, not major version ${engineVersion.split('.')[0]}: Terraform applies minor versions only at creation and never changes the major version of a running instance; upgrade it as docs/migration.md describes, then set database.engineVersion to the new major.`,
+            },
+          ],
+        },
       }),
       at('main'),
+    );
+
+    // The secret's ARN goes through a terraform_data: when an existing instance (the legacy one) switches
+    // to an RDS-managed password, `master_user_secret` is still empty at plan time and indexing it stops the
+    // plan ("Invalid index"); the terraform_data's output is then unknown until RDS has created the secret,
+    // in the same apply. Afterwards it equals the instance's value and plans show no change.
+    const secret = pin(
+      new DataResource(this, 'MasterUserSecret', { input: { secret_arns: Token.asList(propertyAccess(db.masterUserSecret, ['*', 'secret_arn'])) } }),
+      at('master_user_secret'),
+      'added',
     );
 
     // The metric dimension is the instance identifier; `id` is the DbiResourceId since provider 5.0.
@@ -244,12 +275,12 @@ export class DatabaseInstance extends Construct {
       threshold: props.freeableMemoryAlarmThresholdBytes ?? 104857600,
       evaluationPeriods: 3,
       alarmDescription: 'RDS is running out of memory: queries will spill to disk or the instance will swap',
-    });
+    }, 'added');
 
     this.endpoint = db.endpoint;
     this.address = db.address;
     this.instanceArn = db.arn;
-    this.masterUserSecretArn = db.masterUserSecret.get(0).secretArn;
+    this.masterUserSecretArn = Token.asString(propertyAccess(secret.output, ['secret_arns', 0]));
     this.masterPasswordValueFrom = `${this.masterUserSecretArn}:password::`;
   }
 }

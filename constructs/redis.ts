@@ -203,8 +203,9 @@ export class RedisCluster extends Construct {
           tags,
         }),
         at('auth_token'),
+        'added',
       );
-      pin(new SecretsmanagerSecretVersion(this, 'AuthTokenSecretValue', { secretId: secret.id, secretString: props.authToken }), at('auth_token'));
+      pin(new SecretsmanagerSecretVersion(this, 'AuthTokenSecretValue', { secretId: secret.id, secretString: props.authToken }), at('auth_token'), 'added');
       this.authTokenSecretArn = secret.arn;
     }
 
@@ -258,7 +259,7 @@ export class RedisCluster extends Construct {
         alarmDescription: 'Redis replicas are behind the primary: a failover now would lose recent writes',
         treatMissingData: 'notBreaching',
         series: members,
-      });
+      }, 'added');
     }
 
     this.primaryEndpointAddress = group.primaryEndpointAddress;

@@ -204,12 +204,14 @@ export class VpcNetwork extends Construct {
           tags,
         }),
         at('flow_logs'),
+        'counted-once',
       );
       const role = pin(
         new IamRole(this, 'flow-logs-role', { name: names.flowLogRole, assumeRolePolicy: ASSUME_FLOW_LOGS, tags }),
         at('flow_logs'),
+        'counted-once',
       );
-      pin(new IamRolePolicy(this, 'flow-logs-policy', { name: names.flowLogPolicy, role: role.id, policy: flowLogsPolicy(logGroup.arn) }), at('flow_logs'));
+      pin(new IamRolePolicy(this, 'flow-logs-policy', { name: names.flowLogPolicy, role: role.id, policy: flowLogsPolicy(logGroup.arn) }), at('flow_logs'), 'counted-once');
       pin(
         new FlowLog(this, 'flow-log', {
           vpcId: vpc.id,
@@ -220,6 +222,7 @@ export class VpcNetwork extends Construct {
           tags: named(`${p}-flow-logs`),
         }),
         at('main'),
+        'counted-once',
       );
     }
 
@@ -232,6 +235,7 @@ export class VpcNetwork extends Construct {
           tags: named(`${p}-s3-endpoint`),
         }),
         at('s3'),
+        'counted-once',
       );
       appRouteTables.forEach((rt, i) =>
         pin(

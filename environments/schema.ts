@@ -9,7 +9,17 @@
  */
 import { z } from 'zod';
 import { arnAccount, GITHUB_OIDC_PROVIDER_ARN, GITHUB_OIDC_PROVIDER_ARN_HELP } from '../lib/arns';
-import { cidrContains, cidrsOverlap, parseCidr } from '../lib/cidr';
+import {
+  AWS_REGIONS,
+  OTHER_PARTITION_REGION,
+  offeredInRegion,
+  RDS_STORAGE_TYPES,
+  regionZones,
+  reservedDatabaseNameProblem,
+  reservedUserNameProblem,
+} from '../lib/aws-facts';
+import { CIDR_HELP, cidrContains, cidrsOverlap, parseCidr } from '../lib/cidr';
+import { IMAGE_REPOSITORY_PATTERN, IMAGE_TAG_PATTERN } from '../lib/deployment-variables';
 import {
   ELASTICACHE_REDIS_VERSIONS,
   isOfferedPostgresVersion,
@@ -26,9 +36,7 @@ export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
-const cidr = z.string().refine((v) => parseCidr(v) !== undefined, {
-  message: 'must be an IPv4 CIDR block in network form, e.g. 10.0.0.0/16 (address aligned to the prefix, prefix 0-32)',
-});
+const cidr = z.string().refine((v) => parseCidr(v) !== undefined, { message: CIDR_HELP });
 
 const subnetCidr = cidr.refine(
   (v) => {
@@ -38,13 +46,19 @@ const subnetCidr = cidr.refine(
   { message: 'must be a subnet CIDR with a prefix between /16 and /28 (the sizes AWS allows for subnets)' },
 );
 
-const region = z
-  .string()
-  .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { message: 'must be an AWS region code such as ap-southeast-2' });
+/** Region and zone names: AWS lists them in lower case, and the provider compares them as written. */
+const region = z.string().superRefine((v, ctx) => {
+  if (AWS_REGIONS.value[v] !== undefined) return;
+  const message = OTHER_PARTITION_REGION.test(v.toLowerCase())
+    ? 'must be a region of the aws partition: this project builds arn:aws: ARNs, which China and GovCloud regions do not use (project rule)'
+    : AWS_REGIONS.value[v.toLowerCase()] !== undefined
+      ? `must be written in lower case, ${v.toLowerCase()}: the provider and request signing use the region name as written`
+      : `must be an AWS region: ${Object.keys(AWS_REGIONS.value).join(', ')}`;
+  ctx.addIssue({ code: 'custom', input: v, message });
+});
 
-const availabilityZone = z
-  .string()
-  .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, { message: 'must be an availability zone name such as ap-southeast-2a' });
+const AVAILABILITY_ZONE = /^[a-z]{2}-[a-z]+-\d[a-z]$/;
+const availabilityZone = z.string().regex(AVAILABILITY_ZONE, { message: 'must be an availability zone name such as ap-southeast-2a' });
 
 const logRetentionDays = z
   .number()
@@ -52,24 +66,41 @@ const logRetentionDays = z
     message: `must be a retention CloudWatch Logs accepts: one of ${LOG_RETENTION_DAYS.join(', ')}`,
   });
 
-const accountId = z.string().regex(/^\d{12}$/, { message: 'must be a 12-digit AWS account id' });
+const ACCOUNT_ID = /^\d{12}$/;
+const accountId = z.string().regex(ACCOUNT_ID, { message: 'must be a 12-digit AWS account id' });
 
 const positiveInt = (what: string) => z.number().int({ message: `${what} must be a whole number` });
 
+/**
+ * A string that AWS reads without regard to case: checked case-insensitively against `pattern`
+ * (a lower-case grammar), reported as written, and stored in lower case.
+ */
+function lowerCased(pattern: RegExp, message: string) {
+  return z
+    .string()
+    .regex(new RegExp(pattern.source, 'i'), { message })
+    .transform((v) => v.toLowerCase());
+}
+
 /** A daily UTC window, `hh24:mi-hh24:mi`; the times are checked with the other window rules. */
 const DAILY_WINDOW = /^\d{2}:\d{2}-\d{2}:\d{2}$/;
-/** A weekly UTC window, `ddd:hh24:mi-ddd:hh24:mi`. */
+/**
+ * A weekly UTC window, `ddd:hh24:mi-ddd:hh24:mi`. AWS accepts day names in any case (its documentation
+ * writes `Mon`) and the provider stores them in lower case, so they are accepted in any case and stored in lower case.
+ */
 const WEEKLY_WINDOW = /^(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}-(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}$/;
 const dailyWindowSchema = z.string().regex(DAILY_WINDOW, { message: 'must be hh24:mi-hh24:mi' });
-const weeklyWindowSchema = z.string().regex(WEEKLY_WINDOW, { message: 'must be ddd:hh24:mi-ddd:hh24:mi' });
+const weeklyWindowSchema = lowerCased(WEEKLY_WINDOW, 'must be ddd:hh24:mi-ddd:hh24:mi with ddd one of mon, tue, wed, thu, fri, sat, sun (any case)');
 
 /** RDS instance classes: db.<family>.<size>, e.g. db.t4g.micro, db.r6g.2xlarge. */
-const rdsInstanceClass = z.string().regex(/^db\.[a-z]+\d+[a-z]*\.(micro|small|medium|large|xlarge|[1-9]\d?xlarge|metal(-\d+xl)?)$/, {
+const RDS_INSTANCE_CLASS = /^db\.[a-z]+\d+[a-z]*\.(micro|small|medium|large|xlarge|[1-9]\d?xlarge|metal(-\d+xl)?)$/;
+const rdsInstanceClass = z.string().regex(RDS_INSTANCE_CLASS, {
   message: 'must be an RDS instance class db.<family>.<size>, e.g. db.t3.micro, db.t4g.small, db.m7g.large or db.r6g.2xlarge',
 });
 
 /** ElastiCache node types: cache.<family>.<size>, e.g. cache.t4g.micro, cache.r7g.xlarge. */
-const cacheNodeType = z.string().regex(/^cache\.[a-z]+\d+[a-z]*\.(micro|small|medium|large|xlarge|[1-9]\d?xlarge)$/, {
+const CACHE_NODE_TYPE = /^cache\.[a-z]+\d+[a-z]*\.(micro|small|medium|large|xlarge|[1-9]\d?xlarge)$/;
+const cacheNodeType = z.string().regex(CACHE_NODE_TYPE, {
   message: 'must be an ElastiCache node type cache.<family>.<size>, e.g. cache.t3.micro, cache.t4g.small or cache.r7g.large',
 });
 
@@ -162,7 +193,7 @@ const githubSchema = z
     /** OIDC `sub` claims allowed to assume the deploy role, e.g. `repo:owner/name:environment:production`. */
     deploySubjects: z
       .array(
-        z.string().regex(/^repo:[A-Za-z0-9-]+\/[A-Za-z0-9._-]+:(ref:refs\/(heads|tags)\/[^*\s]+|environment:[^*\s]+|pull_request)$/, {
+        z.string().regex(/^repo:[A-Za-z0-9-]+\/[A-Za-z0-9._-]+:(ref:refs\/(heads|tags)\/[^*?\s]+|environment:[^*?\s]+|pull_request)$/, {
           message:
             'must be an exact GitHub OIDC subject: repo:<owner>/<repo>:ref:refs/heads/<branch>, :ref:refs/tags/<tag>, :environment:<name> or :pull_request (no wildcards)',
         }),
@@ -170,6 +201,10 @@ const githubSchema = z
       .min(1, { message: 'must list at least one subject; an empty list would let nobody deploy' }),
   })
   .strict();
+
+const STORAGE_TYPES = Object.keys(RDS_STORAGE_TYPES.value) as (keyof typeof RDS_STORAGE_TYPES.value)[];
+/** RDS's rule for the database and master user names of PostgreSQL (1-63 characters). */
+const POSTGRES_NAME = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
 
 const databaseSchema = z
   .object({
@@ -187,8 +222,17 @@ const databaseSchema = z
     allocatedStorage: positiveInt('allocated storage').min(20).max(65536),
     /** Upper bound for storage autoscaling in GiB: 0 turns autoscaling off, otherwise at least 10% above allocatedStorage. */
     maxAllocatedStorage: positiveInt('max allocated storage').min(0).max(65536),
-    /** Storage type. */
-    storageType: z.enum(['gp2', 'gp3', 'io1', 'io2']),
+    /** Storage type (lib/aws-facts.ts RDS_STORAGE_TYPES: what each requires). */
+    storageType: z.enum(STORAGE_TYPES, {
+      message: `must be one of ${STORAGE_TYPES.join(', ')} (standard, the previous-generation magnetic storage, is refused: project rule)`,
+    }),
+    /**
+     * Provisioned IOPS: required with io1 and io2; with gp3 only from 400 GiB on (below, RDS includes
+     * 3,000 IOPS and refuses a value). @default none
+     */
+    iops: positiveInt('iops').min(1).optional(),
+    /** Provisioned throughput in MiB/s: gp3 from 400 GiB on only. @default none */
+    storageThroughput: positiveInt('storage throughput').min(1).optional(),
     /** Standby in a second availability zone. */
     multiAz: z.boolean(),
     /** Automated backup retention in days (0-35; at least 7 when productionLike). */
@@ -218,9 +262,9 @@ const databaseSchema = z
       message: 'must be one of 0, 1, 5, 10, 15, 30, 60',
     }),
     /** Name of the application database. */
-    databaseName: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,62}$/, { message: 'must be a PostgreSQL database name' }),
+    databaseName: z.string().regex(POSTGRES_NAME, { message: 'must be a PostgreSQL database name: a letter, then up to 62 letters, digits or _' }),
     /** Master user name. */
-    masterUsername: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,62}$/, { message: 'must be a PostgreSQL user name' }),
+    masterUsername: z.string().regex(POSTGRES_NAME, { message: 'must be a PostgreSQL user name: a letter, then up to 62 letters, digits or _' }),
     /**
      * Optional read replica. Must stay disabled while RDS manages the master password in
      * Secrets Manager (D12): RDS does not create read replicas of such an instance.
@@ -335,7 +379,12 @@ const ecsSchema = z
 /** A DNS name: labels of 1-63 letters, digits and hyphens (not at either end), 253 characters at most. */
 const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
-const hostname = z.string().regex(DNS_NAME, { message: 'must be a lower-case DNS name such as api.example.com' });
+/** DNS ignores case: a host name is stored in lower case, as AWS, browsers and certificates compare it. */
+const hostname = lowerCased(DNS_NAME, 'must be a DNS name such as api.example.com');
+
+/** An `http(s)://host[:port]` origin; scheme and host are case-insensitive and stored in lower case. */
+const ORIGIN = /^https?:\/\/([a-z0-9.-]+)(:\d+)?$/;
+const origin = lowerCased(ORIGIN, 'must be an origin such as https://dashboard.example.com');
 
 const monitoringSchema = z
   .object({
@@ -369,6 +418,7 @@ const monitoringSchema = z
   })
   .strict()
   .superRefine((m, ctx) => {
+    if (!isRecord(m)) return;
     const subscribers = (Array.isArray(m.alarmEmails) ? m.alarmEmails.length : 0) + (m.webhook === true ? 1 : 0);
     if (m.notifications === true && subscribers === 0) {
       ctx.addIssue({ code: 'custom', path: ['notifications'], input: true, message: 'is true but nobody is subscribed: list alarmEmails or set webhook: true (or set notifications: false, staging only)' });
@@ -378,6 +428,11 @@ const monitoringSchema = z
     }
   }, { when: () => true });
 
+const imageRepository = z.string().regex(new RegExp(IMAGE_REPOSITORY_PATTERN), {
+  message:
+    'must be an image repository without tag, as the backend_image and frontend_image variables accept: lower-case path components separated by /, each of letters and digits joined by single . _ or -, optionally after a registry host[:port], e.g. ghcr.io/owner/name',
+});
+
 const applicationSchema = z
   .object({
     /** The environment's base domain (DOMAIN). */
@@ -385,17 +440,17 @@ const applicationSchema = z
     /** Host name that routes to the backend (API). */
     backendDomain: hostname,
     /** Public URL of the frontend (FRONTEND_HOST). */
-    frontendHost: z.string().regex(/^https?:\/\/[a-z0-9.-]+(:\d+)?$/, { message: 'must be an origin such as https://dashboard.example.com' }),
+    frontendHost: origin,
     /** Origins the backend accepts (BACKEND_CORS_ORIGINS, joined by commas). */
-    backendCorsOrigins: z.array(
-      z.string().regex(/^https?:\/\/[a-z0-9.-]+(:\d+)?$/, { message: 'must be an origin such as https://dashboard.example.com' }),
-    ),
-    /** Default of the `backend_image` variable. */
-    backendImage: z.string().min(1),
-    /** Default of the `frontend_image` variable. */
-    frontendImage: z.string().min(1),
-    /** Default of the `backend_image_tag` and `frontend_image_tag` variables. */
-    imageTag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, { message: 'must be a container image tag' }),
+    backendCorsOrigins: z.array(origin),
+    /** Default of the `backend_image` variable; checked with the variable's own validation pattern. */
+    backendImage: imageRepository,
+    /** Default of the `frontend_image` variable; checked with the variable's own validation pattern. */
+    frontendImage: imageRepository,
+    /** Default of the `backend_image_tag` and `frontend_image_tag` variables; checked with their validation pattern. */
+    imageTag: z.string().regex(new RegExp(IMAGE_TAG_PATTERN), {
+      message: 'must be a container image tag: letters, digits, _ . - (at most 128, not starting with . or -), as the image_tag variables accept',
+    }),
     /** Recovery window of the application secret, 0 or 7-30 days. */
     secretRecoveryWindowDays: z.number().refine((v) => v === 0 || (Number.isInteger(v) && v >= 7 && v <= 30), {
       message: 'must be 0 (delete at once) or a whole number of days from 7 to 30',
@@ -547,15 +602,11 @@ function checkNetwork(config: Record<string, unknown>, ctx: Ctx): void {
   const network = config.network;
   const azs = Array.isArray(network.availabilityZones) ? network.availabilityZones : undefined;
 
-  if (azs && typeof config.region === 'string' && region.safeParse(config.region).success) {
+  const zones = typeof config.region === 'string' ? regionZones(config.region) : undefined;
+  if (azs && zones) {
     azs.forEach((az, i) => {
-      if (typeof az === 'string' && /^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/.test(az) && !az.startsWith(config.region as string)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['network', 'availabilityZones', i],
-          input: az,
-          message: `must be a zone of the configured region ${config.region} (${config.region}a, ${config.region}b, ...)`,
-        });
+      if (typeof az === 'string' && AVAILABILITY_ZONE.test(az) && !zones.includes(az)) {
+        issue(ctx, ['network', 'availabilityZones', i], az, `must be a zone of the configured region ${String(config.region)}: ${zones.join(', ')}`);
       }
     });
   }
@@ -725,9 +776,20 @@ function checkDatabase(config: Record<string, unknown>, ctx: Ctx): void {
   }
 
   const allocated = wholeNumber(db.allocatedStorage);
-  const storageType = db.storageType;
-  if (allocated !== undefined && (storageType === 'io1' || storageType === 'io2') && allocated < 100) {
-    issue(ctx, ['database', 'allocatedStorage'], allocated, `must be at least 100 GiB with storageType ${storageType} (20 GiB is the minimum only for gp2 and gp3)`);
+  checkStorageSettings(db, ctx);
+  const regionName = typeof config.region === 'string' ? config.region : undefined;
+  checkOffered(ctx, ['database', 'instanceClass'], db.instanceClass, RDS_INSTANCE_CLASS, offeredInRegion('rds', regionName), 'an RDS instance class offered for PostgreSQL');
+  const replica = section(db, 'readReplica');
+  if (replica) {
+    checkOffered(ctx, ['database', 'readReplica', 'instanceClass'], replica.instanceClass, RDS_INSTANCE_CLASS, offeredInRegion('rds', regionName), 'an RDS instance class offered for PostgreSQL');
+  }
+  for (const [field, problemOf] of [
+    ['masterUsername', reservedUserNameProblem],
+    ['databaseName', reservedDatabaseNameProblem],
+  ] as const) {
+    const value = db[field];
+    const problem = typeof value === 'string' && POSTGRES_NAME.test(value) ? problemOf(value) : undefined;
+    if (problem) issue(ctx, ['database', field], value, `must not be a reserved name: ${problem} (see lib/aws-facts.ts)`);
   }
   const max = wholeNumber(db.maxAllocatedStorage);
   if (allocated !== undefined && allocated >= 20 && max !== undefined && max > 0) {
@@ -757,6 +819,71 @@ function checkDatabase(config: Record<string, unknown>, ctx: Ctx): void {
   }
 }
 
+/**
+ * A well-formed instance class or node type must be one AWS offers: in the region's Price List
+ * offerings when recorded (cost/offerings), otherwise in the documented list (lib/aws-facts.ts).
+ */
+function checkOffered(ctx: Ctx, path: Path, value: unknown, grammar: RegExp, offered: ReturnType<typeof offeredInRegion>, what: string): void {
+  if (typeof value !== 'string' || !grammar.test(value) || offered.value.includes(value)) return;
+  const family = value.split('.').slice(0, 2).join('.');
+  const sizes = offered.value.filter((v) => v.startsWith(`${family}.`));
+  const where = offered.regional ? 'in this region (AWS Price List, cost/offerings)' : '(AWS documentation, lib/aws-facts.ts)';
+  const families = [...new Set(offered.value.map((v) => v.split('.')[1]))];
+  const allowed =
+    sizes.length > 0
+      ? `${family} comes in ${sizes.map((v) => v.split('.')[2]).join(', ')}`
+      : `the ${value.split('.')[0]}.<family> families are ${families.join(', ')}`;
+  issue(ctx, path, value, `must be ${what} ${where}: ${allowed}`);
+}
+
+/** Provisioned IOPS and throughput as each storage type requires them (lib/aws-facts.ts RDS_STORAGE_TYPES). */
+function checkStorageSettings(db: Record<string, unknown>, ctx: Ctx): void {
+  const type = db.storageType;
+  if (typeof type !== 'string' || !(type in RDS_STORAGE_TYPES.value)) return;
+  const rule = RDS_STORAGE_TYPES.value[type as keyof typeof RDS_STORAGE_TYPES.value];
+  const allocated = wholeNumber(db.allocatedStorage);
+  const iops = wholeNumber(db.iops);
+  const throughput = wholeNumber(db.storageThroughput);
+  const at = (field: string): Path => ['database', field];
+  if (allocated !== undefined && allocated >= 20 && allocated < rule.storage[0]) {
+    const smaller = STORAGE_TYPES.filter((t) => RDS_STORAGE_TYPES.value[t].storage[0] <= allocated);
+    issue(ctx, at('allocatedStorage'), allocated, `must be at least ${rule.storage[0]} GiB with storageType ${type} (${allocated} GiB is enough only for ${smaller.join(' and ')})`);
+  }
+  if (rule.iops === 'required' && db.iops === undefined) {
+    const [low, high] = rule.iopsPerGiB ?? [0, 0];
+    issue(ctx, at('iops'), undefined, `is required with storageType ${type}: ${rule.iopsRange?.join('-')} provisioned IOPS, ${low}-${high} per GiB of allocatedStorage`);
+  }
+  if (rule.iops === 'refused' && iops !== undefined) {
+    issue(ctx, at('iops'), iops, `must be unset with storageType ${type}: RDS provisions IOPS only for gp3 (from ${RDS_STORAGE_TYPES.value.gp3.provisionedFromGiB} GiB), io1 and io2`);
+  }
+  if (throughput !== undefined && rule.throughputRange === undefined) {
+    issue(ctx, at('storageThroughput'), throughput, `must be unset with storageType ${type}: only gp3 takes a storage throughput`);
+  }
+  if (rule.provisionedFromGiB !== undefined && allocated !== undefined && allocated < rule.provisionedFromGiB) {
+    for (const [field, value] of [['iops', iops], ['storageThroughput', throughput]] as const) {
+      if (value !== undefined) {
+        issue(ctx, at(field), value, `must be unset with ${type} below ${rule.provisionedFromGiB} GiB (allocatedStorage is ${allocated}): RDS for PostgreSQL includes 3,000 IOPS and 125 MiB/s there and refuses explicit values`);
+      }
+    }
+    return;
+  }
+  if (iops !== undefined && rule.iopsRange && allocated !== undefined) {
+    const [low, high] = rule.iopsRange;
+    const [perLow, perHigh] = rule.iopsPerGiB ?? [0, Infinity];
+    const [least, most] = [Math.max(low, Math.ceil(perLow * allocated)), Math.min(high, Math.floor(perHigh * allocated))];
+    const perGiB = rule.iopsPerGiB ? `, ${perLow}-${perHigh} IOPS per GiB` : '';
+    if (iops < least || iops > most) {
+      issue(ctx, at('iops'), iops, `must be ${least}-${most} for ${allocated} GiB of ${type} (${low}-${high} IOPS${perGiB})`);
+    }
+  }
+  if (throughput !== undefined && rule.throughputRange) {
+    const [low, high] = rule.throughputRange;
+    if (throughput < low || throughput > high) issue(ctx, at('storageThroughput'), throughput, `must be ${low}-${high} MiB/s with storageType ${type}`);
+    else if (iops === undefined) issue(ctx, at('iops'), undefined, `is required with storageThroughput on ${type}: RDS sets both together`);
+    else if (throughput > iops / 4) issue(ctx, at('storageThroughput'), throughput, `must be at most 0.25 MiB/s per provisioned IOPS (${Math.floor(iops / 4)} for ${iops} IOPS)`);
+  }
+}
+
 function checkCache(config: Record<string, unknown>, ctx: Ctx): void {
   const cache = section(config, 'cache');
   if (!cache) return;
@@ -769,6 +896,8 @@ function checkCache(config: Record<string, unknown>, ctx: Ctx): void {
       `must be a Redis version ElastiCache offers, each with its parameter-group family: ${ELASTICACHE_REDIS_VERSIONS.map((v) => `${v} (${redisParameterGroupFamily(v)})`).join(', ')}`,
     );
   }
+  const regionName = typeof config.region === 'string' ? config.region : undefined;
+  checkOffered(ctx, ['cache', 'nodeType'], cache.nodeType, CACHE_NODE_TYPE, offeredInRegion('elasticache', regionName), 'an ElastiCache node type offered for Redis OSS');
   const nodes = wholeNumber(cache.numCacheClusters);
   if (cache.multiAz === true && nodes !== undefined && nodes < 2) {
     issue(
@@ -832,7 +961,7 @@ function checkGithub(config: Record<string, unknown>, ctx: Ctx): void {
         'must be unset when github.createOidcProvider is true: the deploy role then trusts the provider this stack creates (one owner per account, D14)',
       );
     }
-    if (typeof config.accountId === 'string' && /^\d{12}$/.test(config.accountId) && arnAccount(arn) !== config.accountId) {
+    if (typeof config.accountId === 'string' && ACCOUNT_ID.test(config.accountId) && arnAccount(arn) !== config.accountId) {
       issue(ctx, ['github', 'oidcProviderArn'], arn, `must belong to the configured account ${config.accountId}`);
     }
   }
@@ -848,7 +977,7 @@ function checkGithub(config: Record<string, unknown>, ctx: Ctx): void {
 /** The host of an `http(s)://host[:port]` origin, or undefined. */
 function originHost(origin: unknown): string | undefined {
   if (typeof origin !== 'string') return undefined;
-  return /^https?:\/\/([a-z0-9.-]+)(:\d+)?$/.exec(origin)?.[1];
+  return ORIGIN.exec(origin)?.[1];
 }
 
 function inDomain(host: string, domain: string): boolean {
@@ -932,7 +1061,14 @@ export class EnvironmentConfigError extends Error {
 
 function renderValue(value: unknown): string {
   if (value === undefined) return '(missing)';
-  const json = JSON.stringify(value);
+  let json: string | undefined;
+  try {
+    // NaN and Infinity would print as null; a function or symbol has no JSON at all.
+    json = typeof value === 'number' && !Number.isFinite(value) ? String(value) : JSON.stringify(value);
+  } catch {
+    json = undefined;
+  }
+  json ??= String(value as string);
   return json.length > 120 ? `${json.slice(0, 117)}...` : json;
 }
 
@@ -943,21 +1079,28 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     case 'invalid_value':
       return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'too_small':
-      return issue.origin === 'array' ? `must have at least ${String(issue.minimum)} entries` : `must be at least ${String(issue.minimum)}`;
+      if (issue.origin === 'array') return `must have at least ${String(issue.minimum)} ${Number(issue.minimum) === 1 ? 'entry' : 'entries'}`;
+      return issue.inclusive === false ? `must be greater than ${String(issue.minimum)}` : `must be at least ${String(issue.minimum)}`;
     case 'too_big':
-      return issue.origin === 'array' ? `must have at most ${String(issue.maximum)} entries` : `must be at most ${String(issue.maximum)}`;
+      if (issue.origin === 'array') return `must have at most ${String(issue.maximum)} ${Number(issue.maximum) === 1 ? 'entry' : 'entries'}`;
+      return issue.inclusive === false ? `must be less than ${String(issue.maximum)}` : `must be at most ${String(issue.maximum)}`;
     default:
       return issue.message;
   }
 }
 
+/** A key as it appears in a problem's path; one that is not a plain word (empty, with spaces or dots) is quoted. */
+function pathKey(key: PropertyKey): string {
+  return /^[\w$-]+$/.test(String(key)) ? String(key) : JSON.stringify(String(key));
+}
+
 /** One zod issue as problems; an unknown-keys issue becomes one problem per key, at the key's path. */
 function toProblems(issue: z.core.$ZodIssue): ConfigProblem[] {
-  const path = issue.path.map(String);
+  const path = issue.path.map(pathKey);
   const input = (issue as { input?: unknown }).input;
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((key) => ({
-      path: [...path, key].join('.'),
+      path: [...path, pathKey(key)].join('.'),
       value: renderValue(isRecord(input) ? input[key] : undefined),
       message: 'unknown field; the allowed fields and their documentation are in environments/schema.ts',
     }));

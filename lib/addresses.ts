@@ -11,19 +11,70 @@
  *
  * and `AddressPinnedStack` refuses to synthesize any nested element that was not
  * pinned, so an unpinned resource fails synth instead of getting a hashed address.
+ *
+ * The same rule, read backwards, is the map from the legacy platform's addresses to
+ * this project's: every stack emits one `moved` block per resource whose logical id
+ * starts with a legacy module name (`legacyAddress`), so the first plan against the
+ * legacy state moves each instance instead of destroying and recreating it. Two kinds
+ * of resource are marked where they are pinned: those the legacy code declared with
+ * `count` 0/1 (`<name>[0]`, pinned without an index: `'counted-once'`) and those the
+ * legacy modules did not have (`'added'`: no moved block).
  */
-import { TerraformElement, TerraformStack } from 'cdktf';
+import { TerraformElement, TerraformResource, TerraformStack } from 'cdktf';
 import type { IConstruct, Node } from 'constructs';
 
 const LOGICAL_ID = /^[a-z][a-z0-9_]*$/;
 
-/** Gives `element` the Terraform logical id `logicalId` and returns it. */
-export function pin<T extends TerraformElement>(element: T, logicalId: string): T {
+/** The modules of the legacy HCL platform (`module.<name>.…`). */
+export const LEGACY_MODULES: readonly string[] = ['vpc', 'security', 'iam', 'rds', 'redis', 'alb', 'ecs'];
+
+/** How a pinned resource departs from the plain rule: see the file comment. */
+export type LegacyOrigin = 'counted-once' | 'added';
+
+const ORIGINS = new WeakMap<TerraformElement, LegacyOrigin>();
+
+/**
+ * Gives `element` the Terraform logical id `logicalId` and returns it; `origin` marks a
+ * resource the legacy code counted 0/1 (`'counted-once'`) or did not have (`'added'`).
+ */
+export function pin<T extends TerraformElement>(element: T, logicalId: string, origin?: LegacyOrigin): T {
   if (!LOGICAL_ID.test(logicalId)) {
     throw new Error(`Logical id "${logicalId}" for ${element.node.path} must be snake_case: ${LOGICAL_ID}`);
   }
   element.overrideLogicalId(logicalId);
+  if (origin) ORIGINS.set(element, origin);
   return element;
+}
+
+/**
+ * The legacy address of the resource `<type>.<logicalId>`, by the rule above read
+ * backwards; undefined when its logical id does not start with a legacy module or it was added.
+ */
+export function legacyAddress(type: string, logicalId: string, origin?: LegacyOrigin): string | undefined {
+  const match = /^([a-z0-9]+)_(.+)$/.exec(logicalId);
+  if (origin === 'added' || !match || !LEGACY_MODULES.includes(match[1])) return undefined;
+  const [, module, rest] = match;
+  if (origin === 'counted-once') return `module.${module}.${type}.${rest}[0]`;
+  const indexed = /^(.+)_(\d+)$/.exec(rest);
+  return indexed ? `module.${module}.${type}.${indexed[1]}[${Number(indexed[2]) - 1}]` : `module.${module}.${type}.${rest}`;
+}
+
+/** A Terraform `moved` block. */
+export interface MovedBlock {
+  readonly from: string;
+  readonly to: string;
+}
+
+/** One `moved` block per resource of `stack` that has a legacy address, sorted by target. */
+export function legacyMovedBlocks(stack: TerraformStack): MovedBlock[] {
+  return stack.node
+    .findAll()
+    .filter((c): c is TerraformResource => TerraformResource.isTerraformResource(c) && TerraformStack.of(c) === stack)
+    .flatMap((r) => {
+      const from = legacyAddress(r.terraformResourceType, r.friendlyUniqueId, ORIGINS.get(r));
+      return from === undefined ? [] : [{ from, to: `${r.terraformResourceType}.${r.friendlyUniqueId}` }];
+    })
+    .sort((a, b) => a.to.localeCompare(b.to));
 }
 
 /**
@@ -40,6 +91,14 @@ export function logicalIds(prefix: string): (name: string, index?: number) => st
  * nested must have been pinned with `pin`.
  */
 export abstract class AddressPinnedStack extends TerraformStack {
+  /** The synthesized JSON, with a `moved` block from each legacy address (harmless where the state has none). */
+  public toTerraform(): any {
+    const tf = super.toTerraform();
+    const moved = legacyMovedBlocks(this);
+    if (moved.length > 0) tf.moved = [...((tf.moved as MovedBlock[] | undefined) ?? []), ...moved];
+    return tf;
+  }
+
   protected allocateLogicalId(element: TerraformElement | Node): string {
     const node: Node = TerraformElement.isTerraformElement(element) ? element.node : (element as Node);
     const isDirectChild = (node.scope as IConstruct | undefined) === this;

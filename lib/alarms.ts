@@ -5,7 +5,7 @@
  */
 import { CloudwatchMetricAlarm, CloudwatchMetricAlarmConfig } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import type { Construct } from 'constructs';
-import { pin } from './addresses';
+import { type LegacyOrigin, pin } from './addresses';
 
 /** How an alarm treats periods without data points. */
 export type TreatMissingData = 'missing' | 'ignore' | 'breaching' | 'notBreaching';
@@ -44,13 +44,13 @@ export type MaxAcrossAlarmSpec = Omit<AlarmSpec, 'dimensions'> & {
   readonly series: readonly Record<string, string>[];
 };
 
-/** Returns a function that creates an alarm pinned at `at(name)`, notifying on ALARM and OK. */
+/** Returns a function that creates an alarm pinned at `at(name)` (with `origin`, see `pin`), notifying on ALARM and OK. */
 export function alarmFactory(
   scope: Construct,
   at: (name: string) => string,
   defaults: AlarmDefaults,
-): (name: string, spec: AlarmSpec) => CloudwatchMetricAlarm {
-  return (name, { namespace, dimensions, period, ...spec }) =>
+): (name: string, spec: AlarmSpec, origin?: LegacyOrigin) => CloudwatchMetricAlarm {
+  return (name, { namespace, dimensions, period, ...spec }, origin) =>
     pin(
       new CloudwatchMetricAlarm(scope, name, {
         namespace: namespace ?? defaults.namespace,
@@ -62,6 +62,7 @@ export function alarmFactory(
         ...spec,
       }),
       at(name),
+      origin,
     );
 }
 
@@ -75,11 +76,11 @@ export function maxAcrossAlarmFactory(
   scope: Construct,
   at: (name: string) => string,
   defaults: Omit<AlarmDefaults, 'dimensions'>,
-): (name: string, spec: MaxAcrossAlarmSpec) => CloudwatchMetricAlarm {
+): (name: string, spec: MaxAcrossAlarmSpec, origin?: LegacyOrigin) => CloudwatchMetricAlarm {
   const plain = (dimensions: Record<string, string>) => alarmFactory(scope, at, { ...defaults, dimensions });
-  return (name, { series, namespace, metricName, statistic, period, ...spec }) => {
+  return (name, { series, namespace, metricName, statistic, period, ...spec }, origin) => {
     if (series.length === 0) throw new Error(`alarm ${name} has no series to watch`);
-    if (series.length === 1) return plain(series[0])(name, { ...spec, namespace, metricName, statistic, period });
+    if (series.length === 1) return plain(series[0])(name, { ...spec, namespace, metricName, statistic, period }, origin);
     const ns = namespace ?? defaults.namespace;
     const seconds = period ?? defaults.period ?? 300;
     const ids = series.map((_, i) => `m${i + 1}`);
@@ -99,6 +100,7 @@ export function maxAcrossAlarmFactory(
         ],
       }),
       at(name),
+      origin,
     );
   };
 }

@@ -8,6 +8,7 @@ import { ENVIRONMENTS } from '../environments';
 import { bootstrap } from '../environments/bootstrap';
 import { BOOTSTRAP_NAME, BootstrapConfig, EnvironmentConfig, EnvironmentConfigError, validateBootstrapConfig, validateEnvironmentConfig } from '../environments/schema';
 import { BootstrapStack } from './bootstrap-stack';
+import { NAME_RULES, sharedNames } from './names';
 import { PlatformStack } from './platform-stack';
 import { checkStackPolicy, describeWarnings, PolicyViolationError, type PolicyOptions } from './policy/engine';
 import type { PolicyReport } from './policy/model';
@@ -40,6 +41,11 @@ export class StackConflictError extends Error {
   }
 }
 
+/** Whether two stacks may deploy to the same AWS account: the same `accountId`, or either without one. */
+function mayShareAccount(a: string | undefined, b: string | undefined): boolean {
+  return !a || !b || a === b;
+}
+
 /**
  * IAM allows one GitHub OIDC provider per account (D14): refuses two creators that may share
  * an account (same `accountId`, or either without one).
@@ -50,7 +56,7 @@ export function checkOidcProviderOwnership(bootstrapConfig: BootstrapConfig, env
     ...environments.filter((e) => e.github.createOidcProvider).map((e) => ({ name: e.name, accountId: e.accountId })),
   ];
   const clash = creators.flatMap((a, i) =>
-    creators.slice(i + 1).filter((b) => !a.accountId || !b.accountId || a.accountId === b.accountId).map((b) => [a, b] as const),
+    creators.slice(i + 1).filter((b) => mayShareAccount(a.accountId, b.accountId)).map((b) => [a, b] as const),
   );
   if (clash.length === 0) return;
   const [a, b] = clash[0];
@@ -102,6 +108,41 @@ function sharedWorkspaceErrors(configs: readonly EnvironmentConfig[]): Environme
   });
 }
 
+/** How many colliding names a message lists before "and N more". */
+const LISTED_NAMES = 6;
+
+/**
+ * Two environments that may share an account (see mayShareAccount) must not create the same
+ * account-wide name (IAM roles and policies, dashboards) nor, in one region, the same regional
+ * name (load balancer, target groups, RDS and ElastiCache ids, log groups, secrets, ...): the
+ * second apply would fail on each. Reported on the later environment's projectName.
+ */
+export function nameConflictErrors(configs: readonly EnvironmentConfig[]): EnvironmentConfigError[] {
+  return configs.flatMap((b, j) =>
+    configs.slice(0, j).flatMap((a) => {
+      if (!mayShareAccount(a.accountId, b.accountId)) return [];
+      const sameRegion = a.region === b.region;
+      const shared = sharedNames(a.projectName, b.projectName, sameRegion);
+      if (shared.length === 0) return [];
+      const why = a.accountId && b.accountId ? `both set accountId ${a.accountId}` : a.accountId || b.accountId ? 'one of them sets no accountId' : 'neither sets accountId';
+      const where = `${sameRegion ? `the same account and region (${a.region})` : 'the same account'}, which they may share (${why})`;
+      const listed = shared.slice(0, LISTED_NAMES).map((r) => `${NAME_RULES[r.kind].what} "${r.name}"`);
+      const more = shared.length > LISTED_NAMES ? ` and ${shared.length - LISTED_NAMES} more` : '';
+      return [
+        new EnvironmentConfigError(b.name, [
+          {
+            path: 'projectName',
+            value: JSON.stringify(b.projectName),
+            message:
+              `gives names that environment "${a.name}" (projectName "${a.projectName}") also creates in ${where}: ${listed.join(', ')}${more}; ` +
+              'AWS refuses the second create. Use another projectName, or set different accountId values if they deploy to different accounts',
+          },
+        ]),
+      ];
+    }),
+  );
+}
+
 /** Validates every environment and the bootstrap settings first (reporting all problems at once), then builds one stack each. */
 export function buildApp(options: BuildAppOptions = {}): App {
   const raw = options.environments ?? ENVIRONMENTS;
@@ -120,7 +161,7 @@ export function buildApp(options: BuildAppOptions = {}): App {
   };
   const configs = Object.entries(raw).flatMap(([name, value]) => collect(() => validateWithOverrides(name, value, env)));
   const [bootstrapConfig] = collect(() => validateBootstrapConfig(options.bootstrap ?? bootstrap));
-  errors.push(...sharedWorkspaceErrors(configs));
+  errors.push(...sharedWorkspaceErrors(configs), ...nameConflictErrors(configs));
   if (errors.length > 0) throw new InvalidEnvironmentsError(errors);
   if (BOOTSTRAP_NAME in raw) {
     throw new StackConflictError(`"${BOOTSTRAP_NAME}" is the name of the bootstrap stack; rename that environment.`);

@@ -12,12 +12,19 @@ export interface Ipv4Range {
   readonly prefix: number;
 }
 
-const CIDR_PATTERN = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+/** A decimal number without leading zeros, as Go's net.ParseCIDR (and so the provider) reads it. */
+const NUMBER = '(0|[1-9]\\d{0,2})';
+const CIDR_PATTERN = new RegExp(`^${NUMBER}\\.${NUMBER}\\.${NUMBER}\\.${NUMBER}\\/(0|[1-9]\\d?)$`);
+
+/** What parseCidr accepts, in words. */
+export const CIDR_HELP =
+  'must be an IPv4 CIDR block in canonical network form, e.g. 10.0.0.0/16: four numbers 0-255 without leading zeros, a prefix 0-32, the address aligned to the prefix';
 
 /**
- * Parses `a.b.c.d/n`. Returns undefined unless the string is a syntactically
- * valid IPv4 CIDR whose address is the network address of the block
- * (`10.0.1.0/24`, not `10.0.1.5/24`), which is what AWS and the provider expect.
+ * Parses `a.b.c.d/n`. Returns undefined unless the string is an IPv4 CIDR in the
+ * canonical form the provider accepts (it compares the value with Go's
+ * `net.IPNet.String()`): no leading zeros in the octets or the prefix, and the
+ * address is the network address of the block (`10.0.1.0/24`, not `10.0.1.5/24`).
  */
 export function parseCidr(value: unknown): Ipv4Range | undefined {
   if (typeof value !== 'string') return undefined;

@@ -89,7 +89,40 @@ export const NAME_RULES = {
 
 export type NameKind = keyof typeof NAME_RULES;
 
-type NameSpec = readonly [NameKind, (p: string) => string];
+/**
+ * Where AWS requires a name to be unique: in the whole account (IAM, CloudWatch dashboards), in
+ * the account and region (most resources), or only inside a parent resource (security groups in
+ * their VPC, ECS services in their cluster, scaling policies on their target), where two stacks
+ * never meet. `none`: not a resource, only a prefix.
+ */
+export type NameScope = 'account' | 'region' | 'parent' | 'none';
+
+/** The scope of each kind of name; a spec may narrow it (ECS services live in their cluster). */
+export const NAME_SCOPES: Readonly<Record<NameKind, NameScope>> = {
+  loadBalancer: 'region',
+  targetGroup: 'region',
+  rdsIdentifier: 'region',
+  rdsParameterGroup: 'region',
+  rdsSubnetGroup: 'region',
+  elasticacheReplicationGroup: 'region',
+  elasticacheParameterGroup: 'region',
+  elasticacheSubnetGroup: 'region',
+  iamRole: 'account',
+  iamPolicy: 'account',
+  securityGroup: 'parent',
+  logGroup: 'region',
+  ecsName: 'region',
+  alarm: 'region',
+  scalingPolicy: 'parent',
+  secret: 'region',
+  snsTopic: 'region',
+  kmsAlias: 'region',
+  dashboard: 'account',
+  stateMachine: 'region',
+  eventRule: 'region',
+};
+
+type NameSpec = readonly [NameKind, (p: string) => string] | readonly [NameKind, (p: string) => string, NameScope];
 
 /** Every name built from the project name `p`, by legacy module, with its kind. */
 const NAME_SPECS = {
@@ -149,12 +182,12 @@ const NAME_SPECS = {
   },
   ecs: {
     cluster: ['ecsName', (p) => `${p}-cluster`],
-    backendService: ['ecsName', (p) => `${p}-backend`],
-    frontendService: ['ecsName', (p) => `${p}-frontend`],
+    backendService: ['ecsName', (p) => `${p}-backend`, 'parent'],
+    frontendService: ['ecsName', (p) => `${p}-frontend`, 'parent'],
     backendTaskFamily: ['ecsName', (p) => `${p}-backend`],
     frontendTaskFamily: ['ecsName', (p) => `${p}-frontend`],
     /** Prefix of the container log groups; IAM grants log writes on `<prefix>/*`. */
-    logGroupPrefix: ['logGroup', (p) => `/ecs/${p}`],
+    logGroupPrefix: ['logGroup', (p) => `/ecs/${p}`, 'none'],
     backendLogGroup: ['logGroup', (p) => `/ecs/${p}/backend`],
     frontendLogGroup: ['logGroup', (p) => `/ecs/${p}/frontend`],
     backendCpuScalingPolicy: ['scalingPolicy', (p) => `${p}-backend-cpu-scaling`],
@@ -213,13 +246,31 @@ export interface NamedResource {
   readonly name: string;
   /** The rule AWS applies. */
   readonly kind: NameKind;
+  /** Where the name must be unique. */
+  readonly scope: NameScope;
 }
 
-/** Every name built from the project name, with its kind. */
+/** Every name built from the project name, with its kind and scope. */
 export function namedResources(projectName: string): NamedResource[] {
   return Object.entries(NAME_SPECS).flatMap(([module, specs]) =>
-    Object.entries(specs as Record<string, NameSpec>).map(([key, [kind, build]]) => ({ key: `${module}.${key}`, name: build(projectName), kind })),
+    Object.entries(specs as Record<string, NameSpec>).map(([key, [kind, build, scope]]) => ({
+      key: `${module}.${key}`,
+      name: build(projectName),
+      kind,
+      scope: scope ?? NAME_SCOPES[kind],
+    })),
   );
+}
+
+/**
+ * The names two projects would both create where AWS wants them unique: account-wide names
+ * always, region-wide names when the two stacks deploy to the same region. Names of one kind
+ * share one namespace (an IAM role and an IAM policy may have the same name).
+ */
+export function sharedNames(projectA: string, projectB: string, sameRegion: boolean): NamedResource[] {
+  const counts = (scope: NameScope) => scope === 'account' || (scope === 'region' && sameRegion);
+  const taken = new Set(namedResources(projectA).filter((r) => counts(r.scope)).map((r) => `${r.kind} ${r.name}`));
+  return namedResources(projectB).filter((r) => counts(r.scope) && taken.has(`${r.kind} ${r.name}`));
 }
 
 /** What is wrong with `name` under `rule`, or undefined when AWS accepts it. */

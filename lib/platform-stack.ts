@@ -133,6 +133,8 @@ export class PlatformStack extends AddressPinnedStack {
       allocatedStorage: db.allocatedStorage,
       maxAllocatedStorage: db.maxAllocatedStorage,
       storageType: db.storageType,
+      iops: db.iops,
+      storageThroughput: db.storageThroughput,
       multiAz: db.multiAz,
       backupRetentionDays: db.backupRetentionDays,
       backupWindow: db.backupWindow,

@@ -1,8 +1,8 @@
 /**
- * Rebuilds the committed price catalogue from the team's shared, hand-collected
- * price file (offline):
+ * Rebuilds the committed price catalogue from the team's hand-collected price file
+ * (offline):
  *
- *   npm run cost:import [-- <shared price file>]   (default ../shared/data/aws-prices-<region>.json)
+ *   npm run cost:import [-- <price file>]   (default cost/sources/aws-prices-ap-southeast-2.json)
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -10,9 +10,9 @@ import { cataloguePath, importSharedPrices, writeCatalogue } from '../lib/cost/c
 import { PROJECT_ROOT } from '../lib/cost/paths';
 
 function main(argv: string[]): number {
-  const file = path.resolve(argv[0] ?? path.join(PROJECT_ROOT, '..', 'shared', 'data', 'aws-prices-ap-southeast-2.json'));
+  const file = path.resolve(argv[0] ?? path.join(PROJECT_ROOT, 'cost', 'sources', 'aws-prices-ap-southeast-2.json'));
   if (!existsSync(file)) {
-    process.stderr.write(`No shared price file at ${file}; pass its path: npm run cost:import -- <file>\n`);
+    process.stderr.write(`No price file at ${file}; pass its path: npm run cost:import -- <file>\n`);
     return 2;
   }
   const catalogue = importSharedPrices(JSON.parse(readFileSync(file, 'utf8')), path.relative(PROJECT_ROOT, file));

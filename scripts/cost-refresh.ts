@@ -2,16 +2,20 @@
  * Rebuilds the price catalogue from the AWS Price List bulk API (needs internet;
  * no AWS account):
  *
- *   npm run cost:refresh [-- --region ap-southeast-2] [--endpoint <url>] [--out <file>]
+ *   npm run cost:refresh [-- --region ap-southeast-2] [--endpoint <url>] [--out <file>] [--offerings-out <file>]
  *
  * Prices found in the offer files replace the committed ones; entries the bulk API
- * does not cover are kept and listed. Offline, it stops with a clear message and
- * leaves the catalogue as it was.
+ * does not cover are kept and listed. The same files give the RDS instance classes and
+ * ElastiCache node types the region offers, written to cost/offerings/<region>.json (with
+ * --out and no --offerings-out, next to the catalogue as <name>.offerings.json), which the
+ * environment checks use. Offline, it stops with a clear message and changes nothing.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Catalogue, HOURS_PER_MONTH, cataloguePath, loadCatalogue, writeCatalogue } from '../lib/cost/catalogue';
+import { OFFERINGS_DIR } from '../lib/aws-facts';
+import { OfferingsCollector, writeOfferings } from '../lib/cost/offerings';
 import { PROJECT_ROOT } from '../lib/cost/paths';
 import { PRICE_LIST_ENDPOINT, PriceListUnreachableError, fetchPrices, mergeRefresh } from '../lib/cost/price-list';
 import { runMain } from './cli';
@@ -21,23 +25,34 @@ function emptyCatalogue(region: string): Catalogue {
 }
 
 export async function main(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
-  let values: { region?: string; endpoint?: string; out?: string };
+  let values: { region?: string; endpoint?: string; out?: string; 'offerings-out'?: string };
   try {
-    ({ values } = parseArgs({ args: argv, options: { region: { type: 'string' }, endpoint: { type: 'string' }, out: { type: 'string' } } }));
+    ({ values } = parseArgs({
+      args: argv,
+      options: { region: { type: 'string' }, endpoint: { type: 'string' }, out: { type: 'string' }, 'offerings-out': { type: 'string' } },
+    }));
   } catch (e) {
-    err(`${(e as Error).message}\nusage: npm run cost:refresh [-- --region <region>] [--endpoint <url>] [--out <file>]\n`);
+    err(`${(e as Error).message}\nusage: npm run cost:refresh [-- --region <region>] [--endpoint <url>] [--out <file>] [--offerings-out <file>]\n`);
     return 2;
   }
   const region = values.region ?? 'ap-southeast-2';
   const endpoint = values.endpoint ?? process.env.OMC_PRICE_LIST_ENDPOINT ?? PRICE_LIST_ENDPOINT;
   const file = values.out ? path.resolve(values.out) : cataloguePath(region);
+  const offeringsFile = values['offerings-out']
+    ? path.resolve(values['offerings-out'])
+    : values.out
+      ? file.replace(/(\.json)?$/, '.offerings.json')
+      : path.join(OFFERINGS_DIR, `${region}.json`);
   try {
     // A region without a catalogue starts empty: never seed it with another region's figures.
     const previous = existsSync(file) ? loadCatalogue(file) : emptyCatalogue(region);
     if (previous.region !== region) throw new Error(`${file} is the catalogue of ${previous.region}, not ${region}`);
-    const found = await fetchPrices({ region, endpoint, log: (l) => err(`${l}\n`) });
+    const offerings = new OfferingsCollector(region);
+    const found = await fetchPrices({ region, endpoint, log: (l) => err(`${l}\n`), hooks: offerings.hooks });
     const { catalogue, report } = mergeRefresh(previous, found, endpoint);
     writeCatalogue(catalogue, file);
+    const offered = offerings.result();
+    if (offered) writeOfferings(offered, offeringsFile);
     out(
       [
         `wrote ${path.relative(PROJECT_ROOT, file)}`,
@@ -45,6 +60,9 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
         `  added: ${report.added.length}`,
         `  conflicting (recorded as unknown): ${report.conflicting.join(', ') || 'none'}`,
         `  kept from the previous catalogue (not in the bulk API): ${report.kept.join(', ') || 'none'}`,
+        offered
+          ? `wrote ${path.relative(PROJECT_ROOT, offeringsFile)}: ${offered.rdsPostgresInstanceClasses.length} RDS instance classes for PostgreSQL, ${offered.elasticacheRedisNodeTypes.length} ElastiCache node types for Redis OSS`
+          : `offerings not written: the offer files list no current-generation PostgreSQL instance class or Redis node type in ${region}`,
         '',
       ].join('\n'),
     );

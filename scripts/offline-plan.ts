@@ -190,7 +190,8 @@ function terraformOutput(name: string): boolean {
  * content hash of everything the result depends on: every file in `workDir` (configuration,
  * overrides, tfvars, a state file; not what `init` and `plan` write there), `inputs` (the
  * arguments: variables, targets, which commands), Terraform's version, the CLI config in use
- * (where providers come from) and every TF_* variable of the environment. Use it for any offline
+ * (where providers come from), every TF_* variable of the environment and this file's source
+ * (how plans are run). Use it for any offline
  * plan, e.g. a migration plan against a legacy state file:
  *
  *   writeFileSync(path.join(workDir, 'terraform.tfstate'), legacyState);
@@ -210,7 +211,9 @@ export async function cachedTerraform<T>(workDir: string, inputs: unknown, run: 
   versions.set(terraformBin(), version);
   const cliConfig = env.TF_CLI_CONFIG_FILE && existsSync(env.TF_CLI_CONFIG_FILE) ? readFileSync(env.TF_CLI_CONFIG_FILE, 'utf8') : null;
   const tfVariables = Object.entries(env).filter(([name]) => name.startsWith('TF_') && name !== 'TF_PLUGIN_CACHE_DIR').sort();
-  const key = cacheKey('terraform', hashFolder(workDir, terraformOutput), inputs, await version, cliConfig, tfVariables);
+  // This file's own source too: a change to how plans are run must not reuse their old results.
+  const harness = readFileSync(__filename, 'utf8');
+  const key = cacheKey('terraform', hashFolder(workDir, terraformOutput), inputs, await version, cliConfig, tfVariables, harness);
   return cachedResult(key, run);
 }
 
@@ -248,6 +251,19 @@ export interface OfflinePlanOptions {
   readonly workDir?: string;
   /** Extra variable values, on top of the offline defaults. @default {} */
   readonly variables?: Record<string, string>;
+  /**
+   * A state file to plan against (e.g. a legacy state): copied into the working copy, never
+   * changed, and planned with `-refresh=false`. @default none (an empty state)
+   */
+  readonly state?: string;
+  /** Provider endpoint overrides, e.g. `{ sfn: <stand-in url> }` (see scripts/sfn-stand-in.ts). @default none */
+  readonly endpoints?: Record<string, string>;
+  /**
+   * Run `terraform validate` and the text `show` too. Without them (`false`, for the migration
+   * check) `validate` in the result only records that the plan, which refuses an invalid
+   * configuration, succeeded, and `planText` is empty. @default true
+   */
+  readonly validate?: boolean;
   /** Reuse the result of a plan of identical inputs (`cachedTerraform`). @default false */
   readonly cache?: boolean;
 }
@@ -279,30 +295,35 @@ export async function runOfflinePlan(stackDir: string, options: OfflinePlanOptio
         skip_credentials_validation: true,
         skip_requesting_account_id: true,
         skip_metadata_api_check: true,
+        ...(options.endpoints ? { endpoints: [options.endpoints] } : {}),
       },
     },
   }, null, 2));
   const variables = { ...offlineVariableValues(declaredVariables(stackJson)), ...(options.variables ?? {}) };
   writeFileSync(path.join(workDir, 'offline.tfvars.json'), JSON.stringify(variables, null, 2));
 
+  if (options.state) copyFileSync(options.state, path.join(workDir, 'terraform.tfstate'));
   if (options.cache) {
     // The copy is ready, so its content is known: on a miss, plan it as without the cache (which
     // writes the same copy again).
-    return cachedTerraform(workDir, { kind: 'offline-plan', stack }, () => runOfflinePlan(stackDir, { ...options, cache: false }));
+    const inputs = { kind: 'offline-plan', stack, state: Boolean(options.state), validate: options.validate ?? true };
+    return cachedTerraform(workDir, inputs, () => runOfflinePlan(stackDir, { ...options, cache: false }));
   }
 
   await terraform(['init', '-input=false', '-no-color'], workDir);
-  let validateOut: RunResult;
+  const fullRun = options.validate ?? true;
+  let validateOut: RunResult = { stdout: '{"valid":true,"error_count":0,"warning_count":0,"diagnostics":[]}', stderr: '' };
   try {
-    validateOut = await terraform(['validate', '-json', '-no-color'], workDir);
+    if (fullRun) validateOut = await terraform(['validate', '-json', '-no-color'], workDir);
   } catch (e) {
     throw new Error(`terraform validate failed for ${stack}: ${(e as Error).message}`);
   }
   const validate = JSON.parse(validateOut.stdout) as OfflinePlanResult['validate'];
-  const planRun = await terraform(['plan', '-input=false', '-no-color', '-lock=false', '-var-file=offline.tfvars.json', '-out=offline.tfplan'], workDir);
+  const planArgs = ['plan', '-input=false', '-no-color', '-lock=false', '-var-file=offline.tfvars.json', '-out=offline.tfplan'];
+  const planRun = await terraform(options.state ? [...planArgs, '-refresh=false'] : planArgs, workDir);
   // One after the other: each loads the provider's schema (a few hundred MB).
   const showJson = await terraform(['show', '-json', 'offline.tfplan'], workDir);
-  const showText = await terraform(['show', '-no-color', 'offline.tfplan'], workDir);
+  const showText = fullRun ? await terraform(['show', '-no-color', 'offline.tfplan'], workDir) : { stdout: '', stderr: '' };
   return {
     stack,
     workDir,

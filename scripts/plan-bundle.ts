@@ -1,7 +1,8 @@
 /**
  * Carries a reviewed plan from the plan job to the apply job of the manual apply workflow.
  *
- *   npm run plan:pack  -- <stack> <bundle-dir> [--dir cdktf.out]   (after npm run plan:stack)
+ *   npm run plan:pack  -- <stack> <bundle-dir> [--dir cdktf.out] [--plan-file plan]
+ *                          (after npm run plan:diff, whose plan file is `plan`; or plan:stack: `tfplan`)
  *   npm run apply:plan -- <stack> <bundle-dir> [--dir cdktf.out]
  *
  * A saved plan file holds every input value in clear, sensitive ones included (the Redis
@@ -80,15 +81,15 @@ interface Manifest {
   readonly configSha256: string;
 }
 
-/** Writes the bundle of a planned stack folder (tfplan, cdk.tf.json, .terraform.lock.hcl). */
-export function packPlan(stackDir: string, bundleDir: string, secret: string): void {
+/** Writes the bundle of a planned stack folder (the plan file, cdk.tf.json, .terraform.lock.hcl). */
+export function packPlan(stackDir: string, bundleDir: string, secret: string, planFile = 'tfplan'): void {
   const stack = path.basename(stackDir);
-  for (const file of ['tfplan', 'cdk.tf.json']) {
-    if (!existsSync(path.join(stackDir, file))) throw new Error(`${path.join(stackDir, file)} is missing: run npm run plan:stack -- ${stack} first`);
+  for (const file of [planFile, 'cdk.tf.json']) {
+    if (!existsSync(path.join(stackDir, file))) throw new Error(`${path.join(stackDir, file)} is missing: run npm run plan:diff -- ${stack} (or plan:stack) first`);
   }
   mkdirSync(bundleDir, { recursive: true });
   const config = readFileSync(path.join(stackDir, 'cdk.tf.json'));
-  writeFileSync(path.join(bundleDir, BUNDLE_FILES.plan), encryptPlan(readFileSync(path.join(stackDir, 'tfplan')), secret));
+  writeFileSync(path.join(bundleDir, BUNDLE_FILES.plan), encryptPlan(readFileSync(path.join(stackDir, planFile)), secret));
   writeFileSync(path.join(bundleDir, BUNDLE_FILES.config), config);
   // Terraform writes no lock file for a stack without external providers.
   const lockFile = path.join(stackDir, '.terraform.lock.hcl');
@@ -139,14 +140,14 @@ export async function applyBundledPlan(
 async function cli(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const outDir = path.resolve(option(rest, '--dir') ?? path.join(PROJECT_ROOT, 'cdktf.out'));
-  const [stack, bundleDir] = positionals(rest, ['--dir']);
+  const [stack, bundleDir] = positionals(rest, ['--dir', '--plan-file']);
   if (!['pack', 'apply'].includes(command) || !stack || !bundleDir) {
-    process.stderr.write('usage: npm run plan:pack -- <stack> <bundle-dir>   |   npm run apply:plan -- <stack> <bundle-dir>   [--dir cdktf.out]\n');
+    process.stderr.write('usage: npm run plan:pack -- <stack> <bundle-dir> [--plan-file plan]   |   npm run apply:plan -- <stack> <bundle-dir>   [--dir cdktf.out]\n');
     return 2;
   }
   const stackDir = path.join(outDir, 'stacks', stack);
   if (command === 'pack') {
-    packPlan(stackDir, bundleDir, planKey());
+    packPlan(stackDir, bundleDir, planKey(), option(rest, '--plan-file'));
     process.stdout.write(`packed the encrypted plan of ${stack} into ${bundleDir}\n`);
     return 0;
   }

@@ -12,6 +12,7 @@
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { changeDiagramMarkdown, changeGraph, type ChangeGraph, type PlanConfiguration } from '../lib/diagram/changes';
 import { option, positionals, runMain } from './cli';
 
 /** The hidden marker by which the comment is found and updated instead of posted again. */
@@ -74,6 +75,10 @@ export interface StackPlanSummary {
   readonly counts: { readonly add: number; readonly change: number; readonly destroy: number; readonly replace: number; readonly import: number; readonly move: number; readonly forget: number };
   readonly changes: readonly ResourceChangeSummary[];
   readonly critical: readonly CriticalChange[];
+  /** The changed resources and their direct neighbours (addresses only), for the change diagram. */
+  readonly graph?: ChangeGraph;
+  /** Variables planned with a stand-in instead of their secret (apply-only secrets; see docs/ci.md). */
+  readonly standIns?: readonly string[];
 }
 
 /** The parts of `terraform show -json <plan>` this module reads. */
@@ -86,6 +91,7 @@ export interface ShowJsonPlan {
     readonly action_reason?: string;
     readonly change: { readonly actions: readonly string[]; readonly importing?: unknown };
   }[];
+  readonly configuration?: PlanConfiguration;
 }
 
 function classify(actions: readonly string[]): ChangeAction | 'no-op' | 'read' {
@@ -139,7 +145,8 @@ export function summarizePlan(stack: string, plan: ShowJsonPlan): StackPlanSumma
     const category = CRITICAL_RESOURCE_TYPES[c.type];
     return category && (c.action === 'delete' || c.action === 'replace') ? [{ address: c.address, type: c.type, category, action: c.action }] : [];
   });
-  return { stack, status: changes.length > 0 ? 'changes' : 'no-changes', counts, changes, critical };
+  const graph = changes.length > 0 ? { graph: changeGraph(changes, plan.configuration) } : {};
+  return { stack, status: changes.length > 0 ? 'changes' : 'no-changes', counts, changes, critical, ...graph };
 }
 
 export interface RenderOptions {
@@ -155,12 +162,15 @@ export interface RenderOptions {
   readonly runUrl?: string;
   /** Most resource lines listed per stack. @default 60 */
   readonly maxChangesPerStack?: number;
+  /** The change diagram per stack (dropped when the comment would be too long). @default true */
+  readonly diagrams?: boolean;
 }
 
 /** GitHub refuses comments longer than 65536 characters. */
 export const MAX_COMMENT_LENGTH = 65_000;
 
-const ACTION_LABEL: Record<ChangeAction, string> = {
+/** How each action reads in the comment's change tables (also the drift issue's). */
+export const ACTION_LABEL: Readonly<Record<ChangeAction, string>> = {
   create: '+ create',
   update: '~ update',
   delete: '- destroy',
@@ -170,7 +180,8 @@ const ACTION_LABEL: Record<ChangeAction, string> = {
   move: 'move',
 };
 
-function verb(action: CriticalChange['action']): string {
+/** "DESTROYED" or "REPLACED (…)": how a critical change is called out. */
+export function verb(action: CriticalChange['action']): string {
   return action === 'delete' ? 'DESTROYED' : 'REPLACED (destroyed and created again)';
 }
 
@@ -220,6 +231,7 @@ export function renderPlanComment(summaries: readonly StackPlanSummary[], option
   for (const s of ordered) {
     const section: string[] = [];
     if (s.status === 'skipped' && s.message) section.push(s.message);
+    if (s.standIns?.length) section.push(`Planned with stand-in values for ${s.standIns.map((v) => `\`${v}\``).join(', ')} (secrets used only at apply): resources that use them may show as updated.`);
     if (!production.has(s.stack)) {
       for (const c of s.critical) section.push(`⚠️ ${c.category} \`${c.address}\` would be ${verb(c.action).toLowerCase()}.`);
     }
@@ -237,6 +249,7 @@ export function renderPlanComment(summaries: readonly StackPlanSummary[], option
       if (s.changes.length > limit) section.push(`| … | ${s.changes.length - limit} more: see the job log |`);
       section.push('', '</details>');
     }
+    if (options.diagrams !== false && s.graph) section.push('', changeDiagramMarkdown(s.graph));
     const cost = options.costs?.[s.stack]?.trim();
     if (cost) section.push('', cost);
     if (section.length > 0) lines.push(`### ${s.stack}`, '', ...section, '');
@@ -245,6 +258,7 @@ export function renderPlanComment(summaries: readonly StackPlanSummary[], option
   const made = [options.commit ? `for commit \`${options.commit.slice(0, 12)}\`` : '', options.runUrl ? `in [this workflow run](${options.runUrl})` : ''].filter(Boolean).join(' ');
   lines.push(`<sub>\`terraform plan\` of the synthesized stacks${made ? ` ${made}` : ''}; this comment is updated on every push. Values are never shown here: read the plan in the job log, where Terraform hides sensitive ones.</sub>`);
   const body = lines.join('\n');
+  if (body.length > MAX_COMMENT_LENGTH && options.diagrams !== false) return renderPlanComment(summaries, { ...options, diagrams: false });
   return body.length <= MAX_COMMENT_LENGTH ? body : `${body.slice(0, MAX_COMMENT_LENGTH)}\n\n… (truncated: see the job log)`;
 }
 

@@ -1,7 +1,11 @@
 /**
  * The plan step of the CI workflows, runnable by hand with AWS credentials:
  *
- *   npm run plan:stack -- <stack> [--summary-dir plan-summary] [--no-lock] [--dir cdktf.out]
+ *   npm run plan:stack -- <stack> [--summary-dir plan-summary] [--no-lock] [--quiet] [--dir cdktf.out]
+ *
+ * (--quiet: Terraform's output only when a step fails, so the job log shows the value-free summary.)
+ * CI uses it for the nightly drift check, which needs `-detailed-exitcode` (cdktf diff reports
+ * Terraform's exit 2, "changes", as a failure); pull-request and apply plans use plan:diff.
  *
  * In `cdktf.out/stacks/<stack>` (after `npm run synth`): checks that every required input
  * variable has a non-empty TF_VAR_* value (naming the CI secret that supplies it), then runs
@@ -23,7 +27,7 @@ import { declaredVariables, runTerraform, terraformCliEnv } from './offline-plan
 import { failedSummary, StackPlanSummary, summarizePlan } from './plan-summary';
 
 
-/** The CI secret that supplies each known variable (README, "CI"); others: the upper-cased name. */
+/** The CI secret that supplies each known variable (docs/ci.md); others: the upper-cased name. */
 export const CI_SECRET_FOR_VARIABLE: Readonly<Record<string, string>> = {
   certificate_arn: 'ACM_CERTIFICATE_ARN',
   github_oidc_provider_arn: 'AWS_OIDC_PROVIDER_ARN',
@@ -65,48 +69,79 @@ export interface PlanStackResult {
   readonly showJsonFile?: string;
 }
 
-/** Plans one synthesized stack in its own folder; never throws for a Terraform failure. */
-export async function planStack(stackDir: string, options: PlanStackOptions = {}): Promise<PlanStackResult> {
+/**
+ * What is checked before any plan of a synthesized stack (plan:stack and plan:diff): it is
+ * synthesized, not planned by Terraform Cloud, and every required variable has a value in env.
+ * Returns the summary to report instead of planning, or undefined when the plan may run.
+ */
+export function checkBeforePlan(stackDir: string, env: NodeJS.ProcessEnv): StackPlanSummary | undefined {
   const stack = path.basename(stackDir);
   const source = path.join(stackDir, 'cdk.tf.json');
-  if (!existsSync(source)) return { summary: failedSummary(stack, 'failed', `${stack} is not synthesized (no ${path.relative(PROJECT_ROOT, source)}); run npm run synth first`) };
+  if (!existsSync(source)) return failedSummary(stack, 'failed', `${stack} is not synthesized (no ${path.relative(PROJECT_ROOT, source)}); run npm run synth first`);
   const stackJson = JSON.parse(readFileSync(source, 'utf8')) as StackJson;
   if (stackJson.terraform?.cloud) {
-    return {
-      summary: failedSummary(stack, 'skipped', `${stack} uses Terraform Cloud: its plans run there (VCS-driven speculative plans, or \`terraform plan\` in the stack folder); see README, "Terraform Cloud".`),
-    };
+    return failedSummary(stack, 'skipped', `${stack} uses Terraform Cloud: its plans run there (VCS-driven speculative plans, or \`terraform plan\` in the stack folder); see README, "Terraform Cloud".`);
   }
-  const env = withoutEmptyVariables(options.env ?? terraformCliEnv());
   const missing = missingVariables(stackJson, env);
   if (missing.length > 0) {
     const list = missing.map((v) => `TF_VAR_${v} (CI secret ${ciSecretFor(v)})`).join(', ');
-    return { summary: failedSummary(stack, 'failed', `${stack} needs a value for ${list}; set the secret, or export the variable to plan by hand`) };
+    return failedSummary(stack, 'failed', `${stack} needs a value for ${list}; set the secret, or export the variable to plan by hand`);
   }
+  return undefined;
+}
+
+/** Plans one synthesized stack in its own folder; never throws for a Terraform failure. */
+export async function planStack(stackDir: string, options: PlanStackOptions = {}): Promise<PlanStackResult> {
+  const stack = path.basename(stackDir);
+  const env = withoutEmptyVariables(options.env ?? terraformCliEnv());
+  const refused = checkBeforePlan(stackDir, env);
+  if (refused) return { summary: refused };
   const echo = options.echo ?? true;
+  // Quiet (echo false): Terraform's output reaches the log only when it failed.
+  const failed = (step: string, run: { code: number; stdout: string; stderr: string }): PlanStackResult => {
+    if (!echo) process.stderr.write(`${run.stdout}${run.stderr}`);
+    return { summary: failedSummary(stack, 'failed', `terraform ${step} failed (exit ${run.code}); see the job log`) };
+  };
   const init = await runTerraform(['init', '-input=false', '-no-color'], stackDir, { env, echo });
-  if (init.code !== 0) return { summary: failedSummary(stack, 'failed', `terraform init failed (exit ${init.code}); see the job log`) };
+  if (init.code !== 0) return failed('init', init);
   const plan = await runTerraform(
     ['plan', '-input=false', '-no-color', '-detailed-exitcode', `-lock=${options.lock ?? true}`, '-out=tfplan'],
     stackDir,
     { env, echo },
   );
-  if (plan.code !== 0 && plan.code !== 2) return { summary: failedSummary(stack, 'failed', `terraform plan failed (exit ${plan.code}); see the job log`) };
-  const show = await runTerraform(['show', '-json', 'tfplan'], stackDir, { env });
+  if (plan.code !== 0 && plan.code !== 2) return failed('plan', plan);
+  return summarizePlanFile(stackDir, 'tfplan', env);
+}
+
+/**
+ * `terraform show -json <planFile>` in the stack folder, written next to the plan as
+ * `<planFile>.json` (owner-only: it holds every input in clear), and its value-free summary.
+ */
+export async function summarizePlanFile(stackDir: string, planFile: string, env: NodeJS.ProcessEnv): Promise<PlanStackResult> {
+  const stack = path.basename(stackDir);
+  const show = await runTerraform(['show', '-json', planFile], stackDir, { env });
   if (show.code !== 0) return { summary: failedSummary(stack, 'failed', `terraform show failed (exit ${show.code}); see the job log`) };
-  const showJsonFile = path.join(stackDir, 'tfplan.json');
+  const showJsonFile = path.join(stackDir, `${planFile}.json`);
   writeFileSync(showJsonFile, show.stdout, { mode: 0o600 });
-  return { summary: summarizePlan(stack, JSON.parse(show.stdout)), planFile: path.join(stackDir, 'tfplan'), showJsonFile };
+  return { summary: summarizePlan(stack, JSON.parse(show.stdout)), planFile: path.join(stackDir, planFile), showJsonFile };
 }
 
 async function cli(argv: string[]): Promise<number> {
   const [stack] = positionals(argv, ['--summary-dir', '--dir']);
   if (!stack) {
-    process.stderr.write('usage: npm run plan:stack -- <stack> [--summary-dir <dir>] [--no-lock] [--dir cdktf.out]\n');
+    process.stderr.write('usage: npm run plan:stack -- <stack> [--summary-dir <dir>] [--no-lock] [--quiet] [--dir cdktf.out]\n');
     return 2;
   }
   const outDir = path.resolve(option(argv, '--dir') ?? path.join(PROJECT_ROOT, 'cdktf.out'));
-  const result = await planStack(path.join(outDir, 'stacks', stack), { lock: !argv.includes('--no-lock') });
-  const summaryDir = option(argv, '--summary-dir');
+  const result = await planStack(path.join(outDir, 'stacks', stack), { lock: !argv.includes('--no-lock'), echo: !argv.includes('--quiet') });
+  return reportPlan(stack, result, option(argv, '--summary-dir'));
+}
+
+/**
+ * Reports a plan the way CI reads it (plan:stack and plan:diff): `<summaryDir>/<stack>.json`,
+ * the GitHub Actions step output `status`, and value-free lines on stdout. Returns the exit code.
+ */
+export function reportPlan(stack: string, result: PlanStackResult, summaryDir?: string): number {
   if (summaryDir) {
     mkdirSync(summaryDir, { recursive: true });
     writeFileSync(path.join(summaryDir, `${stack}.json`), `${JSON.stringify(result.summary, null, 2)}\n`);

@@ -7,7 +7,7 @@ const { readFileSync } = require('node:fs');
 const Sequencer = require('@jest/test-sequencer').default;
 
 /** The pattern of READS_PLANS in __tests__/terraform/plans.ts (this file is not transpiled). */
-const READS_PLANS = /\bload(?:BadInputs)?Plan\(/;
+const READS_PLANS = /\bload(?:BadInputsPlan|Plan|Migration)\(/;
 
 class PlanReadersLast extends Sequencer {
   async sort(tests) {

@@ -79,7 +79,7 @@ describe('ECS as planned', () => {
       expect.arrayContaining([
         'var.backend_image_tag',
         'aws_db_instance.rds_main.address',
-        'aws_db_instance.rds_main.master_user_secret[0].secret_arn',
+        'terraform_data.rds_master_user_secret.output.secret_arns[0]',
         'aws_elasticache_replication_group.redis_main.primary_endpoint_address',
         'aws_secretsmanager_secret.app_secrets.arn',
         'aws_cloudwatch_log_group.ecs_backend.name',

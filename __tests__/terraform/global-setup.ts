@@ -13,6 +13,7 @@ import path from 'node:path';
 import { buildApp } from '../../lib/app';
 import { planWithOverrides, runOfflinePlan, terraformVersion } from '../../scripts/offline-plan';
 import { useTestTempDir } from '../setup/temp-dir';
+import { planMigrations } from './migration-plans';
 import { BAD_INPUTS, PENDING_PLANS, PLANNED_STACKS, PLANS_DONE, RESULTS_DIR, SYNTH_DIR, TERRAFORM_TEST_DIR } from './plans';
 
 /** Writes under a temporary name, then renames: a waiting test never reads half a file. */
@@ -58,7 +59,8 @@ async function planAll(): Promise<void> {
   const planNext = async (): Promise<void> => {
     for (let stack = queue.shift(); stack !== undefined; stack = queue.shift()) await planStack(stack, missing);
   };
-  await Promise.all([planNext(), planNext()]);
+  // The plans against the legacy state (migration-plans.ts), alongside the others.
+  await Promise.all([planMigrations(missing), planNext(), planNext()]);
 }
 
 export default async function globalSetup(): Promise<void> {

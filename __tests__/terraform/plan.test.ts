@@ -54,6 +54,7 @@ const EXPECTED_COUNTS: Record<EnvironmentStack, Record<string, number>> = {
     aws_sns_topic: 1,
     aws_subnet: 6,
     aws_vpc: 1,
+    terraform_data: 1,
   },
   production: {
     aws_appautoscaling_policy: 2,
@@ -99,12 +100,13 @@ const EXPECTED_COUNTS: Record<EnvironmentStack, Record<string, number>> = {
     aws_vpc: 1,
     aws_vpc_endpoint: 1,
     aws_vpc_endpoint_route_table_association: 3,
+    terraform_data: 1,
   },
 };
 
 const EXPECTED_TOTALS: Record<EnvironmentStack, number> = {
-  staging: 78 + 12 + 7, // 24 + 14 + 8 + 8 + 8 + 8 + 7 + 1: the legacy total, plus monitoring, plus the rotation redeploy
-  production: 102 + 2 + 14 + 7, // 45 + 14 + 7 + 8 + 8 + 9 + 10 + 1, plus the Redis AUTH secret and its version, plus monitoring, plus the rotation redeploy
+  staging: 78 + 12 + 7 + 1, // 24 + 14 + 8 + 8 + 8 + 8 + 7 + 1: the legacy total, plus monitoring, plus the rotation redeploy, plus the managed-secret ARN (terraform_data)
+  production: 102 + 2 + 14 + 7 + 1, // 45 + 14 + 7 + 8 + 8 + 9 + 10 + 1, plus the Redis AUTH secret and its version, plus monitoring, plus the rotation redeploy, plus terraform_data
 };
 
 describe.each(ENVIRONMENT_STACKS)('terraform on the %s stack', (stack) => {

@@ -17,11 +17,12 @@ export const PLANS_DONE = path.join(RESULTS_DIR, 'done');
 export const PENDING_PLANS = Symbol.for('omc.terraform-test.pending-plans');
 
 /**
- * Whether a test file reads the global setup's plans (calls `loadPlan` or `loadBadInputsPlan`):
+ * Whether a test file reads the global setup's plans (calls `loadPlan`, `loadBadInputsPlan` or
+ * `loadMigration` of migration-plans.ts):
  * such a file waits for them (wait-for-plans.ts) and runs after the unit tests (sequencer.js,
  * which uses the same pattern). Other Terraform tests (ci-scripts) start at once.
  */
-export const READS_PLANS = /\bload(?:BadInputs)?Plan\(/;
+export const READS_PLANS = /\bload(?:BadInputsPlan|Plan|Migration)\(/;
 
 /**
  * Resolves when the global setup's plans are done; at once when no setup is under way (then

@@ -146,6 +146,7 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
   aws_cloudwatch_event_rule: 'no charge for a rule; events from AWS services on the default bus are free',
   aws_cloudwatch_event_target: 'no charge for a target; the invoked service is priced where it runs',
   aws_sfn_state_machine: 'no charge for a state machine; state transitions are not estimated (the credential-rotation redeploy makes two a rotation)',
+  terraform_data: 'not an AWS resource: a value kept in the Terraform state',
 };
 
 /** Inputs of an estimate. */

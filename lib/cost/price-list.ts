@@ -172,6 +172,14 @@ export interface OfferProvenance {
   readonly publicationDate?: string;
 }
 
+/** Callbacks for other readers of the same offer files (lib/cost/offerings.ts). */
+export interface OfferHooks {
+  /** Every product of the offer file, matched or not. */
+  readonly product?: (offer: OfferCode, product: BulkProduct) => void;
+  /** Once the file is read: where it came from. */
+  readonly offer?: (offer: OfferCode, from: OfferProvenance) => void;
+}
+
 /** A price candidate found in an offer file. */
 export interface FoundPrice {
   readonly key: string;
@@ -216,7 +224,7 @@ export function priceFor(match: Match, product: BulkProduct, dimensions: readonl
  * Reads one offer file as text chunks and returns the prices the matchers select.
  * Products come before terms in the file, so only the terms of matched SKUs are kept.
  */
-export async function scanOffer(offerCode: OfferCode, chunks: AsyncIterable<string>, url: string): Promise<FoundPrice[]> {
+export async function scanOffer(offerCode: OfferCode, chunks: AsyncIterable<string>, url: string, hooks: OfferHooks = {}): Promise<FoundPrice[]> {
   const wanted = new Map<string, { product: BulkProduct; matches: Match[] }>();
   const found: FoundPrice[] = [];
   const terms: { sku: string; value: unknown }[] = [];
@@ -224,6 +232,7 @@ export async function scanOffer(offerCode: OfferCode, chunks: AsyncIterable<stri
     product: (sku, value) => {
       const product = value as BulkProduct;
       if (!product || typeof product.attributes !== 'object') return;
+      hooks.product?.(offerCode, product);
       const matches = MATCHERS[offerCode](product);
       if (matches.length > 0) wanted.set(sku, { product, matches });
     },
@@ -234,6 +243,7 @@ export async function scanOffer(offerCode: OfferCode, chunks: AsyncIterable<stri
   for await (const chunk of chunks) scanner.write(chunk);
   scanner.end();
   const from: OfferProvenance = { url, offerCode: scanner.header.offerCode ?? offerCode, version: scanner.header.version, publicationDate: scanner.header.publicationDate };
+  hooks.offer?.(offerCode, from);
   for (const { sku, value } of terms) {
     const entry = wanted.get(sku);
     if (!entry) continue;
@@ -352,6 +362,8 @@ export interface RefreshOptions {
   /** @default REFRESH_OFFERS */
   readonly offers?: readonly OfferCode[];
   readonly log?: (line: string) => void;
+  /** Other readers of the offer files. */
+  readonly hooks?: OfferHooks;
 }
 
 /** Fetches the offer files of a region and returns every price the matchers select. */
@@ -371,7 +383,7 @@ export async function fetchPrices(options: RefreshOptions): Promise<FoundPrice[]
     }
     const url = `${endpoint}${offerPath}`;
     log(`${offer}: reading ${url}`);
-    const prices = await scanOffer(offer, textChunks(await get(url)), url);
+    const prices = await scanOffer(offer, textChunks(await get(url)), url, options.hooks);
     log(`${offer}: ${prices.length} prices`);
     found.push(...prices);
   }

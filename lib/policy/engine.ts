@@ -44,9 +44,8 @@ function addressOf(element: IConstruct): string | undefined {
   return undefined;
 }
 
-/** The stack's resources as synthesized, and the exceptions recorded next to its constructs. */
-export function synthesizedResources(stack: TerraformStack): { resources: SynthResource[]; exceptions: PolicyException[] } {
-  const json = stack.toTerraform() as { resource?: Record<string, Record<string, unknown>>; data?: Record<string, Record<string, unknown>> };
+/** Terraform JSON (cdk.tf.json, or any `resource`/`data` document) as the resources the rules read. */
+export function resourcesOfJson(json: { resource?: Record<string, Record<string, unknown>>; data?: Record<string, Record<string, unknown>> }): SynthResource[] {
   const collect = (mode: 'managed' | 'data', byType: Record<string, Record<string, unknown>> = {}): SynthResource[] =>
     Object.entries(byType).flatMap(([type, byName]) =>
       Object.entries(byName).map(([name, values]) => ({
@@ -56,12 +55,18 @@ export function synthesizedResources(stack: TerraformStack): { resources: SynthR
         values: isObject(values) ? values : {},
       })),
     );
+  return [...collect('managed', json.resource), ...collect('data', json.data)];
+}
+
+/** The stack's resources as synthesized, and the exceptions recorded next to its constructs. */
+export function synthesizedResources(stack: TerraformStack): { resources: SynthResource[]; exceptions: PolicyException[] } {
+  const json = stack.toTerraform() as Parameters<typeof resourcesOfJson>[0];
   const exceptions = stack.node.findAll().flatMap((element) => {
     const entries = element.node.metadata.filter((m) => m.type === EXCEPTION_METADATA);
     const resource = entries.length > 0 ? addressOf(element) : undefined;
     return resource ? entries.map((m) => ({ ...(m.data as { rule: PolicyRuleId; reason: string }), resource, source: 'construct' as const })) : [];
   });
-  return { resources: [...collect('managed', json.resource), ...collect('data', json.data)], exceptions };
+  return { resources: resourcesOfJson(json), exceptions };
 }
 
 /** Runs the rules on synthesized resources and applies the exceptions. */

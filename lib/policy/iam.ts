@@ -85,9 +85,13 @@ export function trustDocuments(resource: SynthResource): PolicyDocument[] {
 
 /**
  * Actions that support no resource-level permissions, so `Resource: "*"` is the only
- * possible grant (AWS Service Authorization Reference). Anything else can be scoped.
+ * possible grant. Source: the AWS Service Authorization Reference ("Actions, resources, and
+ * condition keys for <service>"), where these actions list no resource type; e.g. Amazon S3's
+ * ListAllMyBuckets, Amazon ECR's GetAuthorizationToken. A pattern here (`ec2:Describe*`)
+ * matches the concrete actions a policy names; see isUnscopable for wildcards in a policy.
  */
 const UNSCOPABLE_ACTIONS = [
+  's3:ListAllMyBuckets',
   'ecr:GetAuthorizationToken',
   'ecs:CreateCluster',
   'ecs:DeregisterTaskDefinition',
@@ -120,9 +124,13 @@ const UNSCOPABLE_ACTIONS = [
 const glob = (pattern: string) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i');
 const UNSCOPABLE = UNSCOPABLE_ACTIONS.map(glob);
 
-/** Whether an action can only be granted on `*`. */
+/**
+ * Whether an action can only be granted on `*`. An action pattern in a policy (`ec2:Describe*`)
+ * is scopable: it also grants actions AWS adds later, some of which take resource-level
+ * permissions (checkov's CKV_AWS_355 fails it too).
+ */
 export function isUnscopable(action: string): boolean {
-  return UNSCOPABLE.some((pattern) => pattern.test(action));
+  return !/[*?]/.test(action) && UNSCOPABLE.some((pattern) => pattern.test(action));
 }
 
 /** Whether a resource pattern means "every resource": `*`, or an ARN whose region, account and resource are all wildcards. */

@@ -7,7 +7,7 @@
  * in production-like environments every failure is an error.
  */
 import { isEveryResource, isUnscopable, permissionDocuments, trustDocuments, type Statement } from './iam';
-import { blocks, isFalse, isObject, isTrue, list, numberValue, parseDocument, refersTo, shown, type Json } from './inspect';
+import { blocks, isFalse, isObject, isTrue, list, nestedBlocks, numberValue, parseDocument, refersTo, shown, type Json } from './inspect';
 import type { PolicyRule, StackView, SynthResource } from './model';
 
 const ofType =
@@ -183,6 +183,8 @@ export const POLICY_RULES: readonly PolicyRule[] = [
     check: (r, stack) => {
       const days = numberValue(r.values.backup_retention_period);
       const least = stack.productionLike ? 7 : 1;
+      // AWS keeps automated backups 35 days at most; a larger value is refused at apply.
+      if (days !== undefined && days > 35) return [`backup_retention_period is ${days}; AWS keeps automated backups 35 days at most`];
       return failIf(days === undefined || days < least, `backup_retention_period is ${shown(r.values.backup_retention_period)}; keep automated backups at least ${least} day${least === 1 ? '' : 's'}`);
     },
   },
@@ -444,10 +446,12 @@ export const POLICY_RULES: readonly PolicyRule[] = [
     outsideProduction: 'warning',
     appliesTo: ofType('aws_s3_bucket'),
     check: (r, stack) => {
-      const kms = bucketSettings(stack, 'aws_s3_bucket_server_side_encryption_configuration', r).some((c) =>
-        blocks(c.values.rule).some((rule) => blocks(rule.apply_server_side_encryption_by_default).some((d) => String(d.sse_algorithm).startsWith('aws:kms'))),
+      // The separate resource (provider 4+), or the bucket's deprecated inline block; rules written out or dynamic.
+      const configurations = [...bucketSettings(stack, 'aws_s3_bucket_server_side_encryption_configuration', r).map((c) => c.values), ...nestedBlocks(r.values, 'server_side_encryption_configuration')];
+      const kms = configurations.some((c) =>
+        nestedBlocks(c, 'rule').some((rule) => nestedBlocks(rule, 'apply_server_side_encryption_by_default').some((d) => String(d.sse_algorithm).startsWith('aws:kms'))),
       );
-      return failIf(!kms, 'no aws_s3_bucket_server_side_encryption_configuration encrypts it with a KMS key by default');
+      return failIf(!kms, 'neither an aws_s3_bucket_server_side_encryption_configuration nor its server_side_encryption_configuration block encrypts it with a KMS key by default');
     },
   },
   {
@@ -457,8 +461,11 @@ export const POLICY_RULES: readonly PolicyRule[] = [
     outsideProduction: 'warning',
     appliesTo: ofType('aws_s3_bucket'),
     check: (r, stack) => {
-      const enabled = bucketSettings(stack, 'aws_s3_bucket_versioning', r).some((v) => blocks(v.values.versioning_configuration).some((c) => c.status === 'Enabled'));
-      return failIf(!enabled, 'no aws_s3_bucket_versioning enables versioning, so an overwrite or delete loses the object');
+      // The separate resource (provider 4+), or the bucket's deprecated inline `versioning { enabled = true }`.
+      const enabled =
+        bucketSettings(stack, 'aws_s3_bucket_versioning', r).some((v) => nestedBlocks(v.values, 'versioning_configuration').some((c) => c.status === 'Enabled')) ||
+        nestedBlocks(r.values, 'versioning').some((v) => isTrue(v.enabled));
+      return failIf(!enabled, 'neither an aws_s3_bucket_versioning nor its versioning block enables versioning, so an overwrite or delete loses the object');
     },
   },
   {

@@ -1,0 +1,130 @@
+/**
+ * Real-browser checks with Debian's Chromium (/usr/bin/chromium, through playwright-core; no
+ * browser is downloaded): each committed SVG of docs/architecture/ renders at its size, is not
+ * blank and carries its key labels; the Mermaid texts (architecture and change diagram) are
+ * accepted by the mermaid package's parser (and the change diagram renders).
+ * Without Chromium this fails, saying how to install it (.ci/run installs it).
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { buildArchitecture } from '../../lib/diagram/architecture';
+import { changeMermaid } from '../../lib/diagram/changes';
+import { DOCS_DIAGRAM_DIR, synthesizeStacks } from '../../lib/diagram/docs';
+import { toMermaid } from '../../lib/diagram/mermaid';
+import { PROJECT_ROOT } from '../../lib/project-root';
+import { summarizePlan } from '../../scripts/plan-summary';
+import { samplePlan } from './sample-plan';
+
+/** Run in the page, where the DOM exists (the tests' own types have no DOM library). */
+declare const document: any, window: any, Image: any;
+
+export const CHROMIUM = '/usr/bin/chromium';
+const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+jest.setTimeout(120_000);
+
+let profile: string | undefined;
+let context: BrowserContext | undefined;
+let page: Page;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`no Chromium at ${CHROMIUM}: install Debian's package (apt-get install -y chromium; .ci/run does it when missing). The diagram browser checks never download a browser.`);
+  }
+  profile = mkdtempSync(path.join(os.tmpdir(), 'diagram-chromium-'));
+  context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+  page = context.pages()[0] ?? (await context.newPage());
+});
+
+afterAll(async () => {
+  await context?.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+/** Width and height of a PNG, from its IHDR chunk. */
+function pngSize(png: Buffer): [number, number] {
+  expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+  return [png.readUInt32BE(16), png.readUInt32BE(20)];
+}
+
+/** Share of pixels that are not near-white, and how many distinct colours (coarsely), decoded by the browser. */
+async function ink(png: Buffer): Promise<{ inked: number; colours: number }> {
+  await page.goto('about:blank');
+  return page.evaluate(async (base64) => {
+    const image = new Image();
+    image.src = `data:image/png;base64,${base64}`;
+    await image.decode();
+    const canvas = document.createElement('canvas');
+    [canvas.width, canvas.height] = [image.width, image.height];
+    const context2d = canvas.getContext('2d')!;
+    context2d.drawImage(image, 0, 0);
+    const data = context2d.getImageData(0, 0, canvas.width, canvas.height).data;
+    let inked = 0;
+    const colours = new Set<number>();
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i] < 235 || data[i + 1] < 235 || data[i + 2] < 235) inked++;
+      colours.add(((data[i] >> 4) << 8) | ((data[i + 1] >> 4) << 4) | (data[i + 2] >> 4));
+    }
+    return { inked: inked / (data.length / 4), colours: colours.size };
+  }, png.toString('base64'));
+}
+
+const KEY_LABELS: Record<string, string[]> = {
+  production: ['internet', 'listener HTTPS :443', 'listener HTTP :80', ':8000', ':80', ':5432', ':6379', 'service backend', 'service frontend', 'RDS postgres', 'ElastiCache redis', 'NAT gateway', 'GitHub Actions (OIDC)', 'SNS topic alarms', '18 CloudWatch alarms'],
+  staging: ['internet', 'listener HTTP :80', ':8000', ':80', ':5432', ':6379', 'service backend', 'RDS postgres', 'NAT gateway', 'GitHub Actions (OIDC)', '17 CloudWatch alarms'],
+  bootstrap: ['S3 bucket state', 'DynamoDB table locks', 'KMS key state', 'encrypts'],
+};
+
+describe.each(Object.keys(KEY_LABELS))('docs/architecture/%s.svg in Chromium', (stack) => {
+  it('renders at its size, not blank, with its key labels', async () => {
+    const file = path.join(DOCS_DIAGRAM_DIR, `${stack}.svg`);
+    const [widthPt, heightPt] = (/<svg width="(\d+)pt" height="(\d+)pt"/.exec(readFileSync(file, 'utf8')) ?? []).slice(1).map(Number);
+    expect(widthPt).toBeGreaterThan(100);
+    await page.goto(`file://${file}`);
+    const svg = page.locator('svg').first();
+    const labels = (await page.locator('svg text').allTextContents()).map((t) => t.trim());
+    const png = await svg.screenshot();
+    const [width, height] = pngSize(png);
+    expect(Math.abs(width - (widthPt * 4) / 3)).toBeLessThanOrEqual(1);
+    expect(Math.abs(height - (heightPt * 4) / 3)).toBeLessThanOrEqual(1);
+    const { inked, colours } = await ink(png);
+    expect(inked).toBeGreaterThan(0.03);
+    expect(colours).toBeGreaterThan(8);
+    expect(labels).toEqual(expect.arrayContaining(KEY_LABELS[stack]));
+    if (stack === 'production') expect(labels.filter((l) => l === 'NAT gateway')).toHaveLength(3);
+  });
+});
+
+describe('Mermaid in Chromium, with the mermaid package', () => {
+  it('parses the architecture and change diagrams, renders the change diagram, and rejects a broken text', async () => {
+    const stacks = synthesizeStacks();
+    const texts = [
+      ...['staging', 'production'].map((s) => toMermaid(buildArchitecture(s, stacks.get(s)!))),
+      changeMermaid(summarizePlan('production', samplePlan).graph!).text,
+    ];
+    await page.goto('about:blank');
+    await page.addScriptTag({ path: path.join(PROJECT_ROOT, 'node_modules', 'mermaid', 'dist', 'mermaid.min.js') });
+    const results = await page.evaluate(async (all) => {
+      const mermaid = (window as any).mermaid;
+      mermaid.initialize({ startOnLoad: false });
+      const out: { error: string | null; nodes: number }[] = [];
+      for (const [i, text] of all.entries()) {
+        try {
+          await mermaid.parse(text);
+          // Rendering (layout) takes seconds for the architecture diagrams: the change diagram only.
+          const svg: string = i === all.length - 2 ? (await mermaid.render(`diagram${i}`, text)).svg : '';
+          out.push({ error: null, nodes: (svg.match(/class="node /g) ?? []).length });
+        } catch (e) {
+          out.push({ error: String((e as Error).message ?? e).split('\n')[0], nodes: 0 });
+        }
+      }
+      return out;
+    }, [...texts, 'flowchart TB\n  a["broken" --> ']);
+    expect(results.slice(0, 3).map((r) => r.error)).toEqual([null, null, null]);
+    const changeNodes = texts[2].split('\n').filter((l) => /^\s+r\d+\[/.test(l)).length;
+    expect([changeNodes, results[2].nodes]).toEqual([summarizePlan('production', samplePlan).graph!.nodes.length, changeNodes]);
+    expect(results[3].error).toMatch(/Parse error|Lexical error|Expecting/);
+  });
+});

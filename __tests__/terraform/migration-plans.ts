@@ -1,0 +1,108 @@
+/**
+ * The migration plans of the Terraform tests: each environment stack planned (with
+ * `checkMigration`, the machinery of `npm run migrate:check`) against
+ *  - `legacy`: the legacy platform's state as pulled (fixtures/legacy-state), and
+ *  - `drifted`: the same state as a running platform would have drifted, all variants in one:
+ *    RDS upgraded itself to PostgreSQL 17.4; autoscaling set the production backend to
+ *    DRIFTED_BACKEND_COUNT tasks; and the VPC module's resources were already moved to their
+ *    new addresses by hand (`terraform state mv`), which the `moved` blocks must leave alone.
+ * Called once by the global setup, concurrently with the other plans; the results (or the
+ * error that stopped a plan) are written to .terraform-test/results/migration-<env>-<variant>.json.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { MovedBlock } from '../../lib/addresses';
+import { checkMigration, type MigrationCheck } from '../../scripts/migrate-check';
+import { ENVIRONMENT_STACKS, type EnvironmentStack, RESULTS_DIR, SYNTH_DIR, TERRAFORM_TEST_DIR } from './plans';
+
+export const LEGACY_STATE_DIR = path.resolve(__dirname, '..', 'fixtures', 'legacy-state');
+export const MIGRATION_VARIANTS = ['legacy', 'drifted'] as const;
+export type MigrationVariant = (typeof MIGRATION_VARIANTS)[number];
+
+/** The PostgreSQL version AWS's automatic minor upgrade left in the drifted state. */
+export const DRIFTED_ENGINE_VERSION = '17.4';
+/** The production backend's task count as autoscaling left it in the drifted state (the code says 2). */
+export const DRIFTED_BACKEND_COUNT = 5;
+/** The legacy module whose resources the drifted state has already moved to their new addresses. */
+export const PREMOVED_MODULE = 'module.vpc';
+
+export function legacyStateFile(env: EnvironmentStack): string {
+  return path.join(LEGACY_STATE_DIR, `${env}.tfstate`);
+}
+
+type StateJson = { resources: { module?: string; type: string; name: string; instances: { index_key?: number | string; attributes: Record<string, any> }[] }[] } & Record<string, unknown>;
+
+/** The drifted variant of a legacy state (see the file comment); `moved` are the stack's moved blocks. */
+export function driftedState(env: EnvironmentStack, legacy: StateJson, moved: readonly MovedBlock[]): StateJson {
+  const state = structuredClone(legacy);
+  const to = new Map(moved.map((m) => [m.from, m.to]));
+  const resources = state.resources.flatMap((r) => {
+    for (const i of r.instances) {
+      if (r.type === 'aws_db_instance') Object.assign(i.attributes, { engine_version: DRIFTED_ENGINE_VERSION, engine_version_actual: DRIFTED_ENGINE_VERSION });
+      if (env === 'production' && r.type === 'aws_ecs_service' && r.name === 'backend') i.attributes.desired_count = DRIFTED_BACKEND_COUNT;
+    }
+    if (r.module !== PREMOVED_MODULE) return [r];
+    // `terraform state mv` of every instance: one root-module resource each, without an index.
+    return r.instances.map((i) => {
+      const from = `${r.module}.${r.type}.${r.name}${i.index_key === undefined ? '' : `[${i.index_key}]`}`;
+      const target = to.get(from);
+      if (!target) throw new Error(`no moved block from ${from}`);
+      const { index_key: _index, ...instance } = i;
+      const { module: _module, ...resource } = r;
+      return { ...resource, name: target.split('.')[1], instances: [instance] };
+    });
+  });
+  return { ...state, serial: (state.serial as number) + 1, resources };
+}
+
+export interface MigrationResult extends MigrationCheck {
+  /** The state file planned against. */
+  readonly stateFile: string;
+  /** Whether the state file was byte for byte the same after the check. */
+  readonly inputUnchanged: boolean;
+}
+
+function resultFile(env: EnvironmentStack, variant: MigrationVariant): string {
+  return path.join(RESULTS_DIR, `migration-${env}-${variant}.json`);
+}
+
+const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+/** Plans every environment against each variant, in parallel; `skip` is the reason not to (no terraform). */
+export async function planMigrations(skip?: string): Promise<void> {
+  const stateDir = path.join(TERRAFORM_TEST_DIR, 'migration-states');
+  mkdirSync(stateDir, { recursive: true });
+  await Promise.all(
+    ENVIRONMENT_STACKS.flatMap((env) =>
+      MIGRATION_VARIANTS.map(async (variant) => {
+        const out = resultFile(env, variant);
+        try {
+          if (skip) throw new Error(skip);
+          const stackDir = path.join(SYNTH_DIR, 'stacks', env);
+          let stateFile = legacyStateFile(env);
+          if (variant === 'drifted') {
+            const moved = (JSON.parse(readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8')) as { moved?: MovedBlock[] }).moved ?? [];
+            stateFile = path.join(stateDir, `${env}-drifted.tfstate`);
+            writeFileSync(stateFile, JSON.stringify(driftedState(env, JSON.parse(readFileSync(legacyStateFile(env), 'utf8')) as StateJson, moved)));
+          }
+          const before = sha256(stateFile);
+          const check = await checkMigration({ environment: env, stateFile, stackDir, workDir: path.join(TERRAFORM_TEST_DIR, 'work', `migrate-${env}-${variant}`) });
+          const result: MigrationResult = { ...check, stateFile, inputUnchanged: sha256(stateFile) === before };
+          writeFileSync(out, JSON.stringify(result));
+        } catch (e) {
+          writeFileSync(out, JSON.stringify({ error: (e as Error).message }));
+        }
+      }),
+    ),
+  );
+}
+
+/** The migration plan of an environment against a variant. Throws the setup's error if it failed. */
+export function loadMigration(env: EnvironmentStack, variant: MigrationVariant): MigrationResult {
+  const file = resultFile(env, variant);
+  if (!existsSync(file)) throw new Error(`No migration plan for ${env} (${variant}) at ${file}: the terraform global setup did not run it`);
+  const data = JSON.parse(readFileSync(file, 'utf8')) as MigrationResult | { error: string };
+  if ('error' in data) throw new Error(data.error);
+  return data;
+}

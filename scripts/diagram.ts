@@ -1,0 +1,82 @@
+/**
+ * Architecture diagram of a synthesized stack, drawn from cdktf.out/stacks/<stack>/cdk.tf.json
+ * (see lib/diagram/ and docs/architecture.md).
+ *
+ *   npm run diagram -- <stack> [--format svg|mermaid|dot] [--out <file>] [--dir cdktf.out]
+ *   npm run diagram -- --docs      regenerate docs/architecture/<stack>.svg for every stack
+ *
+ * Without --out the diagram goes to stdout. Bad input is reported in one line, exit code 1.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ENVIRONMENTS } from '../environments';
+import { BOOTSTRAP_NAME } from '../environments/schema';
+import { buildArchitecture } from '../lib/diagram/architecture';
+import { DOCS_DIAGRAM_DIR, docsDiagrams } from '../lib/diagram/docs';
+import { toDot } from '../lib/diagram/dot';
+import { toMermaid } from '../lib/diagram/mermaid';
+import { renderSvg } from '../lib/diagram/svg';
+import type { TfJson } from '../lib/diagram/terraform-json';
+import { option, positionals, PROJECT_ROOT, runMain } from './cli';
+
+export const FORMATS = ['svg', 'mermaid', 'dot'] as const;
+export type DiagramFormat = (typeof FORMATS)[number];
+
+/** The diagram of a synthesized stack in the given format. */
+export function renderDiagram(stack: string, json: TfJson, format: DiagramFormat): string {
+  const graph = buildArchitecture(stack, json);
+  if (format === 'mermaid') return toMermaid(graph);
+  const dot = toDot(graph);
+  return format === 'dot' ? dot : renderSvg(dot);
+}
+
+const USAGE = 'usage: npm run diagram -- <stack> [--format svg|mermaid|dot] [--out <file>] [--dir cdktf.out], or npm run diagram -- --docs';
+
+/** Reads the synthesized stack, with a one-line error for an unknown stack or one not synthesized yet. */
+function readStack(stack: string, dir: string): TfJson {
+  const stacksDir = path.join(dir, 'stacks');
+  const synthesized = existsSync(stacksDir) ? readdirSync(stacksDir).filter((s) => existsSync(path.join(stacksDir, s, 'cdk.tf.json'))) : [];
+  const known = [...new Set([...Object.keys(ENVIRONMENTS), BOOTSTRAP_NAME, ...synthesized])].sort();
+  if (!known.includes(stack)) throw new Error(`unknown stack "${stack}": the stacks are ${known.join(', ')}`);
+  const file = path.join(stacksDir, stack, 'cdk.tf.json');
+  if (!existsSync(file)) throw new Error(`stack "${stack}" is not synthesized yet (no ${file.startsWith(PROJECT_ROOT) ? path.relative(PROJECT_ROOT, file) : file}): run npm run synth first`);
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as TfJson;
+  } catch (e) {
+    throw new Error(`cannot read ${file}: ${(e as Error).message.split('\n')[0]}; run npm run synth again`);
+  }
+}
+
+function write(file: string, text: string): void {
+  try {
+    writeFileSync(file, text);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new Error(`cannot write ${file}: ${err.code === 'ENOENT' ? 'its folder does not exist' : err.code === 'EISDIR' ? 'it is a folder' : err.code === 'EACCES' ? 'permission denied' : (err.message ?? String(e)).split('\n')[0]}`);
+  }
+}
+
+export function cli(argv: string[], stdout: (text: string) => void = (t) => process.stdout.write(t)): number {
+  if (argv.includes('--docs')) {
+    mkdirSync(DOCS_DIAGRAM_DIR, { recursive: true });
+    for (const [stack, svg] of docsDiagrams()) {
+      write(path.join(DOCS_DIAGRAM_DIR, `${stack}.svg`), svg);
+      stdout(`wrote ${path.relative(PROJECT_ROOT, path.join(DOCS_DIAGRAM_DIR, `${stack}.svg`))}\n`);
+    }
+    return 0;
+  }
+  const [stack, ...extra] = positionals(argv, ['--format', '--out', '--dir']);
+  const unknownFlag = argv.find((a, i) => a.startsWith('-') && !['--format', '--out', '--dir'].includes(a) && !['--format', '--out', '--dir'].includes(argv[i - 1]));
+  if (!stack || extra.length > 0 || unknownFlag) throw new Error(unknownFlag ? `unknown option ${unknownFlag}; ${USAGE}` : USAGE);
+  const format = option(argv, '--format') ?? 'svg';
+  if (!(FORMATS as readonly string[]).includes(format)) throw new Error(`unknown format "${format}": use svg, mermaid or dot`);
+  for (const name of ['--out', '--dir', '--format']) if (argv.includes(name) && !option(argv, name)) throw new Error(`${name} needs a value; ${USAGE}`);
+  const dir = path.resolve(option(argv, '--dir') ?? path.join(PROJECT_ROOT, 'cdktf.out'));
+  const text = renderDiagram(stack, readStack(stack, dir), format as DiagramFormat);
+  const out = option(argv, '--out');
+  if (out) write(out, text);
+  else stdout(text);
+  return 0;
+}
+
+if (require.main === module) runMain(() => cli(process.argv.slice(2)));
