@@ -11,7 +11,7 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync
 import path from 'node:path';
 import { PROJECT_ROOT } from '../lib/project-root';
 
-/** The project's git-ignored cache folder (results, Terraform plugins, jest, the tests' temp folder). */
+/** The project's git-ignored cache folder (results, Terraform plugins, jest's cache, the type-check stamp). */
 export const CACHE_ROOT = path.join(PROJECT_ROOT, '.cache');
 const RESULTS_DIR = path.join(CACHE_ROOT, 'results');
 /** Entries kept; the least recently used beyond this are removed when one is added. */
