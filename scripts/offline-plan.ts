@@ -206,6 +206,16 @@ function terraformOutput(name: string): boolean {
  * OMC_RESULT_CACHE=0 always runs.
  */
 export async function cachedTerraform<T>(workDir: string, inputs: unknown, run: () => Promise<T>): Promise<T> {
+  return cachedTerraformRun([hashFolder(workDir, terraformOutput), inputs], run);
+}
+
+/**
+ * `cachedTerraform` for a run whose inputs are not all in one folder (or whose folder holds
+ * something that changes every time, such as a stand-in's port): `inputs` must then name all of
+ * them, e.g. content hashes of the files and the source of the code that runs Terraform. Terraform's
+ * version, the CLI config, the TF_* variables and this file's source are added here.
+ */
+export async function cachedTerraformRun<T>(inputs: unknown, run: () => Promise<T>): Promise<T> {
   const env = terraformEnv();
   const version = versions.get(terraformBin()) ?? terraformVersion();
   versions.set(terraformBin(), version);
@@ -213,8 +223,7 @@ export async function cachedTerraform<T>(workDir: string, inputs: unknown, run: 
   const tfVariables = Object.entries(env).filter(([name]) => name.startsWith('TF_') && name !== 'TF_PLUGIN_CACHE_DIR').sort();
   // This file's own source too: a change to how plans are run must not reuse their old results.
   const harness = readFileSync(__filename, 'utf8');
-  const key = cacheKey('terraform', hashFolder(workDir, terraformOutput), inputs, await version, cliConfig, tfVariables, harness);
-  return cachedResult(key, run);
+  return cachedResult(cacheKey('terraform', inputs, await version, cliConfig, tfVariables, harness), run);
 }
 
 export interface PlannedResource {
