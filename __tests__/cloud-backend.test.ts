@@ -3,19 +3,18 @@
  * OMC_* overrides for CI, and their error messages. (terraform validate of a cloud stack is
  * in __tests__/terraform/ci-scripts.test.ts.)
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ENVIRONMENTS } from '../environments';
 import { buildApp, runSynth } from '../lib/app';
 import { applyStateBackendOverrides } from '../lib/state-backend';
-import { synthEnvironment } from './helpers';
+import { synthEnvironment, tempDir } from './helpers';
 
 const cloud = (workspace: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ type: 'cloud', organization: 'ohmycoins', workspace, ...extra });
 
 /** Synthesizes the app with these variables; returns each stack's `terraform` block. */
 function synthTerraformBlocks(env: NodeJS.ProcessEnv): Record<string, Record<string, any>> {
-  const outdir = mkdtempSync(path.join(os.tmpdir(), 'cloud-synth-'));
+  const outdir = tempDir('cloud-synth-');
   buildApp({ outdir, env }).synth();
   return Object.fromEntries(
     ['staging', 'production'].map((s) => [s, JSON.parse(readFileSync(path.join(outdir, 'stacks', s, 'cdk.tf.json'), 'utf8')).terraform]),
@@ -25,7 +24,7 @@ function synthTerraformBlocks(env: NodeJS.ProcessEnv): Record<string, Record<str
 /** The lines of the message with which synth refuses these variables. */
 function refusal(env: NodeJS.ProcessEnv): string[] {
   const lines: string[] = [];
-  expect(runSynth({ outdir: mkdtempSync(path.join(os.tmpdir(), 'cloud-refused-')), env }, (l) => lines.push(l))).toBe(1);
+  expect(runSynth({ outdir: tempDir('cloud-refused-'), env }, (l) => lines.push(l))).toBe(1);
   return lines.join('\n').split('\n').filter((l) => l.startsWith('  - '));
 }
 
@@ -71,7 +70,7 @@ describe('state backend validation', () => {
   ])('rejects %j naming environment, field, value and what is allowed', (stateBackend, message) => {
     const lines: string[] = [];
     const staging = { ...(ENVIRONMENTS.staging as object), stateBackend };
-    expect(runSynth({ environments: { staging }, outdir: mkdtempSync(path.join(os.tmpdir(), 'sb-')), env: {} }, (l) => lines.push(l))).toBe(1);
+    expect(runSynth({ environments: { staging }, outdir: tempDir('sb-'), env: {} }, (l) => lines.push(l))).toBe(1);
     expect(lines.join('\n').split('\n').filter((l) => l.startsWith('  - '))).toEqual([message]);
   });
 });

@@ -2,10 +2,15 @@
  * Test helpers: build an environment's stack in memory from (optionally modified)
  * environment data and read its synthesized Terraform JSON.
  */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { TerraformStack, Testing } from 'cdktf';
 import { ENVIRONMENTS } from '../environments';
 import { EnvironmentConfig, EnvironmentConfigError, validateEnvironmentConfig } from '../environments/schema';
 import { PlatformStack } from '../lib/platform-stack';
+import { PROJECT_ROOT } from '../lib/project-root';
+import { cachedResultSync, cacheKey, hashFolder } from '../scripts/result-cache';
 
 export type EnvName = 'staging' | 'production';
 
@@ -37,7 +42,11 @@ export function synthesize(config: EnvironmentConfig): SynthesizedStack {
 
 /** Synthesizes any stack (e.g. the bootstrap stack) and gives access to its resources. */
 export function synthesizeStack(stack: TerraformStack): SynthesizedStack {
-  const json = JSON.parse(Testing.synth(stack)) as Record<string, any>;
+  return synthesized(Testing.synth(stack));
+}
+
+function synthesized(text: string): SynthesizedStack {
+  const json = JSON.parse(text) as Record<string, any>;
   const resources = (type: string) => (json.resource?.[type] ?? {}) as Record<string, any>;
   return {
     json,
@@ -53,9 +62,26 @@ export function synthesizeStack(stack: TerraformStack): SynthesizedStack {
   };
 }
 
-/** Synthesizes a shipped environment, optionally modified first. */
+let sourcesHash: string | undefined;
+
+/** What the synth of a shipped environment depends on: the sources and the locked dependencies. */
+function sourcesKey(): string {
+  sourcesHash ??= cacheKey(
+    ...['lib', 'constructs', 'environments'].map((dir) => hashFolder(path.join(PROJECT_ROOT, dir))),
+    readFileSync(path.join(PROJECT_ROOT, 'package-lock.json'), 'utf8'),
+  );
+  return sourcesHash;
+}
+
+/**
+ * Synthesizes a shipped environment, optionally modified first. The unmodified ones are used by
+ * many test files: their synthesized JSON is kept in the content-hash cache (scripts/result-cache.ts)
+ * under a hash of the sources, so they are synthesized once per change, not once per file (the
+ * terraform global setup synthesizes every stack on every run anyway). Each call parses its own copy.
+ */
 export function synthEnvironment(name: EnvName, mutate?: (raw: Record<string, any>) => void): SynthesizedStack {
-  return synthesize(environment(name, mutate));
+  if (mutate) return synthesize(environment(name, mutate));
+  return synthesized(cachedResultSync(cacheKey('shipped-synth', name, sourcesKey()), () => Testing.synth(new PlatformStack(Testing.app(), environment(name)))));
 }
 
 /** The problem lines (`- <env>.<field> = <value>: <message>`) of a shipped environment modified by `mutate`; fails if it is accepted. */
@@ -74,4 +100,14 @@ export function problemsOf(name: EnvName, mutate: (raw: Record<string, any>) => 
 /** The legacy alarm-table columns of a synthesized `aws_cloudwatch_metric_alarm`. */
 export function alarmRow(alarm: Record<string, any>): unknown[] {
   return ['alarm_name', 'metric_name', 'statistic', 'comparison_operator', 'threshold', 'evaluation_periods', 'period', 'alarm_description'].map((k) => alarm[k]);
+}
+
+const tempDirs: string[] = [];
+afterAll(() => tempDirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+/** A new empty folder in the temp folder, removed after the test file's tests. */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
 }

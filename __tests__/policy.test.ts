@@ -11,7 +11,7 @@ import { buildApp, policyReports, runSynth } from '../lib/app';
 import { checkStackPolicy, enforcePolicy, exceptPolicy, PolicyViolationError, type PolicyOptions } from '../lib/policy/engine';
 import { renderReport } from '../lib/policy/report';
 import { runPolicyCheck } from '../scripts/policy-check';
-import { rawEnvironment } from './helpers';
+import { rawEnvironment, tempDir } from './helpers';
 
 /** A test stack with one unencrypted, unprotected database. */
 function weakDatabase(): { stack: TerraformStack; db: DbInstance } {
@@ -137,7 +137,7 @@ describe('policy at synth time', () => {
     const staging = rawEnvironment('staging');
     staging.policyExceptions = staging.policyExceptions.filter((e: { rule: string }) => e.rule !== 'vpc-flow-logs');
     const lines: string[] = [];
-    const outdir = require('node:fs').mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'omc-'));
+    const outdir = tempDir('omc-');
     expect(runSynth({ environments: { staging }, outdir }, (l) => lines.push(l))).toBe(0);
     expect(lines).toEqual([
       'Policy warnings for stack "staging" (npm run check prints the full report):\n  - vpc-flow-logs (CKV2_AWS_11) on aws_vpc.vpc_main: no aws_flow_log records this VPC\'s traffic',

@@ -10,6 +10,7 @@ import { execFile, spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT, runMain } from './cli';
+import { CACHE_ROOT, cacheKey, cachedResult, hashFolder } from './result-cache';
 
 /** Dummy value given to every required non-sensitive variable the offline plan knows about. */
 export const OFFLINE_VARIABLE_VALUES: Readonly<Record<string, string>> = {
@@ -90,12 +91,24 @@ export function terraformCliConfig(env: NodeJS.ProcessEnv = process.env, project
 }
 
 /**
+ * Where `terraform init` keeps the providers it installs, shared by every working folder so a
+ * provider is downloaded once (CI), not once per init. With the local filesystem mirror
+ * Terraform only links to it, so nothing is copied.
+ */
+export const PLUGIN_CACHE_DIR = path.join(CACHE_ROOT, 'terraform-plugins');
+
+/**
  * The environment real (credentialed) Terraform runs with: the CLI config chosen by
- * `terraformCliConfig`, no telemetry, no prompts. Without a mirror the caller's own
- * TF_CLI_CONFIG_FILE is kept unless it names a missing file.
+ * `terraformCliConfig`, no telemetry, no prompts, the shared plugin cache (unless the caller
+ * set TF_PLUGIN_CACHE_DIR). Without a mirror the caller's own TF_CLI_CONFIG_FILE is kept unless
+ * it names a missing file.
  */
 export function terraformCliEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' };
+  if (!env.TF_PLUGIN_CACHE_DIR) {
+    mkdirSync(PLUGIN_CACHE_DIR, { recursive: true });
+    env.TF_PLUGIN_CACHE_DIR = PLUGIN_CACHE_DIR;
+  }
   const config = terraformCliConfig();
   if (config !== undefined) env.TF_CLI_CONFIG_FILE = config;
   else if (env.TF_CLI_CONFIG_FILE && !existsSync(env.TF_CLI_CONFIG_FILE)) delete env.TF_CLI_CONFIG_FILE;
@@ -164,6 +177,55 @@ export async function terraformVersion(): Promise<string> {
   return (JSON.parse(stdout) as { terraform_version: string }).terraform_version;
 }
 
+/** `terraformVersion()` per Terraform binary, asked once per process. */
+const versions = new Map<string, Promise<string>>();
+
+/** Files Terraform writes into a working folder itself: not inputs of a plan. */
+function terraformOutput(name: string): boolean {
+  return name === '.terraform' || name === '.terraform.lock.hcl' || name.endsWith('.tfplan') || name.endsWith('.partial');
+}
+
+/**
+ * Runs `run` (Terraform commands in `workDir`) or returns its cached result. The cache key is a
+ * content hash of everything the result depends on: every file in `workDir` (configuration,
+ * overrides, tfvars, a state file; not what `init` and `plan` write there), `inputs` (the
+ * arguments: variables, targets, which commands), Terraform's version, the CLI config in use
+ * (where providers come from), every TF_* variable of the environment and this file's source
+ * (how plans are run). Use it for any offline
+ * plan, e.g. a migration plan against a legacy state file:
+ *
+ *   writeFileSync(path.join(workDir, 'terraform.tfstate'), legacyState);
+ *   const plan = await cachedTerraform(workDir, { kind: 'migration-plan', vars }, async () => {
+ *     await terraform(['init', ...], workDir);
+ *     ...
+ *     return JSON.parse((await terraform(['show', '-json', 'tfplan'], workDir)).stdout);
+ *   });
+ *
+ * `run` must return JSON-serializable data. A hit does not run Terraform, so the folder is
+ * then neither initialized nor planned: read results from the return value, not the folder.
+ * OMC_RESULT_CACHE=0 always runs.
+ */
+export async function cachedTerraform<T>(workDir: string, inputs: unknown, run: () => Promise<T>): Promise<T> {
+  return cachedTerraformRun([hashFolder(workDir, terraformOutput), inputs], run);
+}
+
+/**
+ * `cachedTerraform` for a run whose inputs are not all in one folder (or whose folder holds
+ * something that changes every time, such as a stand-in's port): `inputs` must then name all of
+ * them, e.g. content hashes of the files and the source of the code that runs Terraform. Terraform's
+ * version, the CLI config, the TF_* variables and this file's source are added here.
+ */
+export async function cachedTerraformRun<T>(inputs: unknown, run: () => Promise<T>): Promise<T> {
+  const env = terraformEnv();
+  const version = versions.get(terraformBin()) ?? terraformVersion();
+  versions.set(terraformBin(), version);
+  const cliConfig = env.TF_CLI_CONFIG_FILE && existsSync(env.TF_CLI_CONFIG_FILE) ? readFileSync(env.TF_CLI_CONFIG_FILE, 'utf8') : null;
+  const tfVariables = Object.entries(env).filter(([name]) => name.startsWith('TF_') && name !== 'TF_PLUGIN_CACHE_DIR').sort();
+  // This file's own source too: a change to how plans are run must not reuse their old results.
+  const harness = readFileSync(__filename, 'utf8');
+  return cachedResult(cacheKey('terraform', inputs, await version, cliConfig, tfVariables, harness), run);
+}
+
 export interface PlannedResource {
   readonly address: string;
   readonly type: string;
@@ -211,6 +273,8 @@ export interface OfflinePlanOptions {
    * configuration, succeeded, and `planText` is empty. @default true
    */
   readonly validate?: boolean;
+  /** Reuse the result of a plan of identical inputs (`cachedTerraform`). @default false */
+  readonly cache?: boolean;
 }
 
 /** Copies a synthesized stack, adds the offline overrides and runs init, validate, plan and show. */
@@ -248,6 +312,12 @@ export async function runOfflinePlan(stackDir: string, options: OfflinePlanOptio
   writeFileSync(path.join(workDir, 'offline.tfvars.json'), JSON.stringify(variables, null, 2));
 
   if (options.state) copyFileSync(options.state, path.join(workDir, 'terraform.tfstate'));
+  if (options.cache) {
+    // The copy is ready, so its content is known: on a miss, plan it as without the cache (which
+    // writes the same copy again).
+    const inputs = { kind: 'offline-plan', stack, state: Boolean(options.state), validate: options.validate ?? true };
+    return cachedTerraform(workDir, inputs, () => runOfflinePlan(stackDir, { ...options, cache: false }));
+  }
 
   await terraform(['init', '-input=false', '-no-color'], workDir);
   const fullRun = options.validate ?? true;
@@ -260,10 +330,9 @@ export async function runOfflinePlan(stackDir: string, options: OfflinePlanOptio
   const validate = JSON.parse(validateOut.stdout) as OfflinePlanResult['validate'];
   const planArgs = ['plan', '-input=false', '-no-color', '-lock=false', '-var-file=offline.tfvars.json', '-out=offline.tfplan'];
   const planRun = await terraform(options.state ? [...planArgs, '-refresh=false'] : planArgs, workDir);
-  const [showJson, showText] = await Promise.all([
-    terraform(['show', '-json', 'offline.tfplan'], workDir),
-    fullRun ? terraform(['show', '-no-color', 'offline.tfplan'], workDir) : Promise.resolve({ stdout: '', stderr: '' }),
-  ]);
+  // One after the other: each loads the provider's schema (a few hundred MB).
+  const showJson = await terraform(['show', '-json', 'offline.tfplan'], workDir);
+  const showText = fullRun ? await terraform(['show', '-no-color', 'offline.tfplan'], workDir) : { stdout: '', stderr: '' };
   return {
     stack,
     workDir,
@@ -283,20 +352,30 @@ export interface PlanOutcome {
 }
 
 /**
- * Plans an already initialized offline working copy (from `runOfflinePlan`) again with some
- * variables overridden, limited to `targets`, and returns the exit code and output instead of
- * throwing: used to check that bad inputs are refused, and how.
+ * Plans an offline working copy (from `runOfflinePlan`; initialized first if it is not) again
+ * with some variables overridden, limited to `targets`, and returns the exit code and output
+ * instead of throwing: used to check that bad inputs are refused, and how. With `cache`, reuses
+ * the outcome for identical inputs (`cachedTerraform`).
  */
-export function planWithOverrides(workDir: string, variables: Record<string, string>, targets: readonly string[]): Promise<PlanOutcome> {
+export function planWithOverrides(
+  workDir: string,
+  variables: Record<string, string>,
+  targets: readonly string[],
+  options: { readonly cache?: boolean } = {},
+): Promise<PlanOutcome> {
   const args = ['plan', '-input=false', '-no-color', '-lock=false', '-var-file=offline.tfvars.json'];
   for (const [name, value] of Object.entries(variables)) args.push(`-var=${name}=${value}`);
   for (const target of targets) args.push(`-target=${target}`);
-  return new Promise((resolve, reject) => {
-    execFile(terraformBin(), args, { cwd: workDir, env: terraformEnv(), maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') reject(new TerraformMissingError(`'${terraformBin()}' was not found on PATH`));
-      else resolve({ exitCode: error ? Number(error.code ?? 1) : 0, output: `${stdout}\n${stderr}` });
+  const plan = async (): Promise<PlanOutcome> => {
+    if (!existsSync(path.join(workDir, '.terraform'))) await terraform(['init', '-input=false', '-no-color'], workDir);
+    return new Promise((resolve, reject) => {
+      execFile(terraformBin(), args, { cwd: workDir, env: terraformEnv(), maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
+        if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') reject(new TerraformMissingError(`'${terraformBin()}' was not found on PATH`));
+        else resolve({ exitCode: error ? Number(error.code ?? 1) : 0, output: `${stdout}\n${stderr}` });
+      });
     });
-  });
+  };
+  return options.cache ? cachedTerraform(workDir, { kind: 'plan-with-overrides', args }, plan) : plan();
 }
 
 /** Resources to create, counted per type. */

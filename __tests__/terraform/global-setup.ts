@@ -1,19 +1,50 @@
 /**
- * Synthesizes every stack into .terraform-test/cdktf.out and runs the offline
- * Terraform pipeline (init, validate, plan, show) on each, in parallel. Results,
- * or the error that stopped them, are written to .terraform-test/results.
+ * Synthesizes every stack into .terraform-test/cdktf.out, then starts the offline Terraform
+ * pipeline (init, validate, plan, show) on each, two at a time, and returns without waiting for it,
+ * so jest's workers run the unit tests meanwhile. Results, or the error that stopped them, are
+ * written to .terraform-test/results, then the PLANS_DONE marker: the Terraform tests wait for it
+ * (wait-for-plans.ts), and so does the global teardown.
+ *
+ * A plan whose inputs are unchanged (synthesized JSON, overrides, variables, Terraform version,
+ * CLI config) is reused from the content-hash cache (`cachedTerraform` in scripts/offline-plan.ts).
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildApp } from '../../lib/app';
 import { planWithOverrides, runOfflinePlan, terraformVersion } from '../../scripts/offline-plan';
+import { useTestTempDir } from '../setup/temp-dir';
 import { planMigrations } from './migration-plans';
-import { BAD_INPUTS, PLANNED_STACKS, RESULTS_DIR, SYNTH_DIR, TERRAFORM_TEST_DIR } from './plans';
+import { BAD_INPUTS, PENDING_PLANS, PLANNED_STACKS, PLANS_DONE, RESULTS_DIR, SYNTH_DIR, TERRAFORM_TEST_DIR } from './plans';
 
-export default async function globalSetup(): Promise<void> {
-  rmSync(TERRAFORM_TEST_DIR, { recursive: true, force: true });
-  mkdirSync(RESULTS_DIR, { recursive: true });
-  buildApp({ outdir: SYNTH_DIR }).synth();
+/** Writes under a temporary name, then renames: a waiting test never reads half a file. */
+function writeResult(file: string, value: unknown): void {
+  writeFileSync(`${file}.partial`, JSON.stringify(value));
+  renameSync(`${file}.partial`, file);
+}
+
+async function planStack(stack: (typeof PLANNED_STACKS)[number], missing: string | undefined): Promise<void> {
+  const out = path.join(RESULTS_DIR, `${stack}.json`);
+  const badOut = path.join(RESULTS_DIR, `${stack}.bad-inputs.json`);
+  const bad = BAD_INPUTS[stack];
+  const workDir = path.join(TERRAFORM_TEST_DIR, 'work', stack);
+  try {
+    if (missing) throw new Error(missing);
+    writeResult(out, await runOfflinePlan(path.join(SYNTH_DIR, 'stacks', stack), { workDir, cache: true }));
+  } catch (e) {
+    writeResult(out, { error: (e as Error).message });
+    if (bad) writeResult(badOut, { error: `the offline plan of ${stack} failed first: ${(e as Error).message}` });
+    return;
+  }
+  // Then, in the same working copy, the inputs the stack must refuse.
+  if (!bad) return;
+  try {
+    writeResult(badOut, await planWithOverrides(workDir, bad.variables, bad.targets, { cache: true }));
+  } catch (e) {
+    writeResult(badOut, { error: (e as Error).message });
+  }
+}
+
+async function planAll(): Promise<void> {
   let missing: string | undefined;
   try {
     await terraformVersion();
@@ -21,29 +52,26 @@ export default async function globalSetup(): Promise<void> {
     missing = (e as Error).message;
     process.stderr.write(`\n\n*** ${missing} ***\n\n`);
   }
-  await Promise.all([
-    // The plans against the legacy state (migration-plans.ts), alongside the others.
-    planMigrations(missing),
-    ...PLANNED_STACKS.map(async (stack) => {
-      const out = path.join(RESULTS_DIR, `${stack}.json`);
-      const badOut = path.join(RESULTS_DIR, `${stack}.bad-inputs.json`);
-      const bad = BAD_INPUTS[stack];
-      const workDir = path.join(TERRAFORM_TEST_DIR, 'work', stack);
-      try {
-        if (missing) throw new Error(missing);
-        writeFileSync(out, JSON.stringify(await runOfflinePlan(path.join(SYNTH_DIR, 'stacks', stack), { workDir })));
-      } catch (e) {
-        writeFileSync(out, JSON.stringify({ error: (e as Error).message }));
-        if (bad) writeFileSync(badOut, JSON.stringify({ error: `the offline plan of ${stack} failed first: ${(e as Error).message}` }));
-        return;
-      }
-      // Then, in the same initialized copy, the inputs the stack must refuse.
-      if (!bad) return;
-      try {
-        writeFileSync(badOut, JSON.stringify(await planWithOverrides(workDir, bad.variables, bad.targets)));
-      } catch (e) {
-        writeFileSync(badOut, JSON.stringify({ error: (e as Error).message }));
-      }
-    }),
-  ]);
+  // Two stacks at a time: on a fresh clone the plans outlast the unit tests, and one at a time
+  // leaves a core idle once those are done; more would add memory (every terraform command holds
+  // the AWS provider's schema, about 400 MB) without a core to run on.
+  const queue = [...PLANNED_STACKS];
+  const planNext = async (): Promise<void> => {
+    for (let stack = queue.shift(); stack !== undefined; stack = queue.shift()) await planStack(stack, missing);
+  };
+  // The plans against the legacy state (migration-plans.ts), alongside the others.
+  await Promise.all([planMigrations(missing), planNext(), planNext()]);
+}
+
+export default async function globalSetup(): Promise<void> {
+  // Before anything starts terraform, so it uses the run's temp folder too.
+  useTestTempDir();
+  rmSync(TERRAFORM_TEST_DIR, { recursive: true, force: true });
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  buildApp({ outdir: SYNTH_DIR }).synth();
+  const done = () => writeFileSync(PLANS_DONE, '');
+  (globalThis as Record<symbol, unknown>)[PENDING_PLANS] = planAll().then(done, (e: Error) => {
+    for (const stack of PLANNED_STACKS) writeResult(path.join(RESULTS_DIR, `${stack}.json`), { error: e.message });
+    done();
+  });
 }

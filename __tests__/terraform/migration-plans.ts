@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { MovedBlock } from '../../lib/addresses';
 import { checkMigration, type MigrationCheck } from '../../scripts/migrate-check';
+import { cachedTerraformRun } from '../../scripts/offline-plan';
 import { ENVIRONMENT_STACKS, type EnvironmentStack, RESULTS_DIR, SYNTH_DIR, TERRAFORM_TEST_DIR } from './plans';
 
 export const LEGACY_STATE_DIR = path.resolve(__dirname, '..', 'fixtures', 'legacy-state');
@@ -69,6 +70,9 @@ function resultFile(env: EnvironmentStack, variant: MigrationVariant): string {
 
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
+/** The code a migration check runs, beyond scripts/offline-plan.ts (which cachedTerraformRun adds). */
+const MIGRATION_CODE = ['migrate-check', 'sfn-stand-in'].map((name) => require.resolve(`../../scripts/${name}`));
+
 /** Plans every environment against each variant, in parallel; `skip` is the reason not to (no terraform). */
 export async function planMigrations(skip?: string): Promise<void> {
   const stateDir = path.join(TERRAFORM_TEST_DIR, 'migration-states');
@@ -87,7 +91,12 @@ export async function planMigrations(skip?: string): Promise<void> {
             writeFileSync(stateFile, JSON.stringify(driftedState(env, JSON.parse(readFileSync(legacyStateFile(env), 'utf8')) as StateJson, moved)));
           }
           const before = sha256(stateFile);
-          const check = await checkMigration({ environment: env, stateFile, stackDir, workDir: path.join(TERRAFORM_TEST_DIR, 'work', `migrate-${env}-${variant}`) });
+          // Reused while the stack, the state and the migration code are unchanged (content hashes;
+          // not the working folder, which holds the Step Functions stand-in's port).
+          const inputs = { kind: 'migration', env, stack: sha256(path.join(stackDir, 'cdk.tf.json')), state: before, code: MIGRATION_CODE.map(sha256) };
+          const check = await cachedTerraformRun(inputs, () =>
+            checkMigration({ environment: env, stateFile, stackDir, workDir: path.join(TERRAFORM_TEST_DIR, 'work', `migrate-${env}-${variant}`) }),
+          );
           const result: MigrationResult = { ...check, stateFile, inputUnchanged: sha256(stateFile) === before };
           writeFileSync(out, JSON.stringify(result));
         } catch (e) {

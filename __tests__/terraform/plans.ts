@@ -11,6 +11,26 @@ import type { OfflinePlanResult, PlanOutcome } from '../../scripts/offline-plan'
 export const TERRAFORM_TEST_DIR = path.resolve(__dirname, '..', '..', '.terraform-test');
 export const SYNTH_DIR = path.join(TERRAFORM_TEST_DIR, 'cdktf.out');
 export const RESULTS_DIR = path.join(TERRAFORM_TEST_DIR, 'results');
+/** Written by the global setup when every plan has finished (well or not). */
+export const PLANS_DONE = path.join(RESULTS_DIR, 'done');
+/** Where the global setup keeps the promise of its background plans, for the global teardown. */
+export const PENDING_PLANS = Symbol.for('omc.terraform-test.pending-plans');
+
+/**
+ * Whether a test file reads the global setup's plans (calls `loadPlan`, `loadBadInputsPlan` or
+ * `loadMigration` of migration-plans.ts):
+ * such a file waits for them (wait-for-plans.ts) and runs after the unit tests (sequencer.js,
+ * which uses the same pattern). Other Terraform tests (ci-scripts) start at once.
+ */
+export const READS_PLANS = /\bload(?:BadInputsPlan|Plan|Migration)\(/;
+
+/**
+ * Resolves when the global setup's plans are done; at once when no setup is under way (then
+ * `loadPlan` says the setup did not run).
+ */
+export async function waitForPlans(): Promise<void> {
+  while (existsSync(RESULTS_DIR) && !existsSync(PLANS_DONE)) await new Promise((resolve) => setTimeout(resolve, 100));
+}
 
 /** The environment stacks. */
 export const ENVIRONMENT_STACKS = ['staging', 'production'] as const;
@@ -23,10 +43,17 @@ export interface RecordedFailure {
   readonly error: string;
 }
 
+/** Why a result file is missing. */
+function notThereWhy(): string {
+  return existsSync(RESULTS_DIR) && !existsSync(PLANS_DONE)
+    ? 'the plans are still running: call waitForPlans() in a beforeAll of this test file (wait-for-plans.ts does it for files that call loadPlan or loadBadInputsPlan themselves)'
+    : 'the terraform global setup did not run it';
+}
+
 /** The offline plan of a stack, as made by the global setup. Throws the setup's error if it failed. */
 export function loadPlan(stack: PlannedStack): OfflinePlanResult {
   const file = path.join(RESULTS_DIR, `${stack}.json`);
-  if (!existsSync(file)) throw new Error(`No offline plan for ${stack} at ${file}: the terraform global setup did not run`);
+  if (!existsSync(file)) throw new Error(`No offline plan for ${stack} at ${file}: ${notThereWhy()}`);
   const data = JSON.parse(readFileSync(file, 'utf8')) as OfflinePlanResult | RecordedFailure;
   if ('error' in data) throw new Error(data.error);
   return data;
@@ -64,7 +91,7 @@ export const BAD_INPUTS: Partial<Record<PlannedStack, { variables: Record<string
 /** The outcome of planning a stack with its BAD_INPUTS. Throws the setup's error if it failed. */
 export function loadBadInputsPlan(stack: PlannedStack): PlanOutcome {
   const file = path.join(RESULTS_DIR, `${stack}.bad-inputs.json`);
-  if (!existsSync(file)) throw new Error(`No bad-inputs plan for ${stack} at ${file}: the terraform global setup did not run it`);
+  if (!existsSync(file)) throw new Error(`No bad-inputs plan for ${stack} at ${file}: ${notThereWhy()}`);
   const data = JSON.parse(readFileSync(file, 'utf8')) as PlanOutcome | RecordedFailure;
   if ('error' in data) throw new Error(data.error);
   return data;
