@@ -13,7 +13,7 @@ const os = require('node:os');
 
 const shared = {
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   // In the project (git-ignored), not in the temp folder.
   cacheDirectory: '<rootDir>/.cache/jest',
 };
