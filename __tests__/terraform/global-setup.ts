@@ -8,10 +8,10 @@
  * A plan whose inputs are unchanged (synthesized JSON, overrides, variables, Terraform version,
  * CLI config) is reused from the content-hash cache (`cachedTerraform` in scripts/offline-plan.ts).
  */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildApp } from '../../lib/app';
-import { planWithOverrides, runOfflinePlan, terraformVersion } from '../../scripts/offline-plan';
+import { planWithOverrides, runOfflinePlan, terraform, terraformEnv, terraformVersion } from '../../scripts/offline-plan';
 import { useTestTempDir } from '../setup/temp-dir';
 import { planMigrations } from './migration-plans';
 import { BAD_INPUTS, PENDING_PLANS, PLANNED_STACKS, PLANS_DONE, RESULTS_DIR, SYNTH_DIR, TERRAFORM_TEST_DIR } from './plans';
@@ -44,6 +44,26 @@ async function planStack(stack: (typeof PLANNED_STACKS)[number], missing: string
   }
 }
 
+/**
+ * Installs every provider the stacks require into the shared plugin cache (TF_PLUGIN_CACHE_DIR)
+ * once, before the plans start: six `terraform init` at once into an empty cache (a fresh clone)
+ * race to create the same provider folder and some fail ("failed to create directory ... file
+ * exists"). Skipped when the cache already holds providers.
+ */
+async function fillPluginCache(): Promise<void> {
+  const cacheDir = terraformEnv().TF_PLUGIN_CACHE_DIR;
+  if (!cacheDir || existsSync(path.join(cacheDir, 'registry.terraform.io'))) return;
+  const required: Record<string, unknown> = {};
+  for (const stack of PLANNED_STACKS) {
+    const json = JSON.parse(readFileSync(path.join(SYNTH_DIR, 'stacks', stack, 'cdk.tf.json'), 'utf8')) as { terraform?: { required_providers?: Record<string, unknown> } };
+    Object.assign(required, json.terraform?.required_providers);
+  }
+  const dir = path.join(TERRAFORM_TEST_DIR, 'work', 'plugin-cache');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'providers.tf.json'), JSON.stringify({ terraform: { required_providers: required } }));
+  await terraform(['init', '-backend=false', '-input=false', '-no-color'], dir);
+}
+
 async function planAll(): Promise<void> {
   let missing: string | undefined;
   try {
@@ -52,6 +72,7 @@ async function planAll(): Promise<void> {
     missing = (e as Error).message;
     process.stderr.write(`\n\n*** ${missing} ***\n\n`);
   }
+  if (!missing) await fillPluginCache();
   // Two stacks at a time: on a fresh clone the plans outlast the unit tests, and one at a time
   // leaves a core idle once those are done; more would add memory (every terraform command holds
   // the AWS provider's schema, about 400 MB) without a core to run on.
