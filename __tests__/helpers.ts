@@ -2,13 +2,15 @@
  * Test helpers: build an environment's stack in memory from (optionally modified)
  * environment data and read its synthesized Terraform JSON.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { TerraformStack, Testing } from 'cdktf';
 import { ENVIRONMENTS } from '../environments';
 import { EnvironmentConfig, EnvironmentConfigError, validateEnvironmentConfig } from '../environments/schema';
 import { PlatformStack } from '../lib/platform-stack';
+import { synthesizeStacks } from '../lib/diagram/docs';
+import type { TfJson } from '../lib/diagram/terraform-json';
 import { PROJECT_ROOT } from '../lib/project-root';
 import { cachedResultSync, cacheKey, hashFolder } from '../scripts/result-cache';
 
@@ -64,10 +66,16 @@ function synthesized(text: string): SynthesizedStack {
 
 let sourcesHash: string | undefined;
 
-/** What the synth of a shipped environment depends on: the sources and the locked dependencies. */
+/**
+ * What the synth of a shipped environment depends on: the sources, the recorded AWS offerings the
+ * validation reads (lib/aws-facts.ts) and the locked dependencies.
+ */
 function sourcesKey(): string {
   sourcesHash ??= cacheKey(
-    ...['lib', 'constructs', 'environments'].map((dir) => hashFolder(path.join(PROJECT_ROOT, dir))),
+    ...['lib', 'constructs', 'environments', path.join('cost', 'offerings')].map((dir) => {
+      const full = path.join(PROJECT_ROOT, dir);
+      return existsSync(full) ? hashFolder(full) : `${dir}: none`;
+    }),
     readFileSync(path.join(PROJECT_ROOT, 'package-lock.json'), 'utf8'),
   );
   return sourcesHash;
@@ -110,4 +118,13 @@ export function tempDir(prefix: string): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
   tempDirs.push(dir);
   return dir;
+}
+
+/**
+ * Every stack of the app as `synthesizeStacks()` (lib/diagram/docs.ts) gives it, kept in the
+ * content-hash cache under the same hash of the sources as `synthEnvironment`: the diagram tests
+ * need it in several files. Each call parses its own copy.
+ */
+export function synthesizedStacks(): Map<string, TfJson> {
+  return new Map(Object.entries(cachedResultSync(cacheKey('docs-synth', sourcesKey()), () => Object.fromEntries(synthesizeStacks()))));
 }

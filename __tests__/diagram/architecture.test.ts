@@ -9,11 +9,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ArchitectureGraph, buildArchitecture, INTERNET, nodeId, portsBetween } from '../../lib/diagram/architecture';
-import { DOCS_DIAGRAM_DIR, docsDiagrams, synthesizeStacks } from '../../lib/diagram/docs';
+import { DOCS_DIAGRAM_DIR, docsDiagrams } from '../../lib/diagram/docs';
 import { toDot } from '../../lib/diagram/dot';
 import { toMermaid } from '../../lib/diagram/mermaid';
 import type { TfJson } from '../../lib/diagram/terraform-json';
 import { cli } from '../../scripts/diagram';
+import { synthesizedStacks } from '../helpers';
 
 const ALB = 'aws_lb.alb_main';
 const BACKEND = 'aws_ecs_service.ecs_backend';
@@ -23,7 +24,7 @@ const REDIS = 'aws_elasticache_replication_group.redis_main';
 
 let stacks: Map<string, TfJson>;
 beforeAll(() => {
-  stacks = synthesizeStacks();
+  stacks = synthesizedStacks();
 });
 
 const json = (stack: string): TfJson => structuredClone(stacks.get(stack)!);

@@ -56,13 +56,13 @@ beforeAll(async () => {
   writeFileSync(path.join(OUT, 'stacks', 'broken', CDKTF_PLAN_FILE), 'stale');
   const env = terraformEnv({ TF_VAR_token: SECRET });
   const quiet = { outDir: OUT, lock: false, env, standIns: ['signing_key', 'not_declared'] };
-  // Three real cdktf diff runs (each a cdktf CLI and Terraform); the missing variable is refused before any.
-  const [changes, noChanges, broken, missing] = await Promise.all([
-    diffStack('demo', quiet),
-    diffStack('empty', quiet),
-    diffStack('broken', quiet),
-    diffStack('demo', { ...quiet, env: terraformEnv({ TF_VAR_token: '' }) }),
-  ]);
+  // Three real cdktf diff runs (each a cdktf CLI and Terraform), one after the other: each is
+  // busy on a core, and the other jest worker has the second one, so at once they only added up
+  // their memory. The missing variable is refused before any CLI.
+  const changes = await diffStack('demo', quiet);
+  const noChanges = await diffStack('empty', quiet);
+  const broken = await diffStack('broken', quiet);
+  const missing = await diffStack('demo', { ...quiet, env: terraformEnv({ TF_VAR_token: '' }) });
   results = { changes, noChanges, broken, missing };
 }, 300_000);
 

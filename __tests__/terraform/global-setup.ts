@@ -1,6 +1,6 @@
 /**
  * Synthesizes every stack into .terraform-test/cdktf.out, then starts the offline Terraform
- * pipeline (init, validate, plan, show) on each, two at a time, and returns without waiting for it,
+ * pipeline (init, validate, plan, show) on each and the migration plans, two at a time, and returns without waiting for it,
  * so jest's workers run the unit tests meanwhile. Results, or the error that stopped them, are
  * written to .terraform-test/results, then the PLANS_DONE marker: the Terraform tests wait for it
  * (wait-for-plans.ts), and so does the global teardown.
@@ -8,13 +8,13 @@
  * A plan whose inputs are unchanged (synthesized JSON, overrides, variables, Terraform version,
  * CLI config) is reused from the content-hash cache (`cachedTerraform` in scripts/offline-plan.ts).
  */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildApp } from '../../lib/app';
-import { planWithOverrides, runOfflinePlan, terraformVersion } from '../../scripts/offline-plan';
+import { planWithOverrides, runOfflinePlan, terraform, terraformEnv, terraformVersion } from '../../scripts/offline-plan';
 import { useTestTempDir } from '../setup/temp-dir';
-import { planMigrations } from './migration-plans';
-import { BAD_INPUTS, PENDING_PLANS, PLANNED_STACKS, PLANS_DONE, RESULTS_DIR, SYNTH_DIR, TERRAFORM_TEST_DIR } from './plans';
+import { migrationJobs } from './migration-plans';
+import { BAD_INPUTS, ENVIRONMENT_STACKS, PENDING_PLANS, PLANNED_STACKS, type PlannedStack, PLANS_DONE, RESULTS_DIR, SYNTH_DIR, TERRAFORM_TEST_DIR } from './plans';
 
 /** Writes under a temporary name, then renames: a waiting test never reads half a file. */
 function writeResult(file: string, value: unknown): void {
@@ -22,7 +22,7 @@ function writeResult(file: string, value: unknown): void {
   renameSync(`${file}.partial`, file);
 }
 
-async function planStack(stack: (typeof PLANNED_STACKS)[number], missing: string | undefined): Promise<void> {
+async function planStack(stack: PlannedStack, missing: string | undefined): Promise<void> {
   const out = path.join(RESULTS_DIR, `${stack}.json`);
   const badOut = path.join(RESULTS_DIR, `${stack}.bad-inputs.json`);
   const bad = BAD_INPUTS[stack];
@@ -44,6 +44,26 @@ async function planStack(stack: (typeof PLANNED_STACKS)[number], missing: string
   }
 }
 
+/**
+ * Installs every provider the stacks require into the shared plugin cache (TF_PLUGIN_CACHE_DIR)
+ * once, before the plans start: six `terraform init` at once into an empty cache (a fresh clone)
+ * race to create the same provider folder and some fail ("failed to create directory ... file
+ * exists"). Skipped when the cache already holds providers.
+ */
+async function fillPluginCache(): Promise<void> {
+  const cacheDir = terraformEnv().TF_PLUGIN_CACHE_DIR;
+  if (!cacheDir || existsSync(path.join(cacheDir, 'registry.terraform.io'))) return;
+  const required: Record<string, unknown> = {};
+  for (const stack of PLANNED_STACKS) {
+    const json = JSON.parse(readFileSync(path.join(SYNTH_DIR, 'stacks', stack, 'cdk.tf.json'), 'utf8')) as { terraform?: { required_providers?: Record<string, unknown> } };
+    Object.assign(required, json.terraform?.required_providers);
+  }
+  const dir = path.join(TERRAFORM_TEST_DIR, 'work', 'plugin-cache');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'providers.tf.json'), JSON.stringify({ terraform: { required_providers: required } }));
+  await terraform(['init', '-backend=false', '-input=false', '-no-color'], dir);
+}
+
 async function planAll(): Promise<void> {
   let missing: string | undefined;
   try {
@@ -52,15 +72,22 @@ async function planAll(): Promise<void> {
     missing = (e as Error).message;
     process.stderr.write(`\n\n*** ${missing} ***\n\n`);
   }
-  // Two stacks at a time: on a fresh clone the plans outlast the unit tests, and one at a time
-  // leaves a core idle once those are done; more would add memory (every terraform command holds
-  // the AWS provider's schema, about 400 MB) without a core to run on.
-  const queue = [...PLANNED_STACKS];
-  const planNext = async (): Promise<void> => {
-    for (let stack = queue.shift(); stack !== undefined; stack = queue.shift()) await planStack(stack, missing);
+  if (!missing) await fillPluginCache();
+  // One queue for every plan, the stacks' and the migration plans (migration-plans.ts), run two
+  // at a time, longest first: each job runs one terraform command at a time, and every terraform
+  // command holds the AWS provider's schema (about 400 MB) and keeps a core busy, so more at once
+  // only adds memory (six at once: a fresh clone's npm test peaked at 4.8 GB instead of 2.9 GB)
+  // without a core to run on; fewer leaves a core idle once the unit tests are done.
+  const environment = (stack: PlannedStack): boolean => (ENVIRONMENT_STACKS as readonly string[]).includes(stack);
+  const jobs: (() => Promise<void>)[] = [
+    ...PLANNED_STACKS.filter(environment).map((stack) => () => planStack(stack, missing)),
+    ...migrationJobs(missing),
+    ...PLANNED_STACKS.filter((stack) => !environment(stack)).map((stack) => () => planStack(stack, missing)),
+  ];
+  const next = async (): Promise<void> => {
+    for (let job = jobs.shift(); job !== undefined; job = jobs.shift()) await job();
   };
-  // The plans against the legacy state (migration-plans.ts), alongside the others.
-  await Promise.all([planMigrations(missing), planNext(), planNext()]);
+  await Promise.all([next(), next()]);
 }
 
 export default async function globalSetup(): Promise<void> {

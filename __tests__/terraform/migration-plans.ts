@@ -6,7 +6,7 @@
  *    RDS upgraded itself to PostgreSQL 17.4; autoscaling set the production backend to
  *    DRIFTED_BACKEND_COUNT tasks; and the VPC module's resources were already moved to their
  *    new addresses by hand (`terraform state mv`), which the `moved` blocks must leave alone.
- * Called once by the global setup, concurrently with the other plans; the results (or the
+ * Run by the global setup, in the same queue as the other plans; the results (or the
  * error that stopped a plan) are written to .terraform-test/results/migration-<env>-<variant>.json.
  */
 import { createHash } from 'node:crypto';
@@ -73,37 +73,38 @@ const sha256 = (file: string) => createHash('sha256').update(readFileSync(file))
 /** The code a migration check runs, beyond scripts/offline-plan.ts (which cachedTerraformRun adds). */
 const MIGRATION_CODE = ['migrate-check', 'sfn-stand-in'].map((name) => require.resolve(`../../scripts/${name}`));
 
-/** Plans every environment against each variant, in parallel; `skip` is the reason not to (no terraform). */
-export async function planMigrations(skip?: string): Promise<void> {
+/**
+ * One job per environment and variant, each planning that environment against that variant (the
+ * global setup runs them in its queue, two jobs at a time); `skip` is the reason not to (no terraform).
+ */
+export function migrationJobs(skip?: string): (() => Promise<void>)[] {
   const stateDir = path.join(TERRAFORM_TEST_DIR, 'migration-states');
   mkdirSync(stateDir, { recursive: true });
-  await Promise.all(
-    ENVIRONMENT_STACKS.flatMap((env) =>
-      MIGRATION_VARIANTS.map(async (variant) => {
-        const out = resultFile(env, variant);
-        try {
-          if (skip) throw new Error(skip);
-          const stackDir = path.join(SYNTH_DIR, 'stacks', env);
-          let stateFile = legacyStateFile(env);
-          if (variant === 'drifted') {
-            const moved = (JSON.parse(readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8')) as { moved?: MovedBlock[] }).moved ?? [];
-            stateFile = path.join(stateDir, `${env}-drifted.tfstate`);
-            writeFileSync(stateFile, JSON.stringify(driftedState(env, JSON.parse(readFileSync(legacyStateFile(env), 'utf8')) as StateJson, moved)));
-          }
-          const before = sha256(stateFile);
-          // Reused while the stack, the state and the migration code are unchanged (content hashes;
-          // not the working folder, which holds the Step Functions stand-in's port).
-          const inputs = { kind: 'migration', env, stack: sha256(path.join(stackDir, 'cdk.tf.json')), state: before, code: MIGRATION_CODE.map(sha256) };
-          const check = await cachedTerraformRun(inputs, () =>
-            checkMigration({ environment: env, stateFile, stackDir, workDir: path.join(TERRAFORM_TEST_DIR, 'work', `migrate-${env}-${variant}`) }),
-          );
-          const result: MigrationResult = { ...check, stateFile, inputUnchanged: sha256(stateFile) === before };
-          writeFileSync(out, JSON.stringify(result));
-        } catch (e) {
-          writeFileSync(out, JSON.stringify({ error: (e as Error).message }));
+  return ENVIRONMENT_STACKS.flatMap((env) =>
+    MIGRATION_VARIANTS.map((variant) => async () => {
+      const out = resultFile(env, variant);
+      try {
+        if (skip) throw new Error(skip);
+        const stackDir = path.join(SYNTH_DIR, 'stacks', env);
+        let stateFile = legacyStateFile(env);
+        if (variant === 'drifted') {
+          const moved = (JSON.parse(readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8')) as { moved?: MovedBlock[] }).moved ?? [];
+          stateFile = path.join(stateDir, `${env}-drifted.tfstate`);
+          writeFileSync(stateFile, JSON.stringify(driftedState(env, JSON.parse(readFileSync(legacyStateFile(env), 'utf8')) as StateJson, moved)));
         }
-      }),
-    ),
+        const before = sha256(stateFile);
+        // Reused while the stack, the state and the migration code are unchanged (content hashes;
+        // not the working folder, which holds the Step Functions stand-in's port).
+        const inputs = { kind: 'migration', env, stack: sha256(path.join(stackDir, 'cdk.tf.json')), state: before, code: MIGRATION_CODE.map(sha256) };
+        const check = await cachedTerraformRun(inputs, () =>
+          checkMigration({ environment: env, stateFile, stackDir, workDir: path.join(TERRAFORM_TEST_DIR, 'work', `migrate-${env}-${variant}`) }),
+        );
+        const result: MigrationResult = { ...check, stateFile, inputUnchanged: sha256(stateFile) === before };
+        writeFileSync(out, JSON.stringify(result));
+      } catch (e) {
+        writeFileSync(out, JSON.stringify({ error: (e as Error).message }));
+      }
+    }),
   );
 }
 
