@@ -4,20 +4,15 @@
  * --compare, and clear errors for bad input. Planning offline is covered by the
  * Terraform tests; these never run terraform.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TerraformPlanJson } from '../lib/cost/plan';
 import { main } from '../scripts/cost';
 import { planOf } from './cost-helpers';
+import { tempDir } from './temp';
 
 const FIXTURE_PLAN = path.join(__dirname, 'fixtures', 'cost', 'plan-all-types.json');
-let dir: string;
-
-beforeAll(() => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'cost-cli-'));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('cost-cli-');
 
 function file(name: string, content: unknown): string {
   const f = path.join(dir, name);

@@ -2,8 +2,7 @@
  * Test helpers: build an environment's stack in memory from (optionally modified)
  * environment data and read its synthesized Terraform JSON.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { TerraformStack, Testing } from 'cdktf';
 import { ENVIRONMENTS } from '../environments';
@@ -110,15 +109,7 @@ export function alarmRow(alarm: Record<string, any>): unknown[] {
   return ['alarm_name', 'metric_name', 'statistic', 'comparison_operator', 'threshold', 'evaluation_periods', 'period', 'alarm_description'].map((k) => alarm[k]);
 }
 
-const tempDirs: string[] = [];
-afterAll(() => tempDirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-
-/** A new empty folder in the temp folder, removed after the test file's tests. */
-export function tempDir(prefix: string): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
-  tempDirs.push(dir);
-  return dir;
-}
+export { tempDir } from './temp';
 
 /**
  * Every stack of the app as `synthesizeStacks()` (lib/diagram/docs.ts) gives it, kept in the

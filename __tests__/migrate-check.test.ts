@@ -3,8 +3,7 @@
  * plan and its verdict, and the Step Functions stand-in. The plans themselves run in the
  * Terraform tests (terraform/migration.test.ts).
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   checkStateFits,
@@ -17,16 +16,12 @@ import {
   type PlannedChange,
 } from '../scripts/migrate-check';
 import { startSfnStandIn } from '../scripts/sfn-stand-in';
-import { synthEnvironment } from './helpers';
+import { synthEnvironment, tempDir } from './helpers';
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'legacy-state');
 const fixture = (env: string) => path.join(FIXTURES, `${env}.tfstate`);
 
-let dir: string;
-beforeAll(() => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'omc-migrate-test-'));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('omc-migrate-test-');
 
 function file(name: string, content: string): string {
   const f = path.join(dir, name);

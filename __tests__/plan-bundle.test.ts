@@ -3,21 +3,14 @@
  * bound to its stack and configuration. (The end-to-end apply with real Terraform is in
  * __tests__/terraform/ci-scripts.test.ts.)
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BUNDLE_FILES, decryptPlan, encryptPlan, packPlan, planKey, PlanKeyError, unpackPlan } from '../scripts/plan-bundle';
+import { tempDir } from './temp';
 
 const KEY = 'k'.repeat(40);
 
-/** Temp folders of this file, removed after it. */
-const made: string[] = [];
-const tmp = (prefix: string): string => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-};
-afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+const tmp = tempDir;
 const SECRET = 'SENTINEL-redis-auth-token-7f3c9a1e';
 
 function plannedStack(stack = 'production'): string {

@@ -3,13 +3,13 @@
  * mirror here, the registry on CI runners), and its report. The Terraform runs themselves
  * are in __tests__/terraform/ci-scripts.test.ts.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { terraformCliConfig } from '../scripts/offline-plan';
 import { formatValidation, synthesizedStacks, validateStacks } from '../scripts/validate-stacks';
+import { tempDir } from './temp';
 
-const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'validate-stacks-'));
+const tmp = () => tempDir('validate-stacks-');
 
 describe('synthesizedStacks', () => {
   it('lists every stack folder holding a cdk.tf.json, sorted', () => {
