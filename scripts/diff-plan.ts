@@ -20,11 +20,10 @@
  * output is printed, so the job log shows the value-free summary and not the plan's structure.
  * `plan` and `plan.json` hold every input in clear: they never leave the runner.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { option, positionals, PROJECT_ROOT, runMain } from './cli';
-import { declaredVariables, terraformCliEnv } from './offline-plan';
+import { declaredVariables, runProcess, terraformCliEnv } from './offline-plan';
 import { failedSummary } from './plan-summary';
 import { checkBeforePlan, PlanStackResult, reportPlan, summarizePlanFile, withoutEmptyVariables } from './stack-plan';
 
@@ -51,21 +50,6 @@ export interface DiffStackOptions {
   readonly cdktfBin?: string;
 }
 
-function run(bin: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, echo: boolean): Promise<{ code: number; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, [...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const chunks: Buffer[] = [];
-    const collect = (stream: NodeJS.WriteStream) => (chunk: Buffer) => {
-      chunks.push(chunk);
-      if (echo) stream.write(chunk);
-    };
-    child.stdout.on('data', collect(process.stdout));
-    child.stderr.on('data', collect(process.stderr));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, output: Buffer.concat(chunks).toString('utf8') }));
-  });
-}
-
 /** Runs `cdktf diff <stack>` on the synthesized stack and summarizes the plan it leaves; never throws for a plan failure. */
 export async function diffStack(stack: string, options: DiffStackOptions = {}): Promise<PlanStackResult> {
   const outDir = path.resolve(options.outDir ?? path.join(PROJECT_ROOT, 'cdktf.out'));
@@ -81,7 +65,7 @@ export async function diffStack(stack: string, options: DiffStackOptions = {}): 
 
   for (const file of [CDKTF_PLAN_FILE, `${CDKTF_PLAN_FILE}.json`]) rmSync(path.join(stackDir, file), { force: true });
   const bin = options.cdktfBin ?? path.join(PROJECT_ROOT, 'node_modules', '.bin', 'cdktf');
-  const diff = await run(bin, ['diff', stack, '--skip-synth', '--no-color', '--output', outDir], PROJECT_ROOT, env, options.echo ?? false);
+  const diff = await runProcess(bin, ['diff', stack, '--skip-synth', '--no-color', '--output', outDir], PROJECT_ROOT, { env, echo: options.echo ?? false });
   const failed = (why: string): PlanStackResult => {
     if (!options.echo) process.stderr.write(diff.output);
     return { summary: failedSummary(stack, 'failed', why) };

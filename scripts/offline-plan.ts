@@ -143,32 +143,61 @@ export interface TerraformRun extends RunResult {
   readonly code: number;
 }
 
+export interface ProcessRun extends TerraformRun {
+  /** stdout and stderr interleaved as they came. */
+  readonly output: string;
+}
+
+/**
+ * Runs a program and resolves with its exit code instead of rejecting on a non-zero exit;
+ * with `echo`, its output also goes to this process's stdout/stderr as it comes (CI logs).
+ * Rejects only when the program cannot be started.
+ */
+export function runProcess(
+  bin: string,
+  args: readonly string[],
+  cwd: string,
+  options: { readonly env?: NodeJS.ProcessEnv; readonly echo?: boolean } = {},
+): Promise<ProcessRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, [...args], { cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    const all: Buffer[] = [];
+    const collect = (into: Buffer[], stream: NodeJS.WriteStream) => (chunk: Buffer) => {
+      into.push(chunk);
+      all.push(chunk);
+      if (options.echo) stream.write(chunk);
+    };
+    child.stdout.on('data', collect(out, process.stdout));
+    child.stderr.on('data', collect(err, process.stderr));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      resolve({
+        code: code ?? 1,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        output: Buffer.concat(all).toString('utf8'),
+      }),
+    );
+  });
+}
+
 /**
  * Runs terraform and resolves with its exit code instead of rejecting on a non-zero exit;
  * with `echo`, its output also goes to this process's stdout/stderr as it comes (CI logs).
  */
-export function runTerraform(
+export async function runTerraform(
   args: readonly string[],
   cwd: string,
   options: { readonly env?: NodeJS.ProcessEnv; readonly echo?: boolean } = {},
 ): Promise<TerraformRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(terraformBin(), [...args], { cwd, env: options.env ?? terraformEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => {
-      out.push(chunk);
-      if (options.echo) process.stdout.write(chunk);
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      err.push(chunk);
-      if (options.echo) process.stderr.write(chunk);
-    });
-    child.on('error', (e: NodeJS.ErrnoException) =>
-      reject(e.code === 'ENOENT' ? new TerraformMissingError(`'${terraformBin()}' was not found on PATH`) : e),
-    );
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
-  });
+  try {
+    const { code, stdout, stderr } = await runProcess(terraformBin(), args, cwd, { env: options.env ?? terraformEnv(), echo: options.echo });
+    return { code, stdout, stderr };
+  } catch (e) {
+    throw (e as NodeJS.ErrnoException).code === 'ENOENT' ? new TerraformMissingError(`'${terraformBin()}' was not found on PATH`) : e;
+  }
 }
 
 /** Returns `terraform version -json`, or throws TerraformMissingError. */
