@@ -19,6 +19,7 @@ import { buildApp } from '../lib/app';
 import type { MovedBlock } from '../lib/addresses';
 import { option, positionals, runMain } from './cli';
 import { runOfflinePlan } from './offline-plan';
+import { classify } from './plan-summary';
 import { withSfnStandIn } from './sfn-stand-in';
 import { ENVIRONMENTS } from '../environments';
 
@@ -189,12 +190,15 @@ export function changedAttributes(change: PlannedChange['change']): string[] {
   return [...keys].filter((k) => containsTrue(unknown[k]) || JSON.stringify(before[k] ?? null) !== JSON.stringify(after[k] ?? null)).sort();
 }
 
+const MIGRATION_ACTION: Partial<Record<ReturnType<typeof classify>, MigrationAction>> = {
+  replace: 'replaced',
+  delete: 'destroyed',
+  create: 'created',
+  update: 'updated',
+};
+
 function actionOf(actions: readonly string[]): MigrationAction {
-  if (actions.includes('delete') && actions.includes('create')) return 'replaced';
-  if (actions.includes('delete')) return 'destroyed';
-  if (actions.includes('create')) return 'created';
-  if (actions.includes('update')) return 'updated';
-  return 'unchanged';
+  return MIGRATION_ACTION[classify(actions)] ?? 'unchanged';
 }
 
 /** The report of a plan (`terraform show -json`) against the state `file`. */

@@ -94,7 +94,8 @@ export interface ShowJsonPlan {
   readonly configuration?: PlanConfiguration;
 }
 
-function classify(actions: readonly string[]): ChangeAction | 'no-op' | 'read' {
+/** What Terraform's action list of one resource change amounts to. */
+export function classify(actions: readonly string[]): ChangeAction | 'no-op' | 'read' {
   const key = actions.join(',');
   switch (key) {
     case 'create':
