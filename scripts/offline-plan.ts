@@ -276,9 +276,10 @@ export interface OfflinePlanResult {
     planned_values: { root_module: { resources?: PlannedResource[] }; outputs?: Record<string, unknown> };
     variables?: Record<string, { value: unknown }>;
   };
-  /** Human-readable `terraform show` of the plan (what a reviewer sees). */
-  readonly planText: string;
-  /** Output of `terraform plan` itself. */
+  /**
+   * Output of `terraform plan` itself: Terraform's human-readable plan, what a reviewer sees (the
+   * same rendering `terraform show` gives of the saved plan, without running it again).
+   */
   readonly planOutput: string;
   /** Values given to the variables. */
   readonly variables: Record<string, string>;
@@ -297,9 +298,9 @@ export interface OfflinePlanOptions {
   /** Provider endpoint overrides, e.g. `{ sfn: <stand-in url> }` (see scripts/sfn-stand-in.ts). @default none */
   readonly endpoints?: Record<string, string>;
   /**
-   * Run `terraform validate` and the text `show` too. Without them (`false`, for the migration
-   * check) `validate` in the result only records that the plan, which refuses an invalid
-   * configuration, succeeded, and `planText` is empty. @default true
+   * Run `terraform validate` too. Without it (`false`, for the migration check) `validate` in the
+   * result only records that the plan, which refuses an invalid configuration, succeeded.
+   * @default true
    */
   readonly validate?: boolean;
   /** Reuse the result of a plan of identical inputs (`cachedTerraform`). @default false */
@@ -359,15 +360,14 @@ export async function runOfflinePlan(stackDir: string, options: OfflinePlanOptio
   const validate = JSON.parse(validateOut.stdout) as OfflinePlanResult['validate'];
   const planArgs = ['plan', '-input=false', '-no-color', '-lock=false', '-var-file=offline.tfvars.json', '-out=offline.tfplan'];
   const planRun = await terraform(options.state ? [...planArgs, '-refresh=false'] : planArgs, workDir);
-  // One after the other: each loads the provider's schema (a few hundred MB).
+  // After the plan, not beside it: each loads the provider's schema (a few hundred MB). No text
+  // `show`: the plan's own output is that text already.
   const showJson = await terraform(['show', '-json', 'offline.tfplan'], workDir);
-  const showText = fullRun ? await terraform(['show', '-no-color', 'offline.tfplan'], workDir) : { stdout: '', stderr: '' };
   return {
     stack,
     workDir,
     validate,
     plan: JSON.parse(showJson.stdout) as OfflinePlanResult['plan'],
-    planText: showText.stdout,
     planOutput: planRun.stdout,
     variables,
   };

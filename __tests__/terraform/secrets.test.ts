@@ -55,22 +55,19 @@ describe.each(PLANNED_STACKS)('secrets in the %s stack', (stack) => {
     for (const name of SENSITIVE_VARIABLES[stack]) expect(synthesized()).not.toContain(sentinelFor(name));
   });
 
-  it('never prints a sentinel in the plan output or the human-readable plan', () => {
-    const { planOutput, planText } = loadPlan(stack);
-    for (const name of SENSITIVE_VARIABLES[stack]) {
-      expect(planOutput).not.toContain(sentinelFor(name));
-      expect(planText).not.toContain(sentinelFor(name));
-    }
+  it('never prints a sentinel in the plan output (the human-readable plan)', () => {
+    const { planOutput } = loadPlan(stack);
+    for (const name of SENSITIVE_VARIABLES[stack]) expect(planOutput).not.toContain(sentinelFor(name));
   });
 
   it('shows every argument set from a sensitive variable only as (sensitive value)', () => {
-    const { planText } = loadPlan(stack);
+    const { planOutput } = loadPlan(stack);
     const json = JSON.parse(synthesized());
     for (const name of SENSITIVE_VARIABLES[stack]) {
       const uses = argumentsFrom(json, name);
       expect(uses.length).toBeGreaterThan(0);
       for (const [address, attribute] of uses) {
-        expect({ address, line: planBlock(planText, address).match(new RegExp(`^\\s+\\+ ${attribute}\\s+= (.*)$`, 'm'))?.[1] }).toEqual({
+        expect({ address, line: planBlock(planOutput, address).match(new RegExp(`^\\s+\\+ ${attribute}\\s+= (.*)$`, 'm'))?.[1] }).toEqual({
           address,
           line: '(sensitive value)',
         });
