@@ -6,8 +6,10 @@
  *    apply, on a stack of terraform_data (no provider, local backend);
  *  - without AWS credentials the S3 backend fails fast with a clear message (what
  *    `cdktf diff` shows), even when the EC2 metadata endpoint never answers.
- * The three run concurrently in beforeAll; the tests read their results.
+ * The three run concurrently in beforeAll; the tests read what they showed, which is reused while
+ * the code and the synthesized stacks are unchanged (`observed`).
  */
+import { createHash } from 'node:crypto';
 import { createServer, Server, Socket } from 'node:net';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -16,26 +18,45 @@ import { runTerraform, TerraformRun, terraformEnv } from '../../scripts/offline-
 import { applyBundledPlan, packPlan } from '../../scripts/plan-bundle';
 import { PlanStackResult, planStack } from '../../scripts/stack-plan';
 import { StackValidation, validateStacks } from '../../scripts/validate-stacks';
-import { SYNTH_DIR, TERRAFORM_TEST_DIR } from './plans';
+import { observed, SYNTH_DIR, TERRAFORM_TEST_DIR } from './plans';
 
 const WORK = path.join(TERRAFORM_TEST_DIR, 'ci-scripts');
 const CLOUD_ENV = { OMC_STATE_BACKEND_STAGING: 'cloud', OMC_TFC_ORGANIZATION: 'ohmycoins', OMC_TFC_WORKSPACE: 'ohmycoins-{environment}' };
 const SECRET = 'SENTINEL-demo-token-7f3c9a1e';
 const KEY = 'test-plan-encryption-key-0123456789abcdef';
 
+const SYNTH = path.join(WORK, 'synth');
+
 let cloudJson: Record<string, any>;
 let validation: StackValidation[];
 let noCredentials: { run: TerraformRun; seconds: number };
-let e2e: { missing: PlanStackResult; empty: PlanStackResult; cloud: PlanStackResult; planned: PlanStackResult; bundle: string; applyCode: number; appliedDir: string };
+let e2e: {
+  missing: PlanStackResult;
+  empty: PlanStackResult;
+  cloud: PlanStackResult;
+  planned: PlanStackResult;
+  /** Whether the plan's show JSON holds the secret. */
+  showJsonHoldsSecret: boolean;
+  /** The bundle's files that hold the secret. */
+  bundleFilesWithSecret: string[];
+  applyCode: number;
+  /** The resources of the applied state. */
+  appliedResources: string[];
+  /** Whether the decrypted plan is still in the apply folder. */
+  decryptedPlanLeft: boolean;
+};
+/** Where validate:stacks initialised the staging stack. */
+let initialised: { synthFolder: boolean; workFolder: boolean };
 
 async function validateCloudAndBroken(): Promise<void> {
-  const outdir = path.join(WORK, 'synth');
-  buildApp({ outdir, env: CLOUD_ENV }).synth();
-  cloudJson = JSON.parse(readFileSync(path.join(outdir, 'stacks', 'staging', 'cdk.tf.json'), 'utf8'));
   // A stack with an unknown argument (built-in resource: no provider to load, so it is quick).
-  mkdirSync(path.join(outdir, 'stacks', 'broken'), { recursive: true });
-  writeFileSync(path.join(outdir, 'stacks', 'broken', 'cdk.tf.json'), JSON.stringify({ resource: { terraform_data: { x: { not_an_argument: true } } } }));
-  validation = await validateStacks(outdir, { stacks: ['broken', 'staging'], workRoot: path.join(WORK, 'validate') });
+  mkdirSync(path.join(SYNTH, 'stacks', 'broken'), { recursive: true });
+  writeFileSync(path.join(SYNTH, 'stacks', 'broken', 'cdk.tf.json'), JSON.stringify({ resource: { terraform_data: { x: { not_an_argument: true } } } }));
+  validation = await validateStacks(SYNTH, { stacks: ['broken', 'staging'], workRoot: path.join(WORK, 'validate') });
+  initialised = {
+    synthFolder: existsSync(path.join(SYNTH, 'stacks', 'staging', '.terraform')),
+    workFolder: existsSync(path.join(WORK, 'validate', 'staging', '.terraform')),
+  };
 }
 
 /** A TCP server that accepts connections and never answers: an unreachable metadata service. */
@@ -88,16 +109,35 @@ async function planPackApply(): Promise<void> {
   packPlan(demo, bundle, KEY);
   const appliedDir = path.join(WORK, 'e2e', 'applied', 'demo');
   const applyCode = await applyBundledPlan(bundle, appliedDir, KEY, { env, echo: false });
-  const cloudStacks = path.join(WORK, 'synth', 'stacks', 'staging');
-  const cloud = await planStack(cloudStacks, { ...quiet, env });
-  e2e = { missing, empty, cloud, planned, bundle, applyCode, appliedDir };
+  const cloud = await planStack(path.join(SYNTH, 'stacks', 'staging'), { ...quiet, env });
+  const state = JSON.parse(readFileSync(path.join(appliedDir, 'terraform.tfstate'), 'utf8'));
+  e2e = {
+    missing,
+    empty,
+    cloud,
+    planned,
+    showJsonHoldsSecret: readFileSync(planned.showJsonFile as string, 'utf8').includes(SECRET),
+    bundleFilesWithSecret: ['tfplan.enc', 'cdk.tf.json', 'bundle.json'].filter((file) => readFileSync(path.join(bundle, file)).includes(SECRET)),
+    applyCode,
+    appliedResources: state.resources.map((r: { type: string; name: string }) => `${r.type}.${r.name}`),
+    decryptedPlanLeft: existsSync(path.join(appliedDir, 'tfplan')),
+  };
 }
+
+const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 beforeAll(async () => {
   rmSync(WORK, { recursive: true, force: true });
   mkdirSync(WORK, { recursive: true });
-  // The cloud plan check needs the synth of validateCloudAndBroken.
-  await Promise.all([validateCloudAndBroken().then(planPackApply), initWithoutCredentials()]);
+  buildApp({ outdir: SYNTH, env: CLOUD_ENV }).synth();
+  const cloudFile = path.join(SYNTH, 'stacks', 'staging', 'cdk.tf.json');
+  cloudJson = JSON.parse(readFileSync(cloudFile, 'utf8'));
+  const inputs = { cloud: sha256(cloudFile), staging: sha256(path.join(SYNTH_DIR, 'stacks', 'staging', 'cdk.tf.json')) };
+  ({ validation, initialised, noCredentials, e2e } = await observed(__filename, inputs, async () => {
+    // The cloud plan check needs the broken stack of validateCloudAndBroken.
+    await Promise.all([validateCloudAndBroken().then(planPackApply), initWithoutCredentials()]);
+    return { validation, initialised, noCredentials, e2e };
+  }));
 }, 180_000);
 
 describe('validate:stacks', () => {
@@ -116,8 +156,7 @@ describe('validate:stacks', () => {
   });
 
   it('never writes into the synthesized stack folder', () => {
-    expect(existsSync(path.join(WORK, 'synth', 'stacks', 'staging', '.terraform'))).toBe(false);
-    expect(existsSync(path.join(WORK, 'validate', 'staging', '.terraform'))).toBe(true);
+    expect(initialised).toEqual({ synthFolder: false, workFolder: true });
   });
 });
 
@@ -133,16 +172,15 @@ describe('plan:stack, plan:pack and apply:plan', () => {
     expect(e2e.planned.summary.changes).toEqual([{ address: 'terraform_data.demo', type: 'terraform_data', action: 'create' }]);
     expect(JSON.stringify(e2e.planned.summary)).not.toContain(SECRET);
     // show -json, for the cost script, is next to the plan; it holds the value, which is why it is never uploaded.
-    expect(readFileSync(e2e.planned.showJsonFile as string, 'utf8')).toContain(SECRET);
+    expect(e2e.showJsonHoldsSecret).toBe(true);
   });
 
   it('carry the plan encrypted and apply exactly it', () => {
-    for (const file of ['tfplan.enc', 'cdk.tf.json', 'bundle.json']) expect(readFileSync(path.join(e2e.bundle, file)).includes(SECRET)).toBe(false);
+    expect(e2e.bundleFilesWithSecret).toEqual([]);
     expect(e2e.applyCode).toBe(0);
-    const state = JSON.parse(readFileSync(path.join(e2e.appliedDir, 'terraform.tfstate'), 'utf8'));
-    expect(state.resources.map((r: { type: string; name: string }) => `${r.type}.${r.name}`)).toEqual(['terraform_data.demo']);
+    expect(e2e.appliedResources).toEqual(['terraform_data.demo']);
     // The empty TF_VAR_tag did not override the default; the decrypted plan was removed.
-    expect(existsSync(path.join(e2e.appliedDir, 'tfplan'))).toBe(false);
+    expect(e2e.decryptedPlanLeft).toBe(false);
   });
 
   it('leave Terraform Cloud stacks to Terraform Cloud', () => {

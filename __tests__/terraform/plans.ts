@@ -6,7 +6,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { OfflinePlanResult, PlanOutcome } from '../../scripts/offline-plan';
+import { cachedTerraformRun, type OfflinePlanResult, type PlanOutcome } from '../../scripts/offline-plan';
+import { hashFolder } from '../../scripts/result-cache';
 
 export const TERRAFORM_TEST_DIR = path.resolve(__dirname, '..', '..', '.terraform-test');
 export const SYNTH_DIR = path.join(TERRAFORM_TEST_DIR, 'cdktf.out');
@@ -110,4 +111,25 @@ export function configuredResource(plan: OfflinePlanResult, address: string): Co
   const found = configuration?.root_module?.resources?.find((r) => r.address === address);
   if (!found) throw new Error(`${plan.stack}: the plan's configuration has no resource ${address}`);
   return found;
+}
+
+const PROJECT = path.resolve(__dirname, '..', '..');
+
+/**
+ * What a test that runs real programs (cdktf diff, the CI scripts) observed, reused while nothing
+ * it depends on changed, like the plans: the key is a content hash of the test file, every file
+ * of scripts/ and lib/ (the code under test and what it imports), package-lock.json (cdktf-cli's
+ * version), `inputs`, and what `cachedTerraformRun` adds (Terraform's version, CLI config, TF_*
+ * variables). `observe` must run the programs and return, as JSON, everything the tests assert
+ * on, including facts about the files they left (the folder is not there on a reuse).
+ * OMC_RESULT_CACHE=0 always runs them.
+ */
+export function observed<T>(testFile: string, inputs: unknown, observe: () => Promise<T>): Promise<T> {
+  const code = {
+    test: readFileSync(testFile, 'utf8'),
+    scripts: hashFolder(path.join(PROJECT, 'scripts')),
+    lib: hashFolder(path.join(PROJECT, 'lib')),
+    lock: readFileSync(path.join(PROJECT, 'package-lock.json'), 'utf8'),
+  };
+  return cachedTerraformRun({ kind: 'observed', test: path.relative(PROJECT, testFile), code, inputs }, observe);
 }
