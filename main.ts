@@ -3,6 +3,6 @@
  * stack (state bucket and lock table, environments/bootstrap.ts).
  * `cdktf synth` runs the compiled form of this file (see cdktf.json).
  */
-import { runSynth } from './lib/app';
+import { runSynth } from './stacks/app';
 
 process.exitCode = runSynth();

@@ -9,8 +9,8 @@ import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { environment, synthEnvironment, synthesizeStack } from './helpers';
 import { bootstrap } from '../environments/bootstrap';
 import { validateBootstrapConfig } from '../environments/schema';
-import { BootstrapStack } from '../lib/bootstrap-stack';
-import { PlatformStack } from '../lib/platform-stack';
+import { BootstrapStack } from '../stacks/bootstrap-stack';
+import { PlatformStack } from '../stacks/platform-stack';
 
 const VPC_STAGING = [
   'aws_eip.vpc_nat_1',

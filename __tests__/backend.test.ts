@@ -1,4 +1,4 @@
-import { STATE_BACKEND, stateKey } from '../lib/state-backend';
+import { STATE_BACKEND, stateKey } from '../stacks/state-backend';
 import { synthEnvironment } from './helpers';
 
 describe('state backend and provider', () => {

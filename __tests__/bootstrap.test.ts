@@ -2,9 +2,9 @@ import { TerraformStack, Testing } from 'cdktf';
 import { ENVIRONMENTS } from '../environments';
 import { bootstrap } from '../environments/bootstrap';
 import { EnvironmentConfigError, validateBootstrapConfig } from '../environments/schema';
-import { buildApp, runSynth } from '../lib/app';
-import { BootstrapStack } from '../lib/bootstrap-stack';
-import { STATE_BACKEND } from '../lib/state-backend';
+import { buildApp, runSynth } from '../stacks/app';
+import { BootstrapStack } from '../stacks/bootstrap-stack';
+import { STATE_BACKEND } from '../stacks/state-backend';
 import { rawEnvironment, SynthesizedStack, synthesizeStack } from './helpers';
 
 type Raw = Record<string, any>;

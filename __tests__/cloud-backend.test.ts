@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ENVIRONMENTS } from '../environments';
-import { buildApp, runSynth } from '../lib/app';
-import { applyStateBackendOverrides } from '../lib/state-backend';
+import { buildApp, runSynth } from '../stacks/app';
+import { applyStateBackendOverrides } from '../stacks/state-backend';
 import { synthEnvironment, tempDir } from './helpers';
 
 const cloud = (workspace: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ type: 'cloud', organization: 'ohmycoins', workspace, ...extra });

@@ -1,6 +1,6 @@
 /**
  * The table of config checks: for each, a breaking change with its exact problems and a passing
- * change of the same field. Titles are the checks' titles in lib/environment-checks.ts (the
+ * change of the same field. Titles are the checks' titles in tooling/docs/environment-checks.ts (the
  * generated docs/environment-checks.md); __tests__/environment-checks.test.ts keeps both equal.
  */
 import { AWS_REGIONS } from '../lib/aws-facts';

@@ -12,7 +12,7 @@ import { Testing } from 'cdktf';
 import fc from 'fast-check';
 import { ENVIRONMENTS } from '../environments';
 import { EnvironmentConfigError, validateEnvironmentConfig } from '../environments/schema';
-import { PlatformStack } from '../lib/platform-stack';
+import { PlatformStack } from '../stacks/platform-stack';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 

@@ -8,9 +8,9 @@ import path from 'node:path';
 import { App } from 'cdktf';
 import { FARGATE_TASK_SIZES, isFargateTaskSize, validateEnvironmentConfig } from '../environments/schema';
 import { ACM_CERTIFICATE_ARN, ACM_CERTIFICATE_ARN_RE2, GITHUB_OIDC_PROVIDER_ARN, GITHUB_OIDC_PROVIDER_ARN_RE2 } from '../lib/arns';
-import { OFFLINE_VARIABLE_VALUES } from '../scripts/offline-plan';
-import { nameConflictErrors, runSynth } from '../lib/app';
-import { PlatformStack } from '../lib/platform-stack';
+import { OFFLINE_VARIABLE_VALUES } from '../tooling/terraform/offline-plan';
+import { nameConflictErrors, runSynth } from '../stacks/app';
+import { PlatformStack } from '../stacks/platform-stack';
 import { cases } from './config-cases';
 import { environment, problemsOf, rawEnvironment } from './helpers';
 

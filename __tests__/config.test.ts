@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildApp, runSynth } from '../lib/app';
+import { buildApp, runSynth } from '../stacks/app';
 import { validateEnvironmentConfig } from '../environments/schema';
 import { ENVIRONMENTS } from '../environments';
 import { problemsOf, rawEnvironment } from './helpers';

@@ -5,9 +5,9 @@
  */
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { cataloguePath, importSharedPrices, loadCatalogue, lookupPrice, parseCatalogue } from '../lib/cost/catalogue';
-import { USAGE_DIR } from '../lib/cost/paths';
-import { loadUsage, parseUsage, USAGE_KEYS, UsageFileError, usageValue } from '../lib/cost/usage';
+import { cataloguePath, importSharedPrices, loadCatalogue, lookupPrice, parseCatalogue } from '../tooling/cost/catalogue';
+import { USAGE_DIR } from '../tooling/cost/paths';
+import { loadUsage, parseUsage, USAGE_KEYS, UsageFileError, usageValue } from '../tooling/cost/usage';
 
 describe('the committed catalogue (cost/catalogue/ap-southeast-2.json)', () => {
   const catalogue = loadCatalogue(cataloguePath('ap-southeast-2'));

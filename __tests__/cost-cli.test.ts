@@ -6,7 +6,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { TerraformPlanJson } from '../lib/cost/plan';
+import type { TerraformPlanJson } from '../tooling/cost/plan';
 import { main } from '../scripts/cost';
 import { planOf } from './cost-helpers';
 import { tempDir } from './temp';

@@ -6,11 +6,11 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadCatalogue } from '../lib/cost/catalogue';
-import { CostLine, Estimate, estimate } from '../lib/cost/estimate';
-import { plannedResources, priorResources, TerraformPlanJson } from '../lib/cost/plan';
-import { compareEstimates } from '../lib/cost/report';
-import { parseUsage, Usage } from '../lib/cost/usage';
+import { loadCatalogue } from '../tooling/cost/catalogue';
+import { CostLine, Estimate, estimate } from '../tooling/cost/estimate';
+import { plannedResources, priorResources, TerraformPlanJson } from '../tooling/cost/plan';
+import { compareEstimates } from '../tooling/cost/report';
+import { parseUsage, Usage } from '../tooling/cost/usage';
 import { HandResource, planFromSynthesized, planOf, testCatalogue } from './cost-helpers';
 import { synthEnvironment } from './helpers';
 

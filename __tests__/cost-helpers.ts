@@ -4,8 +4,8 @@
  * changes without running Terraform; the Terraform tests prove it prices the
  * shipped stacks exactly as their real offline plans do).
  */
-import { Catalogue, HOURS_PER_MONTH, PriceEntry, parseCatalogue } from '../lib/cost/catalogue';
-import type { TerraformPlanJson } from '../lib/cost/plan';
+import { Catalogue, HOURS_PER_MONTH, PriceEntry, parseCatalogue } from '../tooling/cost/catalogue';
+import type { TerraformPlanJson } from '../tooling/cost/plan';
 
 /** A catalogue whose prices are the given numbers (null = unknown), each sourced "test". */
 export function testCatalogue(prices: Record<string, number | null>): Catalogue {

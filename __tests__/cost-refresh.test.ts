@@ -11,11 +11,11 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ELASTICACHE_NODE_TYPES, offeredInRegion } from '../lib/aws-facts';
-import { cataloguePath, loadCatalogue } from '../lib/cost/catalogue';
-import { PROJECT_ROOT } from '../lib/cost/paths';
-import { OfferScanner } from '../lib/cost/offer-scanner';
-import { OfferingsCollector } from '../lib/cost/offerings';
-import { FoundPrice, OfferCode, PriceListUnreachableError, fetchPrices, mergeRefresh, scanOffer } from '../lib/cost/price-list';
+import { cataloguePath, loadCatalogue } from '../tooling/cost/catalogue';
+import { PROJECT_ROOT } from '../tooling/cost/paths';
+import { OfferScanner } from '../tooling/cost/offer-scanner';
+import { OfferingsCollector } from '../tooling/cost/offerings';
+import { FoundPrice, OfferCode, PriceListUnreachableError, fetchPrices, mergeRefresh, scanOffer } from '../tooling/cost/price-list';
 import { main as refreshCli } from '../scripts/cost-refresh';
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'cost', 'price-list');

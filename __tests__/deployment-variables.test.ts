@@ -1,4 +1,4 @@
-import { ACM_CERTIFICATE_ARN_PATTERN, IMAGE_REPOSITORY_PATTERN, IMAGE_TAG_PATTERN } from '../lib/deployment-variables';
+import { ACM_CERTIFICATE_ARN_PATTERN, IMAGE_REPOSITORY_PATTERN, IMAGE_TAG_PATTERN } from '../stacks/deployment-variables';
 import { variablesStack } from './edge-fixtures';
 
 describe('deployment variables', () => {

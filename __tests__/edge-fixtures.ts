@@ -7,7 +7,7 @@ import { TerraformOutput, Testing } from 'cdktf';
 import { LoadBalancer, LoadBalancerProps } from '../constructs/alb';
 import { BackendServiceProps, ContainerServices, ContainerServicesProps, FrontendServiceProps } from '../constructs/ecs';
 import { AddressPinnedStack } from '../lib/addresses';
-import { addCertificateArnVariable, addImageVariables } from '../lib/deployment-variables';
+import { addCertificateArnVariable, addImageVariables } from '../stacks/deployment-variables';
 
 class TestStack extends AddressPinnedStack {}
 

@@ -1,11 +1,11 @@
 /**
- * docs/environment-checks.md is generated from lib/environment-checks.ts, and that list names
+ * docs/environment-checks.md is generated from tooling/docs/environment-checks.ts, and that list names
  * exactly the checks the tests exercise: every table case of config-rules.test.ts, and for the
  * others a test of the file given.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ENVIRONMENT_CHECKS, renderEnvironmentChecksPage } from '../lib/environment-checks';
+import { ENVIRONMENT_CHECKS, renderEnvironmentChecksPage } from '../tooling/docs/environment-checks';
 import { ENVIRONMENT_CHECKS_PAGE } from '../scripts/environment-checks-doc';
 import { cases } from './config-cases';
 

@@ -7,11 +7,11 @@ import path from 'node:path';
 import { TerraformStack, Testing } from 'cdktf';
 import { ENVIRONMENTS } from '../environments';
 import { EnvironmentConfig, EnvironmentConfigError, validateEnvironmentConfig } from '../environments/schema';
-import { PlatformStack } from '../lib/platform-stack';
-import { synthesizeStacks } from '../lib/diagram/docs';
-import type { TfJson } from '../lib/diagram/terraform-json';
+import { PlatformStack } from '../stacks/platform-stack';
+import { synthesizeStacks } from '../tooling/diagram/docs';
+import type { TfJson } from '../tooling/diagram/terraform-json';
 import { PROJECT_ROOT } from '../lib/project-root';
-import { cachedResultSync, cacheKey, hashFolder } from '../scripts/result-cache';
+import { cachedResultSync, cacheKey, hashFolder } from '../tooling/terraform/result-cache';
 
 export type EnvName = 'staging' | 'production';
 
@@ -71,7 +71,7 @@ let sourcesHash: string | undefined;
  */
 function sourcesKey(): string {
   sourcesHash ??= cacheKey(
-    ...['lib', 'constructs', 'environments', path.join('cost', 'offerings')].map((dir) => {
+    ...['lib', 'stacks', 'constructs', 'environments', path.join('cost', 'offerings')].map((dir) => {
       const full = path.join(PROJECT_ROOT, dir);
       return existsSync(full) ? hashFolder(full) : `${dir}: none`;
     }),
@@ -82,7 +82,7 @@ function sourcesKey(): string {
 
 /**
  * Synthesizes a shipped environment, optionally modified first. The unmodified ones are used by
- * many test files: their synthesized JSON is kept in the content-hash cache (scripts/result-cache.ts)
+ * many test files: their synthesized JSON is kept in the content-hash cache (tooling/terraform/result-cache.ts)
  * under a hash of the sources, so they are synthesized once per change, not once per file (the
  * terraform global setup synthesizes every stack on every run anyway). Each call parses its own copy.
  */
@@ -112,7 +112,7 @@ export function alarmRow(alarm: Record<string, any>): unknown[] {
 export { tempDir } from './temp';
 
 /**
- * Every stack of the app as `synthesizeStacks()` (lib/diagram/docs.ts) gives it, kept in the
+ * Every stack of the app as `synthesizeStacks()` (tooling/diagram/docs.ts) gives it, kept in the
  * content-hash cache under the same hash of the sources as `synthEnvironment`: the diagram tests
  * need it in several files. Each call parses its own copy.
  */

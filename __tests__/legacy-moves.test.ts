@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Testing } from 'cdktf';
 import { legacyAddress, type MovedBlock } from '../lib/addresses';
-import { BootstrapStack } from '../lib/bootstrap-stack';
+import { BootstrapStack } from '../stacks/bootstrap-stack';
 import { bootstrap } from '../environments/bootstrap';
 import { validateBootstrapConfig } from '../environments/schema';
 import { synthEnvironment } from './helpers';

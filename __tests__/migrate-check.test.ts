@@ -15,7 +15,7 @@ import {
   stackAddresses,
   type PlannedChange,
 } from '../scripts/migrate-check';
-import { startSfnStandIn } from '../scripts/sfn-stand-in';
+import { startSfnStandIn } from '../tooling/terraform/sfn-stand-in';
 import { synthEnvironment, tempDir } from './helpers';
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'legacy-state');

@@ -7,7 +7,7 @@ import { TerraformStack, Testing } from 'cdktf';
 import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { pin } from '../lib/addresses';
-import { buildApp, policyReports, runSynth } from '../lib/app';
+import { buildApp, policyReports, runSynth } from '../stacks/app';
 import { checkStackPolicy, enforcePolicy, exceptPolicy, PolicyViolationError, type PolicyOptions } from '../lib/policy/engine';
 import { renderReport } from '../lib/policy/report';
 import { runPolicyCheck } from '../scripts/policy-check';

@@ -10,7 +10,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { buildApp } from '../lib/app';
+import { buildApp } from '../stacks/app';
 import { tempDir } from './temp';
 
 const GOLDEN = path.join(__dirname, 'fixtures', 'synth');

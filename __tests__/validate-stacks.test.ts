@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { terraformCliConfig } from '../scripts/offline-plan';
+import { terraformCliConfig } from '../tooling/terraform/offline-plan';
 import { formatValidation, synthesizedStacks, validateStacks } from '../scripts/validate-stacks';
 import { tempDir } from './temp';
 

@@ -24,7 +24,7 @@ import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import { Construct } from 'constructs';
 import { logicalIds, pin } from '../lib/addresses';
 import { resourceNames } from '../lib/names';
-import { assumeRolePolicy, policyDocument, PolicyStatement } from '../lib/policy';
+import { assumeRolePolicy, policyDocument, PolicyStatement } from '../lib/iam-document';
 
 /** The Step Functions AWS SDK integration that calls ECS UpdateService. */
 export const UPDATE_SERVICE_INTEGRATION = 'arn:aws:states:::aws-sdk:ecs:updateService';

@@ -15,7 +15,7 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { Construct } from 'constructs';
 import { logicalIds, pin } from '../lib/addresses';
 import { resourceNames } from '../lib/names';
-import { assumeRolePolicy, policyDocument, PolicyStatement } from '../lib/policy';
+import { assumeRolePolicy, policyDocument, PolicyStatement } from '../lib/iam-document';
 
 /** The GitHub Actions OIDC issuer. */
 export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';

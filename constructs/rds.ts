@@ -19,7 +19,7 @@ import { logicalIds, pin } from '../lib/addresses';
 import { resourceNames } from '../lib/names';
 import { postgresParameterGroupFamily } from '../lib/engines';
 import { alarmFactory } from '../lib/alarms';
-import { assumeRolePolicy } from '../lib/policy';
+import { assumeRolePolicy } from '../lib/iam-document';
 
 /** The PostgreSQL port (fixed in the legacy module). */
 export const POSTGRES_PORT = 5432;

@@ -19,7 +19,7 @@ import {
   reservedUserNameProblem,
 } from '../lib/aws-facts';
 import { CIDR_HELP, cidrContains, cidrsOverlap, parseCidr } from '../lib/cidr';
-import { IMAGE_REPOSITORY_PATTERN, IMAGE_TAG_PATTERN } from '../lib/deployment-variables';
+import { IMAGE_REPOSITORY_PATTERN, IMAGE_TAG_PATTERN } from '../stacks/deployment-variables';
 import {
   ELASTICACHE_REDIS_VERSIONS,
   isOfferedPostgresVersion,
@@ -464,7 +464,7 @@ export type StateBackendType = (typeof STATE_BACKEND_TYPES)[number];
 
 const s3StateBackendSchema = z
   .object({
-    /** The shared S3 state bucket (names in lib/state-backend.ts), key `<environment>/terraform.tfstate`. */
+    /** The shared S3 state bucket (names in stacks/state-backend.ts), key `<environment>/terraform.tfstate`. */
     type: z.literal('s3'),
     /** Lock with the DynamoDB table, S3-native lock files (Terraform >= 1.10), or both during a migration. */
     locking: z.enum(STATE_LOCKING_MODES, { message: `must be one of ${STATE_LOCKING_MODES.join(', ')}` }),
@@ -552,7 +552,7 @@ export const environmentConfigSchema = z
     region,
     /** 12-digit AWS account id; when set, the provider refuses to run against any other account. */
     accountId: accountId.optional(),
-    /** Where the state lives: the shared S3 bucket (default) or Terraform Cloud; overridable from CI (lib/state-backend.ts). */
+    /** Where the state lives: the shared S3 bucket (default) or Terraform Cloud; overridable from CI (stacks/state-backend.ts). */
     stateBackend: stateBackendSchema,
     /** VPC module settings. */
     network: networkSchema,

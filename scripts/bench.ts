@@ -21,7 +21,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Table from 'cli-table3';
 import { option, PROJECT_ROOT, runMain } from './cli';
-import { CACHE_ROOT } from './result-cache';
+import { CACHE_ROOT } from '../tooling/terraform/result-cache';
 
 const MB = 1024 * 1024;
 

@@ -6,8 +6,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { cataloguePath, importSharedPrices, writeCatalogue } from '../lib/cost/catalogue';
-import { PROJECT_ROOT } from '../lib/cost/paths';
+import { cataloguePath, importSharedPrices, writeCatalogue } from '../tooling/cost/catalogue';
+import { PROJECT_ROOT } from '../tooling/cost/paths';
 
 function main(argv: string[]): number {
   const file = path.resolve(argv[0] ?? path.join(PROJECT_ROOT, 'cost', 'sources', 'aws-prices-ap-southeast-2.json'));

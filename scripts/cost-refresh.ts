@@ -13,11 +13,11 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Catalogue, HOURS_PER_MONTH, cataloguePath, loadCatalogue, writeCatalogue } from '../lib/cost/catalogue';
+import { Catalogue, HOURS_PER_MONTH, cataloguePath, loadCatalogue, writeCatalogue } from '../tooling/cost/catalogue';
 import { OFFERINGS_DIR } from '../lib/aws-facts';
-import { OfferingsCollector, writeOfferings } from '../lib/cost/offerings';
-import { PROJECT_ROOT } from '../lib/cost/paths';
-import { PRICE_LIST_ENDPOINT, PriceListUnreachableError, fetchPrices, mergeRefresh } from '../lib/cost/price-list';
+import { OfferingsCollector, writeOfferings } from '../tooling/cost/offerings';
+import { PROJECT_ROOT } from '../tooling/cost/paths';
+import { PRICE_LIST_ENDPOINT, PriceListUnreachableError, fetchPrices, mergeRefresh } from '../tooling/cost/price-list';
 import { runMain } from './cli';
 
 function emptyCatalogue(region: string): Catalogue {

@@ -1,6 +1,6 @@
 /**
  * `npm run cost -- <stack> [options]`: an itemized monthly cost estimate of a stack,
- * computed from its Terraform plan (see lib/cost/ and the README's "Cost estimate").
+ * computed from its Terraform plan (see tooling/cost/ and the README's "Cost estimate").
  *
  *   --plan <file>          read `terraform show -json` of an existing plan instead of planning offline
  *   --compare <stack>      also estimate another stack and compare the two, resource by resource
@@ -13,13 +13,13 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Catalogue, cataloguePath, loadCatalogue } from '../lib/cost/catalogue';
-import { Estimate, estimate } from '../lib/cost/estimate';
-import { PROJECT_ROOT } from '../lib/cost/paths';
-import { TerraformPlanJson, asPlanJson, planRegion, plannedResources, priorResources } from '../lib/cost/plan';
-import { Comparison, compareEstimates, renderComparison, renderComparisonMarkdown, renderMarkdown, renderTable } from '../lib/cost/report';
-import { NO_USAGE, Usage, loadUsage, unusedUsageAddresses, usagePath } from '../lib/cost/usage';
-import { runOfflinePlan } from './offline-plan';
+import { Catalogue, cataloguePath, loadCatalogue } from '../tooling/cost/catalogue';
+import { Estimate, estimate } from '../tooling/cost/estimate';
+import { PROJECT_ROOT } from '../tooling/cost/paths';
+import { TerraformPlanJson, asPlanJson, planRegion, plannedResources, priorResources } from '../tooling/cost/plan';
+import { Comparison, compareEstimates, renderComparison, renderComparisonMarkdown, renderMarkdown, renderTable } from '../tooling/cost/report';
+import { NO_USAGE, Usage, loadUsage, unusedUsageAddresses, usagePath } from '../tooling/cost/usage';
+import { runOfflinePlan } from '../tooling/terraform/offline-plan';
 import { runMain } from './cli';
 
 const USAGE = `usage: npm run cost -- <stack> [--plan <file>] [--compare <stack> [--compare-plan <file>]]
@@ -55,7 +55,7 @@ function readPlanFile(file: string): TerraformPlanJson {
 async function synth(log: (s: string) => void): Promise<void> {
   log('synthesizing the stacks into cdktf.out ...');
   // Loaded only when needed: reading a --plan file should not pay for loading cdktf and the provider.
-  const { InvalidEnvironmentsError, buildApp } = await import('../lib/app');
+  const { InvalidEnvironmentsError, buildApp } = await import('../stacks/app');
   try {
     buildApp({ outdir: OUTDIR }).synth();
   } catch (e) {

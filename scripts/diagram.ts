@@ -1,6 +1,6 @@
 /**
  * Architecture diagram of a synthesized stack, drawn from cdktf.out/stacks/<stack>/cdk.tf.json
- * (see lib/diagram/ and docs/architecture.md).
+ * (see tooling/diagram/ and docs/architecture.md).
  *
  *   npm run diagram -- <stack> [--format svg|mermaid|dot] [--out <file>] [--dir cdktf.out]
  *   npm run diagram -- --docs      regenerate docs/architecture/<stack>.svg for every stack
@@ -11,12 +11,12 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from 'node:path';
 import { ENVIRONMENTS } from '../environments';
 import { BOOTSTRAP_NAME } from '../environments/schema';
-import { buildArchitecture } from '../lib/diagram/architecture';
-import { DOCS_DIAGRAM_DIR, docsDiagrams } from '../lib/diagram/docs';
-import { toDot } from '../lib/diagram/dot';
-import { toMermaid } from '../lib/diagram/mermaid';
-import { renderSvg } from '../lib/diagram/svg';
-import type { TfJson } from '../lib/diagram/terraform-json';
+import { buildArchitecture } from '../tooling/diagram/architecture';
+import { DOCS_DIAGRAM_DIR, docsDiagrams } from '../tooling/diagram/docs';
+import { toDot } from '../tooling/diagram/dot';
+import { toMermaid } from '../tooling/diagram/mermaid';
+import { renderSvg } from '../tooling/diagram/svg';
+import type { TfJson } from '../tooling/diagram/terraform-json';
 import { option, positionals, PROJECT_ROOT, runMain } from './cli';
 
 export const FORMATS = ['svg', 'mermaid', 'dot'] as const;

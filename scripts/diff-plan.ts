@@ -23,7 +23,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { option, positionals, PROJECT_ROOT, runMain } from './cli';
-import { declaredVariables, runProcess, terraformCliEnv } from './offline-plan';
+import { declaredVariables, runProcess, terraformCliEnv } from '../tooling/terraform/offline-plan';
 import { failedSummary } from './plan-summary';
 import { checkBeforePlan, PlanStackResult, reportPlan, summarizePlanFile, withoutEmptyVariables } from './stack-plan';
 

@@ -1,11 +1,11 @@
 /**
- * Writes docs/environment-checks.md from lib/environment-checks.ts:
+ * Writes docs/environment-checks.md from tooling/docs/environment-checks.ts:
  *
  *   npm run docs:checks
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { renderEnvironmentChecksPage } from '../lib/environment-checks';
+import { renderEnvironmentChecksPage } from '../tooling/docs/environment-checks';
 import { PROJECT_ROOT, runMain } from './cli';
 
 /** Where the page lives. */

@@ -15,12 +15,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Table from 'cli-table3';
-import { buildApp } from '../lib/app';
+import { buildApp } from '../stacks/app';
 import type { MovedBlock } from '../lib/addresses';
 import { option, positionals, runMain } from './cli';
-import { runOfflinePlan } from './offline-plan';
+import { runOfflinePlan } from '../tooling/terraform/offline-plan';
 import { classify } from './plan-summary';
-import { withSfnStandIn } from './sfn-stand-in';
+import { withSfnStandIn } from '../tooling/terraform/sfn-stand-in';
 import { ENVIRONMENTS } from '../environments';
 
 /** Resource types a migration plan may replace: a new task-definition revision is harmless. */

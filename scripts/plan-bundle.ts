@@ -18,7 +18,7 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes, scryptSync }
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { option, positionals, PROJECT_ROOT, runMain } from './cli';
-import { runTerraform, terraformCliEnv } from './offline-plan';
+import { runTerraform, terraformCliEnv } from '../tooling/terraform/offline-plan';
 
 
 const MAGIC = Buffer.from('OMCPLAN1');

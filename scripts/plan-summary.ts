@@ -12,7 +12,7 @@
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { changeDiagramMarkdown, changeGraph, type ChangeGraph, type PlanConfiguration } from '../lib/diagram/changes';
+import { changeDiagramMarkdown, changeGraph, type ChangeGraph, type PlanConfiguration } from '../tooling/diagram/changes';
 import { option, positionals, runMain } from './cli';
 
 /** The hidden marker by which the comment is found and updated instead of posted again. */

@@ -4,7 +4,7 @@
  * resource, result, detail or exception reason). Exits 1 when any error-level rule
  * fails (or the environment settings are invalid), 0 otherwise.
  */
-import { buildApp, InvalidEnvironmentsError, policyCheckedStacks, type BuildAppOptions } from '../lib/app';
+import { buildApp, InvalidEnvironmentsError, policyCheckedStacks, type BuildAppOptions } from '../stacks/app';
 import { checkStackPolicy } from '../lib/policy/engine';
 import { renderReport } from '../lib/policy/report';
 

@@ -8,8 +8,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../lib/cost/paths';
-import { runOfflinePlan } from './offline-plan';
+import { PROJECT_ROOT } from '../tooling/cost/paths';
+import { runOfflinePlan } from '../tooling/terraform/offline-plan';
 const FIXTURE_DIR = path.join(PROJECT_ROOT, '__tests__', 'fixtures', 'cost');
 
 async function main(): Promise<void> {

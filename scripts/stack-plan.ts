@@ -23,7 +23,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { option, positionals, PROJECT_ROOT, runMain } from './cli';
-import { declaredVariables, runTerraform, terraformCliEnv } from './offline-plan';
+import { declaredVariables, runTerraform, terraformCliEnv } from '../tooling/terraform/offline-plan';
 import { failedSummary, StackPlanSummary, summarizePlan } from './plan-summary';
 
 

@@ -15,7 +15,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { option, positionals, PROJECT_ROOT, runMain } from './cli';
-import { runTerraform, terraformCliConfig, terraformEnv } from './offline-plan';
+import { runTerraform, terraformCliConfig, terraformEnv } from '../tooling/terraform/offline-plan';
 
 
 export interface Diagnostic {

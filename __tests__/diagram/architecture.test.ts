@@ -8,11 +8,11 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ArchitectureGraph, buildArchitecture, INTERNET, nodeId, portsBetween } from '../../lib/diagram/architecture';
-import { DOCS_DIAGRAM_DIR, docsDiagrams } from '../../lib/diagram/docs';
-import { toDot } from '../../lib/diagram/dot';
-import { toMermaid } from '../../lib/diagram/mermaid';
-import type { TfJson } from '../../lib/diagram/terraform-json';
+import { ArchitectureGraph, buildArchitecture, INTERNET, nodeId, portsBetween } from '../../tooling/diagram/architecture';
+import { DOCS_DIAGRAM_DIR, docsDiagrams } from '../../tooling/diagram/docs';
+import { toDot } from '../../tooling/diagram/dot';
+import { toMermaid } from '../../tooling/diagram/mermaid';
+import type { TfJson } from '../../tooling/diagram/terraform-json';
 import { cli } from '../../scripts/diagram';
 import { synthesizedStacks } from '../helpers';
 

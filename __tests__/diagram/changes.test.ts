@@ -3,7 +3,7 @@
  * neighbours from a plan's configuration, coloured by action, capped with a note, and the
  * comment kept within GitHub's size limit. (That the Mermaid parses: browser.test.ts.)
  */
-import { changeDiagramMarkdown, changeGraph, changeMermaid } from '../../lib/diagram/changes';
+import { changeDiagramMarkdown, changeGraph, changeMermaid } from '../../tooling/diagram/changes';
 import { MAX_COMMENT_LENGTH, renderPlanComment, summarizePlan } from '../../scripts/plan-summary';
 import { change, samplePlan } from './sample-plan';
 

@@ -1,7 +1,7 @@
 /** A plan for the change-diagram tests, over the configuration of a recorded real plan. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { PlanConfiguration } from '../../lib/diagram/changes';
+import type { PlanConfiguration } from '../../tooling/diagram/changes';
 import type { ShowJsonPlan } from '../../scripts/plan-summary';
 
 /** A recorded plan of every priced resource type (its configuration section holds the references). */

@@ -20,7 +20,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import type { EnvironmentConfig } from '../../environments/schema';
-import { STATE_BACKEND } from '../../lib/state-backend';
+import { STATE_BACKEND } from '../../stacks/state-backend';
 import { APP_SECRET_KEYS } from '../../constructs/app-secret';
 import type { CheckResult, Status } from '../../scripts/preflight/checks';
 import { Endpoints } from '../../scripts/preflight/clients';
@@ -293,7 +293,7 @@ describe('each item failing on its own', () => {
       'Bucket encryption': 'skip',
       'Bucket public access': 'skip',
     });
-    expect(row(results, 'State bucket').detail).toBe('ohmycoins-terraform-state is in us-west-2, but the backends expect ap-southeast-2 (lib/state-backend.ts)');
+    expect(row(results, 'State bucket').detail).toBe('ohmycoins-terraform-state is in us-west-2, but the backends expect ap-southeast-2 (stacks/state-backend.ts)');
   });
 
   it('versioning suspended', async () => {

@@ -2,8 +2,8 @@
  * Real Terraform on the synthesized bootstrap stack: validate is clean, and the offline
  * plan creates the state bucket with every protection, its key and the lock table.
  */
-import { countByType, plannedValues } from '../../scripts/offline-plan';
-import { STATE_BACKEND } from '../../lib/state-backend';
+import { countByType, plannedValues } from '../../tooling/terraform/offline-plan';
+import { STATE_BACKEND } from '../../stacks/state-backend';
 import { loadPlan, loadSynthesized } from './plans';
 
 describe('terraform on the bootstrap stack', () => {
@@ -31,7 +31,7 @@ describe('terraform on the bootstrap stack', () => {
     expect(plan.resource_changes.every((rc) => rc.change.actions.join() === 'create')).toBe(true);
   });
 
-  it('plans the names of lib/state-backend.ts with the protections', () => {
+  it('plans the names of stacks/state-backend.ts with the protections', () => {
     const plan = loadPlan('bootstrap');
     expect(plannedValues(plan, 'aws_s3_bucket.bootstrap_state')).toMatchObject({ bucket: STATE_BACKEND.bucket, force_destroy: false });
     expect(plannedValues(plan, 'aws_s3_bucket_versioning.bootstrap_state')).toMatchObject({ versioning_configuration: [{ status: 'Enabled' }] });

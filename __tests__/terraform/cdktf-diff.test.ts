@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CDKTF_PLAN_FILE, diffStack, standInValue } from '../../scripts/diff-plan';
-import { terraformEnv } from '../../scripts/offline-plan';
+import { terraformEnv } from '../../tooling/terraform/offline-plan';
 import { renderPlanComment } from '../../scripts/plan-summary';
 import { PlanStackResult } from '../../scripts/stack-plan';
 import { observed, TERRAFORM_TEST_DIR } from './plans';

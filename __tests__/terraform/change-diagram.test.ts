@@ -3,7 +3,7 @@
  * created): references from the plan's configuration section, the cap and its note, and the
  * comment within GitHub's size limit.
  */
-import { changeDiagramMarkdown } from '../../lib/diagram/changes';
+import { changeDiagramMarkdown } from '../../tooling/diagram/changes';
 import { MAX_COMMENT_LENGTH, renderPlanComment, ShowJsonPlan, summarizePlan } from '../../scripts/plan-summary';
 import { ENVIRONMENT_STACKS, loadPlan } from './plans';
 

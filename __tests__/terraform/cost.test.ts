@@ -7,10 +7,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadCatalogue } from '../../lib/cost/catalogue';
-import { Estimate, estimate } from '../../lib/cost/estimate';
-import { plannedResources, TerraformPlanJson } from '../../lib/cost/plan';
-import { loadUsage, usagePath } from '../../lib/cost/usage';
+import { loadCatalogue } from '../../tooling/cost/catalogue';
+import { Estimate, estimate } from '../../tooling/cost/estimate';
+import { plannedResources, TerraformPlanJson } from '../../tooling/cost/plan';
+import { loadUsage, usagePath } from '../../tooling/cost/usage';
 import { main } from '../../scripts/cost';
 import { planFromSynthesized } from '../cost-helpers';
 import { loadPlan, loadSynthesized, PLANNED_STACKS, PlannedStack } from './plans';

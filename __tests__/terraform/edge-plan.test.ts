@@ -5,7 +5,7 @@
  * from the plan's `configuration` section, which records each expression and the
  * resources it references.
  */
-import { plannedValues } from '../../scripts/offline-plan';
+import { plannedValues } from '../../tooling/terraform/offline-plan';
 import { legacyBackendContainer, legacyFrontendContainer, stackBackendInputs } from '../legacy-containers';
 import { configuredResource, loadPlan, PlannedStack } from './plans';
 

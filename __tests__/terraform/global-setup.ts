@@ -6,12 +6,12 @@
  * (wait-for-plans.ts), and so does the global teardown.
  *
  * A plan whose inputs are unchanged (synthesized JSON, overrides, variables, Terraform version,
- * CLI config) is reused from the content-hash cache (`cachedTerraform` in scripts/offline-plan.ts).
+ * CLI config) is reused from the content-hash cache (`cachedTerraform` in tooling/terraform/offline-plan.ts).
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { buildApp } from '../../lib/app';
-import { planWithOverrides, runOfflinePlan, terraform, terraformEnv, terraformVersion } from '../../scripts/offline-plan';
+import { buildApp } from '../../stacks/app';
+import { planWithOverrides, runOfflinePlan, terraform, terraformEnv, terraformVersion } from '../../tooling/terraform/offline-plan';
 import { useTestTempDir } from '../setup/temp-dir';
 import { migrationJobs } from './migration-plans';
 import { BAD_INPUTS, ENVIRONMENT_STACKS, PENDING_PLANS, PLANNED_STACKS, type PlannedStack, PLANS_DONE, RESULTS_DIR, SYNTH_DIR, TERRAFORM_TEST_DIR } from './plans';

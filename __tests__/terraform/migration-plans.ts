@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { MovedBlock } from '../../lib/addresses';
 import { checkMigration, type MigrationCheck } from '../../scripts/migrate-check';
-import { cachedTerraformRun } from '../../scripts/offline-plan';
+import { cachedTerraformRun } from '../../tooling/terraform/offline-plan';
 import { ENVIRONMENT_STACKS, type EnvironmentStack, RESULTS_DIR, SYNTH_DIR, TERRAFORM_TEST_DIR } from './plans';
 
 export const LEGACY_STATE_DIR = path.resolve(__dirname, '..', 'fixtures', 'legacy-state');
@@ -70,8 +70,8 @@ function resultFile(env: EnvironmentStack, variant: MigrationVariant): string {
 
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
-/** The code a migration check runs, beyond scripts/offline-plan.ts (which cachedTerraformRun adds). */
-const MIGRATION_CODE = ['migrate-check', 'sfn-stand-in'].map((name) => require.resolve(`../../scripts/${name}`));
+/** The code a migration check runs, beyond tooling/terraform/offline-plan.ts (which cachedTerraformRun adds). */
+const MIGRATION_CODE = ['../../scripts/migrate-check', '../../tooling/terraform/sfn-stand-in'].map((name) => require.resolve(name));
 
 /**
  * One job per environment and variant, each planning that environment against that variant (the

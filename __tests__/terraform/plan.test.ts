@@ -2,7 +2,7 @@
  * Real Terraform on the synthesized stacks: validate passes, and the offline plan
  * creates exactly the legacy resources, with the values that matter.
  */
-import { countByType, plannedValues } from '../../scripts/offline-plan';
+import { countByType, plannedValues } from '../../tooling/terraform/offline-plan';
 import { ENVIRONMENT_STACKS, EnvironmentStack, loadPlan } from './plans';
 
 /**

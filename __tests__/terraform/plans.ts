@@ -6,8 +6,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { cachedTerraformRun, type OfflinePlanResult, type PlanOutcome } from '../../scripts/offline-plan';
-import { hashFolder } from '../../scripts/result-cache';
+import { cachedTerraformRun, type OfflinePlanResult, type PlanOutcome } from '../../tooling/terraform/offline-plan';
+import { hashFolder } from '../../tooling/terraform/result-cache';
 
 export const TERRAFORM_TEST_DIR = path.resolve(__dirname, '..', '..', '.terraform-test');
 export const SYNTH_DIR = path.join(TERRAFORM_TEST_DIR, 'cdktf.out');

@@ -6,7 +6,7 @@
  * reads `(sensitive value)`. Bad inputs are refused before anything is created, and a
  * refused secret is not printed either.
  */
-import { declaredVariables, sentinelFor } from '../../scripts/offline-plan';
+import { declaredVariables, sentinelFor } from '../../tooling/terraform/offline-plan';
 import { BAD_INPUTS, loadBadInputsPlan, loadPlan, loadSynthesized, PLANNED_STACKS, PlannedStack } from './plans';
 
 /** Sensitive variables each stack must declare. Production: the Redis AUTH token (D5, D13); no master password anywhere (D12). */

@@ -12,9 +12,9 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { APP_SECRET_KEYS, appSecretName } from '../../constructs/app-secret';
 import { natGatewayCount } from '../../constructs/vpc';
 import type { EnvironmentConfig } from '../../environments/schema';
-import { REQUIRED_TERRAFORM_VERSION } from '../../lib/platform-stack';
-import { STATE_BACKEND } from '../../lib/state-backend';
-import { TerraformMissingError, terraformVersion } from '../offline-plan';
+import { REQUIRED_TERRAFORM_VERSION } from '../../stacks/platform-stack';
+import { STATE_BACKEND } from '../../stacks/state-backend';
+import { TerraformMissingError, terraformVersion } from '../../tooling/terraform/offline-plan';
 import type { AwsClients } from './clients';
 
 export type Status = 'pass' | 'fail' | 'warn' | 'skip';
@@ -131,7 +131,7 @@ export async function checkStateBucket(clients: AwsClients): Promise<CheckResult
     const head = await clients.s3.send(new HeadBucketCommand({ Bucket }));
     if (head.BucketRegion && head.BucketRegion !== STATE_BACKEND.region) {
       return [
-        result(rows[0], 'fail', `${bucket} is in ${head.BucketRegion}, but the backends expect ${STATE_BACKEND.region} (lib/state-backend.ts)`),
+        result(rows[0], 'fail', `${bucket} is in ${head.BucketRegion}, but the backends expect ${STATE_BACKEND.region} (stacks/state-backend.ts)`),
         ...rows.slice(1).map((r) => result(r, 'skip', 'not checked: the bucket is in another region')),
       ];
     }

@@ -7,7 +7,7 @@
 import { parseArgs } from 'node:util';
 import { ENVIRONMENTS } from '../../environments';
 import { EnvironmentConfig, EnvironmentConfigError, validateEnvironmentConfig } from '../../environments/schema';
-import { STATE_BACKEND } from '../../lib/state-backend';
+import { STATE_BACKEND } from '../../stacks/state-backend';
 import {
   checkAccount,
   checkAppSecret,

@@ -1,7 +1,7 @@
 /**
  * The `bootstrap` stack: what the environment stacks' S3 backend needs before their
  * first `terraform init` (state bucket, KMS key, lock table), with the names from
- * lib/state-backend.ts, plus the account-wide GitHub OIDC provider when configured.
+ * stacks/state-backend.ts, plus the account-wide GitHub OIDC provider when configured.
  * It starts with local state (the bucket does not exist yet) and can move its state
  * into the bucket later (`backend: 's3'`, then `terraform init -migrate-state`).
  */
@@ -11,8 +11,8 @@ import type { Construct } from 'constructs';
 import { GithubOidcProvider } from '../constructs/github-oidc-provider';
 import { StateBackendResources } from '../constructs/state-backend';
 import { BOOTSTRAP_NAME, BootstrapConfig } from '../environments/schema';
-import { AddressPinnedStack } from './addresses';
-import { enforcePolicy, type PolicyOptions } from './policy/engine';
+import { AddressPinnedStack } from '../lib/addresses';
+import { enforcePolicy, type PolicyOptions } from '../lib/policy/engine';
 import { REQUIRED_TERRAFORM_VERSION } from './platform-stack';
 import { STATE_BACKEND, addS3Backend } from './state-backend';
 

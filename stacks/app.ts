@@ -8,10 +8,10 @@ import { ENVIRONMENTS } from '../environments';
 import { bootstrap } from '../environments/bootstrap';
 import { BOOTSTRAP_NAME, BootstrapConfig, EnvironmentConfig, EnvironmentConfigError, validateBootstrapConfig, validateEnvironmentConfig } from '../environments/schema';
 import { BootstrapStack } from './bootstrap-stack';
-import { NAME_RULES, sharedNames } from './names';
+import { NAME_RULES, sharedNames } from '../lib/names';
 import { PlatformStack } from './platform-stack';
-import { checkStackPolicy, describeWarnings, PolicyViolationError, type PolicyOptions } from './policy/engine';
-import type { PolicyReport } from './policy/model';
+import { checkStackPolicy, describeWarnings, PolicyViolationError, type PolicyOptions } from '../lib/policy/engine';
+import type { PolicyReport } from '../lib/policy/model';
 import { applyStateBackendOverrides, cloudWorkspaceKey } from './state-backend';
 
 export interface BuildAppOptions {

@@ -8,7 +8,7 @@
  * EventBridge → Step Functions redeploy. Nothing here looks at the environment's name: two
  * stacks differ in the picture exactly where their resources differ.
  */
-import { cidrContains, parseCidr } from '../cidr';
+import { cidrContains, parseCidr } from '../../lib/cidr';
 import { Addressed, allResources, list, parseJson, reference, references, resourcesOf, TfJson } from './terraform-json';
 
 export type NodeKind =

@@ -3,7 +3,7 @@
  * carries the dimensions of a resource of this stack (cluster and service names,
  * load balancer and target-group ARN suffixes, DB identifier, cache member ids).
  */
-import { alarmStatusWidget, MetricSpec, metricWidget, UnplacedWidget } from './dashboard';
+import { alarmStatusWidget, MetricSpec, metricWidget, UnplacedWidget } from '../lib/dashboard';
 
 /** What the dashboard shows, as the constructs expose it. */
 export interface PlatformDashboardSources {

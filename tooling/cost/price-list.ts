@@ -172,7 +172,7 @@ export interface OfferProvenance {
   readonly publicationDate?: string;
 }
 
-/** Callbacks for other readers of the same offer files (lib/cost/offerings.ts). */
+/** Callbacks for other readers of the same offer files (tooling/cost/offerings.ts). */
 export interface OfferHooks {
   /** Every product of the offer file, matched or not. */
   readonly product?: (offer: OfferCode, product: BulkProduct) => void;
@@ -298,7 +298,7 @@ export function mergeRefresh(previous: Catalogue, found: readonly FoundPrice[], 
       ...previous,
       hoursPerMonth: HOURS_PER_MONTH,
       provenance: {
-        builtBy: 'npm run cost:refresh (lib/cost/price-list.ts)',
+        builtBy: 'npm run cost:refresh (tooling/cost/price-list.ts)',
         from: `AWS Price List bulk API ${endpoint}${OFFER_INDEX_PATH}; entries it does not cover are kept from the previous catalogue (built from ${previous.provenance.from})`,
         collected: new Date().toISOString().slice(0, 10),
       },

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../lib/project-root';
+import { PROJECT_ROOT } from '../../lib/project-root';
 
 /** The project's git-ignored cache folder (results, Terraform plugins, jest's cache, the type-check stamp). */
 export const CACHE_ROOT = path.join(PROJECT_ROOT, '.cache');

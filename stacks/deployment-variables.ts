@@ -5,7 +5,7 @@
  * the stack itself with snake_case ids, as in the legacy root configurations.
  */
 import { Fn, TerraformStack, TerraformVariable } from 'cdktf';
-import { ACM_CERTIFICATE_ARN_RE2 } from './arns';
+import { ACM_CERTIFICATE_ARN_RE2 } from '../lib/arns';
 
 /** RE2 pattern of an ACM certificate ARN with a 12-digit account id and a certificate UUID (D6); one definition, in lib/arns.ts. */
 export const ACM_CERTIFICATE_ARN_PATTERN = ACM_CERTIFICATE_ARN_RE2;

@@ -234,7 +234,7 @@ export function importSharedPrices(raw: unknown, sourceFile: string): Catalogue 
       currency: shared.currency,
       hoursPerMonth: HOURS_PER_MONTH,
       provenance: {
-        builtBy: 'npm run cost:import (lib/cost/catalogue.ts importSharedPrices)',
+        builtBy: 'npm run cost:import (tooling/cost/catalogue.ts importSharedPrices)',
         from: sourceFile,
         collected: shared.collected,
         ...(shared.notes ? { notes: shared.notes } : {}),

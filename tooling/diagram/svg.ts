@@ -5,9 +5,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../project-root';
+import { PROJECT_ROOT } from '../../lib/project-root';
 
-const RENDERER = path.join(PROJECT_ROOT, 'lib', 'diagram', 'graphviz.mjs');
+const RENDERER = path.join(PROJECT_ROOT, 'tooling', 'diagram', 'graphviz.mjs');
 
 /** Lays out and renders the DOT text as SVG; throws with Graphviz's message when the DOT is invalid. */
 export function renderSvg(dot: string): string {

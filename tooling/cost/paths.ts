@@ -1,6 +1,6 @@
-/** Where the cost estimator finds its data, from source (lib/cost) or compiled (dist/lib/cost). */
+/** Where the cost estimator finds its data, from source (tooling/cost) or compiled (dist/tooling/cost). */
 import path from 'node:path';
-import { PROJECT_ROOT } from '../project-root';
+import { PROJECT_ROOT } from '../../lib/project-root';
 
 export { PROJECT_ROOT };
 

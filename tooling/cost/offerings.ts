@@ -6,7 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { RegionOfferings } from '../aws-facts';
+import type { RegionOfferings } from '../../lib/aws-facts';
 import type { BulkProduct, OfferCode, OfferHooks, OfferProvenance } from './price-list';
 
 /** Collects the offerings of one region while the offer files are read. */
