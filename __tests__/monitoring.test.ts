@@ -181,7 +181,7 @@ describe('alarm coverage', () => {
     expect(alarm(p, 'ecs_frontend_memory_high')).toMatchObject({ namespace: 'AWS/ECS', metric_name: 'MemoryUtilization', threshold: 85 });
     expect(alarm(p, 'alb_elb_5xx_count')).toMatchObject({ metric_name: 'HTTPCode_ELB_5XX_Count', statistic: 'Sum', threshold: 10, treat_missing_data: 'notBreaching' });
     expect(alarm(p, 'rds_freeable_memory')).toMatchObject({ metric_name: 'FreeableMemory', comparison_operator: 'LessThanThreshold', threshold: 209715200 });
-    const tuned = synthEnvironment('production', (r) => (r.monitoring.thresholds.ecsCpuPercent = 70));
+    const tuned = synthEnvironment('production', (r) => (r.ecs.alarms.cpuPercent = 70));
     expect(alarm(tuned, 'ecs_backend_cpu_high').threshold).toBe(70);
   });
 

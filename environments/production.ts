@@ -51,7 +51,7 @@ export const production = {
     databaseName: 'app',
     masterUsername: 'postgres',
     readReplica: { enabled: false, instanceClass: 'db.t3.small' },
-    alarms: { cpuPercent: 80, freeStorageBytes: 10737418240, connections: 80 },
+    alarms: { cpuPercent: 80, freeStorageBytes: 10737418240, connections: 80, freeableMemoryBytes: 209715200 },
   },
   cache: {
     engineVersion: '7.0',
@@ -65,12 +65,12 @@ export const production = {
     maintenanceWindow: 'sun:05:00-sun:07:00',
     applyImmediately: false,
     logRetentionDays: 7,
-    alarms: { cpuPercent: 75, memoryPercent: 80, evictions: 1000 },
+    alarms: { cpuPercent: 75, memoryPercent: 80, evictions: 1000, replicationLagSeconds: 30 },
   },
   loadBalancer: {
     deletionProtection: true,
     https: true,
-    alarms: { responseTimeSeconds: 2, target5xxCount: 10 },
+    alarms: { responseTimeSeconds: 2, target5xxCount: 10, elb5xxCount: 10 },
   },
   ecs: {
     containerInsights: true,
@@ -83,6 +83,7 @@ export const production = {
       autoscaling: { enabled: true, minCapacity: 2, maxCapacity: 10, cpuTargetPercent: 70, memoryTargetPercent: 80 },
     },
     frontend: { cpu: 512, memory: 1024, desiredCount: 2 },
+    alarms: { cpuPercent: 85, memoryPercent: 85 },
   },
   application: {
     domain: 'ohmycoins.com',
@@ -98,6 +99,5 @@ export const production = {
     notifications: true,
     alarmEmails: ['oncall@ohmycoins.com'],
     webhook: false,
-    thresholds: { ecsCpuPercent: 85, ecsMemoryPercent: 85, elb5xxCount: 10, rdsFreeableMemoryBytes: 209715200, redisReplicationLagSeconds: 30 },
   },
 } satisfies EnvironmentConfigInput;

@@ -284,6 +284,8 @@ const databaseSchema = z
         cpuPercent: z.number().min(0).max(100),
         freeStorageBytes: z.number().min(0),
         connections: z.number().min(0),
+        /** Freeable memory floor, bytes (100 MiB in staging, 200 MiB in production). */
+        freeableMemoryBytes: z.number().min(0),
       })
       .strict(),
   })
@@ -319,7 +321,13 @@ const cacheSchema = z
     logRetentionDays: logRetentionDays,
     /** Alarm thresholds. */
     alarms: z
-      .object({ cpuPercent: z.number().min(0).max(100), memoryPercent: z.number().min(0).max(100), evictions: z.number().min(0) })
+      .object({
+        cpuPercent: z.number().min(0).max(100),
+        memoryPercent: z.number().min(0).max(100),
+        evictions: z.number().min(0),
+        /** Replication lag, seconds; alarmed only with two or more nodes. */
+        replicationLagSeconds: z.number().min(0),
+      })
       .strict(),
   })
   .strict();
@@ -334,7 +342,14 @@ const loadBalancerSchema = z
      */
     https: z.boolean(),
     /** Alarm thresholds. */
-    alarms: z.object({ responseTimeSeconds: z.number().positive(), target5xxCount: z.number().min(0) }).strict(),
+    alarms: z
+      .object({
+        responseTimeSeconds: z.number().positive(),
+        target5xxCount: z.number().min(0),
+        /** 5xx answered by the load balancer itself, per minute. */
+        elb5xxCount: z.number().min(0),
+      })
+      .strict(),
   })
   .strict();
 
@@ -373,6 +388,15 @@ const ecsSchema = z
       .strict(),
     /** Frontend (React, nginx) service. */
     frontend: z.object(serviceSize).strict(),
+    /** Alarm thresholds of each service. */
+    alarms: z
+      .object({
+        /** Average CPU, percent. */
+        cpuPercent: z.number().min(1).max(100),
+        /** Average memory, percent. */
+        memoryPercent: z.number().min(1).max(100),
+      })
+      .strict(),
   })
   .strict();
 
@@ -400,21 +424,6 @@ const monitoringSchema = z
      * the sensitive Terraform variable `alarm_webhook_url`, never config.
      */
     webhook: z.boolean(),
-    /** Thresholds of the alarms added on top of the legacy ones (see README, Monitoring). */
-    thresholds: z
-      .object({
-        /** ECS service average CPU, percent. Default 85. */
-        ecsCpuPercent: z.number().min(1).max(100),
-        /** ECS service average memory, percent. Default 85. */
-        ecsMemoryPercent: z.number().min(1).max(100),
-        /** 5xx answered by the load balancer itself, per minute. Default 10. */
-        elb5xxCount: z.number().min(0),
-        /** RDS freeable memory floor, bytes. Default 100 MiB. */
-        rdsFreeableMemoryBytes: z.number().min(0),
-        /** Redis replication lag, seconds (two or more nodes only). Default 30. */
-        redisReplicationLagSeconds: z.number().min(0),
-      })
-      .strict(),
   })
   .strict()
   .superRefine((m, ctx) => {
@@ -575,7 +584,7 @@ export const environmentConfigSchema = z
     ecs: ecsSchema,
     /** Application settings passed to the containers, and variable defaults. */
     application: applicationSchema,
-    /** Alarm topic, subscriptions, extra alarm thresholds and the dashboard. */
+    /** Alarm topic, subscriptions and the dashboard (each resource's alarm thresholds are in its own section). */
     monitoring: monitoringSchema,
   })
   .strict()

@@ -110,7 +110,7 @@ export const staging = {
     databaseName: 'app',
     masterUsername: 'postgres',
     readReplica: { enabled: false },
-    alarms: { cpuPercent: 80, freeStorageBytes: 10737418240, connections: 80 },
+    alarms: { cpuPercent: 80, freeStorageBytes: 10737418240, connections: 80, freeableMemoryBytes: 104857600 },
   },
   cache: {
     engineVersion: '7.0',
@@ -124,12 +124,12 @@ export const staging = {
     maintenanceWindow: 'sun:05:00-sun:07:00',
     applyImmediately: true,
     logRetentionDays: 7,
-    alarms: { cpuPercent: 75, memoryPercent: 80, evictions: 1000 },
+    alarms: { cpuPercent: 75, memoryPercent: 80, evictions: 1000, replicationLagSeconds: 30 },
   },
   loadBalancer: {
     deletionProtection: false,
     https: false,
-    alarms: { responseTimeSeconds: 2, target5xxCount: 10 },
+    alarms: { responseTimeSeconds: 2, target5xxCount: 10, elb5xxCount: 10 },
   },
   ecs: {
     containerInsights: false,
@@ -142,6 +142,7 @@ export const staging = {
       autoscaling: { enabled: false, minCapacity: 1, maxCapacity: 2, cpuTargetPercent: 70, memoryTargetPercent: 80 },
     },
     frontend: { cpu: 256, memory: 512, desiredCount: 1 },
+    alarms: { cpuPercent: 85, memoryPercent: 85 },
   },
   application: {
     domain: 'staging.ohmycoins.com',
@@ -158,6 +159,5 @@ export const staging = {
     notifications: false,
     alarmEmails: [],
     webhook: false,
-    thresholds: { ecsCpuPercent: 85, ecsMemoryPercent: 85, elb5xxCount: 10, rdsFreeableMemoryBytes: 104857600, redisReplicationLagSeconds: 30 },
   },
 } satisfies EnvironmentConfigInput;

@@ -149,7 +149,7 @@ export class PlatformStack extends AddressPinnedStack {
       cpuAlarmThreshold: db.alarms.cpuPercent,
       freeStorageAlarmThresholdBytes: db.alarms.freeStorageBytes,
       connectionsAlarmThreshold: db.alarms.connections,
-      freeableMemoryAlarmThresholdBytes: mon.thresholds.rdsFreeableMemoryBytes,
+      freeableMemoryAlarmThresholdBytes: config.database.alarms.freeableMemoryBytes,
       alarmActions,
       tags,
     });
@@ -182,7 +182,7 @@ export class PlatformStack extends AddressPinnedStack {
       cpuAlarmThreshold: cache.alarms.cpuPercent,
       memoryAlarmThreshold: cache.alarms.memoryPercent,
       evictionsAlarmThreshold: cache.alarms.evictions,
-      replicationLagAlarmThresholdSeconds: mon.thresholds.redisReplicationLagSeconds,
+      replicationLagAlarmThresholdSeconds: config.cache.alarms.replicationLagSeconds,
       alarmActions,
       tags,
     });
@@ -225,7 +225,7 @@ export class PlatformStack extends AddressPinnedStack {
       deletionProtection: lb.deletionProtection,
       responseTimeAlarmThreshold: lb.alarms.responseTimeSeconds,
       http5xxAlarmThreshold: lb.alarms.target5xxCount,
-      elb5xxAlarmThreshold: mon.thresholds.elb5xxCount,
+      elb5xxAlarmThreshold: config.loadBalancer.alarms.elb5xxCount,
       alarmActions,
       tags,
     });
@@ -287,7 +287,7 @@ export class PlatformStack extends AddressPinnedStack {
         apiUrl: this.loadBalancer.apiBaseUrl,
       },
       loadBalancerArnSuffix: this.loadBalancer.albArnSuffix,
-      alarmThresholds: { cpuPercent: mon.thresholds.ecsCpuPercent, memoryPercent: mon.thresholds.ecsMemoryPercent },
+      alarmThresholds: config.ecs.alarms,
       alarmActions,
       tags,
     });
