@@ -1,7 +1,7 @@
 /**
  * The legacy root resource `aws_secretsmanager_secret.app_secrets`: the Secrets
  * Manager secret holding the backend's JSON secrets. Terraform creates the secret
- * only; its value is put by an operator (never in code, JSON or state), see README.
+ * only; its value is put by an operator (never in code, JSON or state), see docs/secrets.md.
  */
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { Construct } from 'constructs';

@@ -155,7 +155,7 @@ export const staging = {
     secretRecoveryWindowDays: 7,
   },
   monitoring: {
-    // Staging pages nobody: a recorded exception (README, Monitoring). Alarms still go to the topic.
+    // Staging pages nobody: a recorded exception (docs/monitoring.md). Alarms still go to the topic.
     notifications: false,
     alarmEmails: [],
     webhook: false,

@@ -1,6 +1,6 @@
 /**
  * `npm run cost -- <stack> [options]`: an itemized monthly cost estimate of a stack,
- * computed from its Terraform plan (see tooling/cost/ and the README's "Cost estimate").
+ * computed from its Terraform plan (see tooling/cost/ and docs/cost.md).
  *
  *   --plan <file>          read `terraform show -json` of an existing plan instead of planning offline
  *   --compare <stack>      also estimate another stack and compare the two, resource by resource

@@ -80,7 +80,7 @@ export function checkBeforePlan(stackDir: string, env: NodeJS.ProcessEnv): Stack
   if (!existsSync(source)) return failedSummary(stack, 'failed', `${stack} is not synthesized (no ${path.relative(PROJECT_ROOT, source)}); run npm run synth first`);
   const stackJson = JSON.parse(readFileSync(source, 'utf8')) as StackJson;
   if (stackJson.terraform?.cloud) {
-    return failedSummary(stack, 'skipped', `${stack} uses Terraform Cloud: its plans run there (VCS-driven speculative plans, or \`terraform plan\` in the stack folder); see README, "Terraform Cloud".`);
+    return failedSummary(stack, 'skipped', `${stack} uses Terraform Cloud: its plans run there (VCS-driven speculative plans, or \`terraform plan\` in the stack folder); see docs/terraform-cloud.md.`);
   }
   const missing = missingVariables(stackJson, env);
   if (missing.length > 0) {

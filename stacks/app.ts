@@ -212,7 +212,7 @@ export function runSynth(options: BuildAppOptions = {}, stderr: (line: string) =
       return 1;
     }
     if (e instanceof PolicyViolationError) {
-      stderr(`Synth refused: the security and data-protection policy failed.\n\n${e.message}\n\nThe rules and how to record an exception: README.md, "Policy checks"; npm run check prints the full report.`);
+      stderr(`Synth refused: the security and data-protection policy failed.\n\n${e.message}\n\nThe rules and how to record an exception: docs/policy.md; npm run check prints the full report.`);
       return 1;
     }
     throw e;

@@ -283,7 +283,7 @@ describe('each item failing on its own', () => {
       'Bucket encryption': 'skip',
       'Bucket public access': 'skip',
     });
-    expect(row(results, 'State bucket').detail).toBe('ohmycoins-terraform-state does not exist: apply the bootstrap stack first (README, "Bootstrap an account")');
+    expect(row(results, 'State bucket').detail).toBe('ohmycoins-terraform-state does not exist: apply the bootstrap stack first (docs/bootstrap.md)');
   });
 
   it('the state bucket in another region', async () => {

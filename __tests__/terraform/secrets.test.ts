@@ -46,7 +46,7 @@ describe.each(PLANNED_STACKS)('secrets in the %s stack', (stack) => {
     const plan = loadPlan(stack);
     for (const name of SENSITIVE_VARIABLES[stack]) {
       expect(plan.variables[name]).toBe(sentinelFor(name));
-      // The saved plan file holds variable values: plan artifacts are secrets (README).
+      // The saved plan file holds variable values: plan artifacts are secrets (docs/secrets.md).
       expect(plan.plan.variables?.[name]?.value).toBe(sentinelFor(name));
     }
   });

@@ -139,7 +139,7 @@ export async function checkStateBucket(clients: AwsClients): Promise<CheckResult
     const status = httpStatus(e);
     const detail =
       status === 404 || errorName(e) === 'NotFound' || errorName(e) === 'NoSuchBucket'
-        ? `${bucket} does not exist: apply the bootstrap stack first (README, "Bootstrap an account")`
+        ? `${bucket} does not exist: apply the bootstrap stack first (docs/bootstrap.md)`
         : status === 403
           ? `${bucket} exists but these credentials may not use it (403): it belongs to another account, or s3:ListBucket is missing`
           : status === 301
