@@ -27,7 +27,8 @@ describe('environment settings from the zod schema', () => {
     .object({
       name: z.string().regex(/^[a-z]+$/).describe('The environment name'),
       size: z.number().int().min(1).max(10).describe('How many'),
-      mode: z.enum(['a', 'b']).optional(),
+      mode: z.enum(['a', 'b']).describe('The mode').optional(),
+      days: z.number().int().min(1).meta({ id: 'days', description: 'Shared days' }),
       tags: z.array(z.string()).min(1).default(['x']),
       backend: z.discriminatedUnion('type', [
         z.object({ type: z.literal('s3'), locking: z.enum(['dynamodb', 'lockfile']) }).strict(),
@@ -43,7 +44,8 @@ describe('environment settings from the zod schema', () => {
     expect(rows.map((r) => [r.path, r.type, r.required, r.allowed, r.defaultValue, r.description])).toEqual([
       ['name', 'string', true, 'matches `^[a-z]+$`', undefined, 'The environment name'],
       ['size', 'integer', true, '1 to 10', undefined, 'How many'],
-      ['mode', 'string', false, 'one of `"a"`, `"b"`', undefined, undefined],
+      ['mode', 'string', false, 'one of `"a"`, `"b"`', undefined, 'The mode'],
+      ['days', 'integer', true, 'at least 1', undefined, 'Shared days'],
       ['tags', 'list of string', false, 'at least 1 item', '`["x"]`', undefined],
       ['backend', 'object', true, '', undefined, undefined],
       ['backend.type', 'string', true, 'one of `"s3"`, `"cloud"`', undefined, undefined],

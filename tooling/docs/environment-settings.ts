@@ -48,7 +48,20 @@ export interface SettingRow {
 
 /** The JSON Schema of a zod schema as the page describes it: what a file may contain (zod's input side). */
 export function jsonSchemaOf(schema: z.ZodType): JsonSchema {
-  return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  const root = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const defs = (root.$defs ?? {}) as Record<string, unknown>;
+  // A schema registered with an id (`.meta({ id })`) is written once under $defs and referenced: inline it.
+  const inline = (node: unknown, seen: readonly string[]): unknown => {
+    if (Array.isArray(node)) return node.map((n) => inline(n, seen));
+    if (node === null || typeof node !== 'object') return node;
+    const { $ref, $defs: _defs, ...rest } = node as Record<string, unknown>;
+    const entries = Object.entries(rest).map(([k, v]) => [k, inline(v, seen)] as const);
+    if (typeof $ref !== 'string') return Object.fromEntries(entries);
+    const id = $ref.replace(/^#\/\$defs\//, '');
+    if (!(id in defs) || seen.includes(id)) throw new Error(`cannot inline ${$ref} in the environment schema`);
+    return { ...(inline(defs[id], [...seen, id]) as object), ...Object.fromEntries(entries) };
+  };
+  return inline(root, []) as JsonSchema;
 }
 
 const literal = (v: unknown): string => `\`${JSON.stringify(v)}\``;
