@@ -64,6 +64,17 @@ describe('links of README.md and docs/', () => {
   });
 });
 
+/** Paths the pages name that are examples or legacy files, not files of this repository. */
+const NOT_IN_REPOSITORY = new Set(['environments/qa.ts', 'environments/usage/qa.yaml', 'scripts/estimate-costs.sh']);
+
+describe('paths named in README.md, help and docs/', () => {
+  it.each(['README.md', 'help', ...PAGES.filter((p) => p !== 'README.md')])('every project path %s names in code spans exists', (page) => {
+    const named = [...read(page).matchAll(/`((?:main\.ts|(?:environments|stacks|constructs|lib|tooling|scripts|__tests__|docs|cost|\.github)\/[\w./-]*))`/g)].map((m) => m[1]);
+    const exists = (p: string) => existsSync(path.join(PROJECT_ROOT, p)) || existsSync(path.join(PROJECT_ROOT, `${p}.ts`));
+    expect(named.filter((p) => !NOT_IN_REPOSITORY.has(p) && !exists(p))).toEqual([]);
+  });
+});
+
 describe('README.md', () => {
   const readme = read('README.md');
 

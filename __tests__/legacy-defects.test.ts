@@ -46,7 +46,7 @@ describe(PAGE, () => {
 
   it('names files that exist for each fix', () => {
     const page = readFileSync(path.join(PROJECT_ROOT, PAGE), 'utf8');
-    const named = [...page.matchAll(/`((?:constructs|lib|environments|scripts)\/[\w./-]+\.ts)`/g)].map((m) => m[1]);
+    const named = [...page.matchAll(/`((?:constructs|lib|environments|stacks|tooling|scripts)\/[\w./-]+\.ts)`/g)].map((m) => m[1]);
     expect(named.length).toBeGreaterThan(20);
     const missing = named.filter((file) => {
       try {
