@@ -119,6 +119,17 @@ describe('help', () => {
   });
 });
 
+describe('npm run lint:layers, which the README names', () => {
+  // layers.test.ts runs dependency-cruiser itself; this keeps the command a reader runs equal to it
+  // (an option that takes a value must not swallow a source folder).
+  it('gives dependency-cruiser the config, the known violations file and every source folder', () => {
+    const args = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts['lint:layers'].split(' ');
+    expect(args.slice(0, 5)).toEqual(['depcruise', '--config', '.dependency-cruiser.cjs', '--ignore-known', '.dependency-cruiser-known-violations.json']);
+    expect(existsSync(path.join(PROJECT_ROOT, args[4]))).toBe(true);
+    expect(args.slice(5)).toEqual(['main.ts', 'environments', 'stacks', 'constructs', 'lib', 'tooling', 'scripts']);
+  });
+});
+
 describe('the repository stands alone', () => {
   it('refers to no folder outside it', () => {
     const { execFileSync } = require('node:child_process') as typeof import('node:child_process');
