@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { jsonSchemaOf, renderEnvironmentSettingsPage, settingRows } from '../tooling/docs/environment-settings';
+import { jsonSchemaOf, renderEnvironmentSettingsPage, sections, settingRows } from '../tooling/docs/environment-settings';
 import { outputRows } from '../tooling/docs/outputs';
 import { GENERATED_PAGES } from '../tooling/docs/pages';
 import { renderPolicyRulesPage, RULE_NOTES } from '../tooling/docs/policy-rules';
@@ -70,6 +70,18 @@ describe('environment settings from the zod schema', () => {
       '| `noncurrentVersionExpirationDays` |',
     ]) expect(page).toContain(line);
     expect(page).not.toContain('9007199254740991');
+    const headings = [...page.matchAll(/^### (.+)$/gm)].map((m) => m[1]);
+    expect(headings[0]).toBe('Top level');
+    expect(headings).toEqual(expect.arrayContaining(['`stateBackend`', '`network`', '`database`', '`cache`', '`loadBalancer`', '`ecs`', '`monitoring`']));
+  });
+
+  it('groups the rows by section, top-level settings first', () => {
+    const grouped = sections(settingRows(jsonSchemaOf(sample))).map(([section, rows]) => [section, rows.map((r) => r.path)]);
+    expect(grouped).toEqual([
+      ['', ['name', 'size', 'mode', 'days', 'tags', 'exceptions', 'exceptions[].rule', 'exceptions[].reason']],
+      ['backend', ['backend', 'backend.type', 'backend.locking', 'backend.organization']],
+      ['nested', ['nested', 'nested.ratio']],
+    ]);
   });
 });
 

@@ -177,6 +177,22 @@ function table(rows: readonly SettingRow[]): string[] {
   ];
 }
 
+/**
+ * The rows by section: the top-level settings that are not sections first (section ''), then each section
+ * (a top-level object) with its settings, in the schema's order. A section's heading is its name, so
+ * `environment-settings.md#database` links to it.
+ */
+export function sections(rows: readonly SettingRow[]): [section: string, rows: SettingRow[]][] {
+  const sectionNames = new Set(rows.filter((r) => r.type === 'object' && !/[.[]/.test(r.path)).map((r) => r.path));
+  const bySection = new Map<string, SettingRow[]>([['', []]]);
+  for (const row of rows) {
+    const top = row.path.split(/[.[]/)[0];
+    const section = sectionNames.has(top) ? top : '';
+    bySection.set(section, [...(bySection.get(section) ?? []), row]);
+  }
+  return [...bySection].filter(([, r]) => r.length > 0);
+}
+
 /** The page, as `npm run docs` writes it. */
 export function renderEnvironmentSettingsPage(
   environment: JsonSchema = jsonSchemaOf(environmentConfigSchema),
@@ -194,12 +210,11 @@ export function renderEnvironmentSettingsPage(
     'unless marked optional; `[]` stands for each item of a list. The checks that a JSON Schema cannot express',
     '(one CIDR per availability zone, instance classes AWS offers, settings that depend on each other) are listed',
     'with their sources in [environment-checks.md](environment-checks.md); an invalid file stops synth with every',
-    'problem at once.',
+    'problem at once. Each section of an environment file has its own table below.',
     '',
     '## Environment files',
     '',
-    ...table(environmentRows),
-    '',
+    ...sections(environmentRows).flatMap(([section, rows]) => [`### ${section === '' ? 'Top level' : `\`${section}\``}`, '', ...table(rows), '']),
     '## The bootstrap stack',
     '',
     ...table(bootstrapRows),
