@@ -111,7 +111,7 @@ export class LoadBalancer extends PlatformConstruct {
 
   constructor(scope: Construct, id: string, shared: SharedProps, settings: LoadBalancerSettings, refs: LoadBalancerRefs) {
     super(scope, id, shared, 'alb');
-    const tags = { ...this.tags };
+    const tags = this.tags;
     const at = this.at;
     const names = this.names.alb;
     const { certificateArn } = refs;

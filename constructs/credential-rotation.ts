@@ -60,7 +60,7 @@ export class CredentialRotation extends PlatformConstruct {
   constructor(scope: Construct, id: string, shared: SharedProps, refs: CredentialRotationRefs) {
     super(scope, id, shared, 'rotation');
     const names = this.names.rotation;
-    const tags = { ...this.tags };
+    const tags = this.tags;
     const at = this.at;
 
     /** A role the AWS service `service` assumes, with one inline statement. */

@@ -26,8 +26,8 @@ import { PlatformConstruct, type SharedProps } from './base';
 import { PLATFORM_PORTS } from './security';
 import {
   type AutoscalingSettings,
-  type ClusterSettings,
   type ContainerDefinition,
+  type SharedServiceSettings,
   WebService,
   type WebServiceKey,
   type WebServiceNames,
@@ -53,7 +53,7 @@ export const REDIS_AUTH_SECRET_ENV = 'REDIS_PASSWORD';
 export const SCRATCH_MOUNT = { sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false } as const;
 
 /** The environment's `ecs` section. */
-export interface EcsSettings extends ClusterSettings {
+export interface EcsSettings extends SharedServiceSettings {
   /** The backend (FastAPI) service, with its target-tracking autoscaling. */
   readonly backend: WebServiceSettings & { readonly autoscaling: AutoscalingSettings };
   /** The frontend (React, nginx) service. */
@@ -196,10 +196,12 @@ export class ContainerServices extends PlatformConstruct {
       this.at('main'),
     );
 
-    const service = (key: WebServiceKey, serviceSettings: WebServiceSettings, serviceRefs: ServiceRefs, serviceNames: WebServiceNames, container: WebServiceProps['container']) =>
-      new WebService(this, key, {
-        settings: serviceSettings,
-        cluster: settings,
+    // One web service per key: its section `ecs.<key>`, its refs `refs.<key>`.
+    const service = (key: WebServiceKey, serviceNames: WebServiceNames, container: WebServiceProps['container']) => {
+      const serviceRefs: ServiceRefs = refs[key];
+      return new WebService(this, key, {
+        settings: settings[key],
+        ecs: settings,
         names: serviceNames,
         container,
         refs: {
@@ -218,6 +220,7 @@ export class ContainerServices extends PlatformConstruct {
         tags: this.tags,
         at: this.at,
       });
+    };
 
     const { backend, frontend, application } = refs;
     const db = backend.database;
@@ -227,8 +230,6 @@ export class ContainerServices extends PlatformConstruct {
     const backendReadOnly = !settings.executeCommand;
     this.backend = service(
       'backend',
-      settings.backend,
-      backend,
       {
         logGroup: names.backendLogGroup,
         taskFamily: names.backendTaskFamily,
@@ -277,8 +278,6 @@ export class ContainerServices extends PlatformConstruct {
     );
     this.frontend = service(
       'frontend',
-      settings.frontend,
-      frontend,
       {
         logGroup: names.frontendLogGroup,
         taskFamily: names.frontendTaskFamily,

@@ -98,7 +98,7 @@ export interface WebServiceSettings {
 }
 
 /** What both services take from the environment's `ecs` section (same names). */
-export interface ClusterSettings {
+export interface SharedServiceSettings {
   /** Container Insights on the cluster; without it the running-tasks alarm counts healthy targets. */
   readonly containerInsights: boolean;
   /** ECS Exec on the service. */
@@ -152,8 +152,8 @@ export interface WebServiceRefs {
 export interface WebServiceProps {
   /** The service's own section (`ecs.backend` / `ecs.frontend`). */
   readonly settings: WebServiceSettings;
-  /** The `ecs` section's fields both services share. */
-  readonly cluster: ClusterSettings;
+  /** The `ecs` section's fields both services share (`ecs.containerInsights`, `ecs.alarms`, ...). */
+  readonly ecs: SharedServiceSettings;
   readonly names: WebServiceNames;
   /** The service's only container, given where its output goes (the service's log group). */
   readonly container: (logConfiguration: AwsLogsConfiguration) => ContainerDefinition;
@@ -175,15 +175,15 @@ export class WebService {
 
   /** Creates the service's resources in `scope` (the `ecs` construct), with ids starting with `key`. */
   constructor(scope: Construct, key: WebServiceKey, props: WebServiceProps) {
-    const { settings, cluster, names, refs, at } = props;
-    const tags = { ...props.tags };
+    const { settings, ecs, names, refs, at } = props;
+    const { tags } = props;
     const scaling = settings.autoscaling?.enabled ? settings.autoscaling : undefined;
     if (scaling && scaling.minCapacity > scaling.maxCapacity) {
       throw new Error(`${scope.node.path}: ${key} autoscaling minCapacity ${scaling.minCapacity} is greater than maxCapacity ${scaling.maxCapacity}`);
     }
     this.autoscaled = scaling !== undefined;
 
-    this.logGroup = pin(new CloudwatchLogGroup(scope, `${key}-logs`, { name: names.logGroup, retentionInDays: cluster.logRetentionDays, tags }), at(key));
+    this.logGroup = pin(new CloudwatchLogGroup(scope, `${key}-logs`, { name: names.logGroup, retentionInDays: ecs.logRetentionDays, tags }), at(key));
     this.container = props.container({
       logDriver: 'awslogs',
       options: { 'awslogs-group': this.logGroup.name, 'awslogs-region': refs.region, 'awslogs-stream-prefix': 'ecs' },
@@ -213,7 +213,7 @@ export class WebService {
         taskDefinition: this.taskDefinition.arn,
         desiredCount: settings.desiredCount,
         launchType: 'FARGATE',
-        enableExecuteCommand: cluster.executeCommand,
+        enableExecuteCommand: ecs.executeCommand,
         networkConfiguration: { subnets: [...refs.subnetIds], securityGroups: [...refs.securityGroupIds], assignPublicIp: false },
         loadBalancer: [{ targetGroupArn: refs.targetGroupArn, containerName: this.container.name, containerPort: PLATFORM_PORTS[key] }],
         // D3: the Terraform arguments, not the CloudFormation-style block.
@@ -268,8 +268,8 @@ export class WebService {
     const alarm = alarmFactory(scope, at, { namespace: 'AWS/ECS', dimensions: {}, alarmActions: [refs.alarmTopicArn], tags });
     const dimensions = { ClusterName: refs.cluster.name, ServiceName: this.service.name };
     for (const [metric, metricName, threshold, alarmName] of [
-      ['cpu', 'CPUUtilization', cluster.alarms.cpuPercent, names.cpuAlarm],
-      ['memory', 'MemoryUtilization', cluster.alarms.memoryPercent, names.memoryAlarm],
+      ['cpu', 'CPUUtilization', ecs.alarms.cpuPercent, names.cpuAlarm],
+      ['memory', 'MemoryUtilization', ecs.alarms.memoryPercent, names.memoryAlarm],
     ] as const) {
       alarm(`${key}_${metric}_high`, {
         alarmName,
@@ -282,7 +282,7 @@ export class WebService {
         dimensions,
       }, 'added');
     }
-    const running = cluster.containerInsights
+    const running = ecs.containerInsights
       ? { namespace: 'ECS/ContainerInsights', metricName: 'RunningTaskCount', dimensions }
       : refs.targetGroupArnSuffix !== undefined && refs.loadBalancerArnSuffix !== undefined
         ? { namespace: 'AWS/ApplicationELB', metricName: 'HealthyHostCount', dimensions: { TargetGroup: refs.targetGroupArnSuffix, LoadBalancer: refs.loadBalancerArnSuffix } }
@@ -299,7 +299,7 @@ export class WebService {
       threshold: minimum,
       evaluationPeriods: 3,
       period: 60,
-      alarmDescription: `Fewer ${key} tasks ${cluster.containerInsights ? 'running' : 'healthy behind the load balancer'} than the minimum of ${minimum}`,
+      alarmDescription: `Fewer ${key} tasks ${ecs.containerInsights ? 'running' : 'healthy behind the load balancer'} than the minimum of ${minimum}`,
       // No data means no task reports at all: the worst case, not an unknown.
       treatMissingData: 'breaching',
     }, 'added');
