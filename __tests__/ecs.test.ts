@@ -1,9 +1,11 @@
-import { TerraformVariable } from 'cdktf';
+import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { BACKEND_SECRET_KEYS } from '../constructs/app-secret';
 import { secretKeyValueFrom } from '../constructs/ecs';
+import { WebService } from '../constructs/web-service';
 import { checkStackPolicy } from '../lib/policy/engine';
 import { POLICY_RULES } from '../lib/policy/rules';
 import { buildEdge, IDS, resolveTokens, synthJson } from './edge-fixtures';
+import { environment } from './helpers';
 import { legacyBackendContainer, legacyFrontendContainer } from './legacy-containers';
 
 type Json = Record<string, any>;
@@ -252,5 +254,43 @@ describe('ecs construct', () => {
     ]);
     expect(e.backendAutoscaled).toBe(false);
     expect(production.ecs.backendAutoscaled).toBe(true);
+  });
+});
+
+describe('web service', () => {
+  it('creates its resources in the ecs construct itself, so their construct paths stay those of the legacy module', () => {
+    const { ecs } = buildEdge({ env: 'production' });
+    const paths = (svc: WebService) =>
+      [svc.logGroup, svc.taskDefinition, svc.service].map((r) => r.node.path);
+    expect(paths(ecs.backend)).toEqual(['test/ecs/backend-logs', 'test/ecs/backend-task', 'test/ecs/backend-service']);
+    expect(paths(ecs.frontend)).toEqual(['test/ecs/frontend-logs', 'test/ecs/frontend-task', 'test/ecs/frontend-service']);
+  });
+
+  it('refuses autoscaling without the names of its scaling policies', () => {
+    const stack = new TerraformStack(Testing.app(), 'bare');
+    const ecs = environment('production').ecs;
+    const names = { logGroup: 'l', taskFamily: 't', service: 's', cpuAlarm: 'c', memoryAlarm: 'm', runningTasksAlarm: 'r' };
+    expect(
+      () =>
+        new WebService(stack, 'frontend', {
+          settings: { ...ecs.frontend, autoscaling: ecs.backend.autoscaling },
+          ecs,
+          names,
+          container: (logConfiguration) => ({ name: 'frontend', image: 'x:1', essential: true, portMappings: [], environment: [], logConfiguration }),
+          refs: {
+            region: 'ap-southeast-2',
+            cluster: { id: 'cluster-arn', name: 'cluster' },
+            subnetIds: IDS.appSubnets,
+            securityGroupIds: [IDS.ecsSg],
+            executionRoleArn: IDS.executionRole,
+            taskRoleArn: IDS.taskRole,
+            targetGroupArn: 'tg-arn',
+            dependsOn: [],
+            alarmTopicArn: IDS.alarmTopic,
+          },
+          tags: {},
+          at: (name) => `ecs_${name}`,
+        }),
+    ).toThrow('bare: the frontend service is autoscaled but has no scaling policy names');
   });
 });
