@@ -138,10 +138,11 @@ export interface WebServiceRefs {
   /** Target group the service registers its tasks with. */
   readonly targetGroupArn: string;
   /**
-   * ARN suffixes of that target group and of the load balancer (the metric dimensions): without
-   * Container Insights, the running-tasks alarm watches the group's healthy hosts.
+   * ARN suffix of that target group (the `TargetGroup` metric dimension): without Container
+   * Insights, the running-tasks alarm watches the group's healthy hosts.
    */
   readonly targetGroupArnSuffix?: string;
+  /** ARN suffix of the load balancer (the `LoadBalancer` dimension of that alarm). */
   readonly loadBalancerArnSuffix?: string;
   /** Resources that attach the target group to the load balancer (listener or rule); the service is created after them (D11). */
   readonly dependsOn: readonly ITerraformDependable[];
@@ -165,8 +166,11 @@ export interface WebServiceProps {
 }
 
 export class WebService {
+  /** The log group, `/ecs/<p>/<key>`. */
   public readonly logGroup: CloudwatchLogGroup;
+  /** The task definition (its `arn` carries the revision). */
   public readonly taskDefinition: EcsTaskDefinition;
+  /** The service (its `id` is its ARN). */
   public readonly service: EcsService;
   /** The container definition, as encoded into the task definition. */
   public readonly container: ContainerDefinition;
@@ -175,8 +179,7 @@ export class WebService {
 
   /** Creates the service's resources in `scope` (the `ecs` construct), with ids starting with `key`. */
   constructor(scope: Construct, key: WebServiceKey, props: WebServiceProps) {
-    const { settings, ecs, names, refs, at } = props;
-    const { tags } = props;
+    const { settings, ecs, names, refs, tags, at } = props;
     const scaling = settings.autoscaling?.enabled ? settings.autoscaling : undefined;
     if (scaling && scaling.minCapacity > scaling.maxCapacity) {
       throw new Error(`${scope.node.path}: ${key} autoscaling minCapacity ${scaling.minCapacity} is greater than maxCapacity ${scaling.maxCapacity}`);
