@@ -13,8 +13,8 @@ import { StateBackendResources } from '../constructs/state-backend';
 import { BOOTSTRAP_NAME, BootstrapConfig } from '../environments/schema';
 import { AddressPinnedStack } from '../lib/addresses';
 import { enforcePolicy, type PolicyOptions } from '../lib/policy/engine';
-import { REQUIRED_TERRAFORM_VERSION } from './platform-stack';
 import { STATE_BACKEND, addS3Backend } from './state-backend';
+import { REQUIRED_TERRAFORM_VERSION } from './terraform';
 
 /**
  * Local state file, relative to the stack folder (cdktf.out/stacks/bootstrap): the project
