@@ -25,8 +25,7 @@ import { addCertificateArnVariable, addImageVariables, patternVariable } from '.
 import { platformDashboardWidgets } from './platform-dashboard';
 import { addStateBackend } from './state-backend';
 
-/** The Terraform version every stack requires: S3-native locking needs >= 1.10; CI pins 1.11.4. */
-export const REQUIRED_TERRAFORM_VERSION = '>= 1.10.0';
+import { REQUIRED_TERRAFORM_VERSION } from './terraform';
 
 /** Tags on every resource: the legacy `default_tags`. */
 export function commonTags(config: EnvironmentConfig): Record<string, string> {
