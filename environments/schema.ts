@@ -20,6 +20,7 @@ import {
 } from '../lib/aws-facts';
 import { CIDR_HELP, cidrContains, cidrsOverlap, parseCidr } from '../lib/cidr';
 import { IMAGE_REPOSITORY_PATTERN, IMAGE_TAG_PATTERN } from '../stacks/deployment-variables';
+import { NAT_MODES } from '../constructs/vpc';
 import {
   ELASTICACHE_REDIS_VERSIONS,
   isOfferedPostgresVersion,
@@ -130,10 +131,6 @@ function describeFargateMemory(cpu: number): string {
   const size = FARGATE_TASK_SIZES[cpu];
   return size.only ? size.only.join(', ') : `${size.min}-${size.max} in steps of ${size.step}`;
 }
-
-/** How the private application subnets reach the internet. */
-export const NAT_MODES = ['none', 'single', 'one-per-az'] as const;
-export type NatMode = (typeof NAT_MODES)[number];
 
 /** How Terraform locks the S3 state. */
 export const STATE_LOCKING_MODES = ['dynamodb', 'lockfile', 'both'] as const;

@@ -9,6 +9,7 @@ import { IResolvable, TerraformOutput, TerraformVariable, Token } from 'cdktf';
 import type { Construct } from 'constructs';
 import { LoadBalancer } from '../constructs/alb';
 import { AppSecret } from '../constructs/app-secret';
+import type { SharedProps } from '../constructs/base';
 import { ContainerServices } from '../constructs/ecs';
 import { CredentialRotation } from '../constructs/credential-rotation';
 import { Monitoring } from '../constructs/monitoring';
@@ -74,21 +75,9 @@ export class PlatformStack extends AddressPinnedStack {
     });
     addStateBackend(this, config.name, config.stateBackend);
 
-    const net = config.network;
-    this.network = new VpcNetwork(this, 'vpc', {
-      projectName: config.projectName,
-      region: config.region,
-      cidr: net.vpcCidr,
-      availabilityZones: net.availabilityZones,
-      publicSubnetCidrs: net.publicSubnetCidrs,
-      privateAppSubnetCidrs: net.privateAppSubnetCidrs,
-      privateDbSubnetCidrs: net.privateDbSubnetCidrs,
-      natGateways: net.natGateways,
-      flowLogs: net.flowLogs.enabled,
-      flowLogRetentionDays: net.flowLogs.retentionDays,
-      s3GatewayEndpoint: net.s3GatewayEndpoint,
-      tags,
-    });
+    // What every construct shares; each then gets its config section as is, and what it connects to.
+    const shared: SharedProps = { projectName: config.projectName, tags };
+    this.network = new VpcNetwork(this, 'vpc', shared, config.network, { region: config.region });
 
     this.securityGroups = new SecurityGroups(this, 'security', {
       projectName: config.projectName,
