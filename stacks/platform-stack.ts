@@ -79,12 +79,7 @@ export class PlatformStack extends AddressPinnedStack {
     const shared: SharedProps = { projectName: config.projectName, tags };
     this.network = new VpcNetwork(this, 'vpc', shared, config.network, { region: config.region });
 
-    this.securityGroups = new SecurityGroups(this, 'security', {
-      projectName: config.projectName,
-      vpcId: this.network.vpcId,
-      managementCidrBlocks: config.security.managementCidrBlocks,
-      tags,
-    });
+    this.securityGroups = new SecurityGroups(this, 'security', shared, config.security, { vpcId: this.network.vpcId });
 
     // The alarm topic comes first: every construct's alarms notify it on ALARM and OK (D22).
     const mon = config.monitoring;
