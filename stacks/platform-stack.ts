@@ -90,13 +90,10 @@ export class PlatformStack extends AddressPinnedStack {
           description: `HTTPS endpoint (chat or paging webhook, usually with a token in it) subscribed to the ${config.projectName}-alarms topic`,
         }).stringValue
       : undefined;
-    this.monitoring = new Monitoring(this, 'monitoring', {
-      projectName: config.projectName,
+    this.monitoring = new Monitoring(this, 'monitoring', shared, mon, {
       region: config.region,
       accountId: config.accountId ?? this.network.ownerAccountId,
-      emailSubscribers: mon.alarmEmails,
       webhookUrl,
-      tags,
     });
     const alarmActions = [this.monitoring.alarmTopicArn];
 
