@@ -97,12 +97,7 @@ export class PlatformStack extends AddressPinnedStack {
     });
     const alarmActions = [this.monitoring.alarmTopicArn];
 
-    this.appSecret = new AppSecret(this, 'app-secret', {
-      projectName: config.projectName,
-      environment: config.name,
-      recoveryWindowDays: config.application.secretRecoveryWindowDays,
-      tags,
-    });
+    this.appSecret = new AppSecret(this, 'app-secret', shared, config.application, { environment: config.name });
 
     const db = config.database;
     this.database = new DatabaseInstance(this, 'rds', {
