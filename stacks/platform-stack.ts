@@ -99,35 +99,10 @@ export class PlatformStack extends AddressPinnedStack {
 
     this.appSecret = new AppSecret(this, 'app-secret', shared, config.application, { environment: config.name });
 
-    const db = config.database;
-    this.database = new DatabaseInstance(this, 'rds', {
-      projectName: config.projectName,
+    this.database = new DatabaseInstance(this, 'rds', shared, config.database, {
       subnetIds: this.network.privateDbSubnetIds,
       securityGroupIds: [this.securityGroups.rdsSecurityGroupId],
-      engineVersion: db.engineVersion,
-      instanceClass: db.instanceClass,
-      allocatedStorage: db.allocatedStorage,
-      maxAllocatedStorage: db.maxAllocatedStorage,
-      storageType: db.storageType,
-      iops: db.iops,
-      storageThroughput: db.storageThroughput,
-      multiAz: db.multiAz,
-      backupRetentionDays: db.backupRetentionDays,
-      backupWindow: db.backupWindow,
-      maintenanceWindow: db.maintenanceWindow,
-      deletionProtection: db.deletionProtection,
-      finalSnapshot: db.finalSnapshot,
-      applyImmediately: db.applyImmediately,
-      performanceInsights: db.performanceInsights,
-      monitoringIntervalSeconds: db.monitoringIntervalSeconds,
-      databaseName: db.databaseName,
-      masterUsername: db.masterUsername,
-      cpuAlarmThreshold: db.alarms.cpuPercent,
-      freeStorageAlarmThresholdBytes: db.alarms.freeStorageBytes,
-      connectionsAlarmThreshold: db.alarms.connections,
-      freeableMemoryAlarmThresholdBytes: config.database.alarms.freeableMemoryBytes,
-      alarmActions,
-      tags,
+      alarmTopicArn: this.monitoring.alarmTopicArn,
     });
 
     const cache = config.cache;
