@@ -114,28 +114,12 @@ export class PlatformStack extends AddressPinnedStack {
           description: `Redis AUTH token of ${config.projectName}-redis: 16-128 characters, letters, digits and ! & # $ ^ < > - only. Also stored in the secret ${config.projectName}-redis-auth for the backend.`,
         }).stringValue
       : undefined;
-    this.cache = new RedisCluster(this, 'redis', {
-      projectName: config.projectName,
+    this.cache = new RedisCluster(this, 'redis', shared, cache, {
       subnetIds: this.network.privateDbSubnetIds,
       securityGroupIds: [this.securityGroups.redisSecurityGroupId],
-      engineVersion: cache.engineVersion,
-      nodeType: cache.nodeType,
-      numCacheClusters: cache.numCacheClusters,
-      multiAz: cache.multiAz,
-      transitEncryption: cache.transitEncryption,
-      authToken,
-      authTokenSecretRecoveryWindowDays: config.application.secretRecoveryWindowDays,
-      snapshotRetentionDays: cache.snapshotRetentionDays,
-      snapshotWindow: cache.snapshotWindow,
-      maintenanceWindow: cache.maintenanceWindow,
-      applyImmediately: cache.applyImmediately,
-      logRetentionDays: cache.logRetentionDays,
-      cpuAlarmThreshold: cache.alarms.cpuPercent,
-      memoryAlarmThreshold: cache.alarms.memoryPercent,
-      evictionsAlarmThreshold: cache.alarms.evictions,
-      replicationLagAlarmThresholdSeconds: config.cache.alarms.replicationLagSeconds,
-      alarmActions,
-      tags,
+      alarmTopicArn: this.monitoring.alarmTopicArn,
+      authTokenValue: authToken,
+      secretRecoveryWindowDays: config.application.secretRecoveryWindowDays,
     });
 
     const github = config.github;
