@@ -124,17 +124,16 @@ export class PlatformStack extends AddressPinnedStack {
 
     const github = config.github;
     // Staging creates the account's provider; production gets its ARN from the config or a variable (D7, D14).
-    const oidcProviderArn =
+    const oidcProviderArnVariable =
       github.createOidcProvider || github.oidcProviderArn !== undefined
-        ? github.oidcProviderArn
+        ? undefined
         : patternVariable(this, 'github_oidc_provider_arn', GITHUB_OIDC_PROVIDER_ARN_RE2, {
             description:
               "ARN of the account's existing GitHub Actions OIDC provider (created by the stack whose config has github.createOidcProvider: true), e.g. arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
             errorMessage:
               'github_oidc_provider_arn must be an IAM OIDC provider ARN with a 12-digit account id: arn:aws:iam::<account-id>:oidc-provider/token.actions.githubusercontent.com',
           });
-    this.iam = new IamRoles(this, 'iam', {
-      projectName: config.projectName,
+    this.iam = new IamRoles(this, 'iam', shared, github, {
       region: config.region,
       executionSecretArns: [
         this.appSecret.secretArn,
@@ -142,10 +141,7 @@ export class PlatformStack extends AddressPinnedStack {
         ...(this.cache.authTokenSecretArn ? [this.cache.authTokenSecretArn] : []),
       ],
       taskSecretArns: [this.appSecret.secretArn],
-      createOidcProvider: github.createOidcProvider,
-      oidcProviderArn,
-      deploySubjects: github.deploySubjects,
-      tags,
+      oidcProviderArnVariable,
     });
 
     const lb = config.loadBalancer;
