@@ -18,25 +18,25 @@ import { DatabaseInstance } from '../constructs/rds';
 import { RedisCluster } from '../constructs/redis';
 import { SecurityGroups } from '../constructs/security';
 import { VpcNetwork } from '../constructs/vpc';
-import type { EnvironmentConfig } from '../environments/schema';
 import { AddressPinnedStack } from '../lib/addresses';
 import { GITHUB_OIDC_PROVIDER_ARN_RE2 } from '../lib/arns';
 import { enforcePolicy, type PolicyOptions } from '../lib/policy/engine';
 import { addCertificateArnVariable, addImageVariables, patternVariable } from './deployment-variables';
 import { platformDashboardWidgets } from './platform-dashboard';
+import type { PlatformSettings } from './settings';
 import { addStateBackend } from './state-backend';
 
 /** The Terraform version every stack requires: S3-native locking needs >= 1.10; CI pins 1.11.4. */
 export const REQUIRED_TERRAFORM_VERSION = '>= 1.10.0';
 
 /** Tags on every resource: the legacy `default_tags`. */
-export function commonTags(config: EnvironmentConfig): Record<string, string> {
+export function commonTags(config: Pick<PlatformSettings, 'name'>): Record<string, string> {
   return { Project: 'Oh My Coins', Environment: config.name, ManagedBy: 'Terraform' };
 }
 
 export class PlatformStack extends AddressPinnedStack {
-  /** The validated environment this stack was built from. */
-  public readonly config: EnvironmentConfig;
+  /** The environment's settings this stack was built from. */
+  public readonly config: PlatformSettings;
   /** The VPC construct. */
   public readonly network: VpcNetwork;
   /** The security groups construct. */
@@ -60,7 +60,7 @@ export class PlatformStack extends AddressPinnedStack {
   /** How the security and data-protection policy judges this stack (checked at every synth). */
   public readonly policy: PolicyOptions;
 
-  constructor(scope: Construct, config: EnvironmentConfig) {
+  constructor(scope: Construct, config: PlatformSettings) {
     super(scope, config.name);
     this.config = config;
     this.policy = { productionLike: config.productionLike, exceptions: config.policyExceptions };
