@@ -107,7 +107,7 @@ export class PlatformStack extends AddressPinnedStack {
 
     const cache = config.cache;
     // Sensitive, no default; its format is checked by a precondition in the redis construct (D5).
-    const authToken = cache.authToken
+    const authTokenValue = cache.authToken
       ? new TerraformVariable(this, 'redis_auth_token', {
           type: 'string',
           sensitive: true,
@@ -118,7 +118,7 @@ export class PlatformStack extends AddressPinnedStack {
       subnetIds: this.network.privateDbSubnetIds,
       securityGroupIds: [this.securityGroups.redisSecurityGroupId],
       alarmTopicArn: this.monitoring.alarmTopicArn,
-      authTokenValue: authToken,
+      authTokenValue,
       secretRecoveryWindowDays: config.application.secretRecoveryWindowDays,
     });
 
