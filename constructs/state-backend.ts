@@ -19,7 +19,7 @@ import { logicalIds, pin } from '../lib/addresses';
 import type { SharedProps } from './base';
 
 /** The bootstrap settings these resources read, with their names there (checked by environments/schema.ts). */
-export interface StateBackendSettings {
+export interface StateBackendResourcesSettings {
   /** Days after which a noncurrent (replaced or deleted) state version is removed. */
   readonly noncurrentVersionExpirationDays: number;
   /** Waiting period in days before the KMS key is deleted once scheduled for deletion (7-30). */
@@ -64,7 +64,7 @@ export class StateBackendResources extends Construct {
   /** Alias of that key (`alias/...`), as the backends reference it. */
   public readonly kmsKeyAlias: string;
 
-  constructor(scope: Construct, id: string, shared: BootstrapSharedProps, settings: StateBackendSettings, names: StateBackendNames) {
+  constructor(scope: Construct, id: string, shared: BootstrapSharedProps, settings: StateBackendResourcesSettings, names: StateBackendNames) {
     super(scope, id);
     const at = logicalIds(shared.addressPrefix ?? 'bootstrap');
     const tags = shared.tags;
