@@ -36,7 +36,7 @@ function logWrites(region: string, logGroupPrefix: string): PolicyStatement {
 
 /**
  * The environment's `github` section, with the names it has there (checked by
- * environments/schema.ts; its `repository` is read by the CI checks, not here).
+ * environments/schema.ts; its `repository` only checks that every deploy subject is of that repository).
  */
 export interface GithubSettings {
   /** Create the account-wide GitHub OIDC provider; exactly one stack per AWS account may (D14). */
