@@ -20,7 +20,8 @@ function routing(json: Json) {
 describe('alb construct', () => {
   const http = buildEdge();
   const httpJson = synthJson(http.stack);
-  const https = buildEdge({ https: true, alb: { deletionProtection: true } });
+  // Settings of the shipped environments: staging serves HTTP only, production HTTPS with deletion protection.
+  const https = buildEdge({ env: 'production' });
   const httpsJson = synthJson(https.stack);
 
   it('creates the legacy load balancer, with invalid headers dropped and no cross-zone argument (D23)', () => {
@@ -37,9 +38,7 @@ describe('alb construct', () => {
       tags: { Name: 'test-alb' },
     });
     expect(lb).not.toHaveProperty('enable_cross_zone_load_balancing');
-    expect(httpsJson.resource.aws_lb.alb_main.enable_deletion_protection).toBe(true);
-    const permissive = synthJson(buildEdge({ alb: { dropInvalidHeaderFields: false } }).stack);
-    expect(permissive.resource.aws_lb.alb_main.drop_invalid_header_fields).toBe(false);
+    expect(httpsJson.resource.aws_lb.alb_main).toMatchObject({ enable_deletion_protection: true, drop_invalid_header_fields: true });
   });
 
   it('creates the two IP target groups with the legacy health checks and deregistration delay', () => {
@@ -132,7 +131,7 @@ describe('alb construct', () => {
 
   it('creates the three legacy alarms (unhealthy hosts on the backend target group) and the load balancer 5xx alarm', () => {
     const alarms = Object.fromEntries(Object.entries(httpJson.resource.aws_cloudwatch_metric_alarm as Json).filter(([id]) => id.startsWith('alb_')));
-    const common = { namespace: 'AWS/ApplicationELB', period: 60, evaluation_periods: 2, comparison_operator: 'GreaterThanThreshold', alarm_actions: [], ok_actions: [], tags: {} };
+    const common = { namespace: 'AWS/ApplicationELB', period: 60, evaluation_periods: 2, comparison_operator: 'GreaterThanThreshold', alarm_actions: [IDS.alarmTopic], ok_actions: [IDS.alarmTopic], tags: {} };
     expect(alarms).toEqual({
       alb_target_response_time: {
         ...common,
@@ -175,22 +174,34 @@ describe('alb construct', () => {
     });
   });
 
-  it('takes alarm thresholds and actions as props', () => {
+  it('takes the alarm thresholds from the loadBalancer section, under its names, and notifies the alarm topic', () => {
+    const other = 'arn:aws:sns:ap-southeast-2:123456789012:other-alarms';
     const json = synthJson(
-      buildEdge({ alb: { responseTimeAlarmThreshold: 1.5, http5xxAlarmThreshold: 3, elb5xxAlarmThreshold: 4, alarmActions: [IDS.alarmTopic] } }).stack,
+      buildEdge({
+        settings: (s) => (s.loadBalancer.alarms = { responseTimeSeconds: 1.5, target5xxCount: 3, elb5xxCount: 4 }),
+        alb: { alarmTopicArn: other },
+      }).stack,
     );
     const alarms = json.resource.aws_cloudwatch_metric_alarm;
     expect(alarms.alb_target_response_time.threshold).toBe(1.5);
     expect(alarms.alb_http_5xx_count.threshold).toBe(3);
     expect(alarms.alb_elb_5xx_count.threshold).toBe(4);
-    for (const alarm of Object.values(alarms) as Json[]) {
-      if (!String(alarm.alarm_name).startsWith('test-alb-')) continue;
-      expect([alarm.alarm_actions, alarm.ok_actions]).toEqual([[IDS.alarmTopic], [IDS.alarmTopic]]);
-    }
+    const albAlarms = (Object.values(alarms) as Json[]).filter((a) => String(a.alarm_name).startsWith('test-alb-'));
+    expect(albAlarms).toHaveLength(4);
+    for (const alarm of albAlarms) expect([alarm.alarm_actions, alarm.ok_actions]).toEqual([[other], [other]]);
+  });
+
+  it('refuses a certificate without https, and https without a certificate', () => {
+    expect(() => buildEdge({ alb: { certificateArn: IDS.certificate } })).toThrow(
+      'test/alb: a certificateArn was given but https is off; pass the certificate_arn variable exactly when https is true',
+    );
+    expect(() => buildEdge({ env: 'production', alb: { certificateArn: undefined } })).toThrow(
+      'test/alb: https is on but no certificateArn was given; pass the certificate_arn variable exactly when https is true',
+    );
   });
 
   it('refuses a project name that makes a target group name longer than AWS allows', () => {
-    expect(() => buildEdge({ alb: { projectName: 'ohmycoins-production-x' } })).toThrow(
+    expect(() => buildEdge({ projectName: 'ohmycoins-production-x' })).toThrow(
       'test/alb: the target group name "ohmycoins-production-x-backend-tg" is 33 characters; AWS allows at most 32. Use a shorter projectName.',
     );
   });

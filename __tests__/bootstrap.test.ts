@@ -2,7 +2,8 @@ import { TerraformStack, Testing } from 'cdktf';
 import { ENVIRONMENTS } from '../environments';
 import { bootstrap } from '../environments/bootstrap';
 import { EnvironmentConfigError, validateBootstrapConfig } from '../environments/schema';
-import { buildApp, runSynth } from '../stacks/app';
+import { buildConfiguredApp, loadSettings } from '../environments/load';
+import { runSynth } from '../stacks/app';
 import { BootstrapStack } from '../stacks/bootstrap-stack';
 import { STATE_BACKEND } from '../stacks/state-backend';
 import { rawEnvironment, SynthesizedStack, synthesizeStack } from './helpers';
@@ -210,7 +211,7 @@ describe('bootstrap settings validation', () => {
     const lines: string[] = [];
     const staging = rawEnvironment('staging');
     staging.network.natGateways = 'two';
-    const code = runSynth({ environments: { staging }, bootstrap: { ...bootstrap, noncurrentVersionExpirationDays: 1.5 } }, (l) => lines.push(l));
+    const code = runSynth(() => loadSettings({ environments: { staging }, bootstrap: { ...bootstrap, noncurrentVersionExpirationDays: 1.5 } }), { stderr: (l) => lines.push(l) });
     expect(code).toBe(1);
     const out = lines.join('\n');
     expect(out).toContain('- staging.network.natGateways = "two": must be one of none, single, one-per-az');
@@ -224,12 +225,12 @@ describe('one owner of the GitHub OIDC provider per account (D14)', () => {
 
   it('accepts the shipped settings: staging creates it, bootstrap and production do not', () => {
     expect(rawEnvironment('staging').github.createOidcProvider).toBe(true);
-    expect(() => buildApp()).not.toThrow();
+    expect(() => buildConfiguredApp()).not.toThrow();
   });
 
   it('refuses bootstrap and staging both creating it, naming both and the fix', () => {
     const lines: string[] = [];
-    const code = runSynth({ environments: envs(), bootstrap: { ...bootstrap, github: { createOidcProvider: true } } }, (l) => lines.push(l));
+    const code = runSynth(() => loadSettings({ environments: envs(), bootstrap: { ...bootstrap, github: { createOidcProvider: true } } }), { stderr: (l) => lines.push(l) });
     expect(code).toBe(1);
     expect(lines).toEqual([
       'Synth refused: the GitHub OIDC provider https://token.actions.githubusercontent.com would be created by more than one stack in the same AWS account: ' +
@@ -242,7 +243,7 @@ describe('one owner of the GitHub OIDC provider per account (D14)', () => {
   it('refuses two environments creating it', () => {
     const raw = envs();
     raw.production.github.createOidcProvider = true;
-    expect(() => buildApp({ environments: raw })).toThrow(/created by more than one stack in the same AWS account: staging .* and production /);
+    expect(() => buildConfiguredApp({ environments: raw })).toThrow(/created by more than one stack in the same AWS account: staging .* and production /);
   });
 
   it('allows one creator per account when the accounts are known to differ', () => {
@@ -250,10 +251,10 @@ describe('one owner of the GitHub OIDC provider per account (D14)', () => {
     raw.staging.accountId = '111111111111';
     raw.production.accountId = '222222222222';
     raw.production.github.createOidcProvider = true;
-    expect(() => buildApp({ environments: raw })).not.toThrow();
+    expect(() => buildConfiguredApp({ environments: raw })).not.toThrow();
     // ...but not when one of them may be in the same account as the other.
     delete raw.staging.accountId;
-    expect(() => buildApp({ environments: raw })).toThrow(/staging \(environments\/staging.ts github.createOidcProvider\) and production \(environments\/production.ts github.createOidcProvider, account 222222222222\)/);
+    expect(() => buildConfiguredApp({ environments: raw })).toThrow(/staging \(environments\/staging.ts github.createOidcProvider\) and production \(environments\/production.ts github.createOidcProvider, account 222222222222\)/);
   });
 
   it('refuses an environment named like the bootstrap stack', () => {
@@ -261,7 +262,7 @@ describe('one owner of the GitHub OIDC provider per account (D14)', () => {
     other.name = 'bootstrap';
     other.github.createOidcProvider = false;
     const lines: string[] = [];
-    expect(runSynth({ environments: { bootstrap: other } }, (l) => lines.push(l))).toBe(1);
+    expect(runSynth(() => loadSettings({ environments: { bootstrap: other } }), { stderr: (l) => lines.push(l) })).toBe(1);
     expect(lines).toEqual(['Synth refused: "bootstrap" is the name of the bootstrap stack; rename that environment.']);
   });
 });
@@ -275,7 +276,7 @@ describe('environment backends agree with the bootstrap resources', () => {
         return [name, raw];
       }),
     );
-    const app = buildApp({ environments });
+    const app = buildConfiguredApp({ environments });
     const all = app.node.children.filter((c): c is TerraformStack => c instanceof TerraformStack);
     const synth = (s: TerraformStack) => synthesizeStack(s);
     const boot = synth(all.find((s) => s.node.id === 'bootstrap')!);

@@ -6,8 +6,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ENVIRONMENTS } from '../environments';
-import { buildApp, runSynth } from '../stacks/app';
-import { applyStateBackendOverrides } from '../stacks/state-backend';
+import { buildConfiguredApp, loadSettings } from '../environments/load';
+import { applyStateBackendOverrides } from '../environments/overrides';
+import { runSynth } from '../stacks/app';
 import { synthEnvironment, tempDir } from './helpers';
 
 const cloud = (workspace: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ type: 'cloud', organization: 'ohmycoins', workspace, ...extra });
@@ -15,7 +16,7 @@ const cloud = (workspace: Record<string, unknown>, extra: Record<string, unknown
 /** Synthesizes the app with these variables; returns each stack's `terraform` block. */
 function synthTerraformBlocks(env: NodeJS.ProcessEnv): Record<string, Record<string, any>> {
   const outdir = tempDir('cloud-synth-');
-  buildApp({ outdir, env }).synth();
+  buildConfiguredApp({ outdir, env }).synth();
   return Object.fromEntries(
     ['staging', 'production'].map((s) => [s, JSON.parse(readFileSync(path.join(outdir, 'stacks', s, 'cdk.tf.json'), 'utf8')).terraform]),
   );
@@ -24,7 +25,7 @@ function synthTerraformBlocks(env: NodeJS.ProcessEnv): Record<string, Record<str
 /** The lines of the message with which synth refuses these variables. */
 function refusal(env: NodeJS.ProcessEnv): string[] {
   const lines: string[] = [];
-  expect(runSynth({ outdir: tempDir('cloud-refused-'), env }, (l) => lines.push(l))).toBe(1);
+  expect(runSynth(() => loadSettings({ env }), { outdir: tempDir('cloud-refused-'), stderr: (l) => lines.push(l) })).toBe(1);
   return lines.join('\n').split('\n').filter((l) => l.startsWith('  - '));
 }
 
@@ -70,7 +71,7 @@ describe('state backend validation', () => {
   ])('rejects %j naming environment, field, value and what is allowed', (stateBackend, message) => {
     const lines: string[] = [];
     const staging = { ...(ENVIRONMENTS.staging as object), stateBackend };
-    expect(runSynth({ environments: { staging }, outdir: tempDir('sb-'), env: {} }, (l) => lines.push(l))).toBe(1);
+    expect(runSynth(() => loadSettings({ environments: { staging }, env: {} }), { outdir: tempDir('sb-'), stderr: (l) => lines.push(l) })).toBe(1);
     expect(lines.join('\n').split('\n').filter((l) => l.startsWith('  - '))).toEqual([message]);
   });
 });

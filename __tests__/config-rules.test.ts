@@ -9,7 +9,8 @@ import { App } from 'cdktf';
 import { FARGATE_TASK_SIZES, isFargateTaskSize, validateEnvironmentConfig } from '../environments/schema';
 import { ACM_CERTIFICATE_ARN, ACM_CERTIFICATE_ARN_RE2, GITHUB_OIDC_PROVIDER_ARN, GITHUB_OIDC_PROVIDER_ARN_RE2 } from '../lib/arns';
 import { OFFLINE_VARIABLE_VALUES } from '../tooling/terraform/offline-plan';
-import { nameConflictErrors, runSynth } from '../stacks/app';
+import { loadSettings, nameConflictErrors } from '../environments/load';
+import { runSynth } from '../stacks/app';
 import { PlatformStack } from '../stacks/platform-stack';
 import { cases } from './config-cases';
 import { environment, problemsOf, rawEnvironment } from './helpers';
@@ -130,7 +131,7 @@ describe('no two environments that may share an account create the same name', (
   };
   const refusal = (environments: Record<string, unknown>) => {
     const lines: string[] = [];
-    expect(runSynth({ environments, outdir: '/nonexistent-never-written' }, (l) => lines.push(l))).toBe(1);
+    expect(runSynth(() => loadSettings({ environments }), { outdir: '/nonexistent-never-written', stderr: (l) => lines.push(l) })).toBe(1);
     return lines.join('\n').split('\n').filter((l) => l.startsWith('  - '));
   };
 

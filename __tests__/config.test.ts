@@ -1,7 +1,8 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildApp, runSynth } from '../stacks/app';
+import { buildConfiguredApp, loadSettings } from '../environments/load';
+import { runSynth } from '../stacks/app';
 import { validateEnvironmentConfig } from '../environments/schema';
 import { ENVIRONMENTS } from '../environments';
 import { problemsOf, rawEnvironment } from './helpers';
@@ -118,7 +119,7 @@ describe('synth with invalid settings', () => {
     staging.network.vpcCidr = '10.0.0.0/33';
     production.network.availabilityZones = ['ap-southeast-2a'];
     const lines: string[] = [];
-    const code = runSynth({ environments: { staging, production } }, (l) => lines.push(l));
+    const code = runSynth(() => loadSettings({ environments: { staging, production } }), { stderr: (l) => lines.push(l) });
     const output = lines.join('\n');
     expect(code).toBe(1);
     expect(output).toContain('staging.network.vpcCidr = "10.0.0.0/33"');
@@ -137,13 +138,13 @@ describe('synth with invalid settings', () => {
         }),
       );
     try {
-      expect(runSynth({ environments: { staging: rawEnvironment('staging') }, outdir }, () => undefined)).toBe(0);
+      expect(runSynth(() => loadSettings({ environments: { staging: rawEnvironment('staging') } }), { outdir, stderr: () => undefined })).toBe(0);
       const before = contents();
       expect(Object.keys(before)).toEqual(expect.arrayContaining(['manifest.json', path.join('stacks', 'staging', 'cdk.tf.json')]));
       const lines: string[] = [];
       const bad = rawEnvironment('staging');
       bad.database.instanceClass = 'db.c5.large';
-      expect(runSynth({ environments: { staging: bad }, outdir }, (l) => lines.push(l))).toBe(1);
+      expect(runSynth(() => loadSettings({ environments: { staging: bad } }), { outdir, stderr: (l) => lines.push(l) })).toBe(1);
       expect(lines.join('\n')).toContain('staging.database.instanceClass = "db.c5.large": must be an RDS instance class offered for PostgreSQL');
       expect(contents()).toEqual(before);
     } finally {
@@ -152,7 +153,7 @@ describe('synth with invalid settings', () => {
   });
 
   it('builds a stack per shipped environment and the bootstrap stack', () => {
-    const app = buildApp({ outdir: require('node:os').tmpdir() });
+    const app = buildConfiguredApp({ outdir: require('node:os').tmpdir() });
     expect(app.node.children.map((c) => c.node.id).sort()).toEqual(['bootstrap', 'production', 'staging']);
   });
 });

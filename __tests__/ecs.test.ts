@@ -1,9 +1,11 @@
-import { TerraformVariable } from 'cdktf';
+import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { BACKEND_SECRET_KEYS } from '../constructs/app-secret';
 import { secretKeyValueFrom } from '../constructs/ecs';
+import { WebService } from '../constructs/web-service';
 import { checkStackPolicy } from '../lib/policy/engine';
 import { POLICY_RULES } from '../lib/policy/rules';
 import { buildEdge, IDS, resolveTokens, synthJson } from './edge-fixtures';
+import { environment } from './helpers';
 import { legacyBackendContainer, legacyFrontendContainer } from './legacy-containers';
 
 type Json = Record<string, any>;
@@ -29,18 +31,13 @@ const LEGACY_BACKEND = legacyBackendContainer({
 });
 
 describe('ecs construct', () => {
-  const staging = buildEdge({ ecs: { containerInsights: false, executeCommand: true }, backend: { desiredCount: 1 }, frontend: { desiredCount: 1 } });
+  // The `ecs` sections of the shipped environments: staging without Container Insights, with ECS
+  // Exec and one task each; production with 30-day logs, bigger tasks and backend autoscaling 2-10.
+  const staging = buildEdge();
   const stagingJson = synthJson(staging.stack);
   const production = buildEdge({
-    https: true,
-    ecs: { logRetentionDays: 30 },
-    backend: {
-      cpu: 1024,
-      memory: 2048,
-      autoscaling: { minCapacity: 2, maxCapacity: 10 },
-      redis: { host: IDS.redisHost, tls: true, authTokenValueFrom: IDS.redisAuthSecret },
-    },
-    frontend: { cpu: 512, memory: 1024 },
+    env: 'production',
+    backend: { redis: { host: IDS.redisHost, port: 6379, tls: true, authTokenValueFrom: IDS.redisAuthSecret } },
   });
   const productionJson = synthJson(production.stack);
 
@@ -111,7 +108,7 @@ describe('ecs construct', () => {
     const { stack } = buildEdge({
       backend: (scope, alb) => ({
         imageTag: new TerraformVariable(scope, 'backend_image_tag', { type: 'string', default: 'latest' }).stringValue,
-        database: { host: alb.albDnsName, name: 'app', user: 'postgres', passwordValueFrom: `${alb.albArn}:password::` },
+        database: { host: alb.albDnsName, port: 5432, name: 'app', user: 'postgres', passwordValueFrom: `${alb.albArn}:password::` },
       }),
     });
     const [backend] = containers(synthJson(stack), 'ecs_backend');
@@ -193,16 +190,37 @@ describe('ecs construct', () => {
       ecs_backend_cpu: policy('cpu', 'ECSServiceAverageCPUUtilization', 70),
       ecs_backend_memory: policy('memory', 'ECSServiceAverageMemoryUtilization', 80),
     });
-    const custom = synthJson(buildEdge({ backend: { autoscaling: { cpuTargetPercent: 55, memoryTargetPercent: 65 } } }).stack);
-    expect(custom.resource.aws_appautoscaling_target.ecs_backend).toMatchObject({ min_capacity: 1, max_capacity: 10 });
+    // Staging's section with autoscaling turned on: its own capacities (1-2) and targets.
+    const custom = synthJson(
+      buildEdge({ settings: (s) => Object.assign(s.ecs.backend.autoscaling, { enabled: true, cpuTargetPercent: 55, memoryTargetPercent: 65 }) }).stack,
+    );
+    expect(custom.resource.aws_appautoscaling_target.ecs_backend).toMatchObject({ min_capacity: 1, max_capacity: 2 });
     expect(custom.resource.aws_appautoscaling_policy.ecs_backend_cpu.target_tracking_scaling_policy_configuration.target_value).toBe(55);
     expect(custom.resource.aws_appautoscaling_policy.ecs_backend_memory.target_tracking_scaling_policy_configuration.target_value).toBe(65);
   });
 
   it('refuses autoscaling with a minimum above the maximum', () => {
-    expect(() => buildEdge({ backend: { autoscaling: { minCapacity: 5, maxCapacity: 3 } } })).toThrow(
+    expect(() => buildEdge({ settings: (s) => Object.assign(s.ecs.backend.autoscaling, { enabled: true, minCapacity: 5, maxCapacity: 3 }) })).toThrow(
       'test/ecs: backend autoscaling minCapacity 5 is greater than maxCapacity 3',
     );
+  });
+
+  it('takes the alarm thresholds from the ecs section, under its names, and notifies the alarm topic', () => {
+    const json = synthJson(buildEdge({ settings: (s) => (s.ecs.alarms = { cpuPercent: 60, memoryPercent: 70 }) }).stack);
+    const alarms = json.resource.aws_cloudwatch_metric_alarm as Record<string, Json>;
+    expect(
+      Object.entries(alarms)
+        .filter(([id]) => id.startsWith('ecs_'))
+        .map(([id, a]) => [id, a.threshold, a.alarm_actions, a.ok_actions]),
+    ).toEqual([
+      ['ecs_backend_cpu_high', 60, [IDS.alarmTopic], [IDS.alarmTopic]],
+      ['ecs_backend_memory_high', 70, [IDS.alarmTopic], [IDS.alarmTopic]],
+      ['ecs_backend_running_tasks_low', 1, [IDS.alarmTopic], [IDS.alarmTopic]],
+      ['ecs_frontend_cpu_high', 60, [IDS.alarmTopic], [IDS.alarmTopic]],
+      ['ecs_frontend_memory_high', 70, [IDS.alarmTopic], [IDS.alarmTopic]],
+      ['ecs_frontend_running_tasks_low', 1, [IDS.alarmTopic], [IDS.alarmTopic]],
+    ]);
+    expect(alarms.ecs_frontend_cpu_high.alarm_description).toBe("The frontend service's average cpu utilisation is above 60 %");
   });
 
   it('formats secret references as ECS expects', () => {
@@ -236,5 +254,43 @@ describe('ecs construct', () => {
     ]);
     expect(e.backendAutoscaled).toBe(false);
     expect(production.ecs.backendAutoscaled).toBe(true);
+  });
+});
+
+describe('web service', () => {
+  it('creates its resources in the ecs construct itself, so their construct paths stay those of the legacy module', () => {
+    const { ecs } = buildEdge({ env: 'production' });
+    const paths = (svc: WebService) =>
+      [svc.logGroup, svc.taskDefinition, svc.service].map((r) => r.node.path);
+    expect(paths(ecs.backend)).toEqual(['test/ecs/backend-logs', 'test/ecs/backend-task', 'test/ecs/backend-service']);
+    expect(paths(ecs.frontend)).toEqual(['test/ecs/frontend-logs', 'test/ecs/frontend-task', 'test/ecs/frontend-service']);
+  });
+
+  it('refuses autoscaling without the names of its scaling policies', () => {
+    const stack = new TerraformStack(Testing.app(), 'bare');
+    const ecs = environment('production').ecs;
+    const names = { logGroup: 'l', taskFamily: 't', service: 's', cpuAlarm: 'c', memoryAlarm: 'm', runningTasksAlarm: 'r' };
+    expect(
+      () =>
+        new WebService(stack, 'frontend', {
+          settings: { ...ecs.frontend, autoscaling: ecs.backend.autoscaling },
+          ecs,
+          names,
+          container: (logConfiguration) => ({ name: 'frontend', image: 'x:1', essential: true, portMappings: [], environment: [], logConfiguration }),
+          refs: {
+            region: 'ap-southeast-2',
+            cluster: { id: 'cluster-arn', name: 'cluster' },
+            subnetIds: IDS.appSubnets,
+            securityGroupIds: [IDS.ecsSg],
+            executionRoleArn: IDS.executionRole,
+            taskRoleArn: IDS.taskRole,
+            targetGroupArn: 'tg-arn',
+            dependsOn: [],
+            alarmTopicArn: IDS.alarmTopic,
+          },
+          tags: {},
+          at: (name) => `ecs_${name}`,
+        }),
+    ).toThrow('bare: the frontend service is autoscaled but has no scaling policy names');
   });
 });

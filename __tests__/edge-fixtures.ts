@@ -1,13 +1,15 @@
 /**
- * Builds the alb and ecs constructs in a bare, address-pinned test stack with
- * literal string inputs (ids and ARNs), so their tests do not depend on the
- * other constructs.
+ * Builds the alb and ecs constructs in a bare, address-pinned test stack: their settings are the
+ * `loadBalancer` and `ecs` sections of a shipped environment (staging unless told), their
+ * references literal string inputs (ids and ARNs), so their tests do not depend on the other
+ * constructs.
  */
 import { TerraformOutput, Testing } from 'cdktf';
-import { LoadBalancer, LoadBalancerProps } from '../constructs/alb';
-import { BackendServiceProps, ContainerServices, ContainerServicesProps, FrontendServiceProps } from '../constructs/ecs';
+import { LoadBalancer, type LoadBalancerRefs, type LoadBalancerSettings } from '../constructs/alb';
+import { type BackendRefs, ContainerServices, type EcsRefs, type EcsSettings, type FrontendRefs } from '../constructs/ecs';
 import { AddressPinnedStack } from '../lib/addresses';
 import { addCertificateArnVariable, addImageVariables } from '../stacks/deployment-variables';
+import { environment, type EnvName } from './helpers';
 
 class TestStack extends AddressPinnedStack {}
 
@@ -29,12 +31,20 @@ export const IDS = {
 } as const;
 
 export interface EdgeOptions {
-  readonly alb?: Partial<LoadBalancerProps>;
-  readonly https?: boolean;
-  readonly ecs?: Partial<Omit<ContainerServicesProps, 'backend' | 'frontend'>>;
+  /** The shipped environment whose `loadBalancer` and `ecs` sections are the settings. @default 'staging' */
+  readonly env?: EnvName;
+  /**
+   * Changes those settings after validation (a copy), so a test can also give what the schema
+   * would refuse, as a construct used on its own may be given.
+   */
+  readonly settings?: (s: { loadBalancer: Record<string, any>; ecs: Record<string, any> }) => void;
+  /** @default 'test' */
+  readonly projectName?: string;
+  readonly alb?: Partial<LoadBalancerRefs>;
+  readonly ecs?: Partial<Omit<EcsRefs, 'backend' | 'frontend'>>;
   /** Backend overrides; a function receives the stack and load balancer, to use their tokens. */
-  readonly backend?: Partial<BackendServiceProps> | ((stack: AddressPinnedStack, alb: LoadBalancer) => Partial<BackendServiceProps>);
-  readonly frontend?: Partial<FrontendServiceProps>;
+  readonly backend?: Partial<BackendRefs> | ((stack: AddressPinnedStack, alb: LoadBalancer) => Partial<BackendRefs>);
+  readonly frontend?: Partial<FrontendRefs>;
 }
 
 export interface EdgeStack {
@@ -45,25 +55,34 @@ export interface EdgeStack {
 
 /** The two constructs wired together as the platform stack wires them, with literal inputs. */
 export function buildEdge(options: EdgeOptions = {}): EdgeStack {
+  const config = environment(options.env ?? 'staging');
+  const settings = structuredClone({ loadBalancer: config.loadBalancer, ecs: config.ecs }) as { loadBalancer: Record<string, any>; ecs: Record<string, any> };
+  options.settings?.(settings);
   const stack = new TestStack(Testing.app(), 'test');
-  const alb = new LoadBalancer(stack, 'alb', {
-    projectName: 'test',
+  const shared = { projectName: options.projectName ?? 'test', tags: {} };
+  const alb = new LoadBalancer(stack, 'alb', shared, settings.loadBalancer as LoadBalancerSettings, {
     vpcId: IDS.vpc,
     subnetIds: IDS.publicSubnets,
     securityGroupIds: [IDS.albSg],
-    backendDomain: 'api.test.example.com',
-    certificateArn: options.https ? IDS.certificate : undefined,
+    application: { backendDomain: 'api.test.example.com' },
+    certificateArn: settings.loadBalancer.https ? IDS.certificate : undefined,
+    alarmTopicArn: IDS.alarmTopic,
     ...options.alb,
   });
-  const ecs = new ContainerServices(stack, 'ecs', {
-    projectName: 'test',
+  const ecs = new ContainerServices(stack, 'ecs', shared, settings.ecs as EcsSettings, {
     environment: 'test',
     region: 'ap-southeast-2',
+    application: {
+      domain: 'test.example.com',
+      frontendHost: 'https://app.test.example.com',
+      backendCorsOrigins: ['https://app.test.example.com', 'http://localhost:5173'],
+    },
     subnetIds: IDS.appSubnets,
     securityGroupIds: [IDS.ecsSg],
     executionRoleArn: IDS.executionRole,
     taskRoleArn: IDS.taskRole,
     loadBalancerArnSuffix: alb.albArnSuffix,
+    alarmTopicArn: IDS.alarmTopic,
     ...options.ecs,
     backend: {
       image: 'ghcr.io/example/backend',
@@ -71,11 +90,8 @@ export function buildEdge(options: EdgeOptions = {}): EdgeStack {
       targetGroupArn: alb.backendTargetGroupArn,
       targetGroupArnSuffix: alb.backendTargetGroupArnSuffix,
       dependsOn: [alb.backendRouting],
-      domain: 'test.example.com',
-      frontendHost: 'https://app.test.example.com',
-      corsOrigins: ['https://app.test.example.com', 'http://localhost:5173'],
-      database: { host: IDS.dbHost, name: 'app', user: 'postgres', passwordValueFrom: `${IDS.masterSecret}:password::` },
-      redis: { host: IDS.redisHost },
+      database: { host: IDS.dbHost, port: 5432, name: 'app', user: 'postgres', passwordValueFrom: `${IDS.masterSecret}:password::` },
+      redis: { host: IDS.redisHost, port: 6379, tls: false },
       appSecretArn: IDS.appSecret,
       ...(typeof options.backend === 'function' ? options.backend(stack, alb) : options.backend),
     },

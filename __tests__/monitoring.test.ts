@@ -237,7 +237,7 @@ describe('subscriptions', () => {
 
 describe('ecs running-tasks alarm inputs', () => {
   it('refuses a service without Container Insights and without the load balancer dimensions to watch', () => {
-    expect(() => buildEdge({ ecs: { containerInsights: false, loadBalancerArnSuffix: undefined } })).toThrow(
+    expect(() => buildEdge({ settings: (s) => (s.ecs.containerInsights = false), ecs: { loadBalancerArnSuffix: undefined } })).toThrow(
       'test/ecs: without Container Insights the backend running-tasks alarm needs targetGroupArnSuffix and loadBalancerArnSuffix',
     );
   });

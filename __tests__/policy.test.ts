@@ -7,7 +7,8 @@ import { TerraformStack, Testing } from 'cdktf';
 import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { pin } from '../lib/addresses';
-import { buildApp, policyReports, runSynth } from '../stacks/app';
+import { buildConfiguredApp, loadSettings } from '../environments/load';
+import { policyReports, runSynth } from '../stacks/app';
 import { checkStackPolicy, enforcePolicy, exceptPolicy, PolicyViolationError, type PolicyOptions } from '../lib/policy/engine';
 import { renderReport } from '../lib/policy/report';
 import { runPolicyCheck } from '../scripts/policy-check';
@@ -125,7 +126,7 @@ describe('policy at synth time', () => {
     const production = rawEnvironment('production');
     production.network.flowLogs.enabled = false;
     const lines: string[] = [];
-    const code = runSynth({ environments: { staging: rawEnvironment('staging'), production }, outdir: require('node:os').tmpdir() }, (l) => lines.push(l));
+    const code = runSynth(() => loadSettings({ environments: { staging: rawEnvironment('staging'), production } }), { outdir: require('node:os').tmpdir(), stderr: (l) => lines.push(l) });
     const output = lines.join('\n');
     expect(code).toBe(1);
     expect(output).toContain('Synth refused: the security and data-protection policy failed.');
@@ -138,7 +139,7 @@ describe('policy at synth time', () => {
     staging.policyExceptions = staging.policyExceptions.filter((e: { rule: string }) => e.rule !== 'vpc-flow-logs');
     const lines: string[] = [];
     const outdir = tempDir('omc-');
-    expect(runSynth({ environments: { staging }, outdir }, (l) => lines.push(l))).toBe(0);
+    expect(runSynth(() => loadSettings({ environments: { staging } }), { outdir, stderr: (l) => lines.push(l) })).toBe(0);
     expect(lines).toEqual([
       'Policy warnings for stack "staging" (npm run check prints the full report):\n  - vpc-flow-logs (CKV2_AWS_11) on aws_vpc.vpc_main: no aws_flow_log records this VPC\'s traffic',
     ]);
@@ -146,7 +147,7 @@ describe('policy at synth time', () => {
 });
 
 describe('the shipped environments', () => {
-  const reports = policyReports(buildApp({ outdir: require('node:os').tmpdir() }));
+  const reports = policyReports(buildConfiguredApp({ outdir: require('node:os').tmpdir() }));
 
   it('covers every stack, the bootstrap stack strictly', () => {
     expect(reports.map((r) => [r.stack, r.productionLike])).toEqual([

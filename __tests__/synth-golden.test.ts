@@ -10,7 +10,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { buildApp } from '../stacks/app';
+import { buildConfiguredApp } from '../environments/load';
 import { tempDir } from './temp';
 
 const GOLDEN = path.join(__dirname, 'fixtures', 'synth');
@@ -19,7 +19,7 @@ let outdir: string;
 
 beforeAll(() => {
   outdir = tempDir('golden-synth-');
-  buildApp({ outdir, env: {} }).synth();
+  buildConfiguredApp({ outdir, env: {} }).synth();
 });
 
 describe('synthesized stacks against the golden copy taken before the refactor', () => {

@@ -15,10 +15,11 @@ import { LbListener, LbListenerDefaultAction } from '@cdktf/provider-aws/lib/lb-
 import { LbListenerRule } from '@cdktf/provider-aws/lib/lb-listener-rule';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import type { ITerraformDependable } from 'cdktf';
-import { Construct } from 'constructs';
-import { logicalIds, pin } from '../lib/addresses';
+import type { Construct } from 'constructs';
+import { pin } from '../lib/addresses';
 import { alarmFactory } from '../lib/alarms';
-import { NAME_RULES, nameProblem, resourceNames, type NameRule } from '../lib/names';
+import { NAME_RULES, nameProblem, type NameRule } from '../lib/names';
+import { PlatformConstruct, type SharedProps } from './base';
 import { PLATFORM_PORTS } from './security';
 
 /** TLS policy of the HTTPS listener (legacy value). */
@@ -30,47 +31,43 @@ export const BACKEND_PATH_PATTERNS: readonly string[] = ['/api/*', '/docs', '/re
 /** Health-check paths of the two target groups (legacy values). */
 export const HEALTH_CHECK_PATHS = { backend: '/api/v1/utils/health-check/', frontend: '/' } as const;
 
-/** AWS limits on the names this construct creates. */
-export interface LoadBalancerProps {
-  /** Resource-name prefix (the legacy `project_name`), e.g. `ohmycoins-staging`. */
-  readonly projectName: string;
+/** The environment's `loadBalancer` section. */
+export interface LoadBalancerSettings {
+  /** Deletion protection of the load balancer. */
+  readonly deletionProtection: boolean;
+  /**
+   * Whether the environment serves HTTPS: an HTTPS listener (with `certificateArn`) serves both
+   * services and HTTP redirects to it. Otherwise the HTTP listener serves both services.
+   */
+  readonly https: boolean;
+  /** Alarm thresholds. */
+  readonly alarms: {
+    /** Average target response time, in seconds. */
+    readonly responseTimeSeconds: number;
+    /** 5xx answered by the targets, per minute. */
+    readonly target5xxCount: number;
+    /** 5xx answered by the load balancer itself, per minute. */
+    readonly elb5xxCount: number;
+  };
+}
+
+/** What the load balancer connects to. */
+export interface LoadBalancerRefs {
   /** VPC of the target groups. */
   readonly vpcId: string;
   /** Public subnets the load balancer is placed in, one per availability zone. */
   readonly subnetIds: readonly string[];
   /** Security groups of the load balancer (the `security` construct's ALB group). */
   readonly securityGroupIds: readonly string[];
-  /** Host name that routes to the backend on the HTTPS listener, e.g. `api.ohmycoins.com`. */
-  readonly backendDomain: string;
-  /**
-   * ACM certificate ARN. When given, an HTTPS listener serves both services and HTTP
-   * redirects to it; when absent, the HTTP listener serves both services.
-   * @default undefined (HTTP only)
-   */
+  /** The `application` section's host name that routes to the backend on the HTTPS listener, e.g. `api.ohmycoins.com`. */
+  readonly application: { readonly backendDomain: string };
+  /** ACM certificate ARN of the HTTPS listener (the `certificate_arn` variable); required when `https` is on, refused otherwise. */
   readonly certificateArn?: string;
-  /** Deletion protection of the load balancer. @default false */
-  readonly deletionProtection?: boolean;
-  /**
-   * Drop HTTP headers with invalid names instead of passing them to the targets
-   * (not set by the legacy module; a hardening recommended by AWS Security Hub ELB.4).
-   * @default true
-   */
-  readonly dropInvalidHeaderFields?: boolean;
-  /** Threshold of the target-response-time alarm, in seconds. @default 2 */
-  readonly responseTimeAlarmThreshold?: number;
-  /** Threshold of the target-5xx alarm, in errors per minute. @default 10 */
-  readonly http5xxAlarmThreshold?: number;
-  /** Threshold of the load balancer's own 5xx alarm, in errors per minute. @default 10 */
-  readonly elb5xxAlarmThreshold?: number;
-  /** Alarm and OK actions of every alarm (the alarm topic's ARN). @default [] */
-  readonly alarmActions?: readonly string[];
-  /** Tags for every resource that sets tags; `Name` is added on top where the legacy module did. @default {} */
-  readonly tags?: Record<string, string>;
-  /** Prefix of the Terraform logical ids. @default 'alb' */
-  readonly addressPrefix?: string;
+  /** The topic every alarm notifies on ALARM and OK. */
+  readonly alarmTopicArn: string;
 }
 
-export class LoadBalancer extends Construct {
+export class LoadBalancer extends PlatformConstruct {
   /** Load balancer ARN. */
   public readonly albArn: string;
   /** Load balancer id. */
@@ -112,12 +109,17 @@ export class LoadBalancer extends Construct {
    */
   public readonly apiBaseUrl: string;
 
-  constructor(scope: Construct, id: string, props: LoadBalancerProps) {
-    super(scope, id);
-    const p = props.projectName;
-    const tags = props.tags ?? {};
-    const at = logicalIds(props.addressPrefix ?? 'alb');
-    const names = resourceNames(p).alb;
+  constructor(scope: Construct, id: string, shared: SharedProps, settings: LoadBalancerSettings, refs: LoadBalancerRefs) {
+    super(scope, id, shared, 'alb');
+    const tags = this.tags;
+    const at = this.at;
+    const names = this.names.alb;
+    const { certificateArn } = refs;
+    if (settings.https !== (certificateArn !== undefined)) {
+      throw new Error(
+        `${this.node.path}: ${settings.https ? 'https is on but no certificateArn was given' : 'a certificateArn was given but https is off'}; pass the certificate_arn variable exactly when https is true`,
+      );
+    }
     // The schema checks every name of an environment; this guards the construct used on its own.
     const named = (name: string, rule: NameRule) => {
       const problem = nameProblem(name, rule);
@@ -130,12 +132,14 @@ export class LoadBalancer extends Construct {
         name: named(names.loadBalancer, NAME_RULES.loadBalancer),
         loadBalancerType: 'application',
         internal: false,
-        securityGroups: [...props.securityGroupIds],
-        subnets: [...props.subnetIds],
-        enableDeletionProtection: props.deletionProtection ?? false,
+        securityGroups: [...refs.securityGroupIds],
+        subnets: [...refs.subnetIds],
+        enableDeletionProtection: settings.deletionProtection,
         enableHttp2: true,
         // D23: enable_cross_zone_load_balancing is not set; it is always on for an ALB.
-        dropInvalidHeaderFields: props.dropInvalidHeaderFields ?? true,
+        // Drop headers with invalid names instead of passing them to the targets: not set by the
+        // legacy module, a hardening recommended by AWS Security Hub (ELB.4).
+        dropInvalidHeaderFields: true,
         tags: { ...tags, Name: names.loadBalancer },
       }),
       at('main'),
@@ -148,7 +152,7 @@ export class LoadBalancer extends Construct {
           name: tgName,
           port: PLATFORM_PORTS[name],
           protocol: 'HTTP',
-          vpcId: props.vpcId,
+          vpcId: refs.vpcId,
           targetType: 'ip',
           deregistrationDelay: '30',
           healthCheck: {
@@ -170,7 +174,7 @@ export class LoadBalancer extends Construct {
     const frontend = targetGroup('frontend');
     const forwardTo = (tg: LbTargetGroup): LbListenerDefaultAction => ({ type: 'forward', targetGroupArn: tg.arn });
 
-    this.https = props.certificateArn !== undefined;
+    this.https = settings.https;
     const http = pin(
       new LbListener(this, 'http', {
         loadBalancerArn: alb.arn,
@@ -186,14 +190,14 @@ export class LoadBalancer extends Construct {
       at('http'),
     );
 
-    if (props.certificateArn !== undefined) {
+    if (certificateArn !== undefined) {
       const https = pin(
         new LbListener(this, 'https', {
           loadBalancerArn: alb.arn,
           port: 443,
           protocol: 'HTTPS',
           sslPolicy: HTTPS_SSL_POLICY,
-          certificateArn: props.certificateArn,
+          certificateArn,
           defaultAction: [forwardTo(frontend)],
         }),
         at('https'),
@@ -203,7 +207,7 @@ export class LoadBalancer extends Construct {
         new LbListenerRule(this, 'backend-https', {
           listenerArn: https.arn,
           priority: 100,
-          condition: [{ hostHeader: { values: [props.backendDomain] } }],
+          condition: [{ hostHeader: { values: [refs.application.backendDomain] } }],
           action: [forwardTo(backend)],
         }),
         at('backend_https'),
@@ -211,7 +215,7 @@ export class LoadBalancer extends Construct {
       );
       this.frontendRouting = https;
       this.httpsListenerArn = https.arn;
-      this.apiBaseUrl = `https://${props.backendDomain}`;
+      this.apiBaseUrl = `https://${refs.application.backendDomain}`;
     } else {
       this.backendRouting = pin(
         new LbListenerRule(this, 'backend-http', {
@@ -230,7 +234,7 @@ export class LoadBalancer extends Construct {
     const alarm = alarmFactory(this, at, {
       namespace: 'AWS/ApplicationELB',
       dimensions: { LoadBalancer: alb.arnSuffix },
-      alarmActions: props.alarmActions ?? [],
+      alarmActions: [refs.alarmTopicArn],
       period: 60,
       tags,
     });
@@ -240,7 +244,7 @@ export class LoadBalancer extends Construct {
       alarmName: names.responseTimeAlarm,
       metricName: 'TargetResponseTime',
       statistic: 'Average',
-      threshold: props.responseTimeAlarmThreshold ?? 2,
+      threshold: settings.alarms.responseTimeSeconds,
       alarmDescription: 'This metric monitors ALB target response time',
     });
     alarm('unhealthy_target_count', {
@@ -258,7 +262,7 @@ export class LoadBalancer extends Construct {
       alarmName: names.http5xxAlarm,
       metricName: 'HTTPCode_Target_5XX_Count',
       statistic: 'Sum',
-      threshold: props.http5xxAlarmThreshold ?? 10,
+      threshold: settings.alarms.target5xxCount,
       alarmDescription: 'This metric monitors ALB 5xx errors',
       // No requests, no data points: that is not an error.
       treatMissingData: 'notBreaching',
@@ -268,7 +272,7 @@ export class LoadBalancer extends Construct {
       alarmName: names.elb5xxAlarm,
       metricName: 'HTTPCode_ELB_5XX_Count',
       statistic: 'Sum',
-      threshold: props.elb5xxAlarmThreshold ?? 10,
+      threshold: settings.alarms.elb5xxCount,
       alarmDescription: 'The load balancer itself answers 5xx: no healthy target, or targets refusing connections',
       treatMissingData: 'notBreaching',
     }, 'added');

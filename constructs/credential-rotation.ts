@@ -21,10 +21,10 @@ import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
-import { Construct } from 'constructs';
-import { logicalIds, pin } from '../lib/addresses';
-import { resourceNames } from '../lib/names';
+import type { Construct } from 'constructs';
+import { pin } from '../lib/addresses';
 import { assumeRolePolicy, policyDocument, PolicyStatement } from '../lib/iam-document';
+import { PlatformConstruct, type SharedProps } from './base';
 
 /** The Step Functions AWS SDK integration that calls ECS UpdateService. */
 export const UPDATE_SERVICE_INTEGRATION = 'arn:aws:states:::aws-sdk:ecs:updateService';
@@ -32,9 +32,8 @@ export const UPDATE_SERVICE_INTEGRATION = 'arn:aws:states:::aws-sdk:ecs:updateSe
 /** Name of the state machine's only state. */
 export const REDEPLOY_STATE = 'ForceNewDeployment';
 
-export interface CredentialRotationProps {
-  /** Resource-name prefix (the legacy `project_name`). */
-  readonly projectName: string;
+/** What the rotation connects: no settings of its own, only the secret and the service that reads it. */
+export interface CredentialRotationRefs {
   /** ARN of the Secrets Manager secret RDS manages for the master user (`master_user_secret[0].secret_arn`). */
   readonly secretArn: string;
   /**
@@ -48,13 +47,9 @@ export interface CredentialRotationProps {
   readonly serviceName: string;
   /** ARN of that service; the state machine may update this service only. */
   readonly serviceArn: string;
-  /** Tags for every resource that sets tags. @default {} */
-  readonly tags?: Record<string, string>;
-  /** Prefix of the Terraform logical ids. @default 'rotation' */
-  readonly addressPrefix?: string;
 }
 
-export class CredentialRotation extends Construct {
+export class CredentialRotation extends PlatformConstruct {
   /** ARN of the state machine that forces a new deployment of the service. */
   public readonly stateMachineArn: string;
   /** Name of the EventBridge rule matching the rotation of the secret. */
@@ -62,11 +57,11 @@ export class CredentialRotation extends Construct {
   /** The rule's event pattern, as a value (the secret ARN may be a token). */
   public readonly eventPattern: Record<string, unknown>;
 
-  constructor(scope: Construct, id: string, props: CredentialRotationProps) {
-    super(scope, id);
-    const names = resourceNames(props.projectName).rotation;
-    const tags = props.tags ?? {};
-    const at = logicalIds(props.addressPrefix ?? 'rotation');
+  constructor(scope: Construct, id: string, shared: SharedProps, refs: CredentialRotationRefs) {
+    super(scope, id, shared, 'rotation');
+    const names = this.names.rotation;
+    const tags = this.tags;
+    const at = this.at;
 
     /** A role the AWS service `service` assumes, with one inline statement. */
     const serviceRole = (key: string, service: string, roleName: string, policyName: string, statement: PolicyStatement) => {
@@ -79,7 +74,7 @@ export class CredentialRotation extends Construct {
       Sid: 'ForceNewDeployment',
       Effect: 'Allow',
       Action: 'ecs:UpdateService',
-      Resource: props.serviceArn,
+      Resource: refs.serviceArn,
     });
 
     const stateMachine = pin(
@@ -88,13 +83,13 @@ export class CredentialRotation extends Construct {
         type: 'STANDARD',
         roleArn: stateMachineRole.arn,
         definition: JSON.stringify({
-          Comment: `Replaces the tasks of ${props.serviceName} so they read the rotated database password`,
+          Comment: `Replaces the tasks of ${refs.serviceName} so they read the rotated database password`,
           StartAt: REDEPLOY_STATE,
           States: {
             [REDEPLOY_STATE]: {
               Type: 'Task',
               Resource: UPDATE_SERVICE_INTEGRATION,
-              Parameters: { Cluster: props.clusterArn, Service: props.serviceName, ForceNewDeployment: true },
+              Parameters: { Cluster: refs.clusterArn, Service: refs.serviceName, ForceNewDeployment: true },
               // Throttling or a deployment already in progress: try again before giving up.
               Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 10, MaxAttempts: 3, BackoffRate: 2 }],
               End: true,
@@ -112,13 +107,13 @@ export class CredentialRotation extends Construct {
       detail: {
         eventSource: ['secretsmanager.amazonaws.com'],
         eventName: ['RotationSucceeded'],
-        additionalEventData: { SecretId: [props.secretArn] },
+        additionalEventData: { SecretId: [refs.secretArn] },
       },
     };
     const rule = pin(
       new CloudwatchEventRule(this, 'rule', {
         name: names.passwordRotatedRule,
-        description: `Secrets Manager rotated the ${props.projectName} database master password: redeploy ${props.serviceName}`,
+        description: `Secrets Manager rotated the ${this.projectName} database master password: redeploy ${refs.serviceName}`,
         eventPattern: JSON.stringify(this.eventPattern),
         state: 'ENABLED',
         tags,

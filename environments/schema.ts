@@ -8,6 +8,7 @@
  * throws one `EnvironmentConfigError` that lists every problem at once.
  */
 import { z } from 'zod';
+import { NAT_MODES } from '../constructs/vpc';
 import { arnAccount, GITHUB_OIDC_PROVIDER_ARN, GITHUB_OIDC_PROVIDER_ARN_HELP } from '../lib/arns';
 import {
   AWS_REGIONS,
@@ -19,8 +20,9 @@ import {
   reservedUserNameProblem,
 } from '../lib/aws-facts';
 import { CIDR_HELP, cidrContains, cidrsOverlap, parseCidr } from '../lib/cidr';
+import { BOOTSTRAP_BACKENDS, BOOTSTRAP_NAME, type BootstrapSettings } from '../stacks/bootstrap-stack';
 import { IMAGE_REPOSITORY_PATTERN, IMAGE_TAG_PATTERN } from '../stacks/deployment-variables';
-import { NAT_MODES } from '../constructs/vpc';
+import { STATE_LOCKING_MODES, type StateBackendSettings, type StateLockingMode } from '../stacks/state-backend';
 import {
   ELASTICACHE_REDIS_VERSIONS,
   isOfferedPostgresVersion,
@@ -132,9 +134,8 @@ function describeFargateMemory(cpu: number): string {
   return size.only ? size.only.join(', ') : `${size.min}-${size.max} in steps of ${size.step}`;
 }
 
-/** How Terraform locks the S3 state. */
-export const STATE_LOCKING_MODES = ['dynamodb', 'lockfile', 'both'] as const;
-export type StateLockingMode = (typeof STATE_LOCKING_MODES)[number];
+/** How Terraform locks the S3 state (declared by the stack that uses it). */
+export { STATE_LOCKING_MODES, type StateLockingMode };
 
 const networkSchema = z
   .object({
@@ -527,7 +528,7 @@ const cloudStateBackendSchema = z
   })
   .strict();
 
-const stateBackendSchema = z.discriminatedUnion('type', [s3StateBackendSchema, cloudStateBackendSchema]);
+const stateBackendSchema = z.discriminatedUnion('type', [s3StateBackendSchema, cloudStateBackendSchema]) satisfies z.ZodType<StateBackendSettings>;
 
 /** The zod schema of an environment. */
 export const environmentConfigSchema = z
@@ -558,7 +559,7 @@ export const environmentConfigSchema = z
     region,
     /** 12-digit AWS account id; when set, the provider refuses to run against any other account. */
     accountId: accountId.optional(),
-    /** Where the state lives: the shared S3 bucket (default) or Terraform Cloud; overridable from CI (stacks/state-backend.ts). */
+    /** Where the state lives: the shared S3 bucket (default) or Terraform Cloud; overridable from CI (environments/overrides.ts). */
     stateBackend: stateBackendSchema,
     /** VPC module settings. */
     network: networkSchema,
@@ -1148,7 +1149,7 @@ export const bootstrapConfigSchema = z
      * Where the bootstrap stack keeps its own state: `local` (a file next to the project, for the
      * first apply, before the bucket exists) or `s3` (the state bucket, after `terraform init -migrate-state`).
      */
-    backend: z.enum(['local', 's3'], { message: 'must be one of local, s3' }),
+    backend: z.enum(BOOTSTRAP_BACKENDS, { message: `must be one of ${BOOTSTRAP_BACKENDS.join(', ')}` }),
     /** Days after which a replaced (noncurrent) state version is deleted; the current version never expires. */
     noncurrentVersionExpirationDays: positiveInt('noncurrent version expiration').min(1).max(3650),
     /** Waiting period before the state key is deleted once scheduled for deletion (KMS allows 7-30). */
@@ -1161,7 +1162,7 @@ export const bootstrapConfigSchema = z
       })
       .strict(),
   })
-  .strict();
+  .strict() satisfies z.ZodType<BootstrapSettings>;
 
 /** The validated bootstrap settings. */
 export type BootstrapConfig = z.output<typeof bootstrapConfigSchema>;
@@ -1169,7 +1170,7 @@ export type BootstrapConfig = z.output<typeof bootstrapConfigSchema>;
 export type BootstrapConfigInput = z.input<typeof bootstrapConfigSchema>;
 
 /** Name under which the bootstrap settings appear in messages, and the bootstrap stack's name. */
-export const BOOTSTRAP_NAME = 'bootstrap';
+export { BOOTSTRAP_NAME };
 
 /**
  * Validates the bootstrap settings. Problems are reported like an environment's, under the

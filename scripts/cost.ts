@@ -55,9 +55,9 @@ function readPlanFile(file: string): TerraformPlanJson {
 async function synth(log: (s: string) => void): Promise<void> {
   log('synthesizing the stacks into cdktf.out ...');
   // Loaded only when needed: reading a --plan file should not pay for loading cdktf and the provider.
-  const { InvalidEnvironmentsError, buildApp } = await import('../stacks/app');
+  const { InvalidEnvironmentsError, buildConfiguredApp } = await import('../environments/load');
   try {
-    buildApp({ outdir: OUTDIR }).synth();
+    buildConfiguredApp({ outdir: OUTDIR }).synth();
   } catch (e) {
     if (e instanceof InvalidEnvironmentsError) throw new CliError(`Synth refused: invalid environment settings.\n\n${e.message}`);
     throw e;

@@ -15,13 +15,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Table from 'cli-table3';
-import { buildApp } from '../stacks/app';
 import type { MovedBlock } from '../lib/addresses';
 import { option, positionals, runMain } from './cli';
 import { runOfflinePlan } from '../tooling/terraform/offline-plan';
 import { classify } from './plan-summary';
 import { withSfnStandIn } from '../tooling/terraform/sfn-stand-in';
 import { ENVIRONMENTS } from '../environments';
+import { buildConfiguredApp } from '../environments/load';
 
 /** Resource types a migration plan may replace: a new task-definition revision is harmless. */
 export const REPLACEABLE_TYPES: readonly string[] = ['aws_ecs_task_definition'];
@@ -302,7 +302,7 @@ async function cli(argv: string[], out: (text: string) => void = (t) => process.
   readState(stateFile);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'omc-migrate-check-'));
   try {
-    buildApp({ outdir: path.join(dir, 'out') }).synth();
+    buildConfiguredApp({ outdir: path.join(dir, 'out') }).synth();
     const { report } = await checkMigration({
       environment,
       stateFile: path.resolve(stateFile),

@@ -4,7 +4,8 @@
  * resource, result, detail or exception reason). Exits 1 when any error-level rule
  * fails (or the environment settings are invalid), 0 otherwise.
  */
-import { buildApp, InvalidEnvironmentsError, policyCheckedStacks, type BuildAppOptions } from '../stacks/app';
+import { buildConfiguredApp, InvalidEnvironmentsError, type ConfiguredAppOptions } from '../environments/load';
+import { policyCheckedStacks } from '../stacks/app';
 import { checkStackPolicy } from '../lib/policy/engine';
 import { renderReport } from '../lib/policy/report';
 
@@ -13,11 +14,11 @@ export function runPolicyCheck(
   stackNames: readonly string[],
   out: (text: string) => void,
   err: (text: string) => void,
-  app: BuildAppOptions = {},
+  app: ConfiguredAppOptions = {},
 ): number {
   let stacks;
   try {
-    stacks = policyCheckedStacks(buildApp(app));
+    stacks = policyCheckedStacks(buildConfiguredApp(app));
   } catch (e) {
     if (!(e instanceof InvalidEnvironmentsError)) throw e;
     err(`Policy check refused: invalid environment settings.\n\n${e.message}`);

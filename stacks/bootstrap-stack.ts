@@ -10,11 +10,26 @@ import { LocalBackend, TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import { GithubOidcProvider } from '../constructs/github-oidc-provider';
 import { StateBackendResources } from '../constructs/state-backend';
-import { BOOTSTRAP_NAME, BootstrapConfig } from '../environments/schema';
 import { AddressPinnedStack } from '../lib/addresses';
 import { enforcePolicy, type PolicyOptions } from '../lib/policy/engine';
-import { REQUIRED_TERRAFORM_VERSION } from './platform-stack';
 import { STATE_BACKEND, addS3Backend } from './state-backend';
+import { REQUIRED_TERRAFORM_VERSION } from './terraform';
+
+/** The bootstrap stack's name (also the name its settings' problems are reported under). */
+export const BOOTSTRAP_NAME = 'bootstrap';
+
+/** Where the bootstrap stack keeps its own state: a local file before the bucket exists, then the bucket. */
+export const BOOTSTRAP_BACKENDS = ['local', 's3'] as const;
+
+/** The bootstrap stack's settings (environments/bootstrap.ts; the schema documents each field). */
+export interface BootstrapSettings {
+  /** When set, the provider refuses to run against any other account. */
+  readonly accountId?: string;
+  readonly backend: (typeof BOOTSTRAP_BACKENDS)[number];
+  readonly noncurrentVersionExpirationDays: number;
+  readonly kmsKeyDeletionWindowDays: number;
+  readonly github: { readonly createOidcProvider: boolean };
+}
 
 /**
  * Local state file, relative to the stack folder (cdktf.out/stacks/bootstrap): the project
@@ -27,7 +42,7 @@ export const BOOTSTRAP_TAGS = { Project: 'Oh My Coins', Environment: 'shared', M
 
 export class BootstrapStack extends AddressPinnedStack {
   /** The validated settings this stack was built from. */
-  public readonly config: BootstrapConfig;
+  public readonly config: BootstrapSettings;
   /** The state bucket, key and lock table. */
   public readonly stateBackend: StateBackendResources;
   /** The GitHub OIDC provider, when this stack creates it. */
@@ -35,7 +50,7 @@ export class BootstrapStack extends AddressPinnedStack {
   /** The security and data-protection policy, strict: this stack holds every environment's state. */
   public readonly policy: PolicyOptions = { productionLike: true };
 
-  constructor(scope: Construct, config: BootstrapConfig) {
+  constructor(scope: Construct, config: BootstrapSettings) {
     super(scope, BOOTSTRAP_NAME);
     this.config = config;
     enforcePolicy(this, this.policy);

@@ -26,8 +26,7 @@ import { platformDashboardWidgets } from './platform-dashboard';
 import type { PlatformSettings } from './settings';
 import { addStateBackend } from './state-backend';
 
-/** The Terraform version every stack requires: S3-native locking needs >= 1.10; CI pins 1.11.4. */
-export const REQUIRED_TERRAFORM_VERSION = '>= 1.10.0';
+import { REQUIRED_TERRAFORM_VERSION } from './terraform';
 
 /** Tags on every resource: the legacy `default_tags`. */
 export function commonTags(config: Pick<PlatformSettings, 'name'>): Record<string, string> {
@@ -95,7 +94,6 @@ export class PlatformStack extends AddressPinnedStack {
       accountId: config.accountId ?? this.network.ownerAccountId,
       webhookUrl,
     });
-    const alarmActions = [this.monitoring.alarmTopicArn];
 
     this.appSecret = new AppSecret(this, 'app-secret', shared, config.application, { environment: config.name });
 
@@ -144,52 +142,34 @@ export class PlatformStack extends AddressPinnedStack {
       oidcProviderArnVariable,
     });
 
-    const lb = config.loadBalancer;
-    this.loadBalancer = new LoadBalancer(this, 'alb', {
-      projectName: config.projectName,
+    this.loadBalancer = new LoadBalancer(this, 'alb', { projectName: config.projectName, tags }, config.loadBalancer, {
       vpcId: this.network.vpcId,
       subnetIds: this.network.publicSubnetIds,
       securityGroupIds: [this.securityGroups.albSecurityGroupId],
-      backendDomain: config.application.backendDomain,
+      application: config.application,
       // HTTPS (and the required certificate_arn variable) only where the environment serves it (D9, D10).
-      certificateArn: lb.https ? addCertificateArnVariable(this) : undefined,
-      deletionProtection: lb.deletionProtection,
-      responseTimeAlarmThreshold: lb.alarms.responseTimeSeconds,
-      http5xxAlarmThreshold: lb.alarms.target5xxCount,
-      elb5xxAlarmThreshold: config.loadBalancer.alarms.elb5xxCount,
-      alarmActions,
-      tags,
+      certificateArn: config.loadBalancer.https ? addCertificateArnVariable(this) : undefined,
+      alarmTopicArn: this.monitoring.alarmTopicArn,
     });
 
-    const ecs = config.ecs;
-    const app = config.application;
-    const images = addImageVariables(this, app);
-    const { enabled: autoscaled, ...autoscaling } = ecs.backend.autoscaling;
-    this.services = new ContainerServices(this, 'ecs', {
-      projectName: config.projectName,
+    const images = addImageVariables(this, config.application);
+    this.services = new ContainerServices(this, 'ecs', { projectName: config.projectName, tags }, config.ecs, {
       environment: config.name,
       region: config.region,
+      application: config.application,
       subnetIds: this.network.privateAppSubnetIds,
       securityGroupIds: [this.securityGroups.ecsSecurityGroupId],
       executionRoleArn: this.iam.executionRoleArn,
       taskRoleArn: this.iam.taskRoleArn,
-      containerInsights: ecs.containerInsights,
-      executeCommand: ecs.executeCommand,
-      logRetentionDays: ecs.logRetentionDays,
+      loadBalancerArnSuffix: this.loadBalancer.albArnSuffix,
+      alarmTopicArn: this.monitoring.alarmTopicArn,
       backend: {
         image: images.backendImage,
         imageTag: images.backendImageTag,
-        cpu: ecs.backend.cpu,
-        memory: ecs.backend.memory,
-        desiredCount: ecs.backend.desiredCount,
-        autoscaling: autoscaled ? autoscaling : undefined,
         targetGroupArn: this.loadBalancer.backendTargetGroupArn,
         targetGroupArnSuffix: this.loadBalancer.backendTargetGroupArnSuffix,
         // D11: after the listener rule that attaches the backend target group, not just a listener.
         dependsOn: [this.loadBalancer.backendRouting],
-        domain: app.domain,
-        frontendHost: app.frontendHost,
-        corsOrigins: app.backendCorsOrigins,
         database: {
           host: this.database.address,
           port: this.database.port,
@@ -208,29 +188,20 @@ export class PlatformStack extends AddressPinnedStack {
       frontend: {
         image: images.frontendImage,
         imageTag: images.frontendImageTag,
-        cpu: ecs.frontend.cpu,
-        memory: ecs.frontend.memory,
-        desiredCount: ecs.frontend.desiredCount,
         targetGroupArn: this.loadBalancer.frontendTargetGroupArn,
         targetGroupArnSuffix: this.loadBalancer.frontendTargetGroupArnSuffix,
         dependsOn: [this.loadBalancer.frontendRouting],
         // D10: the scheme and host this environment really serves the API on.
         apiUrl: this.loadBalancer.apiBaseUrl,
       },
-      loadBalancerArnSuffix: this.loadBalancer.albArnSuffix,
-      alarmThresholds: config.ecs.alarms,
-      alarmActions,
-      tags,
     });
 
     // ECS reads POSTGRES_PASSWORD only when a task starts: replace the backend's tasks after every rotation.
-    this.credentialRotation = new CredentialRotation(this, 'rotation', {
-      projectName: config.projectName,
+    this.credentialRotation = new CredentialRotation(this, 'rotation', { projectName: config.projectName, tags }, {
       secretArn: this.database.masterUserSecretArn,
       clusterArn: this.services.clusterArn,
       serviceName: this.services.backendServiceName,
       serviceArn: this.services.backendServiceArn,
-      tags,
     });
 
     // Generated from the resources above, so it cannot drift from what is deployed.

@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { createServer, Server, Socket } from 'node:net';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { buildApp } from '../../stacks/app';
+import { buildConfiguredApp } from '../../environments/load';
 import { runTerraform, TerraformRun, terraformEnv } from '../../tooling/terraform/offline-plan';
 import { applyBundledPlan, packPlan } from '../../scripts/plan-bundle';
 import { PlanStackResult, planStack } from '../../scripts/stack-plan';
@@ -129,7 +129,7 @@ const sha256 = (file: string) => createHash('sha256').update(readFileSync(file))
 beforeAll(async () => {
   rmSync(WORK, { recursive: true, force: true });
   mkdirSync(WORK, { recursive: true });
-  buildApp({ outdir: SYNTH, env: CLOUD_ENV }).synth();
+  buildConfiguredApp({ outdir: SYNTH, env: CLOUD_ENV }).synth();
   const cloudFile = path.join(SYNTH, 'stacks', 'staging', 'cdk.tf.json');
   cloudJson = JSON.parse(readFileSync(cloudFile, 'utf8'));
   const inputs = { cloud: sha256(cloudFile), staging: sha256(path.join(SYNTH_DIR, 'stacks', 'staging', 'cdk.tf.json')) };

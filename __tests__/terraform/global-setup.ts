@@ -10,7 +10,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { buildApp } from '../../stacks/app';
+import { buildConfiguredApp } from '../../environments/load';
 import { planWithOverrides, runOfflinePlan, terraform, terraformEnv, terraformVersion } from '../../tooling/terraform/offline-plan';
 import { useTestTempDir } from '../setup/temp-dir';
 import { migrationJobs } from './migration-plans';
@@ -95,7 +95,7 @@ export default async function globalSetup(): Promise<void> {
   useTestTempDir();
   rmSync(TERRAFORM_TEST_DIR, { recursive: true, force: true });
   mkdirSync(RESULTS_DIR, { recursive: true });
-  buildApp({ outdir: SYNTH_DIR }).synth();
+  buildConfiguredApp({ outdir: SYNTH_DIR }).synth();
   const done = () => writeFileSync(PLANS_DONE, '');
   (globalThis as Record<symbol, unknown>)[PENDING_PLANS] = planAll().then(done, (e: Error) => {
     for (const stack of PLANNED_STACKS) writeResult(path.join(RESULTS_DIR, `${stack}.json`), { error: e.message });

@@ -118,7 +118,7 @@ const PROJECT = path.resolve(__dirname, '..', '..');
 /**
  * What a test that runs real programs (cdktf diff, the CI scripts) observed, reused while nothing
  * it depends on changed, like the plans: the key is a content hash of the test file, every file
- * of scripts/ and lib/ (the code under test and what it imports), package-lock.json (cdktf-cli's
+ * of scripts/, tooling/ and lib/ (the code under test and what it imports), package-lock.json (cdktf-cli's
  * version), `inputs`, and what `cachedTerraformRun` adds (Terraform's version, CLI config, TF_*
  * variables). `observe` must run the programs and return, as JSON, everything the tests assert
  * on, including facts about the files they left (the folder is not there on a reuse).
@@ -128,6 +128,7 @@ export function observed<T>(testFile: string, inputs: unknown, observe: () => Pr
   const code = {
     test: readFileSync(testFile, 'utf8'),
     scripts: hashFolder(path.join(PROJECT, 'scripts')),
+    tooling: hashFolder(path.join(PROJECT, 'tooling')),
     lib: hashFolder(path.join(PROJECT, 'lib')),
     lock: readFileSync(path.join(PROJECT, 'package-lock.json'), 'utf8'),
   };

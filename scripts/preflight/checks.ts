@@ -12,7 +12,7 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { APP_SECRET_KEYS, appSecretName } from '../../constructs/app-secret';
 import { natGatewayCount } from '../../constructs/vpc';
 import type { EnvironmentConfig } from '../../environments/schema';
-import { REQUIRED_TERRAFORM_VERSION } from '../../stacks/platform-stack';
+import { REQUIRED_TERRAFORM_VERSION } from '../../stacks/terraform';
 import { STATE_BACKEND } from '../../stacks/state-backend';
 import { TerraformMissingError, terraformVersion } from '../../tooling/terraform/offline-plan';
 import type { AwsClients } from './clients';

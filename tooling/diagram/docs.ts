@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { TerraformStack } from 'cdktf';
-import { buildApp } from '../../stacks/app';
+import { buildConfiguredApp } from '../../environments/load';
 import { PROJECT_ROOT } from '../../lib/project-root';
 import { buildArchitecture } from './architecture';
 import { toDot } from './dot';
@@ -20,7 +20,7 @@ export const DOCS_DIAGRAM_DIR = path.join(PROJECT_ROOT, 'docs', 'architecture');
 export function synthesizeStacks(): Map<string, TfJson> {
   const outdir = mkdtempSync(path.join(os.tmpdir(), 'diagram-synth-'));
   try {
-    const app = buildApp({ outdir, env: {} });
+    const app = buildConfiguredApp({ outdir, env: {} });
     app.synth();
     const names = app.node.children.filter((c): c is TerraformStack => c instanceof TerraformStack).map((s) => s.node.id);
     return new Map(names.map((name) => [name, JSON.parse(readFileSync(path.join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8')) as TfJson]));
