@@ -5,17 +5,18 @@
  * environment config (environments/schema.ts) is one of these; reading down from
  * `environments/<name>.ts`, a setting keeps its name to the resource it shapes.
  */
+import type { LoadBalancerRefs, LoadBalancerSettings } from '../constructs/alb';
 import type { AppSecretSettings } from '../constructs/app-secret';
+import type { EcsApplicationSettings, EcsSettings } from '../constructs/ecs';
 import type { GithubSettings } from '../constructs/iam';
 import type { MonitoringSettings } from '../constructs/monitoring';
 import type { DatabaseSettings } from '../constructs/rds';
 import type { CacheSettings } from '../constructs/redis';
 import type { SecuritySettings } from '../constructs/security';
 import type { VpcSettings } from '../constructs/vpc';
-// Until constructs/ecs.ts and constructs/alb.ts declare their sections' types, and
-// stacks/state-backend.ts its own: then this import (a known layer violation) goes.
-import type { EnvironmentConfig } from '../environments/schema';
 import type { ConfiguredException } from '../lib/policy/engine';
+import type { ImageDefaults } from './deployment-variables';
+import type { StateBackendSettings } from './state-backend';
 
 export interface PlatformSettings {
   /** The environment's name: the stack's name, the `Environment` tag and the state key. */
@@ -30,8 +31,8 @@ export interface PlatformSettings {
   readonly productionLike: boolean;
   /** Deliberate exceptions to the security and data-protection policy. */
   readonly policyExceptions: readonly ConfiguredException[];
-  /** Where the state lives. */
-  readonly stateBackend: EnvironmentConfig['stateBackend'];
+  /** Where the state lives: the shared S3 bucket or Terraform Cloud (stacks/state-backend.ts). */
+  readonly stateBackend: StateBackendSettings;
   /** The VPC (constructs/vpc.ts). */
   readonly network: VpcSettings;
   /** The security groups (constructs/security.ts). */
@@ -44,10 +45,14 @@ export interface PlatformSettings {
   readonly cache: CacheSettings;
   /** The GitHub Actions deploy identity (constructs/iam.ts). */
   readonly github: GithubSettings;
-  /** The application: its secret (constructs/app-secret.ts), domains and images (the load balancer and services). */
-  readonly application: AppSecretSettings & EnvironmentConfig['application'];
-  /** The load balancer. */
-  readonly loadBalancer: EnvironmentConfig['loadBalancer'];
-  /** The ECS cluster and services. */
-  readonly ecs: EnvironmentConfig['ecs'];
+  /**
+   * The application, read by several constructs, each declaring the fields it reads: its secret
+   * (constructs/app-secret.ts), the backend's host name (constructs/alb.ts), the backend container's
+   * domains (constructs/ecs.ts) and the image variables' defaults (stacks/deployment-variables.ts).
+   */
+  readonly application: AppSecretSettings & LoadBalancerRefs['application'] & EcsApplicationSettings & ImageDefaults;
+  /** The load balancer (constructs/alb.ts). */
+  readonly loadBalancer: LoadBalancerSettings;
+  /** The ECS cluster and services (constructs/ecs.ts). */
+  readonly ecs: EcsSettings;
 }
