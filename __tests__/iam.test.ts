@@ -1,6 +1,6 @@
 import { TerraformStack, Testing } from 'cdktf';
-import { IamRoles, IamRolesProps } from '../constructs/iam';
-import { problemsOf, synthEnvironment } from './helpers';
+import { type GithubSettings, type IamRefs, IamRoles } from '../constructs/iam';
+import { environment, problemsOf, synthEnvironment } from './helpers';
 
 const policyOf = (resource: Record<string, any>, key = 'policy') => JSON.parse(resource[key]) as { Version: string; Statement: Record<string, any>[] };
 
@@ -155,15 +155,16 @@ describe('iam construct in the shipped environments', () => {
 });
 
 describe('iam construct options', () => {
-  const base: IamRolesProps = {
-    projectName: 'x',
+  // The shipped staging section (it creates the provider), changed only where a test says so.
+  const settings: GithubSettings = { ...environment('staging').github, deploySubjects: ['repo:o/r:ref:refs/heads/main'] };
+  const refs: IamRefs = {
     region: 'ap-southeast-2',
     executionSecretArns: ['arn:aws:secretsmanager:ap-southeast-2:123456789012:secret:x-app-secrets-AbCdEf'],
     taskSecretArns: [],
-    deploySubjects: ['repo:o/r:ref:refs/heads/main'],
-    createOidcProvider: true,
   };
-  const make = (props: Partial<IamRolesProps>) => () => new IamRoles(new TerraformStack(Testing.app(), 'test'), 'iam', { ...base, ...props });
+  const shared = { projectName: 'x', tags: {} };
+  const make = (changed: Partial<GithubSettings>, changedRefs: Partial<IamRefs> = {}) => () =>
+    new IamRoles(new TerraformStack(Testing.app(), 'test'), 'iam', shared, { ...settings, ...changed }, { ...refs, ...changedRefs });
 
   it('refuses a deploy role without any OIDC provider (D7)', () => {
     expect(make({ createOidcProvider: false })).toThrow('test/iam: the deploy role needs an OIDC provider: set createOidcProvider or give oidcProviderArn (D7)');
@@ -173,6 +174,7 @@ describe('iam construct options', () => {
     expect(make({ oidcProviderArn: 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com' })).toThrow(
       'test/iam: give either createOidcProvider or oidcProviderArn, not both',
     );
+    expect(make({}, { oidcProviderArnVariable: '${var.github_oidc_provider_arn}' })).toThrow('test/iam: give either createOidcProvider or oidcProviderArn, not both');
   });
 
   it('refuses wildcard or missing subjects (D21)', () => {
@@ -183,7 +185,7 @@ describe('iam construct options', () => {
   it('grants kms:Decrypt on customer-managed key ARNs only when given (D19)', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
     const key = 'arn:aws:kms:ap-southeast-2:123456789012:key/0000';
-    new IamRoles(stack, 'iam', { ...base, secretsKmsKeyArns: [key] });
+    new IamRoles(stack, 'iam', shared, settings, { ...refs, secretsKmsKeyArns: [key] });
     const policies = JSON.parse(Testing.synth(stack)).resource.aws_iam_role_policy;
     expect(policyOf(policies.iam_ecs_task_execution_secrets).Statement[1]).toEqual({ Effect: 'Allow', Action: ['kms:Decrypt'], Resource: [key] });
     // No task secrets given: the task policy has no Secrets Manager statement.

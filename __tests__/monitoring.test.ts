@@ -3,8 +3,10 @@
  * metric points at a resource of its own stack, and the dashboard body has the shape
  * CloudWatch expects.
  */
+import { TerraformStack, Testing } from 'cdktf';
+import { Monitoring } from '../constructs/monitoring';
 import { buildEdge } from './edge-fixtures';
-import { problemsOf, synthEnvironment, SynthesizedStack } from './helpers';
+import { environment, problemsOf, synthEnvironment, SynthesizedStack } from './helpers';
 
 type Json = Record<string, any>;
 const TOPIC = '${aws_sns_topic.monitoring_alarms.arn}';
@@ -208,6 +210,16 @@ describe('subscriptions', () => {
       protocol: 'https',
       endpoint: '${var.alarm_webhook_url}',
     });
+  });
+
+  it('takes the webhook URL exactly when the monitoring settings ask for a webhook', () => {
+    const settings = environment('production').monitoring;
+    const refs = { region: 'ap-southeast-2', accountId: '123456789012' };
+    const build = (webhook: boolean, webhookUrl?: string) =>
+      new Monitoring(new TerraformStack(Testing.app(), 'test'), 'monitoring', { projectName: 'x', tags: {} }, { ...settings, webhook }, { ...refs, webhookUrl });
+    expect(() => build(true)).toThrow('test/monitoring: webhook is true but a webhook URL was not given; give the URL exactly when webhook is true');
+    expect(() => build(false, 'https://hooks.example.com/t')).toThrow('test/monitoring: webhook is false but a webhook URL was given; give the URL exactly when webhook is true');
+    expect(build(true, 'https://hooks.example.com/t').subscriptionCount).toBe(2);
   });
 
   it('refuses notifications without subscribers, and subscribers with notifications off', () => {

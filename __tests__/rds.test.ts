@@ -1,6 +1,6 @@
 import { TerraformOutput, TerraformStack, Testing } from 'cdktf';
 import { DatabaseInstance, postgresParameterGroupFamily } from '../constructs/rds';
-import { alarmRow, problemsOf, synthEnvironment } from './helpers';
+import { alarmRow, environment, problemsOf, synthEnvironment } from './helpers';
 
 describe('rds construct in the shipped environments', () => {
   const staging = synthEnvironment('staging');
@@ -175,9 +175,14 @@ describe('rds construct options and outputs', () => {
 
   it('exposes typed outputs for the ECS task definition, and wires alarm actions', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
-    const db = new DatabaseInstance(stack, 'rds', { projectName: 'x', subnetIds: ['s'], securityGroupIds: ['g'], alarmActions: ['arn:aws:sns:ap-southeast-2:123456789012:alarms'] });
+    const settings = { ...environment('staging').database, databaseName: 'ledger', masterUsername: 'owner' };
+    const db = new DatabaseInstance(stack, 'rds', { projectName: 'x', tags: {} }, settings, {
+      subnetIds: ['s'],
+      securityGroupIds: ['g'],
+      alarmTopicArn: 'arn:aws:sns:ap-southeast-2:123456789012:alarms',
+    });
     expect(db.instanceIdentifier).toBe('x-postgres');
-    expect([db.port, db.databaseName, db.masterUsername]).toEqual([5432, 'app', 'postgres']);
+    expect([db.port, db.databaseName, db.masterUsername]).toEqual([5432, 'ledger', 'owner']);
     for (const [id, value] of Object.entries({ endpoint: db.endpoint, address: db.address, secret: db.masterUserSecretArn, password: db.masterPasswordValueFrom })) {
       new TerraformOutput(stack, id, { value });
     }
@@ -187,6 +192,7 @@ describe('rds construct options and outputs', () => {
     expect(json.output.secret.value).toBe('${terraform_data.rds_master_user_secret.output.secret_arns.0}');
     expect(json.output.password.value).toBe('${terraform_data.rds_master_user_secret.output.secret_arns.0}:password::');
     expect(json.resource.aws_cloudwatch_metric_alarm.rds_cpu_utilization.alarm_actions).toEqual(['arn:aws:sns:ap-southeast-2:123456789012:alarms']);
+    expect(json.resource.aws_db_instance.rds_main).toMatchObject({ db_name: 'ledger', username: 'owner' });
   });
 });
 

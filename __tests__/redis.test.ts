@@ -1,6 +1,6 @@
 import { TerraformOutput, TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { RedisCluster, redisParameterGroupFamily } from '../constructs/redis';
-import { alarmRow, problemsOf, synthEnvironment } from './helpers';
+import { alarmRow, environment, problemsOf, synthEnvironment } from './helpers';
 
 describe('redis construct in the shipped environments', () => {
   const staging = synthEnvironment('staging');
@@ -184,7 +184,11 @@ describe('redis construct in the shipped environments', () => {
 });
 
 describe('redis construct options and outputs', () => {
-  const base = { projectName: 'x', subnetIds: ['s'], securityGroupIds: ['g'] };
+  // The shipped sections: staging without AUTH and TLS, production with both.
+  const staging = environment('staging').cache;
+  const production = environment('production').cache;
+  const shared = { projectName: 'x', tags: {} };
+  const refs = { subnetIds: ['s'], securityGroupIds: ['g'], alarmTopicArn: 'arn:aws:sns:ap-southeast-2:123456789012:alarms', secretRecoveryWindowDays: 7 };
 
   it('maps engine versions to parameter-group families', () => {
     expect(redisParameterGroupFamily('7.0')).toBe('redis7');
@@ -197,17 +201,28 @@ describe('redis construct options and outputs', () => {
   it('refuses an AUTH token without transit encryption', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
     const token = new TerraformVariable(stack, 'token', { type: 'string', sensitive: true });
-    expect(() => new RedisCluster(stack, 'redis', { ...base, transitEncryption: false, authToken: token.stringValue })).toThrow(
+    expect(() => new RedisCluster(stack, 'redis', shared, { ...production, transitEncryption: false }, { ...refs, authTokenValue: token.stringValue })).toThrow(
       'test/redis: an AUTH token needs transitEncryption: ElastiCache accepts AUTH only with encryption in transit',
+    );
+  });
+
+  it('takes the token value exactly when the cache settings ask for AUTH', () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    const token = new TerraformVariable(stack, 'token', { type: 'string', sensitive: true });
+    expect(() => new RedisCluster(stack, 'with', shared, production, refs)).toThrow(
+      'test/with: authToken is true but a token value was not given; give the token exactly when authToken is true',
+    );
+    expect(() => new RedisCluster(stack, 'without', shared, staging, { ...refs, authTokenValue: token.stringValue })).toThrow(
+      'test/without: authToken is false but a token value was given; give the token exactly when authToken is true',
     );
   });
 
   it('exposes what the backend container needs: endpoints, port, TLS flag and the token secret', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
-    const plain = new RedisCluster(stack, 'plain', { ...base, transitEncryption: false, addressPrefix: 'plain' });
+    const plain = new RedisCluster(stack, 'plain', { ...shared, addressPrefix: 'plain' }, staging, refs);
     expect([plain.port, plain.transitEncryption, plain.authTokenSecretArn, plain.replicationGroupId]).toEqual([6379, false, undefined, 'x-redis']);
     const token = new TerraformVariable(stack, 'token', { type: 'string', sensitive: true });
-    const secured = new RedisCluster(stack, 'secured', { ...base, projectName: 'y', authToken: token.stringValue, addressPrefix: 'secured' });
+    const secured = new RedisCluster(stack, 'secured', { ...shared, projectName: 'y', addressPrefix: 'secured' }, production, { ...refs, authTokenValue: token.stringValue });
     expect(secured.transitEncryption).toBe(true);
     new TerraformOutput(stack, 'host', { value: secured.primaryEndpointAddress });
     new TerraformOutput(stack, 'reader', { value: secured.readerEndpointAddress });
@@ -217,5 +232,6 @@ describe('redis construct options and outputs', () => {
     expect(json.output.reader.value).toBe('${aws_elasticache_replication_group.secured_main.reader_endpoint_address}');
     expect(json.output.secret.value).toBe('${aws_secretsmanager_secret.secured_auth_token.arn}');
     expect(json.resource.aws_elasticache_replication_group.secured_main.auth_token).toBe('${var.token}');
+    expect(json.resource.aws_secretsmanager_secret.secured_auth_token.recovery_window_in_days).toBe(7);
   });
 });

@@ -1,6 +1,6 @@
 import { TerraformOutput, TerraformStack, Testing } from 'cdktf';
 import { VpcNetwork } from '../constructs/vpc';
-import { synthEnvironment } from './helpers';
+import { environment, synthEnvironment } from './helpers';
 
 describe('vpc construct in the shipped environments', () => {
   const staging = synthEnvironment('staging');
@@ -109,6 +109,10 @@ describe('vpc construct in the shipped environments', () => {
 });
 
 describe('vpc construct options', () => {
+  // The shipped staging network, changed only where a test says so.
+  const staging = environment('staging');
+  const shared = { projectName: 'x', tags: {} };
+
   it('without NAT creates no EIP, gateway, app route tables or endpoint associations (D25)', () => {
     const net = synthEnvironment('production', (r) => (r.network.natGateways = 'none'));
     expect(net.resources('aws_nat_gateway')).toEqual({});
@@ -122,28 +126,26 @@ describe('vpc construct options', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
     expect(
       () =>
-        new VpcNetwork(stack, 'vpc', {
-          projectName: 'x',
-          region: 'ap-southeast-2',
+        new VpcNetwork(stack, 'vpc', shared, {
+          ...staging.network,
           availabilityZones: ['ap-southeast-2a', 'ap-southeast-2b'],
           publicSubnetCidrs: ['10.0.1.0/24', '10.0.2.0/24'],
           privateAppSubnetCidrs: ['10.0.11.0/24'],
           privateDbSubnetCidrs: ['10.0.21.0/24', '10.0.22.0/24'],
-        }),
+        }, { region: 'ap-southeast-2' }),
     ).toThrow('test/vpc: privateAppSubnetCidrs has 1 entries but there are 2 availability zones; give one per zone');
   });
 
   it('exposes typed outputs that reference the resources', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
-    const vpc = new VpcNetwork(stack, 'vpc', {
-      projectName: 'x',
-      region: 'ap-southeast-2',
+    const vpc = new VpcNetwork(stack, 'vpc', shared, {
+      ...staging.network,
       availabilityZones: ['ap-southeast-2a'],
       publicSubnetCidrs: ['10.0.1.0/24'],
       privateAppSubnetCidrs: ['10.0.11.0/24'],
       privateDbSubnetCidrs: ['10.0.21.0/24'],
       natGateways: 'single',
-    });
+    }, { region: 'ap-southeast-2' });
     expect(vpc.publicSubnetIds).toHaveLength(1);
     expect(vpc.natGatewayCount).toBe(1);
     new TerraformOutput(stack, 'vpc_id', { value: vpc.vpcId });

@@ -4,9 +4,10 @@
  * only; its value is put by an operator (never in code, JSON or state), see docs/secrets.md.
  */
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { pin } from '../lib/addresses';
 import { resourceNames } from '../lib/names';
+import { PlatformConstruct, type SharedProps } from './base';
 
 /**
  * Every secret the backend container reads from Secrets Manager (legacy reference,
@@ -31,17 +32,16 @@ export const APP_SECRET_KEYS = BACKEND_SECRET_KEYS.filter(
 );
 export type AppSecretKey = (typeof APP_SECRET_KEYS)[number];
 
-export interface AppSecretProps {
-  /** Resource-name prefix (the legacy `project_name`); the secret is `<projectName>-app-secrets`. */
-  readonly projectName: string;
-  /** Environment name used in the description, `Application secrets for Oh My Coins <environment>`. */
+/** The setting of the environment's `application` section the secret uses, with its name there. */
+export interface AppSecretSettings {
+  /** Days Secrets Manager keeps a deleted secret recoverable: 0 (delete at once) or 7-30. */
+  readonly secretRecoveryWindowDays: number;
+}
+
+/** What the secret needs besides its settings. */
+export interface AppSecretRefs {
+  /** Name of the environment, in the description `Application secrets for Oh My Coins <environment>`. */
   readonly environment: string;
-  /** Days Secrets Manager keeps a deleted secret recoverable: 0 (delete at once) or 7-30. @default 30 */
-  readonly recoveryWindowDays?: number;
-  /** Tags for the secret. @default {} */
-  readonly tags?: Record<string, string>;
-  /** Terraform logical id; root-level in the legacy code, so no module prefix. @default 'app_secrets' */
-  readonly logicalId?: string;
 }
 
 /** Name of an environment's application secret (legacy `<project_name>-app-secrets`). */
@@ -49,23 +49,24 @@ export function appSecretName(projectName: string): string {
   return resourceNames(projectName).app.secret;
 }
 
-export class AppSecret extends Construct {
+export class AppSecret extends PlatformConstruct {
   /** ARN of the secret. */
   public readonly secretArn: string;
   /** Name of the secret, `<projectName>-app-secrets`. */
   public readonly secretName: string;
 
-  constructor(scope: Construct, id: string, props: AppSecretProps) {
-    super(scope, id);
-    const name = appSecretName(props.projectName);
+  /** The address is `aws_secretsmanager_secret.app_secrets`: a root resource in the legacy code, so `app` is its prefix. */
+  constructor(scope: Construct, id: string, shared: SharedProps, settings: AppSecretSettings, refs: AppSecretRefs) {
+    super(scope, id, shared, 'app');
+    const name = this.names.app.secret;
     const secret = pin(
       new SecretsmanagerSecret(this, 'Secret', {
         name,
-        description: `Application secrets for Oh My Coins ${props.environment}`,
-        recoveryWindowInDays: props.recoveryWindowDays ?? 30,
-        tags: props.tags ?? {},
+        description: `Application secrets for Oh My Coins ${refs.environment}`,
+        recoveryWindowInDays: settings.secretRecoveryWindowDays,
+        tags: this.tags,
       }),
-      props.logicalId ?? 'app_secrets',
+      this.at('secrets'),
     );
     this.secretArn = secret.arn;
     this.secretName = name;

@@ -9,28 +9,23 @@ import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-con
 import { Construct } from 'constructs';
 import { logicalIds, pin } from '../lib/addresses';
 import { GITHUB_OIDC_HOST, GITHUB_OIDC_THUMBPRINTS } from './iam';
-
-export interface GithubOidcProviderProps {
-  /** Tags for the provider. @default {} */
-  readonly tags?: Record<string, string>;
-  /** Prefix of the Terraform logical id: the address is `aws_iam_openid_connect_provider.<prefix>_github_actions`. */
-  readonly addressPrefix: string;
-}
+import type { BootstrapSharedProps } from './state-backend';
 
 export class GithubOidcProvider extends Construct {
   /** ARN of the provider, for the deploy roles' trust policies. */
   public readonly arn: string;
 
-  constructor(scope: Construct, id: string, props: GithubOidcProviderProps) {
+  /** The address is `aws_iam_openid_connect_provider.<prefix>_github_actions`, the prefix `bootstrap` unless given. */
+  constructor(scope: Construct, id: string, shared: BootstrapSharedProps) {
     super(scope, id);
     const provider = pin(
       new IamOpenidConnectProvider(this, 'Provider', {
         url: `https://${GITHUB_OIDC_HOST}`,
         clientIdList: ['sts.amazonaws.com'],
         thumbprintList: GITHUB_OIDC_THUMBPRINTS,
-        tags: props.tags ?? {},
+        tags: shared.tags,
       }),
-      logicalIds(props.addressPrefix)('github_actions'),
+      logicalIds(shared.addressPrefix ?? 'bootstrap')('github_actions'),
       'counted-once',
     );
     this.arn = provider.arn;

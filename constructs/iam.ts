@@ -12,10 +12,10 @@ import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-con
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
-import { Construct } from 'constructs';
-import { logicalIds, pin } from '../lib/addresses';
-import { resourceNames } from '../lib/names';
+import type { Construct } from 'constructs';
+import { pin } from '../lib/addresses';
 import { assumeRolePolicy, policyDocument, PolicyStatement } from '../lib/iam-document';
+import { PlatformConstruct, type SharedProps } from './base';
 
 /** The GitHub Actions OIDC issuer. */
 export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
@@ -34,10 +34,22 @@ function logWrites(region: string, logGroupPrefix: string): PolicyStatement {
   };
 }
 
-export interface IamRolesProps {
-  /** Resource-name prefix (the legacy `project_name`). */
-  readonly projectName: string;
-  /** Region of the ECS cluster the deploy role may update. */
+/**
+ * The environment's `github` section, with the names it has there (checked by
+ * environments/schema.ts; its `repository` only checks that every deploy subject is of that repository).
+ */
+export interface GithubSettings {
+  /** Create the account-wide GitHub OIDC provider; exactly one stack per AWS account may (D14). */
+  readonly createOidcProvider: boolean;
+  /** ARN of the account's existing GitHub OIDC provider; not allowed when `createOidcProvider` is true. */
+  readonly oidcProviderArn?: string;
+  /** Exact OIDC `sub` claims allowed to assume the deploy role, e.g. `repo:owner/name:environment:production` (D21). */
+  readonly deploySubjects: readonly string[];
+}
+
+/** What the roles connect to. */
+export interface IamRefs {
+  /** Region of the ECS cluster the deploy role may update, and of the log groups the roles write. */
   readonly region: string;
   /**
    * Secrets the ECS agent resolves into container secrets (application secret, RDS master
@@ -47,29 +59,18 @@ export interface IamRolesProps {
   /** Secrets the application itself may read with the task role (legacy: the application secret). */
   readonly taskSecretArns: string[];
   /**
-   * Customer-managed KMS keys encrypting those secrets; `kms:Decrypt` is granted on these keys only.
-   * Secrets encrypted with the AWS-managed key need no grant (D19). @default []
+   * The existing provider's ARN when the settings neither create it nor give `oidcProviderArn`:
+   * a reference to the `github_oidc_provider_arn` Terraform variable.
+   */
+  readonly oidcProviderArnVariable?: string;
+  /**
+   * Customer-managed KMS keys encrypting those secrets; `kms:Decrypt` is granted on these keys only,
+   * none when unset. Secrets encrypted with the AWS-managed key, as today's are, need no grant (D19).
    */
   readonly secretsKmsKeyArns?: string[];
-  /** Create the account-wide GitHub OIDC provider; exactly one stack per AWS account may (D14). @default false */
-  readonly createOidcProvider?: boolean;
-  /**
-   * ARN of the existing GitHub OIDC provider; required when `createOidcProvider` is false, and
-   * not allowed when it is true. May be a reference to a Terraform variable.
-   * @default undefined
-   */
-  readonly oidcProviderArn?: string;
-  /** Exact OIDC `sub` claims allowed to assume the deploy role, e.g. `repo:owner/name:environment:production` (D21). */
-  readonly deploySubjects: readonly string[];
-  /** ECS cluster whose services the deploy role may update. @default `<projectName>-cluster` */
-  readonly ecsClusterName?: string;
-  /** Tags for every resource. @default {} */
-  readonly tags?: Record<string, string>;
-  /** Prefix of the Terraform logical ids. @default 'iam' */
-  readonly addressPrefix?: string;
 }
 
-export class IamRoles extends Construct {
+export class IamRoles extends PlatformConstruct {
   /** ARN of the ECS task execution role (task definition `execution_role_arn`). */
   public readonly executionRoleArn: string;
   /** Name of the ECS task execution role. */
@@ -83,29 +84,30 @@ export class IamRoles extends Construct {
   /** ARN of the GitHub OIDC provider the deploy role trusts (created here or given). */
   public readonly oidcProviderArn: string;
 
-  constructor(scope: Construct, id: string, props: IamRolesProps) {
-    super(scope, id);
-    const p = props.projectName;
-    const names = resourceNames(p);
-    const tags = props.tags ?? {};
-    const at = logicalIds(props.addressPrefix ?? 'iam');
-    const logWritesStatement = logWrites(props.region, names.ecs.logGroupPrefix);
+  constructor(scope: Construct, id: string, shared: SharedProps, settings: GithubSettings, refs: IamRefs) {
+    super(scope, id, shared, 'iam');
+    const p = this.projectName;
+    const names = this.names;
+    const tags = this.tags;
+    const at = this.at;
+    const logWritesStatement = logWrites(refs.region, names.ecs.logGroupPrefix);
     const where = this.node.path;
-    if (props.executionSecretArns.length === 0) throw new Error(`${where}: executionSecretArns is empty; give the secrets the containers receive`);
-    if (props.deploySubjects.length === 0) throw new Error(`${where}: deploySubjects is empty; nobody could assume the deploy role`);
-    for (const subject of props.deploySubjects) {
+    const existingProviderArn = settings.oidcProviderArn ?? refs.oidcProviderArnVariable;
+    if (refs.executionSecretArns.length === 0) throw new Error(`${where}: executionSecretArns is empty; give the secrets the containers receive`);
+    if (settings.deploySubjects.length === 0) throw new Error(`${where}: deploySubjects is empty; nobody could assume the deploy role`);
+    for (const subject of settings.deploySubjects) {
       if (subject.includes('*') || subject.includes('?')) throw new Error(`${where}: deploy subject "${subject}" has a wildcard; list exact subjects (D21)`);
     }
-    if (props.createOidcProvider && props.oidcProviderArn !== undefined) {
+    if (settings.createOidcProvider && existingProviderArn !== undefined) {
       throw new Error(`${where}: give either createOidcProvider or oidcProviderArn, not both; one stack per account owns the provider (D14)`);
     }
-    if (!props.createOidcProvider && !props.oidcProviderArn) {
+    if (!settings.createOidcProvider && !existingProviderArn) {
       throw new Error(`${where}: the deploy role needs an OIDC provider: set createOidcProvider or give oidcProviderArn (D7)`);
     }
 
     const ecsTrust = assumeRolePolicy('ecs-tasks.amazonaws.com');
     const kmsDecrypt: PolicyStatement[] =
-      (props.secretsKmsKeyArns ?? []).length > 0 ? [{ Effect: 'Allow', Action: ['kms:Decrypt'], Resource: props.secretsKmsKeyArns }] : [];
+      (refs.secretsKmsKeyArns ?? []).length > 0 ? [{ Effect: 'Allow', Action: ['kms:Decrypt'], Resource: refs.secretsKmsKeyArns }] : [];
 
     const execution = pin(new IamRole(this, 'TaskExecutionRole', { name: names.iam.ecsTaskExecutionRole, assumeRolePolicy: ecsTrust, tags }), at('ecs_task_execution'));
     pin(
@@ -119,7 +121,7 @@ export class IamRoles extends Construct {
       new IamRolePolicy(this, 'TaskExecutionSecretsPolicy', {
         name: names.iam.ecsTaskExecutionSecretsPolicy,
         role: execution.id,
-        policy: policyDocument({ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: props.executionSecretArns }, ...kmsDecrypt),
+        policy: policyDocument({ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: refs.executionSecretArns }, ...kmsDecrypt),
       }),
       at('ecs_task_execution_secrets'),
     );
@@ -133,8 +135,8 @@ export class IamRoles extends Construct {
           { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], Resource: [`arn:aws:s3:::${p}-*/*`] },
           { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [`arn:aws:s3:::${p}-*`] },
           logWritesStatement,
-          ...(props.taskSecretArns.length > 0
-            ? [{ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: props.taskSecretArns } as const]
+          ...(refs.taskSecretArns.length > 0
+            ? [{ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: refs.taskSecretArns } as const]
             : []),
           ...kmsDecrypt,
         ),
@@ -142,7 +144,7 @@ export class IamRoles extends Construct {
       at('ecs_task_app'),
     );
 
-    const oidcProviderArn = props.createOidcProvider
+    const oidcProviderArn = settings.createOidcProvider
       ? pin(
           new IamOpenidConnectProvider(this, 'GithubOidcProvider', {
             url: `https://${GITHUB_OIDC_HOST}`,
@@ -153,7 +155,7 @@ export class IamRoles extends Construct {
           at('github_actions'),
           'counted-once',
         ).arn
-      : (props.oidcProviderArn as string);
+      : (existingProviderArn as string);
 
     const github = pin(
       new IamRole(this, 'GithubActionsRole', {
@@ -165,7 +167,7 @@ export class IamRoles extends Construct {
           Condition: {
             StringEquals: {
               [`${GITHUB_OIDC_HOST}:aud`]: 'sts.amazonaws.com',
-              [`${GITHUB_OIDC_HOST}:sub`]: [...props.deploySubjects],
+              [`${GITHUB_OIDC_HOST}:sub`]: [...settings.deploySubjects],
             },
           },
         }),
@@ -175,8 +177,8 @@ export class IamRoles extends Construct {
       'counted-once',
     );
 
-    const cluster = props.ecsClusterName ?? names.ecs.cluster;
-    const ecsArn = (kind: string) => `arn:aws:ecs:${props.region}:*:${kind}/${cluster}/*`;
+    const cluster = names.ecs.cluster;
+    const ecsArn = (kind: string) => `arn:aws:ecs:${refs.region}:*:${kind}/${cluster}/*`;
     pin(
       new IamRolePolicy(this, 'GithubActionsDeployPolicy', {
         name: names.iam.githubActionsDeployPolicy,

@@ -9,29 +9,36 @@ import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
-import { Construct } from 'constructs';
-import { logicalIds, pin } from '../lib/addresses';
+import type { Construct } from 'constructs';
+import { pin } from '../lib/addresses';
 import { layoutWidgets, UnplacedWidget } from '../lib/dashboard';
-import { resourceNames } from '../lib/names';
+import { PlatformConstruct, type SharedProps } from './base';
 
-export interface MonitoringProps {
-  /** Resource-name prefix (the legacy `project_name`). */
-  readonly projectName: string;
+/**
+ * The environment's `monitoring` section, with the names it has there (checked by
+ * environments/schema.ts; its `notifications` flag is a check of these subscribers only).
+ */
+export interface MonitoringSettings {
+  /** E-mail addresses subscribed to the alarm topic. */
+  readonly alarmEmails: readonly string[];
+  /** Subscribe an HTTPS webhook: its URL is then `MonitoringRefs.webhookUrl`. */
+  readonly webhook: boolean;
+}
+
+/** What the monitoring needs besides its settings. */
+export interface MonitoringRefs {
   /** Region; used for the dashboard URL. */
   readonly region: string;
   /** The AWS account id (a literal or a token), for the KMS key policy's administrator statement. */
   readonly accountId: string;
-  /** E-mail addresses subscribed to the alarm topic. @default [] */
-  readonly emailSubscribers?: readonly string[];
-  /** HTTPS endpoint subscribed to the topic (usually a sensitive Terraform variable, as it carries a token). @default no HTTPS subscription */
+  /**
+   * The webhook's URL, given exactly when `webhook` is true: a reference to the sensitive Terraform
+   * variable `alarm_webhook_url`, never a literal (it usually carries a token).
+   */
   readonly webhookUrl?: string;
-  /** Tags for every resource. @default {} */
-  readonly tags?: Record<string, string>;
-  /** Prefix of the Terraform logical ids. @default 'monitoring' */
-  readonly addressPrefix?: string;
 }
 
-export class Monitoring extends Construct {
+export class Monitoring extends PlatformConstruct {
   /** ARN of the alarm topic: use it as `alarm_actions` and `ok_actions` of every alarm. */
   public readonly alarmTopicArn: string;
   /** ARN of the KMS key that encrypts the topic. */
@@ -39,16 +46,18 @@ export class Monitoring extends Construct {
   /** Number of subscriptions created (0 means alarms notify nobody). */
   public readonly subscriptionCount: number;
 
-  private readonly props: MonitoringProps;
-  private readonly at: (name: string, index?: number) => string;
+  /** Region of the dashboard. */
+  private readonly region: string;
 
-  constructor(scope: Construct, id: string, props: MonitoringProps) {
-    super(scope, id);
-    this.props = props;
-    const p = props.projectName;
-    const names = resourceNames(p).monitoring;
-    const tags = props.tags ?? {};
-    this.at = logicalIds(props.addressPrefix ?? 'monitoring');
+  constructor(scope: Construct, id: string, shared: SharedProps, settings: MonitoringSettings, refs: MonitoringRefs) {
+    super(scope, id, shared, 'monitoring');
+    if (settings.webhook !== (refs.webhookUrl !== undefined)) {
+      throw new Error(`${this.node.path}: webhook is ${settings.webhook} but a webhook URL was ${refs.webhookUrl === undefined ? 'not ' : ''}given; give the URL exactly when webhook is true`);
+    }
+    this.region = refs.region;
+    const p = this.projectName;
+    const names = this.names.monitoring;
+    const tags = this.tags;
     const at = this.at;
 
     // CloudWatch can publish to an encrypted topic only if the key policy lets it use the key;
@@ -64,7 +73,7 @@ export class Monitoring extends Construct {
             {
               Sid: 'AccountAdministration',
               Effect: 'Allow',
-              Principal: { AWS: `arn:aws:iam::${props.accountId}:root` },
+              Principal: { AWS: `arn:aws:iam::${refs.accountId}:root` },
               Action: 'kms:*',
               Resource: '*',
             },
@@ -74,7 +83,7 @@ export class Monitoring extends Construct {
               Principal: { Service: 'cloudwatch.amazonaws.com' },
               Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
               Resource: '*',
-              Condition: { StringEquals: { 'aws:SourceAccount': props.accountId } },
+              Condition: { StringEquals: { 'aws:SourceAccount': refs.accountId } },
             },
           ],
         }),
@@ -86,29 +95,29 @@ export class Monitoring extends Construct {
 
     const topic = pin(new SnsTopic(this, 'alarms-topic', { name: names.alarmTopic, kmsMasterKeyId: key.arn, tags }), at('alarms'));
 
-    const emails = props.emailSubscribers ?? [];
+    const emails = settings.alarmEmails;
     emails.forEach((endpoint, i) =>
       pin(new SnsTopicSubscription(this, `email-${i + 1}`, { topicArn: topic.arn, protocol: 'email', endpoint }), at('email', i)),
     );
-    if (props.webhookUrl !== undefined) {
+    if (refs.webhookUrl !== undefined) {
       pin(
-        new SnsTopicSubscription(this, 'webhook', { topicArn: topic.arn, protocol: 'https', endpoint: props.webhookUrl, endpointAutoConfirms: true }),
+        new SnsTopicSubscription(this, 'webhook', { topicArn: topic.arn, protocol: 'https', endpoint: refs.webhookUrl, endpointAutoConfirms: true }),
         at('webhook'),
       );
     }
 
     this.alarmTopicArn = topic.arn;
     this.topicKeyArn = key.arn;
-    this.subscriptionCount = emails.length + (props.webhookUrl !== undefined ? 1 : 0);
+    this.subscriptionCount = emails.length + (refs.webhookUrl !== undefined ? 1 : 0);
   }
 
   /** Creates the platform dashboard `<p>-platform` from typed widgets (two per row); returns its console URL. */
   public addDashboard(widgets: readonly UnplacedWidget[]): string {
-    const name = resourceNames(this.props.projectName).monitoring.dashboard;
+    const name = this.names.monitoring.dashboard;
     pin(
       new CloudwatchDashboard(this, 'dashboard', { dashboardName: name, dashboardBody: JSON.stringify({ widgets: layoutWidgets(widgets) }) }),
       this.at('main'),
     );
-    return `https://${this.props.region}.console.aws.amazon.com/cloudwatch/home?region=${this.props.region}#dashboards:name=${name}`;
+    return `https://${this.region}.console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${name}`;
   }
 }

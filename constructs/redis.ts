@@ -16,11 +16,11 @@ import { ElasticacheSubnetGroup } from '@cdktf/provider-aws/lib/elasticache-subn
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
 import { Fn } from 'cdktf';
-import { Construct } from 'constructs';
-import { logicalIds, pin } from '../lib/addresses';
-import { resourceNames } from '../lib/names';
+import type { Construct } from 'constructs';
+import { pin } from '../lib/addresses';
 import { redisParameterGroupFamily } from '../lib/engines';
 import { maxAcrossAlarmFactory } from '../lib/alarms';
+import { PlatformConstruct, type SharedProps } from './base';
 
 /** The Redis port (fixed in the legacy module). */
 export const REDIS_PORT = 6379;
@@ -35,59 +35,64 @@ export const REDIS_AUTH_TOKEN_PATTERN = '^[A-Za-z0-9!&#$^<>-]{16,128}$';
 /** Re-exported: the family derivation lives with the accepted versions in lib/engines.ts. */
 export { redisParameterGroupFamily };
 
-export interface RedisClusterProps {
-  /** Resource-name prefix (the legacy `project_name`); the replication group is `<projectName>-redis`. */
-  readonly projectName: string;
+/** The environment's `cache` section, with the names it has there (checked by environments/schema.ts). */
+export interface CacheSettings {
+  /** Redis engine version, e.g. `7.0`. */
+  readonly engineVersion: string;
+  /** Node type. */
+  readonly nodeType: string;
+  /** Number of nodes (primary plus replicas); fail-over is on from 2. */
+  readonly numCacheClusters: number;
+  /** Multi-AZ; takes effect only with 2 or more nodes. */
+  readonly multiAz: boolean;
+  /** TLS between clients and Redis. */
+  readonly transitEncryption: boolean;
+  /**
+   * Redis AUTH: when true the token is `CacheRefs.authTokenValue` (it requires `transitEncryption`),
+   * and it is also stored in the Secrets Manager secret `<projectName>-redis-auth` for the application.
+   */
+  readonly authToken: boolean;
+  /** Days of automatic snapshots to keep. */
+  readonly snapshotRetentionDays: number;
+  /** Daily snapshot window (UTC). */
+  readonly snapshotWindow: string;
+  /** Weekly maintenance window (UTC). */
+  readonly maintenanceWindow: string;
+  /** Apply modifications immediately. */
+  readonly applyImmediately: boolean;
+  /** Retention of the slow-log and engine-log groups in days. */
+  readonly logRetentionDays: number;
+  /** Alarm thresholds. */
+  readonly alarms: {
+    /** CPU, percent. */
+    readonly cpuPercent: number;
+    /** Memory, percent of DatabaseMemoryUsagePercentage. */
+    readonly memoryPercent: number;
+    /** Evictions, count per 5 minutes. */
+    readonly evictions: number;
+    /** Replication lag in seconds (alarmed only with two or more nodes). */
+    readonly replicationLagSeconds: number;
+  };
+}
+
+/** What the cache connects to, and what it takes from elsewhere. */
+export interface CacheRefs {
   /** Subnets of the cache subnet group (the private database subnets). */
   readonly subnetIds: string[];
   /** Security groups of the replication group. */
   readonly securityGroupIds: string[];
-  /** Redis engine version. @default '7.0' */
-  readonly engineVersion?: string;
-  /** Node type. @default 'cache.t3.micro' */
-  readonly nodeType?: string;
-  /** Number of nodes (primary plus replicas); fail-over is on from 2. @default 1 */
-  readonly numCacheClusters?: number;
-  /** Multi-AZ; takes effect only with 2 or more nodes. @default false */
-  readonly multiAz?: boolean;
-  /** TLS between clients and Redis. @default true */
-  readonly transitEncryption?: boolean;
+  /** The alarm topic: alarm and OK action of every alarm. */
+  readonly alarmTopicArn: string;
   /**
-   * The AUTH token, normally a reference to a sensitive Terraform variable, never a literal.
-   * When given, AUTH is on (it requires `transitEncryption`) and the token is also stored in
-   * the Secrets Manager secret `<projectName>-redis-auth` for the application.
-   * @default undefined (no AUTH)
+   * The AUTH token itself, given exactly when `authToken` is true: a reference to the sensitive
+   * Terraform variable `redis_auth_token`, never a literal.
    */
-  readonly authToken?: string;
-  /** Recovery window of the AUTH-token secret, 0 or 7-30 days. @default 30 */
-  readonly authTokenSecretRecoveryWindowDays?: number;
-  /** Days of automatic snapshots to keep. @default 5 */
-  readonly snapshotRetentionDays?: number;
-  /** Daily snapshot window (UTC). @default '03:00-05:00' */
-  readonly snapshotWindow?: string;
-  /** Weekly maintenance window (UTC). @default 'sun:05:00-sun:07:00' */
-  readonly maintenanceWindow?: string;
-  /** Apply modifications immediately. @default false */
-  readonly applyImmediately?: boolean;
-  /** Retention of the slow-log and engine-log groups in days. @default 7 */
-  readonly logRetentionDays?: number;
-  /** CPU alarm threshold, percent. @default 75 */
-  readonly cpuAlarmThreshold?: number;
-  /** Memory alarm threshold, percent of DatabaseMemoryUsagePercentage. @default 80 */
-  readonly memoryAlarmThreshold?: number;
-  /** Evictions alarm threshold, count per 5 minutes. @default 1000 */
-  readonly evictionsAlarmThreshold?: number;
-  /** Replication-lag alarm threshold in seconds (only with two or more nodes). @default 30 */
-  readonly replicationLagAlarmThresholdSeconds?: number;
-  /** Alarm and OK actions of every alarm (the alarm topic's ARN). @default [] */
-  readonly alarmActions?: readonly string[];
-  /** Tags for every resource; `Name` is added on the subnet group and the replication group. @default {} */
-  readonly tags?: Record<string, string>;
-  /** Prefix of the Terraform logical ids. @default 'redis' */
-  readonly addressPrefix?: string;
+  readonly authTokenValue?: string;
+  /** Recovery window of the AUTH-token secret, 0 or 7-30 days: the application's `secretRecoveryWindowDays`. */
+  readonly secretRecoveryWindowDays: number;
 }
 
-export class RedisCluster extends Construct {
+export class RedisCluster extends PlatformConstruct {
   /** The replication group id, `<projectName>-redis` (also the CloudWatch `ReplicationGroupId`). */
   public readonly replicationGroupId: string;
   /** Host name of the primary endpoint (for REDIS_HOST). */
@@ -103,25 +108,29 @@ export class RedisCluster extends Construct {
   /** ARN of the secret holding the AUTH token as a plain string (for REDIS_PASSWORD); undefined without AUTH. */
   public readonly authTokenSecretArn?: string;
 
-  constructor(scope: Construct, id: string, props: RedisClusterProps) {
-    super(scope, id);
-    const p = props.projectName;
-    const tags = props.tags ?? {};
-    const at = logicalIds(props.addressPrefix ?? 'redis');
-    const engineVersion = props.engineVersion ?? '7.0';
-    const nodes = props.numCacheClusters ?? 1;
-    this.transitEncryption = props.transitEncryption ?? true;
-    if (props.authToken !== undefined && !this.transitEncryption) {
+  constructor(scope: Construct, id: string, shared: SharedProps, settings: CacheSettings, refs: CacheRefs) {
+    super(scope, id, shared, 'redis');
+    const p = this.projectName;
+    const tags = this.tags;
+    const at = this.at;
+    const engineVersion = settings.engineVersion;
+    const nodes = settings.numCacheClusters;
+    const authToken = refs.authTokenValue;
+    this.transitEncryption = settings.transitEncryption;
+    if (settings.authToken !== (authToken !== undefined)) {
+      throw new Error(`${this.node.path}: authToken is ${settings.authToken} but a token value was ${authToken === undefined ? 'not ' : ''}given; give the token exactly when authToken is true`);
+    }
+    if (authToken !== undefined && !this.transitEncryption) {
       throw new Error(`${this.node.path}: an AUTH token needs transitEncryption: ElastiCache accepts AUTH only with encryption in transit`);
     }
-    const names = resourceNames(p).redis;
+    const names = this.names.redis;
     this.replicationGroupId = names.replicationGroup;
     this.port = REDIS_PORT;
 
     const subnetGroup = pin(
       new ElasticacheSubnetGroup(this, 'SubnetGroup', {
         name: names.subnetGroup,
-        subnetIds: props.subnetIds,
+        subnetIds: refs.subnetIds,
         tags: { ...tags, Name: names.subnetGroup },
       }),
       at('main'),
@@ -140,7 +149,7 @@ export class RedisCluster extends Construct {
       pin(
         new CloudwatchLogGroup(this, name, {
           name: name === 'slow_log' ? names.slowLogGroup : names.engineLogGroup,
-          retentionInDays: props.logRetentionDays ?? 7,
+          retentionInDays: settings.logRetentionDays,
           tags,
         }),
         at(`redis_${name}`),
@@ -154,23 +163,23 @@ export class RedisCluster extends Construct {
         description: `Redis cluster for ${p}`,
         engine: 'redis',
         engineVersion,
-        nodeType: props.nodeType ?? 'cache.t3.micro',
+        nodeType: settings.nodeType,
         numCacheClusters: nodes,
         port: REDIS_PORT,
         parameterGroupName: parameterGroup.name,
         subnetGroupName: subnetGroup.name,
-        securityGroupIds: props.securityGroupIds,
+        securityGroupIds: refs.securityGroupIds,
         automaticFailoverEnabled: nodes > 1,
-        multiAzEnabled: (props.multiAz ?? false) && nodes > 1,
+        multiAzEnabled: settings.multiAz && nodes > 1,
         // String-typed in provider 5.100.
         atRestEncryptionEnabled: 'true',
         transitEncryptionEnabled: this.transitEncryption,
-        authToken: props.authToken,
+        authToken,
         autoMinorVersionUpgrade: 'true',
-        maintenanceWindow: props.maintenanceWindow ?? 'sun:05:00-sun:07:00',
-        snapshotRetentionLimit: props.snapshotRetentionDays ?? 5,
-        snapshotWindow: props.snapshotWindow ?? '03:00-05:00',
-        applyImmediately: props.applyImmediately ?? false,
+        maintenanceWindow: settings.maintenanceWindow,
+        snapshotRetentionLimit: settings.snapshotRetentionDays,
+        snapshotWindow: settings.snapshotWindow,
+        applyImmediately: settings.applyImmediately,
         logDeliveryConfiguration: [
           { destination: slowLog.name, destinationType: 'cloudwatch-logs', logFormat: 'json', logType: 'slow-log' },
           { destination: engineLog.name, destinationType: 'cloudwatch-logs', logFormat: 'json', logType: 'engine-log' },
@@ -179,12 +188,12 @@ export class RedisCluster extends Construct {
         // A precondition, not a variable validation block: Terraform 1.11 prints the value of a
         // sensitive variable whose validation fails, but not the values in a failed precondition (D5).
         lifecycle:
-          props.authToken === undefined
+          authToken === undefined
             ? undefined
             : {
                 precondition: [
                   {
-                    condition: Fn.can(Fn.regex(REDIS_AUTH_TOKEN_PATTERN, props.authToken)),
+                    condition: Fn.can(Fn.regex(REDIS_AUTH_TOKEN_PATTERN, authToken)),
                     errorMessage:
                       'The Redis AUTH token must be 16-128 characters of letters, digits and the symbols ! & # $ ^ < > - (no @, ", / or spaces), as ElastiCache requires.',
                   },
@@ -194,18 +203,18 @@ export class RedisCluster extends Construct {
       at('main'),
     );
 
-    if (props.authToken !== undefined) {
+    if (authToken !== undefined) {
       const secret = pin(
         new SecretsmanagerSecret(this, 'AuthTokenSecret', {
           name: names.authTokenSecret,
           description: `Redis AUTH token of ${this.replicationGroupId}`,
-          recoveryWindowInDays: props.authTokenSecretRecoveryWindowDays ?? 30,
+          recoveryWindowInDays: refs.secretRecoveryWindowDays,
           tags,
         }),
         at('auth_token'),
         'added',
       );
-      pin(new SecretsmanagerSecretVersion(this, 'AuthTokenSecretValue', { secretId: secret.id, secretString: props.authToken }), at('auth_token'), 'added');
+      pin(new SecretsmanagerSecretVersion(this, 'AuthTokenSecretValue', { secretId: secret.id, secretString: authToken }), at('auth_token'), 'added');
       this.authTokenSecretArn = secret.arn;
     }
 
@@ -214,13 +223,13 @@ export class RedisCluster extends Construct {
     // watches every member and fires on the worst one, whichever node is primary.
     const members = Array.from({ length: nodes }, (_, i) => ({ CacheClusterId: `${this.replicationGroupId}-${String(i + 1).padStart(3, '0')}` }));
     this.memberClusterIds = members.map((m) => m.CacheClusterId);
-    const alarm = maxAcrossAlarmFactory(this, at, { namespace: 'AWS/ElastiCache', alarmActions: props.alarmActions ?? [], tags });
+    const alarm = maxAcrossAlarmFactory(this, at, { namespace: 'AWS/ElastiCache', alarmActions: [refs.alarmTopicArn], tags });
     alarm('cpu_utilization', {
       alarmName: names.cpuAlarm,
       metricName: 'CPUUtilization',
       statistic: 'Average',
       comparisonOperator: 'GreaterThanThreshold',
-      threshold: props.cpuAlarmThreshold ?? 75,
+      threshold: settings.alarms.cpuPercent,
       evaluationPeriods: 2,
       alarmDescription: 'This metric monitors Redis CPU utilization',
       series: members,
@@ -230,7 +239,7 @@ export class RedisCluster extends Construct {
       metricName: 'DatabaseMemoryUsagePercentage',
       statistic: 'Average',
       comparisonOperator: 'GreaterThanThreshold',
-      threshold: props.memoryAlarmThreshold ?? 80,
+      threshold: settings.alarms.memoryPercent,
       evaluationPeriods: 2,
       alarmDescription: 'This metric monitors Redis memory utilization',
       series: members,
@@ -240,7 +249,7 @@ export class RedisCluster extends Construct {
       metricName: 'Evictions',
       statistic: 'Sum',
       comparisonOperator: 'GreaterThanThreshold',
-      threshold: props.evictionsAlarmThreshold ?? 1000,
+      threshold: settings.alarms.evictions,
       evaluationPeriods: 1,
       alarmDescription: 'This metric monitors Redis evictions',
       treatMissingData: 'notBreaching',
@@ -253,7 +262,7 @@ export class RedisCluster extends Construct {
         metricName: 'ReplicationLag',
         statistic: 'Maximum',
         comparisonOperator: 'GreaterThanThreshold',
-        threshold: props.replicationLagAlarmThresholdSeconds ?? 30,
+        threshold: settings.alarms.replicationLagSeconds,
         evaluationPeriods: 3,
         period: 60,
         alarmDescription: 'Redis replicas are behind the primary: a failover now would lose recent writes',

@@ -4,9 +4,9 @@
  */
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { SecurityGroupRule, SecurityGroupRuleConfig } from '@cdktf/provider-aws/lib/security-group-rule';
-import { Construct } from 'constructs';
-import { logicalIds, pin } from '../lib/addresses';
-import { resourceNames } from '../lib/names';
+import type { Construct } from 'constructs';
+import { pin } from '../lib/addresses';
+import { PlatformConstruct, type SharedProps } from './base';
 
 /** Ports the groups open; these are the application's, fixed in the legacy module. */
 export const PLATFORM_PORTS = {
@@ -20,17 +20,16 @@ export const PLATFORM_PORTS = {
   redis: 6379,
 } as const;
 
-export interface SecurityGroupsProps {
-  /** Resource-name prefix (the legacy `project_name`). */
-  readonly projectName: string;
+/** The environment's `security` section, with the names it has there (checked by environments/schema.ts). */
+export interface SecuritySettings {
+  /** CIDRs allowed to reach PostgreSQL directly; the rule exists only when the list is not empty. */
+  readonly managementCidrBlocks: readonly string[];
+}
+
+/** What the groups connect to. */
+export interface SecurityRefs {
   /** VPC the groups belong to. */
   readonly vpcId: string;
-  /** CIDRs allowed to reach PostgreSQL directly; the rule exists only when non-empty. @default [] */
-  readonly managementCidrBlocks?: readonly string[];
-  /** Tags for every group; `Name` is added on top. @default {} */
-  readonly tags?: Record<string, string>;
-  /** Prefix of the Terraform logical ids. @default 'security' */
-  readonly addressPrefix?: string;
 }
 
 type RuleSpec = Omit<SecurityGroupRuleConfig, 'securityGroupId'>;
@@ -45,7 +44,7 @@ const tcpFrom = (port: number, source: SecurityGroup, description: string): Rule
   description,
 });
 
-export class SecurityGroups extends Construct {
+export class SecurityGroups extends PlatformConstruct {
   /** ALB security group id. */
   public readonly albSecurityGroupId: string;
   /** ECS tasks security group id. */
@@ -55,15 +54,15 @@ export class SecurityGroups extends Construct {
   /** ElastiCache security group id. */
   public readonly redisSecurityGroupId: string;
 
-  constructor(scope: Construct, id: string, props: SecurityGroupsProps) {
-    super(scope, id);
-    const tags = props.tags ?? {};
-    const at = logicalIds(props.addressPrefix ?? 'security');
+  constructor(scope: Construct, id: string, shared: SharedProps, settings: SecuritySettings, refs: SecurityRefs) {
+    super(scope, id, shared, 'security');
+    const tags = this.tags;
+    const at = this.at;
 
-    const names = resourceNames(props.projectName).security;
+    const names = this.names.security;
     const group = (name: string, groupName: string, description: string) =>
       pin(
-        new SecurityGroup(this, `${name}-sg`, { name: groupName, description, vpcId: props.vpcId, tags: { ...tags, Name: groupName } }),
+        new SecurityGroup(this, `${name}-sg`, { name: groupName, description, vpcId: refs.vpcId, tags: { ...tags, Name: groupName } }),
         at(name),
       );
     const alb = group('alb', names.albSecurityGroup, 'Security group for Application Load Balancer');
@@ -84,7 +83,7 @@ export class SecurityGroups extends Construct {
     rule('rds_egress', rds, ALL_OUTBOUND);
     rule('redis_from_ecs', redis, tcpFrom(PLATFORM_PORTS.redis, ecs, 'Allow Redis from ECS'));
     rule('redis_egress', redis, ALL_OUTBOUND);
-    const management = props.managementCidrBlocks ?? [];
+    const management = settings.managementCidrBlocks;
     if (management.length > 0) {
       rule('rds_from_cidr', rds, {
         type: 'ingress',

@@ -16,25 +16,36 @@ import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Construct } from 'constructs';
 import { logicalIds, pin } from '../lib/addresses';
+import type { SharedProps } from './base';
 
-export interface StateBackendResourcesProps {
+/** The bootstrap settings these resources read, with their names there (checked by environments/schema.ts). */
+export interface StateBackendResourcesSettings {
+  /** Days after which a noncurrent (replaced or deleted) state version is removed. */
+  readonly noncurrentVersionExpirationDays: number;
+  /** Waiting period in days before the KMS key is deleted once scheduled for deletion (7-30). */
+  readonly kmsKeyDeletionWindowDays: number;
+}
+
+/**
+ * The names every environment's backend uses for these resources (the stacks' `STATE_BACKEND`,
+ * passed as it is): fixed, not configured.
+ */
+export interface StateBackendNames {
   /** Name of the state bucket (globally unique). */
-  readonly bucketName: string;
+  readonly bucket: string;
   /** Name of the DynamoDB lock table. */
-  readonly lockTableName: string;
-  /** Partition key of the lock table; the S3 backend requires `LockID`. @default 'LockID' */
-  readonly lockTableHashKey?: string;
+  readonly lockTable: string;
+  /** Partition key of the lock table; the S3 backend requires `LockID`. */
+  readonly lockTableHashKey: string;
   /** Alias of the KMS key that encrypts the state, including the `alias/` prefix. */
   readonly kmsKeyAlias: string;
-  /** Days after which a noncurrent (replaced or deleted) state version is removed. @default 90 */
-  readonly noncurrentVersionExpirationDays?: number;
-  /** Waiting period in days before the KMS key is deleted once scheduled for deletion (7-30). @default 30 */
-  readonly kmsKeyDeletionWindowDays?: number;
-  /** Tags for every resource that takes them; `Name` is added on top. @default {} */
-  readonly tags?: Record<string, string>;
-  /** Prefix of the Terraform logical ids. @default 'bootstrap' */
-  readonly addressPrefix?: string;
 }
+
+/**
+ * Tags and address prefix (the account-wide bootstrap resources have no project-name prefix,
+ * so they take these two of `SharedProps`; the prefix defaults to `bootstrap`).
+ */
+export type BootstrapSharedProps = Pick<SharedProps, 'tags' | 'addressPrefix'>;
 
 /** Keeps Terraform from ever planning the destruction of the resource. */
 const PROTECTED = { preventDestroy: true } as const;
@@ -53,25 +64,25 @@ export class StateBackendResources extends Construct {
   /** Alias of that key (`alias/...`), as the backends reference it. */
   public readonly kmsKeyAlias: string;
 
-  constructor(scope: Construct, id: string, props: StateBackendResourcesProps) {
+  constructor(scope: Construct, id: string, shared: BootstrapSharedProps, settings: StateBackendResourcesSettings, names: StateBackendNames) {
     super(scope, id);
-    const at = logicalIds(props.addressPrefix ?? 'bootstrap');
-    const tags = props.tags ?? {};
+    const at = logicalIds(shared.addressPrefix ?? 'bootstrap');
+    const tags = shared.tags;
     const named = (name: string) => ({ ...tags, Name: name });
 
     const key = pin(
       new KmsKey(this, 'Key', {
-        description: `Encrypts the Terraform state in s3://${props.bucketName}`,
+        description: `Encrypts the Terraform state in s3://${names.bucket}`,
         enableKeyRotation: true,
-        deletionWindowInDays: props.kmsKeyDeletionWindowDays ?? 30,
-        tags: named(`${props.bucketName}-key`),
+        deletionWindowInDays: settings.kmsKeyDeletionWindowDays,
+        tags: named(`${names.bucket}-key`),
         lifecycle: PROTECTED,
       }),
       at('state'),
     );
-    const alias = pin(new KmsAlias(this, 'KeyAlias', { name: props.kmsKeyAlias, targetKeyId: key.keyId }), at('state'));
+    const alias = pin(new KmsAlias(this, 'KeyAlias', { name: names.kmsKeyAlias, targetKeyId: key.keyId }), at('state'));
 
-    const bucket = pin(new S3Bucket(this, 'Bucket', { bucket: props.bucketName, tags: named(props.bucketName), lifecycle: PROTECTED }), at('state'));
+    const bucket = pin(new S3Bucket(this, 'Bucket', { bucket: names.bucket, tags: named(names.bucket), lifecycle: PROTECTED }), at('state'));
     const versioning = pin(
       new S3BucketVersioningA(this, 'Versioning', { bucket: bucket.id, versioningConfiguration: { status: 'Enabled' } }),
       at('state'),
@@ -123,7 +134,7 @@ export class StateBackendResources extends Construct {
             id: 'expire-noncurrent-state-versions',
             status: 'Enabled',
             filter: [{}],
-            noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionExpirationDays ?? 90 }],
+            noncurrentVersionExpiration: [{ noncurrentDays: settings.noncurrentVersionExpirationDays }],
             abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
           },
         ],
@@ -133,17 +144,17 @@ export class StateBackendResources extends Construct {
       at('state'),
     );
 
-    const hashKey = props.lockTableHashKey ?? 'LockID';
+    const hashKey = names.lockTableHashKey;
     const table = pin(
       new DynamodbTable(this, 'LockTable', {
-        name: props.lockTableName,
+        name: names.lockTable,
         billingMode: 'PAY_PER_REQUEST',
         hashKey,
         attribute: [{ name: hashKey, type: 'S' }],
         pointInTimeRecovery: { enabled: true },
         serverSideEncryption: { enabled: true },
         deletionProtectionEnabled: true,
-        tags: named(props.lockTableName),
+        tags: named(names.lockTable),
         lifecycle: PROTECTED,
       }),
       at('locks'),

@@ -17,18 +17,21 @@ import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { VpcEndpointRouteTableAssociation } from '@cdktf/provider-aws/lib/vpc-endpoint-route-table-association';
-import { Construct } from 'constructs';
-import { logicalIds, pin } from '../lib/addresses';
-import { resourceNames } from '../lib/names';
-import type { NatMode } from '../environments/schema';
+import type { Construct } from 'constructs';
+import { pin } from '../lib/addresses';
+import { PlatformConstruct, type SharedProps } from './base';
 
-export interface VpcNetworkProps {
-  /** Resource-name prefix (the legacy `project_name`), e.g. `ohmycoins-staging`. */
-  readonly projectName: string;
-  /** Region; used for the S3 endpoint service name. */
-  readonly region: string;
-  /** The VPC's IPv4 block. @default '10.0.0.0/16' */
-  readonly cidr?: string;
+/** How the private application subnets reach the internet: no NAT, one shared gateway, or one per zone. */
+export const NAT_MODES = ['none', 'single', 'one-per-az'] as const;
+export type NatMode = (typeof NAT_MODES)[number];
+
+/**
+ * The environment's `network` section, with the names it has there (environments/schema.ts
+ * checks the values; docs/environment-settings.md describes them).
+ */
+export interface VpcSettings {
+  /** The VPC's IPv4 block. */
+  readonly vpcCidr: string;
   /** Availability zones; subnet list entry i is placed in zone i. */
   readonly availabilityZones: readonly string[];
   /** Public subnets, one per zone. */
@@ -37,18 +40,23 @@ export interface VpcNetworkProps {
   readonly privateAppSubnetCidrs: readonly string[];
   /** Private database subnets, one per zone. */
   readonly privateDbSubnetCidrs: readonly string[];
-  /** NAT layout: none, one shared gateway, or one per zone. @default 'one-per-az' */
-  readonly natGateways?: NatMode;
-  /** Create VPC flow logs with their log group, role and policy. @default false */
-  readonly flowLogs?: boolean;
-  /** Retention of the flow-log group in days. @default 7 */
-  readonly flowLogRetentionDays?: number;
-  /** Create the S3 gateway endpoint for the application route tables. @default false */
-  readonly s3GatewayEndpoint?: boolean;
-  /** Tags for every resource; `Name` (and `Type` on subnets) are added on top. @default {} */
-  readonly tags?: Record<string, string>;
-  /** Prefix of the Terraform logical ids. @default 'vpc' */
-  readonly addressPrefix?: string;
+  /** NAT layout: none, one shared gateway, or one per zone. */
+  readonly natGateways: NatMode;
+  /** VPC flow logs to CloudWatch Logs. */
+  readonly flowLogs: {
+    /** Whether the flow log, its log group, role and policy are created. */
+    readonly enabled: boolean;
+    /** Retention of the flow-log group in days. */
+    readonly retentionDays: number;
+  };
+  /** Create the S3 gateway endpoint for the application route tables. */
+  readonly s3GatewayEndpoint: boolean;
+}
+
+/** What the network needs besides its settings. */
+export interface VpcRefs {
+  /** Region of the VPC; used for the S3 endpoint service name. */
+  readonly region: string;
 }
 
 const ASSUME_FLOW_LOGS = JSON.stringify({
@@ -80,7 +88,7 @@ export function natGatewayCount(mode: NatMode, availabilityZones: number): numbe
   return mode === 'none' ? 0 : mode === 'single' ? 1 : availabilityZones;
 }
 
-export class VpcNetwork extends Construct {
+export class VpcNetwork extends PlatformConstruct {
   /** VPC id. */
   public readonly vpcId: string;
   /** VPC CIDR block. */
@@ -102,27 +110,27 @@ export class VpcNetwork extends Construct {
   /** Number of NAT gateways (and Elastic IPs) this network creates. */
   public readonly natGatewayCount: number;
 
-  constructor(scope: Construct, id: string, props: VpcNetworkProps) {
-    super(scope, id);
-    const azs = props.availabilityZones;
+  constructor(scope: Construct, id: string, shared: SharedProps, settings: VpcSettings, refs: VpcRefs) {
+    super(scope, id, shared, 'vpc');
+    const azs = settings.availabilityZones;
     for (const [field, list] of [
-      ['publicSubnetCidrs', props.publicSubnetCidrs],
-      ['privateAppSubnetCidrs', props.privateAppSubnetCidrs],
-      ['privateDbSubnetCidrs', props.privateDbSubnetCidrs],
+      ['publicSubnetCidrs', settings.publicSubnetCidrs],
+      ['privateAppSubnetCidrs', settings.privateAppSubnetCidrs],
+      ['privateDbSubnetCidrs', settings.privateDbSubnetCidrs],
     ] as const) {
       if (list.length !== azs.length) {
         throw new Error(`${this.node.path}: ${field} has ${list.length} entries but there are ${azs.length} availability zones; give one per zone`);
       }
     }
-    const p = props.projectName;
-    const tags = props.tags ?? {};
+    const p = this.projectName;
+    const tags = this.tags;
     const named = (name: string, extra: Record<string, string> = {}) => ({ ...tags, Name: name, ...extra });
-    const at = logicalIds(props.addressPrefix ?? 'vpc');
-    const natMode = props.natGateways ?? 'one-per-az';
+    const at = this.at;
+    const natMode = settings.natGateways;
 
     const vpc = pin(
       new Vpc(this, 'Vpc', {
-        cidrBlock: props.cidr ?? '10.0.0.0/16',
+        cidrBlock: settings.vpcCidr,
         enableDnsHostnames: true,
         enableDnsSupport: true,
         tags: named(`${p}-vpc`),
@@ -144,9 +152,9 @@ export class VpcNetwork extends Construct {
           at(tier, i),
         ),
       );
-    const publicSubnets = subnetTier('public', 'public', props.publicSubnetCidrs, { mapPublicIpOnLaunch: true });
-    const appSubnets = subnetTier('private_app', 'private-app', props.privateAppSubnetCidrs);
-    const dbSubnets = subnetTier('private_db', 'private-db', props.privateDbSubnetCidrs);
+    const publicSubnets = subnetTier('public', 'public', settings.publicSubnetCidrs, { mapPublicIpOnLaunch: true });
+    const appSubnets = subnetTier('private_app', 'private-app', settings.privateAppSubnetCidrs);
+    const dbSubnets = subnetTier('private_db', 'private-db', settings.privateDbSubnetCidrs);
 
     this.natGatewayCount = natGatewayCount(natMode, azs.length);
     const natGateways = Array.from({ length: this.natGatewayCount }, (_, i) => {
@@ -195,12 +203,12 @@ export class VpcNetwork extends Construct {
       pin(new RouteTableAssociation(this, `private-db-rta-${i + 1}`, { subnetId: subnet.id, routeTableId: rt.id }), at('private_db', i));
     });
 
-    if (props.flowLogs) {
-      const names = resourceNames(p).vpc;
+    if (settings.flowLogs.enabled) {
+      const names = this.names.vpc;
       const logGroup = pin(
         new CloudwatchLogGroup(this, 'flow-logs-group', {
           name: names.flowLogGroup,
-          retentionInDays: props.flowLogRetentionDays ?? 7,
+          retentionInDays: settings.flowLogs.retentionDays,
           tags,
         }),
         at('flow_logs'),
@@ -227,11 +235,11 @@ export class VpcNetwork extends Construct {
     }
 
     // D25: associate the endpoint only with route tables that exist.
-    if (props.s3GatewayEndpoint) {
+    if (settings.s3GatewayEndpoint) {
       const endpoint = pin(
         new VpcEndpoint(this, 's3-endpoint', {
           vpcId: vpc.id,
-          serviceName: `com.amazonaws.${props.region}.s3`,
+          serviceName: `com.amazonaws.${refs.region}.s3`,
           tags: named(`${p}-s3-endpoint`),
         }),
         at('s3'),

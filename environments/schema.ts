@@ -8,6 +8,7 @@
  * throws one `EnvironmentConfigError` that lists every problem at once.
  */
 import { z } from 'zod';
+import { NAT_MODES } from '../constructs/vpc';
 import { arnAccount, GITHUB_OIDC_PROVIDER_ARN, GITHUB_OIDC_PROVIDER_ARN_HELP } from '../lib/arns';
 import {
   AWS_REGIONS,
@@ -132,10 +133,6 @@ function describeFargateMemory(cpu: number): string {
   const size = FARGATE_TASK_SIZES[cpu];
   return size.only ? size.only.join(', ') : `${size.min}-${size.max} in steps of ${size.step}`;
 }
-
-/** How the private application subnets reach the internet. */
-export const NAT_MODES = ['none', 'single', 'one-per-az'] as const;
-export type NatMode = (typeof NAT_MODES)[number];
 
 /** How Terraform locks the S3 state (declared by the stack that uses it). */
 export { STATE_LOCKING_MODES, type StateLockingMode };

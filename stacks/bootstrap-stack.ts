@@ -65,15 +65,7 @@ export class BootstrapStack extends AddressPinnedStack {
     if (config.backend === 's3') addS3Backend(this, BOOTSTRAP_NAME, 'lockfile');
     else new LocalBackend(this, { path: BOOTSTRAP_LOCAL_STATE_PATH });
 
-    this.stateBackend = new StateBackendResources(this, 'state', {
-      bucketName: STATE_BACKEND.bucket,
-      lockTableName: STATE_BACKEND.lockTable,
-      lockTableHashKey: STATE_BACKEND.lockTableHashKey,
-      kmsKeyAlias: STATE_BACKEND.kmsKeyAlias,
-      noncurrentVersionExpirationDays: config.noncurrentVersionExpirationDays,
-      kmsKeyDeletionWindowDays: config.kmsKeyDeletionWindowDays,
-      tags,
-    });
+    this.stateBackend = new StateBackendResources(this, 'state', { tags }, config, STATE_BACKEND);
     new TerraformOutput(this, 'state_bucket', { value: this.stateBackend.bucketName, description: 'S3 bucket holding every environment state' });
     new TerraformOutput(this, 'state_bucket_arn', { value: this.stateBackend.bucketArn });
     new TerraformOutput(this, 'lock_table', { value: this.stateBackend.lockTableName, description: 'DynamoDB state lock table' });

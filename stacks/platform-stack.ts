@@ -9,6 +9,7 @@ import { IResolvable, TerraformOutput, TerraformVariable, Token } from 'cdktf';
 import type { Construct } from 'constructs';
 import { LoadBalancer } from '../constructs/alb';
 import { AppSecret } from '../constructs/app-secret';
+import type { SharedProps } from '../constructs/base';
 import { ContainerServices } from '../constructs/ecs';
 import { CredentialRotation } from '../constructs/credential-rotation';
 import { Monitoring } from '../constructs/monitoring';
@@ -17,24 +18,24 @@ import { DatabaseInstance } from '../constructs/rds';
 import { RedisCluster } from '../constructs/redis';
 import { SecurityGroups } from '../constructs/security';
 import { VpcNetwork } from '../constructs/vpc';
-import type { EnvironmentConfig } from '../environments/schema';
 import { AddressPinnedStack } from '../lib/addresses';
 import { GITHUB_OIDC_PROVIDER_ARN_RE2 } from '../lib/arns';
 import { enforcePolicy, type PolicyOptions } from '../lib/policy/engine';
 import { addCertificateArnVariable, addImageVariables, patternVariable } from './deployment-variables';
 import { platformDashboardWidgets } from './platform-dashboard';
+import type { PlatformSettings } from './settings';
 import { addStateBackend } from './state-backend';
 
 import { REQUIRED_TERRAFORM_VERSION } from './terraform';
 
 /** Tags on every resource: the legacy `default_tags`. */
-export function commonTags(config: EnvironmentConfig): Record<string, string> {
+export function commonTags(config: Pick<PlatformSettings, 'name'>): Record<string, string> {
   return { Project: 'Oh My Coins', Environment: config.name, ManagedBy: 'Terraform' };
 }
 
 export class PlatformStack extends AddressPinnedStack {
-  /** The validated environment this stack was built from. */
-  public readonly config: EnvironmentConfig;
+  /** The environment's settings this stack was built from. */
+  public readonly config: PlatformSettings;
   /** The VPC construct. */
   public readonly network: VpcNetwork;
   /** The security groups construct. */
@@ -58,7 +59,7 @@ export class PlatformStack extends AddressPinnedStack {
   /** How the security and data-protection policy judges this stack (checked at every synth). */
   public readonly policy: PolicyOptions;
 
-  constructor(scope: Construct, config: EnvironmentConfig) {
+  constructor(scope: Construct, config: PlatformSettings) {
     super(scope, config.name);
     this.config = config;
     this.policy = { productionLike: config.productionLike, exceptions: config.policyExceptions };
@@ -73,28 +74,11 @@ export class PlatformStack extends AddressPinnedStack {
     });
     addStateBackend(this, config.name, config.stateBackend);
 
-    const net = config.network;
-    this.network = new VpcNetwork(this, 'vpc', {
-      projectName: config.projectName,
-      region: config.region,
-      cidr: net.vpcCidr,
-      availabilityZones: net.availabilityZones,
-      publicSubnetCidrs: net.publicSubnetCidrs,
-      privateAppSubnetCidrs: net.privateAppSubnetCidrs,
-      privateDbSubnetCidrs: net.privateDbSubnetCidrs,
-      natGateways: net.natGateways,
-      flowLogs: net.flowLogs.enabled,
-      flowLogRetentionDays: net.flowLogs.retentionDays,
-      s3GatewayEndpoint: net.s3GatewayEndpoint,
-      tags,
-    });
+    // What every construct shares; each then gets its config section as is, and what it connects to.
+    const shared: SharedProps = { projectName: config.projectName, tags };
+    this.network = new VpcNetwork(this, 'vpc', shared, config.network, { region: config.region });
 
-    this.securityGroups = new SecurityGroups(this, 'security', {
-      projectName: config.projectName,
-      vpcId: this.network.vpcId,
-      managementCidrBlocks: config.security.managementCidrBlocks,
-      tags,
-    });
+    this.securityGroups = new SecurityGroups(this, 'security', shared, config.security, { vpcId: this.network.vpcId });
 
     // The alarm topic comes first: every construct's alarms notify it on ALARM and OK (D22).
     const mon = config.monitoring;
@@ -105,100 +89,49 @@ export class PlatformStack extends AddressPinnedStack {
           description: `HTTPS endpoint (chat or paging webhook, usually with a token in it) subscribed to the ${config.projectName}-alarms topic`,
         }).stringValue
       : undefined;
-    this.monitoring = new Monitoring(this, 'monitoring', {
-      projectName: config.projectName,
+    this.monitoring = new Monitoring(this, 'monitoring', shared, mon, {
       region: config.region,
       accountId: config.accountId ?? this.network.ownerAccountId,
-      emailSubscribers: mon.alarmEmails,
       webhookUrl,
-      tags,
-    });
-    const alarmActions = [this.monitoring.alarmTopicArn];
-
-    this.appSecret = new AppSecret(this, 'app-secret', {
-      projectName: config.projectName,
-      environment: config.name,
-      recoveryWindowDays: config.application.secretRecoveryWindowDays,
-      tags,
     });
 
-    const db = config.database;
-    this.database = new DatabaseInstance(this, 'rds', {
-      projectName: config.projectName,
+    this.appSecret = new AppSecret(this, 'app-secret', shared, config.application, { environment: config.name });
+
+    this.database = new DatabaseInstance(this, 'rds', shared, config.database, {
       subnetIds: this.network.privateDbSubnetIds,
       securityGroupIds: [this.securityGroups.rdsSecurityGroupId],
-      engineVersion: db.engineVersion,
-      instanceClass: db.instanceClass,
-      allocatedStorage: db.allocatedStorage,
-      maxAllocatedStorage: db.maxAllocatedStorage,
-      storageType: db.storageType,
-      iops: db.iops,
-      storageThroughput: db.storageThroughput,
-      multiAz: db.multiAz,
-      backupRetentionDays: db.backupRetentionDays,
-      backupWindow: db.backupWindow,
-      maintenanceWindow: db.maintenanceWindow,
-      deletionProtection: db.deletionProtection,
-      finalSnapshot: db.finalSnapshot,
-      applyImmediately: db.applyImmediately,
-      performanceInsights: db.performanceInsights,
-      monitoringIntervalSeconds: db.monitoringIntervalSeconds,
-      databaseName: db.databaseName,
-      masterUsername: db.masterUsername,
-      cpuAlarmThreshold: db.alarms.cpuPercent,
-      freeStorageAlarmThresholdBytes: db.alarms.freeStorageBytes,
-      connectionsAlarmThreshold: db.alarms.connections,
-      freeableMemoryAlarmThresholdBytes: config.database.alarms.freeableMemoryBytes,
-      alarmActions,
-      tags,
+      alarmTopicArn: this.monitoring.alarmTopicArn,
     });
 
     const cache = config.cache;
     // Sensitive, no default; its format is checked by a precondition in the redis construct (D5).
-    const authToken = cache.authToken
+    const authTokenValue = cache.authToken
       ? new TerraformVariable(this, 'redis_auth_token', {
           type: 'string',
           sensitive: true,
           description: `Redis AUTH token of ${config.projectName}-redis: 16-128 characters, letters, digits and ! & # $ ^ < > - only. Also stored in the secret ${config.projectName}-redis-auth for the backend.`,
         }).stringValue
       : undefined;
-    this.cache = new RedisCluster(this, 'redis', {
-      projectName: config.projectName,
+    this.cache = new RedisCluster(this, 'redis', shared, cache, {
       subnetIds: this.network.privateDbSubnetIds,
       securityGroupIds: [this.securityGroups.redisSecurityGroupId],
-      engineVersion: cache.engineVersion,
-      nodeType: cache.nodeType,
-      numCacheClusters: cache.numCacheClusters,
-      multiAz: cache.multiAz,
-      transitEncryption: cache.transitEncryption,
-      authToken,
-      authTokenSecretRecoveryWindowDays: config.application.secretRecoveryWindowDays,
-      snapshotRetentionDays: cache.snapshotRetentionDays,
-      snapshotWindow: cache.snapshotWindow,
-      maintenanceWindow: cache.maintenanceWindow,
-      applyImmediately: cache.applyImmediately,
-      logRetentionDays: cache.logRetentionDays,
-      cpuAlarmThreshold: cache.alarms.cpuPercent,
-      memoryAlarmThreshold: cache.alarms.memoryPercent,
-      evictionsAlarmThreshold: cache.alarms.evictions,
-      replicationLagAlarmThresholdSeconds: config.cache.alarms.replicationLagSeconds,
-      alarmActions,
-      tags,
+      alarmTopicArn: this.monitoring.alarmTopicArn,
+      authTokenValue,
+      secretRecoveryWindowDays: config.application.secretRecoveryWindowDays,
     });
 
     const github = config.github;
     // Staging creates the account's provider; production gets its ARN from the config or a variable (D7, D14).
-    const oidcProviderArn =
+    const oidcProviderArnVariable =
       github.createOidcProvider || github.oidcProviderArn !== undefined
-        ? github.oidcProviderArn
+        ? undefined
         : patternVariable(this, 'github_oidc_provider_arn', GITHUB_OIDC_PROVIDER_ARN_RE2, {
             description:
               "ARN of the account's existing GitHub Actions OIDC provider (created by the stack whose config has github.createOidcProvider: true), e.g. arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
             errorMessage:
               'github_oidc_provider_arn must be an IAM OIDC provider ARN with a 12-digit account id: arn:aws:iam::<account-id>:oidc-provider/token.actions.githubusercontent.com',
           });
-    this.iam = new IamRoles(this, 'iam', {
-      projectName: config.projectName,
+    this.iam = new IamRoles(this, 'iam', shared, github, {
       region: config.region,
       executionSecretArns: [
         this.appSecret.secretArn,
@@ -206,10 +139,7 @@ export class PlatformStack extends AddressPinnedStack {
         ...(this.cache.authTokenSecretArn ? [this.cache.authTokenSecretArn] : []),
       ],
       taskSecretArns: [this.appSecret.secretArn],
-      createOidcProvider: github.createOidcProvider,
-      oidcProviderArn,
-      deploySubjects: github.deploySubjects,
-      tags,
+      oidcProviderArnVariable,
     });
 
     this.loadBalancer = new LoadBalancer(this, 'alb', { projectName: config.projectName, tags }, config.loadBalancer, {
