@@ -2,7 +2,7 @@
 import { z } from 'zod';
 
 /** Where an unknown field's message sends the reader for the allowed fields. */
-export const SETTINGS_REFERENCE = 'environments/schema.ts';
+export const SETTINGS_REFERENCE = 'environments/schema/ (one file per section)';
 
 /** One problem found in an environment's settings. */
 export interface ConfigProblem {
