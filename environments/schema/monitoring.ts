@@ -21,13 +21,13 @@ const monitoringFields = z
   .strict();
 
 /** Alarms notify someone exactly when notifications are on. */
-function checkSubscribers(m: ViewOf<typeof monitoringFields>, ctx: z.core.$RefinementCtx<unknown>): void {
+function checkSubscribers(m: ViewOf<typeof monitoringFields>, ctx: Ctx): void {
   const subscribers = (m.alarmEmails?.length ?? 0) + (m.webhook === true ? 1 : 0);
   if (m.notifications === true && subscribers === 0) {
-    issue(ctx as Ctx, ['notifications'], true, 'is true but nobody is subscribed: list alarmEmails or set webhook: true (or set notifications: false, staging only)');
+    issue(ctx, ['notifications'], true, 'is true but nobody is subscribed: list alarmEmails or set webhook: true (or set notifications: false, staging only)');
   }
   if (m.notifications === false && subscribers > 0) {
-    issue(ctx as Ctx, ['notifications'], false, 'is false but subscribers are configured: set it to true, or remove alarmEmails and webhook');
+    issue(ctx, ['notifications'], false, 'is false but subscribers are configured: set it to true, or remove alarmEmails and webhook');
   }
 }
 
