@@ -4,12 +4,15 @@
  *
  * The checks run on every environment, valid or not (all problems are reported at once), so they
  * cannot read the parsed config: a field may be missing or of the wrong type. Instead of re-testing
- * each raw value, a check reads a `View` built from the schema itself: objects are seen field by
- * field, lists entry by entry (a bad entry does not hide the others, nor the list's length; the
- * list as written stays at hand to show it in a problem), and
- * any other value is present only when its schema accepts it, as that schema outputs it (host names
- * and windows in lower case). An optional field that is not set is present with the value
- * `undefined` (its schema accepts that); an invalid one is absent (see `isUnset`).
+ * each raw value, a check reads a `View` built from the schema itself:
+ *  - objects are seen field by field;
+ *  - lists entry by entry: a refused entry is undefined but does not hide the others nor the
+ *    list's length, and the list as written (`written`) stays at hand to show in a problem;
+ *  - any other value is present only when its schema accepts it, as that schema outputs it (host
+ *    names and windows in lower case).
+ * An optional field that is not set is present with the value `undefined` (its schema accepts
+ * that); a refused one is absent (`isUnset` tells them apart). So a value refused by its own
+ * schema raises that one problem, not a second one from a check that reads it.
  */
 import { z } from 'zod';
 
