@@ -203,7 +203,7 @@ describe('bootstrap settings validation', () => {
       '  - bootstrap.noncurrentVersionExpirationDays = 0: must be at least 1',
       '  - bootstrap.kmsKeyDeletionWindowDays = 45: must be at most 30',
       '  - bootstrap.github.createOidcProvider = "yes": must be of type boolean',
-      '  - bootstrap.bucketName = "mine": unknown field; the allowed fields and their documentation are in environments/schema.ts',
+      '  - bootstrap.bucketName = "mine": unknown field; the allowed fields and their documentation are in docs/environment-settings.md',
     ]);
   });
 

@@ -611,7 +611,7 @@ export const cases: Case[] = [
     'unknown field',
     'staging',
     (r) => (r.database.iopss = 3000),
-    ['- staging.database.iopss = 3000: unknown field; the allowed fields and their documentation are in environments/schema.ts'],
+    ['- staging.database.iopss = 3000: unknown field; the allowed fields and their documentation are in docs/environment-settings.md'],
     (r) => (r.database.iops = undefined),
   ],
   [

@@ -64,7 +64,7 @@ describe('network validation', () => {
 
   it('rejects an unknown field (a typo must not be silently ignored)', () => {
     expect(problemsOf('staging', (r) => (r.network.natGateway = 'single'))).toEqual([
-      '- staging.network.natGateway = "single": unknown field; the allowed fields and their documentation are in environments/schema.ts',
+      '- staging.network.natGateway = "single": unknown field; the allowed fields and their documentation are in docs/environment-settings.md',
     ]);
   });
 

@@ -65,7 +65,7 @@ describe('environment settings from the zod schema', () => {
       '| `database.alarms.freeableMemoryBytes` |',
       '| `ecs.alarms.cpuPercent` |',
       '| `network.natGateways` | string | one of `"none"`, `"single"`, `"one-per-az"` |',
-      '| `stateBackend.locking` | string | one of `"dynamodb"`, `"lockfile"`, `"both"` |  | (when type = "s3") |',
+      '| `stateBackend.locking` | string | one of `"dynamodb"`, `"lockfile"`, `"both"` |  | (when type = "s3") Lock with the DynamoDB table',
       '| `policyExceptions[].reason` | string | at least 20 characters |',
       '| `noncurrentVersionExpirationDays` |',
     ]) expect(page).toContain(line);

@@ -1,7 +1,7 @@
 /**
  * The bootstrap stack: what must exist before any environment can run `terraform init`
  * (the state bucket, its KMS key and the lock table), and optionally the account-wide
- * GitHub OIDC provider. Data only; the rules are in schema.ts. Names come from
+ * GitHub OIDC provider. Data only; the rules are in schema/bootstrap.ts. Names come from
  * stacks/state-backend.ts, the definition the environment backends also use.
  */
 import type { BootstrapConfigInput } from './schema';

@@ -1,5 +1,5 @@
 /**
- * Production: the legacy `environments/production` values. Data only; the rules are in schema.ts.
+ * Production: the legacy `environments/production` values. Data only; the rules are in schema/ (one file per section).
  */
 import type { EnvironmentConfigInput } from './schema';
 

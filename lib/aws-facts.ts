@@ -1,6 +1,6 @@
 /**
  * The AWS facts the environment checks rely on, one definition each, with where it came
- * from. The schema (environments/schema.ts) checks values against them and the generated
+ * from. The schema (environments/schema/) checks values against them and the generated
  * reference (docs/environment-checks.md) cites the same sources.
  *
  * Where the AWS Price List says what a region offers (RDS instance classes for PostgreSQL,

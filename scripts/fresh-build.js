@@ -115,6 +115,27 @@ function tscIfStale({ project, args = [], stamp, outputs = [] }) {
 }
 
 /**
+ * Removes what dist/ holds for sources that no longer exist: tsc never deletes the output of a
+ * removed or moved file, and a stale `dist/x.js` would still be found by `require('./x')` (before a
+ * new `x/index.js`), so a deleted module could keep running.
+ */
+function pruneOrphans(root = ROOT, dir = path.join(root, 'dist')) {
+  if (!existsSync(dir)) return;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      pruneOrphans(root, full);
+      if (readdirSync(full).length === 0) rmSync(full, { recursive: true });
+      continue;
+    }
+    const compiled = /^(.*)\.(js|js\.map|d\.ts|d\.ts\.map)$/.exec(entry.name);
+    if (!compiled) continue;
+    const source = path.join(root, path.relative(path.join(root, 'dist'), dir), `${compiled[1]}.ts`);
+    if (!existsSync(source)) rmSync(full);
+  }
+}
+
+/**
  * Builds dist/ when stale. Returns 0 when it is up to date (built now or before), otherwise tsc's
  * exit code; tsc's diagnostics go to this process's stdout/stderr.
  */
@@ -122,9 +143,10 @@ function ensureBuilt() {
   const stale = tscIfStale({ project: BUILD_CONFIG, stamp: STAMP, outputs: [OUTPUT] });
   if (!stale) return 0;
   const run = spawnSync(process.execPath, stale.command, { cwd: ROOT, stdio: 'inherit' });
+  if (run.status === 0) pruneOrphans();
   return stale.record(run.status ?? 1);
 }
 
-module.exports = { ensureBuilt, tscIfStale, ROOT };
+module.exports = { ensureBuilt, pruneOrphans, tscIfStale, ROOT };
 
 if (require.main === module) process.exitCode = ensureBuilt();

@@ -71,7 +71,7 @@ export function runSynth(load: () => AppSettings, options: RunSynthOptions = {})
     return 0;
   } catch (e) {
     if (e instanceof InvalidEnvironmentsError) {
-      stderr(`Synth refused: invalid environment settings.\n\n${e.message}\n\nFix the values in environments/<name>.ts; the rules are in environments/schema.ts.`);
+      stderr(`Synth refused: invalid environment settings.\n\n${e.message}\n\nFix the values in environments/<name>.ts; the rules are in environments/schema/.`);
       return 1;
     }
     if (e instanceof StackConflictError) {

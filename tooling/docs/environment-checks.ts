@@ -31,7 +31,7 @@ type Row = readonly [title: string, fields: string, source: CheckSource, referen
 
 const ROWS: readonly Row[] = [
   // Shape
-  ['field type', 'every field', 'project', 'the typed schema in environments/schema.ts: each field has one type'],
+  ['field type', 'every field', 'project', 'the typed schema in environments/schema/ (one file per section): each field has one type'],
   ['unknown field', 'every section', 'project', 'a typo must not be silently ignored: unknown fields are refused'],
   ['missing or null section', 'every section', 'project', 'every section is required; only policyExceptions has a default ([])'],
   ['positive number', 'loadBalancer.alarms.responseTimeSeconds and other bounded numbers', 'provider', 'CloudWatch alarm thresholds and the bounds of each setting; the message says "greater than" for exclusive bounds'],

@@ -1,0 +1,102 @@
+/** The `ecs` section (the Fargate cluster and its two services, the legacy ecs module) and its own cross-field checks. */
+import { z } from 'zod';
+import { logRetentionDays, positiveInt } from './common';
+import { Ctx, issue, ViewOf } from './view';
+
+/** Task sizes Fargate offers: CPU units -> the memory sizes (MiB) allowed with them. */
+export const FARGATE_TASK_SIZES: Readonly<Record<number, { readonly min: number; readonly max: number; readonly step: number; readonly only?: readonly number[] }>> = {
+  256: { min: 512, max: 2048, step: 512, only: [512, 1024, 2048] },
+  512: { min: 1024, max: 4096, step: 1024 },
+  1024: { min: 2048, max: 8192, step: 1024 },
+  2048: { min: 4096, max: 16384, step: 1024 },
+  4096: { min: 8192, max: 30720, step: 1024 },
+  8192: { min: 16384, max: 61440, step: 4096 },
+  16384: { min: 32768, max: 122880, step: 8192 },
+};
+
+/** Whether Fargate offers `memory` MiB with `cpu` units. */
+export function isFargateTaskSize(cpu: number, memory: number): boolean {
+  const size = FARGATE_TASK_SIZES[cpu];
+  if (!size) return false;
+  if (size.only) return size.only.includes(memory);
+  return memory >= size.min && memory <= size.max && (memory - size.min) % size.step === 0;
+}
+
+function describeFargateMemory(cpu: number): string {
+  const size = FARGATE_TASK_SIZES[cpu];
+  return size.only ? size.only.join(', ') : `${size.min}-${size.max} in steps of ${size.step}`;
+}
+
+const serviceSize = (service: string) => ({
+  cpu: positiveInt('cpu').describe(`Fargate task CPU units of the ${service} (256, 512, 1024, 2048, 4096, 8192 or 16384).`),
+  memory: positiveInt('memory').describe(`Fargate task memory of the ${service}, MiB: a size Fargate offers with its cpu.`),
+  desiredCount: positiveInt('desired count').min(0).describe(`Number of ${service} tasks.`),
+});
+
+export const ecsSchema = z
+  .object({
+    containerInsights: z.boolean().describe('Container Insights on the cluster.'),
+    executeCommand: z.boolean().describe('ECS Exec on both services.'),
+    logRetentionDays: logRetentionDays.describe('Retention of the two container log groups, days (a value CloudWatch Logs accepts).'),
+    backend: z
+      .object({
+        ...serviceSize('backend'),
+        autoscaling: z
+          .object({
+            enabled: z.boolean().describe('Whether the backend service scales with its load.'),
+            minCapacity: positiveInt('min capacity').min(0).describe('Fewest backend tasks, at most maxCapacity.'),
+            maxCapacity: positiveInt('max capacity').min(1).describe('Most backend tasks.'),
+            cpuTargetPercent: z.number().min(1).max(100).describe('Average CPU utilisation the scaling keeps, percent.'),
+            memoryTargetPercent: z.number().min(1).max(100).describe('Average memory utilisation the scaling keeps, percent.'),
+          })
+          .strict()
+          .describe('Target-tracking autoscaling of the backend service; desiredCount must lie between minCapacity and maxCapacity while it is enabled.'),
+      })
+      .strict()
+      .describe('Backend (FastAPI) service.'),
+    frontend: z.object(serviceSize('frontend')).strict().describe('Frontend (React, nginx) service.'),
+    alarms: z
+      .object({
+        cpuPercent: z.number().min(1).max(100).describe('CPU utilisation alarm threshold of each service, percent (average).'),
+        memoryPercent: z.number().min(1).max(100).describe('Memory utilisation alarm threshold of each service, percent (average).'),
+      })
+      .strict()
+      .describe('Alarm thresholds of each service.'),
+  })
+  .strict()
+  .describe('ECS Fargate cluster and services (legacy ecs module).');
+
+export type EcsView = ViewOf<typeof ecsSchema>;
+
+/** Each task size must be one Fargate offers. */
+export function checkTaskSizes(ecs: EcsView, ctx: Ctx): void {
+  for (const service of ['backend', 'frontend'] as const) {
+    const settings = ecs[service];
+    if (!settings) continue;
+    const { cpu, memory } = settings;
+    if (cpu !== undefined && !FARGATE_TASK_SIZES[cpu]) {
+      issue(ctx, ['ecs', service, 'cpu'], cpu, `must be a Fargate task CPU size: ${Object.keys(FARGATE_TASK_SIZES).join(', ')} (CPU units)`);
+    } else if (cpu !== undefined && memory !== undefined && !isFargateTaskSize(cpu, memory)) {
+      issue(ctx, ['ecs', service, 'memory'], memory, `must be a memory size Fargate offers with ${cpu} CPU units: ${describeFargateMemory(cpu)} (MiB)`);
+    }
+  }
+}
+
+/** The autoscaling range, and the desired count inside it while autoscaling is enabled. */
+export function checkAutoscaling(ecs: EcsView, ctx: Ctx): void {
+  const backend = ecs.backend;
+  const scaling = backend?.autoscaling;
+  if (!backend || !scaling) return;
+  const { minCapacity: min, maxCapacity: max } = scaling;
+  const desired = backend.desiredCount;
+  if (min !== undefined && max !== undefined && min > max) {
+    issue(ctx, ['ecs', 'backend', 'autoscaling', 'minCapacity'], min, `must not exceed maxCapacity (${max})`);
+  } else if (scaling.enabled === true && min !== undefined && max !== undefined && desired !== undefined && (desired < min || desired > max)) {
+    issue(
+      ctx,
+      ['ecs', 'backend', 'desiredCount'],
+      desired,
+      `must lie between autoscaling.minCapacity (${min}) and autoscaling.maxCapacity (${max}) while autoscaling is enabled`,
+    );
+  }
+}

@@ -1,0 +1,61 @@
+/** The `github` section (the GitHub Actions deploy identity) and its own cross-field checks. */
+import { z } from 'zod';
+import { GITHUB_OIDC_PROVIDER_ARN, GITHUB_OIDC_PROVIDER_ARN_HELP } from '../../lib/arns';
+import { Ctx, issue, ViewOf } from './view';
+
+export const githubSchema = z
+  .object({
+    repository: z
+      .string()
+      .regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, { message: 'must be a GitHub repository as owner/name' })
+      .describe('owner/name of the GitHub repository whose workflows deploy.'),
+    createOidcProvider: z
+      .boolean()
+      .describe(
+        'Whether this stack creates the account-wide GitHub OIDC provider (exactly one stack per AWS account may, D14). When false, the provider ARN comes from oidcProviderArn or, if that is unset, from the github_oidc_provider_arn Terraform variable.',
+      ),
+    oidcProviderArn: z
+      .string()
+      .regex(GITHUB_OIDC_PROVIDER_ARN, { message: GITHUB_OIDC_PROVIDER_ARN_HELP })
+      .optional()
+      .describe('ARN of an existing GitHub OIDC provider of the account, when this stack does not create it. Default: unset.'),
+    deploySubjects: z
+      .array(
+        z.string().regex(/^repo:[A-Za-z0-9-]+\/[A-Za-z0-9._-]+:(ref:refs\/(heads|tags)\/[^*?\s]+|environment:[^*?\s]+|pull_request)$/, {
+          message:
+            'must be an exact GitHub OIDC subject: repo:<owner>/<repo>:ref:refs/heads/<branch>, :ref:refs/tags/<tag>, :environment:<name> or :pull_request (no wildcards)',
+        }),
+      )
+      .min(1, { message: 'must list at least one subject; an empty list would let nobody deploy' })
+      .describe(
+        'OIDC sub claims allowed to assume the deploy role, exact (no wildcards, D21) and of the configured repository, e.g. repo:owner/name:environment:production.',
+      ),
+  })
+  .strict()
+  .describe('GitHub Actions deployment identity.');
+
+export type GithubView = ViewOf<typeof githubSchema>;
+
+/** A stack that creates the OIDC provider trusts its own: no ARN of another one. */
+export function checkOidcProvider(github: GithubView, ctx: Ctx): void {
+  const arn = github.oidcProviderArn;
+  if (arn !== undefined && github.createOidcProvider === true) {
+    issue(
+      ctx,
+      ['github', 'oidcProviderArn'],
+      arn,
+      'must be unset when github.createOidcProvider is true: the deploy role then trusts the provider this stack creates (one owner per account, D14)',
+    );
+  }
+}
+
+/** Every deploy subject names the configured repository. */
+export function checkDeploySubjects(github: GithubView, ctx: Ctx): void {
+  const { repository, deploySubjects } = github;
+  if (repository === undefined || !deploySubjects) return;
+  deploySubjects.forEach((subject, i) => {
+    if (subject !== undefined && !subject.startsWith(`repo:${repository}:`)) {
+      issue(ctx, ['github', 'deploySubjects', i], subject, `must be a subject of the configured repository: repo:${repository}:...`);
+    }
+  });
+}
