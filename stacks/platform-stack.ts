@@ -142,7 +142,7 @@ export class PlatformStack extends AddressPinnedStack {
       oidcProviderArnVariable,
     });
 
-    this.loadBalancer = new LoadBalancer(this, 'alb', { projectName: config.projectName, tags }, config.loadBalancer, {
+    this.loadBalancer = new LoadBalancer(this, 'alb', shared, config.loadBalancer, {
       vpcId: this.network.vpcId,
       subnetIds: this.network.publicSubnetIds,
       securityGroupIds: [this.securityGroups.albSecurityGroupId],
@@ -153,7 +153,7 @@ export class PlatformStack extends AddressPinnedStack {
     });
 
     const images = addImageVariables(this, config.application);
-    this.services = new ContainerServices(this, 'ecs', { projectName: config.projectName, tags }, config.ecs, {
+    this.services = new ContainerServices(this, 'ecs', shared, config.ecs, {
       environment: config.name,
       region: config.region,
       application: config.application,
@@ -197,7 +197,7 @@ export class PlatformStack extends AddressPinnedStack {
     });
 
     // ECS reads POSTGRES_PASSWORD only when a task starts: replace the backend's tasks after every rotation.
-    this.credentialRotation = new CredentialRotation(this, 'rotation', { projectName: config.projectName, tags }, {
+    this.credentialRotation = new CredentialRotation(this, 'rotation', shared, {
       secretArn: this.database.masterUserSecretArn,
       clusterArn: this.services.clusterArn,
       serviceName: this.services.backendServiceName,

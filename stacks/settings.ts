@@ -2,7 +2,7 @@
  * What a platform stack is built from: one environment's settings, each section in the shape the
  * construct it shapes declares (`VpcSettings` in constructs/vpc.ts, `DatabaseSettings` in
  * constructs/rds.ts, ...), with the names the environment file gives it. The validated
- * environment config (environments/schema.ts) is one of these; reading down from
+ * environment config (environments/schema/) is one of these; reading down from
  * `environments/<name>.ts`, a setting keeps its name to the resource it shapes.
  */
 import type { LoadBalancerRefs, LoadBalancerSettings } from '../constructs/alb';

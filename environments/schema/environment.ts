@@ -5,6 +5,7 @@
  * that lists every problem at once.
  */
 import { z } from 'zod';
+import type { PlatformSettings } from '../../stacks/settings';
 import { checkCorsIncludesFrontend, checkDomains } from './application';
 import { checkCacheEngineVersion, checkCacheSettings } from './cache';
 import {
@@ -69,7 +70,11 @@ const CHECKS: readonly Check[] = [
   (env, ctx) => checkPolicyExceptions(env.policyExceptions, ctx),
 ];
 
-/** The zod schema of an environment. */
+/**
+ * The zod schema of an environment. What it produces is what a platform stack is built from
+ * (`PlatformSettings`, declared by the stacks and constructs): a field renamed on either side
+ * fails the type check here.
+ */
 export const environmentConfigSchema = environmentFields
   .superRefine(
     (config, ctx) => {
@@ -79,7 +84,7 @@ export const environmentConfigSchema = environmentFields
     // Also when fields are invalid: every problem is reported at once.
     { when: () => true },
   )
-  .describe('One environment: the settings of environments/<name>.ts.');
+  .describe('One environment: the settings of environments/<name>.ts.') satisfies z.ZodType<PlatformSettings>;
 
 /** The validated, typed description of one environment. */
 export type EnvironmentConfig = z.output<typeof environmentConfigSchema>;
