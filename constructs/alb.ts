@@ -145,8 +145,9 @@ export class LoadBalancer extends PlatformConstruct {
       at('main'),
     );
 
+    const targetGroupNames = { backend: names.backendTargetGroup, frontend: names.frontendTargetGroup };
     const targetGroup = (name: 'backend' | 'frontend') => {
-      const tgName = named(name === 'backend' ? names.backendTargetGroup : names.frontendTargetGroup, NAME_RULES.targetGroup);
+      const tgName = named(targetGroupNames[name], NAME_RULES.targetGroup);
       return pin(
         new LbTargetGroup(this, `${name}-tg`, {
           name: tgName,
