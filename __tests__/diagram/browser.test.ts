@@ -4,16 +4,22 @@
  * blank and carries its key labels; the Mermaid texts (architecture and change diagram) are
  * accepted by the mermaid package's parser (and the change diagram renders).
  * Without Chromium this fails, saying how to install it (.ci/run installs it).
+ *
+ * What Chromium showed is reused while everything it looked at is unchanged (a content hash of the
+ * SVGs, the Mermaid texts, this file, package-lock.json for mermaid's and playwright's versions, and
+ * the Chromium binary's size and date), like the plans: a changed diagram is rendered again, and a
+ * fresh clone always renders. OMC_RESULT_CACHE=0 always renders.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import { buildArchitecture } from '../../tooling/diagram/architecture';
 import { changeMermaid } from '../../tooling/diagram/changes';
 import { DOCS_DIAGRAM_DIR } from '../../tooling/diagram/docs';
 import { toMermaid } from '../../tooling/diagram/mermaid';
 import { PROJECT_ROOT } from '../../lib/project-root';
+import { cachedResult, cacheKey } from '../../tooling/terraform/result-cache';
 import { summarizePlan } from '../../scripts/plan-summary';
 import { synthesizedStacks } from '../helpers';
 import { samplePlan } from './sample-plan';
@@ -28,32 +34,14 @@ const FLAGS = ['--no-sandbox', '--single-process', '--no-zygote', '--disable-gpu
 
 jest.setTimeout(120_000);
 
-let profile: string | undefined;
-let context: BrowserContext | undefined;
-let page: Page;
-
-beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`no Chromium at ${CHROMIUM}: install Debian's package (apt-get install -y chromium; .ci/run does it when missing). The diagram browser checks never download a browser.`);
-  }
-  profile = mkdtempSync(path.join(os.tmpdir(), 'diagram-chromium-'));
-  context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
-  page = context.pages()[0] ?? (await context.newPage());
-});
-
-afterAll(async () => {
-  await context?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
-});
-
 /** Width and height of a PNG, from its IHDR chunk. */
 function pngSize(png: Buffer): [number, number] {
-  expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+  if (png.subarray(1, 4).toString('latin1') !== 'PNG') throw new Error('the screenshot is not a PNG');
   return [png.readUInt32BE(16), png.readUInt32BE(20)];
 }
 
 /** Share of pixels that are not near-white, and how many distinct colours (coarsely), decoded by the browser. */
-async function ink(png: Buffer): Promise<{ inked: number; colours: number }> {
+async function ink(page: Page, png: Buffer): Promise<{ inked: number; colours: number }> {
   await page.goto('about:blank');
   return page.evaluate(async (base64) => {
     const image = new Image();
@@ -80,19 +68,104 @@ const KEY_LABELS: Record<string, string[]> = {
   bootstrap: ['S3 bucket state', 'DynamoDB table locks', 'KMS key state', 'encrypts'],
 };
 
+/** What Chromium showed of one committed SVG. */
+interface SvgSeen {
+  readonly widthPt: number;
+  readonly heightPt: number;
+  /** The screenshot's size in pixels. */
+  readonly width: number;
+  readonly height: number;
+  readonly inked: number;
+  readonly colours: number;
+  /** The text of every `<text>` element in the DOM. */
+  readonly labels: string[];
+}
+
+async function seeSvg(page: Page, file: string): Promise<SvgSeen> {
+  const [widthPt, heightPt] = (/<svg width="(\d+)pt" height="(\d+)pt"/.exec(readFileSync(file, 'utf8')) ?? []).slice(1).map(Number);
+  await page.goto(`file://${file}`);
+  const svg = page.locator('svg').first();
+  const labels = (await page.locator('svg text').allTextContents()).map((t) => t.trim());
+  const png = await svg.screenshot();
+  const [width, height] = pngSize(png);
+  return { widthPt, heightPt, width, height, ...(await ink(page, png)), labels };
+}
+
+/** Parses each text with the mermaid package in the page; renders the one at `render`. */
+async function parseMermaid(page: Page, texts: string[], render: number): Promise<{ error: string | null; nodes: number }[]> {
+  await page.goto('about:blank');
+  await page.addScriptTag({ path: path.join(PROJECT_ROOT, 'node_modules', 'mermaid', 'dist', 'mermaid.min.js') });
+  return page.evaluate(
+    async ([all, rendered]) => {
+      const mermaid = (window as any).mermaid;
+      mermaid.initialize({ startOnLoad: false });
+      const out: { error: string | null; nodes: number }[] = [];
+      for (const [i, text] of all.entries()) {
+        try {
+          await mermaid.parse(text);
+          // Rendering (layout) takes seconds for the architecture diagrams: the change diagram only.
+          const svg: string = i === rendered ? (await mermaid.render(`diagram${i}`, text)).svg : '';
+          out.push({ error: null, nodes: (svg.match(/class="node /g) ?? []).length });
+        } catch (e) {
+          out.push({ error: String((e as Error).message ?? e).split('\n')[0], nodes: 0 });
+        }
+      }
+      return out;
+    },
+    [texts, render] as const,
+  );
+}
+
+const BROKEN_MERMAID = 'flowchart TB\n  a["broken" --> ';
+
+interface Seen {
+  readonly svgs: Record<string, SvgSeen>;
+  readonly mermaid: { error: string | null; nodes: number }[];
+}
+
+let seen: Seen;
+let texts: string[];
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`no Chromium at ${CHROMIUM}: install Debian's package (apt-get install -y chromium; .ci/run does it when missing). The diagram browser checks never download a browser.`);
+  }
+  const stacks = synthesizedStacks();
+  texts = [
+    ...['staging', 'production'].map((s) => toMermaid(buildArchitecture(s, stacks.get(s)!))),
+    changeMermaid(summarizePlan('production', samplePlan).graph!).text,
+  ];
+  const svgFiles = Object.fromEntries(Object.keys(KEY_LABELS).map((stack) => [stack, path.join(DOCS_DIAGRAM_DIR, `${stack}.svg`)]));
+  const browser = statSync(CHROMIUM);
+  const key = cacheKey(
+    'browser-checks',
+    readFileSync(__filename, 'utf8'),
+    Object.values(svgFiles).map((file) => readFileSync(file, 'utf8')),
+    texts,
+    readFileSync(path.join(PROJECT_ROOT, 'package-lock.json'), 'utf8'),
+    [browser.size, browser.mtimeMs],
+  );
+  seen = await cachedResult(key, async () => {
+    const profile = mkdtempSync(path.join(os.tmpdir(), 'diagram-chromium-'));
+    const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+    try {
+      const page = context.pages()[0] ?? (await context.newPage());
+      const svgs: Record<string, SvgSeen> = {};
+      for (const [stack, file] of Object.entries(svgFiles)) svgs[stack] = await seeSvg(page, file);
+      return { svgs, mermaid: await parseMermaid(page, [...texts, BROKEN_MERMAID], texts.length - 1) };
+    } finally {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    }
+  });
+});
+
 describe.each(Object.keys(KEY_LABELS))('docs/architecture/%s.svg in Chromium', (stack) => {
-  it('renders at its size, not blank, with its key labels', async () => {
-    const file = path.join(DOCS_DIAGRAM_DIR, `${stack}.svg`);
-    const [widthPt, heightPt] = (/<svg width="(\d+)pt" height="(\d+)pt"/.exec(readFileSync(file, 'utf8')) ?? []).slice(1).map(Number);
+  it('renders at its size, not blank, with its key labels', () => {
+    const { widthPt, heightPt, width, height, inked, colours, labels } = seen.svgs[stack];
     expect(widthPt).toBeGreaterThan(100);
-    await page.goto(`file://${file}`);
-    const svg = page.locator('svg').first();
-    const labels = (await page.locator('svg text').allTextContents()).map((t) => t.trim());
-    const png = await svg.screenshot();
-    const [width, height] = pngSize(png);
     expect(Math.abs(width - (widthPt * 4) / 3)).toBeLessThanOrEqual(1);
     expect(Math.abs(height - (heightPt * 4) / 3)).toBeLessThanOrEqual(1);
-    const { inked, colours } = await ink(png);
     expect(inked).toBeGreaterThan(0.03);
     expect(colours).toBeGreaterThan(8);
     expect(labels).toEqual(expect.arrayContaining(KEY_LABELS[stack]));
@@ -101,30 +174,8 @@ describe.each(Object.keys(KEY_LABELS))('docs/architecture/%s.svg in Chromium', (
 });
 
 describe('Mermaid in Chromium, with the mermaid package', () => {
-  it('parses the architecture and change diagrams, renders the change diagram, and rejects a broken text', async () => {
-    const stacks = synthesizedStacks();
-    const texts = [
-      ...['staging', 'production'].map((s) => toMermaid(buildArchitecture(s, stacks.get(s)!))),
-      changeMermaid(summarizePlan('production', samplePlan).graph!).text,
-    ];
-    await page.goto('about:blank');
-    await page.addScriptTag({ path: path.join(PROJECT_ROOT, 'node_modules', 'mermaid', 'dist', 'mermaid.min.js') });
-    const results = await page.evaluate(async (all) => {
-      const mermaid = (window as any).mermaid;
-      mermaid.initialize({ startOnLoad: false });
-      const out: { error: string | null; nodes: number }[] = [];
-      for (const [i, text] of all.entries()) {
-        try {
-          await mermaid.parse(text);
-          // Rendering (layout) takes seconds for the architecture diagrams: the change diagram only.
-          const svg: string = i === all.length - 2 ? (await mermaid.render(`diagram${i}`, text)).svg : '';
-          out.push({ error: null, nodes: (svg.match(/class="node /g) ?? []).length });
-        } catch (e) {
-          out.push({ error: String((e as Error).message ?? e).split('\n')[0], nodes: 0 });
-        }
-      }
-      return out;
-    }, [...texts, 'flowchart TB\n  a["broken" --> ']);
+  it('parses the architecture and change diagrams, renders the change diagram, and rejects a broken text', () => {
+    const results = seen.mermaid;
     expect(results.slice(0, 3).map((r) => r.error)).toEqual([null, null, null]);
     const changeNodes = texts[2].split('\n').filter((l) => /^\s+r\d+\[/.test(l)).length;
     expect([changeNodes, results[2].nodes]).toEqual([summarizePlan('production', samplePlan).graph!.nodes.length, changeNodes]);
