@@ -9,7 +9,6 @@
  * The three run concurrently in beforeAll; the tests read what they showed, which is reused while
  * the code and the synthesized stacks are unchanged (`observed`).
  */
-import { createHash } from 'node:crypto';
 import { createServer, Server, Socket } from 'node:net';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -18,6 +17,7 @@ import { runTerraform, TerraformRun, terraformEnv } from '../../tooling/terrafor
 import { applyBundledPlan, packPlan } from '../../scripts/plan-bundle';
 import { PlanStackResult, planStack } from '../../scripts/stack-plan';
 import { StackValidation, validateStacks } from '../../scripts/validate-stacks';
+import { hashFile } from '../../tooling/terraform/result-cache';
 import { observed, SYNTH_DIR, TERRAFORM_TEST_DIR } from './plans';
 
 const WORK = path.join(TERRAFORM_TEST_DIR, 'ci-scripts');
@@ -124,15 +124,13 @@ async function planPackApply(): Promise<void> {
   };
 }
 
-const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
-
 beforeAll(async () => {
   rmSync(WORK, { recursive: true, force: true });
   mkdirSync(WORK, { recursive: true });
   buildConfiguredApp({ outdir: SYNTH, env: CLOUD_ENV }).synth();
   const cloudFile = path.join(SYNTH, 'stacks', 'staging', 'cdk.tf.json');
   cloudJson = JSON.parse(readFileSync(cloudFile, 'utf8'));
-  const inputs = { cloud: sha256(cloudFile), staging: sha256(path.join(SYNTH_DIR, 'stacks', 'staging', 'cdk.tf.json')) };
+  const inputs = { cloud: hashFile(cloudFile), staging: hashFile(path.join(SYNTH_DIR, 'stacks', 'staging', 'cdk.tf.json')) };
   ({ validation, initialised, noCredentials, e2e } = await observed(__filename, inputs, async () => {
     // The cloud plan check needs the broken stack of validateCloudAndBroken.
     await Promise.all([validateCloudAndBroken().then(planPackApply), initWithoutCredentials()]);

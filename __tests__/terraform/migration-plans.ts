@@ -9,12 +9,12 @@
  * Run by the global setup, in the same queue as the other plans; the results (or the
  * error that stopped a plan) are written to .terraform-test/results/migration-<env>-<variant>.json.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { MovedBlock } from '../../lib/addresses';
 import { checkMigration, type MigrationCheck } from '../../scripts/migrate-check';
 import { cachedTerraformRun } from '../../tooling/terraform/offline-plan';
+import { hashFile } from '../../tooling/terraform/result-cache';
 import { ENVIRONMENT_STACKS, type EnvironmentStack, RESULTS_DIR, SYNTH_DIR, TERRAFORM_TEST_DIR } from './plans';
 
 export const LEGACY_STATE_DIR = path.resolve(__dirname, '..', 'fixtures', 'legacy-state');
@@ -68,8 +68,6 @@ function resultFile(env: EnvironmentStack, variant: MigrationVariant): string {
   return path.join(RESULTS_DIR, `migration-${env}-${variant}.json`);
 }
 
-const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
-
 /** The code a migration check runs, beyond tooling/terraform/offline-plan.ts (which cachedTerraformRun adds). */
 const MIGRATION_CODE = ['../../scripts/migrate-check', '../../tooling/terraform/sfn-stand-in'].map((name) => require.resolve(name));
 
@@ -92,14 +90,14 @@ export function migrationJobs(skip?: string): (() => Promise<void>)[] {
           stateFile = path.join(stateDir, `${env}-drifted.tfstate`);
           writeFileSync(stateFile, JSON.stringify(driftedState(env, JSON.parse(readFileSync(legacyStateFile(env), 'utf8')) as StateJson, moved)));
         }
-        const before = sha256(stateFile);
+        const before = hashFile(stateFile);
         // Reused while the stack, the state and the migration code are unchanged (content hashes;
         // not the working folder, which holds the Step Functions stand-in's port).
-        const inputs = { kind: 'migration', env, stack: sha256(path.join(stackDir, 'cdk.tf.json')), state: before, code: MIGRATION_CODE.map(sha256) };
+        const inputs = { kind: 'migration', env, stack: hashFile(path.join(stackDir, 'cdk.tf.json')), state: before, code: MIGRATION_CODE.map(hashFile) };
         const check = await cachedTerraformRun(inputs, () =>
           checkMigration({ environment: env, stateFile, stackDir, workDir: path.join(TERRAFORM_TEST_DIR, 'work', `migrate-${env}-${variant}`) }),
         );
-        const result: MigrationResult = { ...check, stateFile, inputUnchanged: sha256(stateFile) === before };
+        const result: MigrationResult = { ...check, stateFile, inputUnchanged: hashFile(stateFile) === before };
         writeFileSync(out, JSON.stringify(result));
       } catch (e) {
         writeFileSync(out, JSON.stringify({ error: (e as Error).message }));

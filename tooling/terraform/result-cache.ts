@@ -37,6 +37,11 @@ export function hashFolder(dir: string, skip: (name: string) => boolean = () => 
   return hash.digest('hex');
 }
 
+/** SHA-256 of one file's contents, hex. */
+export function hashFile(file: string): string {
+  return createHash('sha256').update(readFileSync(file)).digest('hex');
+}
+
 /** A key for a result: the SHA-256 of its inputs, given as JSON-serializable parts. */
 export function cacheKey(...parts: unknown[]): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
