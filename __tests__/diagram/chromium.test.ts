@@ -102,14 +102,21 @@ describe('unpacking the package', () => {
   it('reuses what is unpacked, removes other versions, and leaves nothing in the temp folder', async () => {
     const cache = tempDir('chromium-cache-');
     const bin = fakeBin();
-    const before = readdirSync(os.tmpdir()).sort();
-    const first = await unpackChromium(bin, '1.0.0', cache);
-    const unpackedAt = statSync(path.join(first, 'chromium')).mtimeMs;
-    expect(await unpackChromium(bin, '1.0.0', cache)).toBe(first);
-    expect(statSync(path.join(first, 'chromium')).mtimeMs).toBe(unpackedAt);
-    await unpackChromium(bin, '2.0.0', cache);
+    // The run's temp folder is shared with the test files running meanwhile: this checks that the
+    // temp folder is never asked for, and that nothing the package would unpack there appears.
+    const tmpdir = jest.spyOn(os, 'tmpdir');
+    try {
+      const first = await unpackChromium(bin, '1.0.0', cache);
+      const unpackedAt = statSync(path.join(first, 'chromium')).mtimeMs;
+      expect(await unpackChromium(bin, '1.0.0', cache)).toBe(first);
+      expect(statSync(path.join(first, 'chromium')).mtimeMs).toBe(unpackedAt);
+      await unpackChromium(bin, '2.0.0', cache);
+      expect(tmpdir).not.toHaveBeenCalled();
+    } finally {
+      tmpdir.mockRestore();
+    }
     expect(readdirSync(cache)).toEqual(['2.0.0']);
-    expect(readdirSync(os.tmpdir()).sort()).toEqual(before);
+    expect(readdirSync(os.tmpdir()).filter((name) => /^(chromium|fonts|libGLESv2\.so|libEGL\.so)$/.test(name))).toEqual([]);
   });
 
   it('leaves no half-unpacked folder behind when unpacking fails', async () => {
