@@ -20,6 +20,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { brotliDecompressSync, createBrotliDecompress } from 'node:zlib';
 import { PROJECT_ROOT } from '../../lib/project-root';
+import { alive } from './temp-dir';
 
 export const CHROMIUM_PACKAGE = '@sparticuz/chromium';
 
@@ -120,15 +121,6 @@ export function tarFiles(tar: Buffer): Map<string, Buffer> {
 /** The fontconfig file that makes Chromium use the bundled fonts only, with its cache beside them. */
 function fontsConf(dir: string): string {
   return ['<?xml version="1.0"?>', '<!DOCTYPE fontconfig SYSTEM "fonts.dtd">', '<fontconfig>', `  <dir>${path.join(dir, 'fonts')}</dir>`, `  <cachedir>${path.join(dir, 'fontconfig-cache')}</cachedir>`, '</fontconfig>', ''].join('\n');
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Unpacks the package's Chromium into `cacheRoot/<version>` unless it is there already; returns that folder. */
