@@ -238,7 +238,7 @@ describe('pinned Terraform addresses', () => {
     const stack = new PlatformStack(Testing.app(), environment('staging'));
     new Subnet(stack.network, 'unpinned', { vpcId: stack.network.vpcId, cidrBlock: '10.0.99.0/24' });
     expect(() => Testing.synth(stack)).toThrow(
-      "staging/vpc/unpinned has no pinned Terraform address. Call pin(resource, '<module>_<name>') in its construct",
+      "staging/vpc/unpinned has no pinned Terraform address. Call pin(resource, this.at('unpinned')) in its construct",
     );
   });
 });

@@ -100,14 +100,14 @@ export const cases: Case[] = [
     'RDS instance class format',
     'staging',
     (r) => (r.database.instanceClass = 't3.micro'),
-    ['- staging.database.instanceClass = "t3.micro": must be an RDS instance class db.<family>.<size>, e.g. db.t3.micro, db.t4g.small, db.m7g.large or db.r6g.2xlarge'],
+    ['- staging.database.instanceClass = "t3.micro": must be an RDS instance class: db, a family and a size joined by dots, e.g. db.t3.micro, db.t4g.small, db.m7g.large or db.r6g.2xlarge'],
     (r) => (r.database.instanceClass = 'db.r6g.2xlarge'),
   ],
   [
     'read replica instance class format',
     'production',
-    (r) => (r.database.readReplica.instanceClass = 'db.t3.huge'),
-    ['- production.database.readReplica.instanceClass = "db.t3.huge": must be an RDS instance class db.<family>.<size>, e.g. db.t3.micro, db.t4g.small, db.m7g.large or db.r6g.2xlarge'],
+    (r) => (r.database.readReplica.instanceClass = 'db_t3_micro'),
+    ['- production.database.readReplica.instanceClass = "db_t3_micro": must be an RDS instance class: db, a family and a size joined by dots, e.g. db.t3.micro, db.t4g.small, db.m7g.large or db.r6g.2xlarge'],
     (r) => (r.database.readReplica.instanceClass = 'db.t4g.medium'),
   ],
   [
@@ -219,7 +219,7 @@ export const cases: Case[] = [
     'ElastiCache node type format',
     'staging',
     (r) => (r.cache.nodeType = 'cache.t3'),
-    ['- staging.cache.nodeType = "cache.t3": must be an ElastiCache node type cache.<family>.<size>, e.g. cache.t3.micro, cache.t4g.small or cache.r7g.large'],
+    ['- staging.cache.nodeType = "cache.t3": must be an ElastiCache node type: cache, a family and a size joined by dots, e.g. cache.t3.micro, cache.t4g.small or cache.r7g.large'],
     (r) => (r.cache.nodeType = 'cache.r7g.xlarge'),
   ],
   [
@@ -278,7 +278,7 @@ export const cases: Case[] = [
     'production',
     (r) => (r.github.oidcProviderArn = 'arn:aws:iam::ACCOUNT_ID:oidc-provider/token.actions.githubusercontent.com'),
     [
-      '- production.github.oidcProviderArn = "arn:aws:iam::ACCOUNT_ID:oidc-provider/token.actions.githubusercontent.com": must be an IAM OIDC provider ARN with a 12-digit account id: arn:aws:iam::<account-id>:oidc-provider/token.actions.githubusercontent.com',
+      '- production.github.oidcProviderArn = "arn:aws:iam::ACCOUNT_ID:oidc-provider/token.actions.githubusercontent.com": must be an IAM OIDC provider ARN with a 12-digit account id, e.g. arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com',
     ],
     (r) => (r.github.oidcProviderArn = 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com'),
   ],
@@ -319,7 +319,7 @@ export const cases: Case[] = [
     'staging',
     (r) => (r.github.deploySubjects = ['repo:MarkLimmage/ohmycoins:*']),
     [
-      '- staging.github.deploySubjects.0 = "repo:MarkLimmage/ohmycoins:*": must be an exact GitHub OIDC subject: repo:<owner>/<repo>:ref:refs/heads/<branch>, :ref:refs/tags/<tag>, :environment:<name> or :pull_request (no wildcards)',
+      '- staging.github.deploySubjects.0 = "repo:MarkLimmage/ohmycoins:*": must be an exact GitHub OIDC subject (no wildcards), e.g. repo:octo-org/app:ref:refs/heads/main, repo:octo-org/app:ref:refs/tags/v1.2.0, repo:octo-org/app:environment:production or repo:octo-org/app:pull_request',
     ],
     (r) => (r.github.deploySubjects = ['repo:MarkLimmage/ohmycoins:pull_request']),
   ],
@@ -328,7 +328,7 @@ export const cases: Case[] = [
     'staging',
     (r) => (r.github.deploySubjects = ['repo:MarkLimmage/ohmycoins:ref:refs/heads/release-?']),
     [
-      '- staging.github.deploySubjects.0 = "repo:MarkLimmage/ohmycoins:ref:refs/heads/release-?": must be an exact GitHub OIDC subject: repo:<owner>/<repo>:ref:refs/heads/<branch>, :ref:refs/tags/<tag>, :environment:<name> or :pull_request (no wildcards)',
+      '- staging.github.deploySubjects.0 = "repo:MarkLimmage/ohmycoins:ref:refs/heads/release-?": must be an exact GitHub OIDC subject (no wildcards), e.g. repo:octo-org/app:ref:refs/heads/main, repo:octo-org/app:ref:refs/tags/v1.2.0, repo:octo-org/app:environment:production or repo:octo-org/app:pull_request',
     ],
     (r) => (r.github.deploySubjects = ['repo:MarkLimmage/ohmycoins:ref:refs/heads/release-1']),
   ],
@@ -453,29 +453,30 @@ export const cases: Case[] = [
     'staging',
     (r) => (r.database.instanceClass = 'db.c5.large'),
     [
-      '- staging.database.instanceClass = "db.c5.large": must be an RDS instance class offered for PostgreSQL (AWS documentation, lib/aws-facts.ts): the db.<family> families are t3, t4g, m5, m5d, m6g, m6gd, m6i, m6id, m6idn, m6in, m7g, m7i, m8g, r5, r5b, r5d, r6g, r6gd, r6i, r6id, r6idn, r6in, r7g, r7i, r8g, x2g, x2idn, x2iedn, x2iezn',
+      '- staging.database.instanceClass = "db.c5.large": is not an RDS instance class offered for PostgreSQL (AWS documentation, lib/aws-facts.ts): there is no family db.c5; the db families are t3, t4g, m5, m5d, m6g, m6gd, m6i, m6id, m6idn, m6in, m7g, m7i, m8g, r5, r5b, r5d, r6g, r6gd, r6i, r6id, r6idn, r6in, r7g, r7i, r8g, x2g, x2idn, x2iedn, x2iezn',
     ],
     (r) => (r.database.instanceClass = 'db.m7g.large'),
   ],
   [
     'RDS instance class size offered',
     'staging',
-    (r) => (r.database.instanceClass = 'db.t4g.4xlarge'),
-    ['- staging.database.instanceClass = "db.t4g.4xlarge": must be an RDS instance class offered for PostgreSQL (AWS documentation, lib/aws-facts.ts): db.t4g comes in micro, small, medium, large, xlarge, 2xlarge'],
-    (r) => (r.database.instanceClass = 'db.t4g.2xlarge'),
+    // The right shape (the format check accepts it), a size AWS does not have: the family's sizes are listed.
+    (r) => (r.database.instanceClass = 'db.t3.mega'),
+    ['- staging.database.instanceClass = "db.t3.mega": is not an RDS instance class offered for PostgreSQL (AWS documentation, lib/aws-facts.ts): db.t3 has no size "mega"; it comes in micro, small, medium, large, xlarge, 2xlarge'],
+    (r) => (r.database.instanceClass = 'db.t3.2xlarge'),
   ],
   [
     'read replica instance class offered',
     'production',
     (r) => (r.database.readReplica.instanceClass = 'db.r7g.24xlarge'),
-    ['- production.database.readReplica.instanceClass = "db.r7g.24xlarge": must be an RDS instance class offered for PostgreSQL (AWS documentation, lib/aws-facts.ts): db.r7g comes in large, xlarge, 2xlarge, 4xlarge, 8xlarge, 12xlarge, 16xlarge'],
+    ['- production.database.readReplica.instanceClass = "db.r7g.24xlarge": is not an RDS instance class offered for PostgreSQL (AWS documentation, lib/aws-facts.ts): db.r7g has no size "24xlarge"; it comes in large, xlarge, 2xlarge, 4xlarge, 8xlarge, 12xlarge, 16xlarge'],
     (r) => (r.database.readReplica.instanceClass = 'db.r7i.48xlarge'),
   ],
   [
     'ElastiCache node type offered',
     'staging',
     (r) => (r.cache.nodeType = 'cache.t4g.large'),
-    ['- staging.cache.nodeType = "cache.t4g.large": must be an ElastiCache node type offered for Redis OSS (AWS documentation, lib/aws-facts.ts): cache.t4g comes in micro, small, medium'],
+    ['- staging.cache.nodeType = "cache.t4g.large": is not an ElastiCache node type offered for Redis OSS (AWS documentation, lib/aws-facts.ts): cache.t4g has no size "large"; it comes in micro, small, medium'],
     (r) => (r.cache.nodeType = 'cache.t4g.medium'),
   ],
   [

@@ -25,6 +25,12 @@ describe('config validation', () => {
     });
   });
 
+  it('says what to write without literal placeholders such as <name> in any message', () => {
+    const messages = cases.flatMap(([, , , expected]) => expected);
+    expect(messages.length).toBeGreaterThan(50);
+    expect(messages.filter((m) => /<[A-Za-z][\w-]*>/.test(m))).toEqual([]);
+  });
+
   it('reports several new problems at once, with the network ones', () => {
     const problems = problemsOf('production', (r) => {
       r.network.vpcCidr = '10.1.0.0/33';

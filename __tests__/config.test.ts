@@ -126,6 +126,19 @@ describe('synth with invalid settings', () => {
     expect(output).toContain('production.network.publicSubnetCidrs = ["10.1.1.0/24","10.1.2.0/24","10.1.3.0/24"]: must have one CIDR per availability zone: 1 expected');
     expect(output).not.toMatch(/\n\s+at /);
     expect(output.startsWith('Synth refused: invalid environment settings.')).toBe(true);
+    expect(output.endsWith('Fix the values in environments/staging.ts and environments/production.ts; the rules are in environments/schema/.')).toBe(true);
+    expect(output).not.toMatch(/<[A-Za-z][\w-]*>/);
+  });
+
+  it('names the one file to fix, the bootstrap settings included', () => {
+    const lines: string[] = [];
+    const staging = rawEnvironment('staging');
+    staging.cache.nodeType = 'cache.t3.mega';
+    expect(runSynth(() => loadSettings({ environments: { staging } }), { stderr: (l) => lines.push(l) })).toBe(1);
+    expect(lines.join('\n')).toMatch(/cache\.t3 has no size "mega"; it comes in micro, small, medium\n\nFix the values in environments\/staging\.ts;/);
+    lines.length = 0;
+    expect(runSynth(() => loadSettings({ environments: { staging: rawEnvironment('staging') }, bootstrap: { region: 'nowhere' } }), { stderr: (l) => lines.push(l) })).toBe(1);
+    expect(lines.join('\n')).toContain('Fix the values in environments/bootstrap.ts;');
   });
 
   it('exits non-zero with the report and leaves the previous output folder exactly as it was', () => {
@@ -145,7 +158,7 @@ describe('synth with invalid settings', () => {
       const bad = rawEnvironment('staging');
       bad.database.instanceClass = 'db.c5.large';
       expect(runSynth(() => loadSettings({ environments: { staging: bad } }), { outdir, stderr: (l) => lines.push(l) })).toBe(1);
-      expect(lines.join('\n')).toContain('staging.database.instanceClass = "db.c5.large": must be an RDS instance class offered for PostgreSQL');
+      expect(lines.join('\n')).toContain('staging.database.instanceClass = "db.c5.large": is not an RDS instance class offered for PostgreSQL');
       expect(contents()).toEqual(before);
     } finally {
       rmSync(outdir, { recursive: true, force: true });

@@ -149,7 +149,7 @@ describe('iam construct in the shipped environments', () => {
 
   it('rejects a wildcard subject in the config (D21)', () => {
     expect(problemsOf('production', (r) => (r.github.deploySubjects = ['repo:MarkLimmage/ohmycoins:*']))).toEqual([
-      '- production.github.deploySubjects.0 = "repo:MarkLimmage/ohmycoins:*": must be an exact GitHub OIDC subject: repo:<owner>/<repo>:ref:refs/heads/<branch>, :ref:refs/tags/<tag>, :environment:<name> or :pull_request (no wildcards)',
+      '- production.github.deploySubjects.0 = "repo:MarkLimmage/ohmycoins:*": must be an exact GitHub OIDC subject (no wildcards), e.g. repo:octo-org/app:ref:refs/heads/main, repo:octo-org/app:ref:refs/tags/v1.2.0, repo:octo-org/app:environment:production or repo:octo-org/app:pull_request',
     ]);
   });
 });

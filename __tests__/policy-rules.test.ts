@@ -247,7 +247,7 @@ const cases: Case[] = [
   [
     'github-oidc-trust',
     githubRole({ StringEquals: { [`${GITHUB}:aud`]: 'sts.amazonaws.com' }, StringLike: { [`${GITHUB}:sub`]: 'repo:o/r:*' } }),
-    ['aws_iam_role.iam_github_actions', 'statement 1 allows the subject pattern "repo:o/r:*"; list exact subjects such as repo:<owner>/<repo>:environment:production (D21)'],
+    ['aws_iam_role.iam_github_actions', 'statement 1 allows the subject pattern "repo:o/r:*"; list exact subjects such as repo:o/r:environment:production (D21)'],
     githubRole(exactSubject),
   ],
   [
@@ -469,7 +469,7 @@ describe('rule details', () => {
         },
       ]);
     expect(rowsOf('github-oidc-trust', trust(['repo:o/r:ref:refs/heads/*']))).toEqual([
-      ['data.aws_iam_policy_document.iam_app', 'fail:error', 'statement 1 allows the subject pattern "repo:o/r:ref:refs/heads/*"; list exact subjects such as repo:<owner>/<repo>:environment:production (D21)'],
+      ['data.aws_iam_policy_document.iam_app', 'fail:error', 'statement 1 allows the subject pattern "repo:o/r:ref:refs/heads/*"; list exact subjects such as repo:o/r:environment:production (D21)'],
     ]);
     expect(rowsOf('github-oidc-trust', trust(['repo:o/r:ref:refs/heads/main']))).toEqual([['data.aws_iam_policy_document.iam_app', 'pass', undefined]]);
   });

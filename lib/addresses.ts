@@ -104,7 +104,7 @@ export abstract class AddressPinnedStack extends TerraformStack {
     const isDirectChild = (node.scope as IConstruct | undefined) === this;
     if (isDirectChild && LOGICAL_ID.test(node.id)) return node.id;
     throw new Error(
-      `${node.path} has no pinned Terraform address. Call pin(resource, '<module>_<name>') in its construct ` +
+      `${node.path} has no pinned Terraform address. Call pin(resource, this.at('${node.id.replace(/[^A-Za-z0-9]+/g, '_').toLowerCase()}')) in its construct ` +
         '(see lib/addresses.ts); hashed addresses are not allowed because they change when code moves.',
     );
   }

@@ -12,7 +12,7 @@ export const ACM_CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:[a-z]{2}(-gov)?-[a-z]+-\
 export const ACM_CERTIFICATE_ARN_RE2 = '^arn:aws[a-z-]*:acm:[a-z]{2}(-gov)?-[a-z]+-[0-9]:[0-9]{12}:certificate/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$';
 /** What ACM_CERTIFICATE_ARN accepts, in words. */
 export const ACM_CERTIFICATE_ARN_HELP =
-  'must be an ACM certificate ARN with a 12-digit account id: arn:aws:acm:<region>:<account-id>:certificate/<uuid>';
+  'must be an ACM certificate ARN with a 12-digit account id, e.g. arn:aws:acm:ap-southeast-2:123456789012:certificate/0c1d2e3f-4a5b-6c7d-8e9f-0a1b2c3d4e5f';
 
 /** The ARN of the account's GitHub Actions OIDC provider. */
 export const GITHUB_OIDC_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/;
@@ -20,7 +20,7 @@ export const GITHUB_OIDC_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provid
 export const GITHUB_OIDC_PROVIDER_ARN_RE2 = '^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/token[.]actions[.]githubusercontent[.]com$';
 /** What GITHUB_OIDC_PROVIDER_ARN accepts, in words. */
 export const GITHUB_OIDC_PROVIDER_ARN_HELP =
-  'must be an IAM OIDC provider ARN with a 12-digit account id: arn:aws:iam::<account-id>:oidc-provider/token.actions.githubusercontent.com';
+  'must be an IAM OIDC provider ARN with a 12-digit account id, e.g. arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com';
 
 /** The account id inside an ARN, or undefined. */
 export function arnAccount(arn: string): string | undefined {

@@ -18,6 +18,11 @@ const { ensureBuilt } = require('./fresh-build');
 
 const ROOT = path.resolve(__dirname, '..');
 
+// No HashiCorp checkpoint (version and telemetry) lookup from anything this process starts: offline
+// it only prints "[ERROR] ... getaddrinfo ENOTFOUND checkpoint-api.hashicorp.com". The npm commands
+// that run Terraform or the cdktf CLI set it for them too (terraformCliEnv, diffStack).
+process.env.CHECKPOINT_DISABLE ??= '1';
+
 /** Sets what `cdktf synth` sets for the app (cli-core synth-stack.js); returns the output folder. */
 function cliEnvironment() {
   const config = JSON.parse(readFileSync(path.join(ROOT, 'cdktf.json'), 'utf8'));

@@ -48,6 +48,8 @@ export interface DiffStackOptions {
   readonly echo?: boolean;
   /** The cdktf CLI. @default <project>/node_modules/.bin/cdktf */
   readonly cdktfBin?: string;
+  /** Where cdktf's output goes when the diff fails (without `echo`). @default standard error (the job log) */
+  readonly failureLog?: (output: string) => void;
 }
 
 /** Runs `cdktf diff <stack>` on the synthesized stack and summarizes the plan it leaves; never throws for a plan failure. */
@@ -67,7 +69,7 @@ export async function diffStack(stack: string, options: DiffStackOptions = {}): 
   const bin = options.cdktfBin ?? path.join(PROJECT_ROOT, 'node_modules', '.bin', 'cdktf');
   const diff = await runProcess(bin, ['diff', stack, '--skip-synth', '--no-color', '--output', outDir], PROJECT_ROOT, { env, echo: options.echo ?? false });
   const failed = (why: string): PlanStackResult => {
-    if (!options.echo) process.stderr.write(diff.output);
+    if (!options.echo) (options.failureLog ?? ((output) => process.stderr.write(output)))(diff.output);
     return { summary: failedSummary(stack, 'failed', why) };
   };
   if (diff.code !== 0) return failed(`cdktf diff failed (exit ${diff.code}); see the job log`);

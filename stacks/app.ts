@@ -47,6 +47,15 @@ export function policyReports(app: App): PolicyReport[] {
   return policyCheckedStacks(app).map((stack) => checkStackPolicy(stack, stack.policy));
 }
 
+/**
+ * The files holding the refused settings, in the order reported: each environment is the file
+ * environments/<environment>.ts (README, "Environments"), the bootstrap settings environments/bootstrap.ts.
+ */
+export function settingsFiles(error: InvalidEnvironmentsError): string {
+  const files = [...new Set(error.errors.map((e) => `environments/${e.environment}.ts`))];
+  return files.length === 1 ? files[0] : `${files.slice(0, -1).join(', ')} and ${files[files.length - 1]}`;
+}
+
 export interface RunSynthOptions extends BuildAppOptions {
   /** Where messages go, one call per message. @default process.stderr */
   readonly stderr?: (line: string) => void;
@@ -71,7 +80,7 @@ export function runSynth(load: () => AppSettings, options: RunSynthOptions = {})
     return 0;
   } catch (e) {
     if (e instanceof InvalidEnvironmentsError) {
-      stderr(`Synth refused: invalid environment settings.\n\n${e.message}\n\nFix the values in environments/<name>.ts; the rules are in environments/schema/.`);
+      stderr(`Synth refused: invalid environment settings.\n\n${e.message}\n\nFix the values in ${settingsFiles(e)}; the rules are in environments/schema/.`);
       return 1;
     }
     if (e instanceof StackConflictError) {

@@ -88,6 +88,6 @@ export function addImageVariables(stack: TerraformStack, defaults: ImageDefaults
 export function addCertificateArnVariable(stack: TerraformStack): string {
   return patternVariable(stack, 'certificate_arn', ACM_CERTIFICATE_ARN_PATTERN, {
     description: 'ARN of the ACM certificate of the HTTPS listener (same region as the load balancer).',
-    errorMessage: 'certificate_arn must be an ACM certificate ARN with a 12-digit account id: arn:aws:acm:<region>:<account-id>:certificate/<uuid>.',
+    errorMessage: 'certificate_arn must be an ACM certificate ARN with a 12-digit account id, e.g. arn:aws:acm:ap-southeast-2:123456789012:certificate/0c1d2e3f-4a5b-6c7d-8e9f-0a1b2c3d4e5f.',
   });
 }

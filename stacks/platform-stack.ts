@@ -129,7 +129,7 @@ export class PlatformStack extends AddressPinnedStack {
             description:
               "ARN of the account's existing GitHub Actions OIDC provider (created by the stack whose config has github.createOidcProvider: true), e.g. arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
             errorMessage:
-              'github_oidc_provider_arn must be an IAM OIDC provider ARN with a 12-digit account id: arn:aws:iam::<account-id>:oidc-provider/token.actions.githubusercontent.com',
+              'github_oidc_provider_arn must be an IAM OIDC provider ARN with a 12-digit account id, e.g. arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com',
           });
     this.iam = new IamRoles(this, 'iam', shared, github, {
       region: config.region,

@@ -1,16 +1,17 @@
 /**
- * Real-browser checks with Debian's Chromium (/usr/bin/chromium, through playwright-core; no
- * browser is downloaded): each committed SVG of docs/architecture/ renders at its size, is not
- * blank and carries its key labels; the Mermaid texts (architecture and change diagram) are
- * accepted by the mermaid package's parser (and the change diagram renders).
- * Without Chromium this fails, saying how to install it (.ci/run installs it).
+ * Real-browser checks with Chromium through playwright-core: each committed SVG of
+ * docs/architecture/ renders at its size, is not blank and carries its key labels; the Mermaid
+ * texts (architecture and change diagram) are accepted by the mermaid package's parser (and the
+ * change diagram renders). The browser is the one `npm ci` installs (the @sparticuz/chromium
+ * devDependency), or CHROMIUM_PATH, or a system Chromium: see __tests__/setup/chromium.ts. No
+ * browser is downloaded and none needs installing.
  *
  * What Chromium showed is reused while everything it looked at is unchanged (a content hash of the
- * SVGs, the Mermaid texts, this file, package-lock.json for mermaid's and playwright's versions, and
- * the Chromium binary's size and date), like the plans: a changed diagram is rendered again, and a
- * fresh clone always renders. OMC_RESULT_CACHE=0 always renders.
+ * SVGs, the Mermaid texts, this file, package-lock.json for mermaid's, playwright's and the
+ * browser package's versions, and which browser it was), like the plans: a changed diagram is
+ * rendered again, and a fresh clone always renders. OMC_RESULT_CACHE=0 always renders.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Page } from 'playwright-core';
@@ -22,12 +23,12 @@ import { PROJECT_ROOT } from '../../lib/project-root';
 import { cachedResult, cacheKey } from '../../tooling/terraform/result-cache';
 import { summarizePlan } from '../../scripts/plan-summary';
 import { synthesizedStacks } from '../helpers';
+import { chromiumForTests } from '../setup/chromium';
 import { samplePlan } from './sample-plan';
 
 /** Run in the page, where the DOM exists (the tests' own types have no DOM library). */
 declare const document: any, window: any, Image: any;
 
-export const CHROMIUM = '/usr/bin/chromium';
 // One process (--single-process, --no-zygote) instead of a browser, zygotes, a renderer and utility
 // processes: the same Blink renders, at about half the memory (npm test's peak: 1148 MB -> 527 MB).
 const FLAGS = ['--no-sandbox', '--single-process', '--no-zygote', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -127,27 +128,24 @@ let seen: Seen;
 let texts: string[];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`no Chromium at ${CHROMIUM}: install Debian's package (apt-get install -y chromium; .ci/run does it when missing). The diagram browser checks never download a browser.`);
-  }
+  const browser = await chromiumForTests();
   const stacks = synthesizedStacks();
   texts = [
     ...['staging', 'production'].map((s) => toMermaid(buildArchitecture(s, stacks.get(s)!))),
     changeMermaid(summarizePlan('production', samplePlan).graph!).text,
   ];
   const svgFiles = Object.fromEntries(Object.keys(KEY_LABELS).map((stack) => [stack, path.join(DOCS_DIAGRAM_DIR, `${stack}.svg`)]));
-  const browser = statSync(CHROMIUM);
   const key = cacheKey(
     'browser-checks',
     readFileSync(__filename, 'utf8'),
     Object.values(svgFiles).map((file) => readFileSync(file, 'utf8')),
     texts,
     readFileSync(path.join(PROJECT_ROOT, 'package-lock.json'), 'utf8'),
-    [browser.size, browser.mtimeMs],
+    browser.identity,
   );
   seen = await cachedResult(key, async () => {
     const profile = mkdtempSync(path.join(os.tmpdir(), 'diagram-chromium-'));
-    const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+    const context = await chromium.launchPersistentContext(profile, { executablePath: browser.executablePath, env: { ...process.env, ...browser.env }, headless: true, args: FLAGS, viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
     try {
       const page = context.pages()[0] ?? (await context.newPage());
       const svgs: Record<string, SvgSeen> = {};

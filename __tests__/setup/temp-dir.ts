@@ -13,7 +13,8 @@ import path from 'node:path';
 const PREFIX = 'omc-jest-';
 const ORIGINAL_TMPDIR = 'OMC_ORIGINAL_TMPDIR';
 
-function alive(pid: number): boolean {
+/** Whether a process with this id is running (one of another user's counts). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -57,6 +57,8 @@ interface Observed {
   readonly showJson: { otherBits: number; holdsSecret: boolean; holdsStandIn: boolean };
   /** Whether the stale `plan` planted in the broken stack's folder is still there after its diff. */
   readonly stalePlanLeft: boolean;
+  /** What the failed diff gave for the job log (captured here, so a passing npm test prints none of it). */
+  readonly brokenLog: { readonly namesError: boolean; readonly checkpointLookup: boolean };
 }
 
 /**
@@ -73,7 +75,8 @@ async function observe(): Promise<Observed> {
   const quiet = { outDir: OUT, lock: false, env, standIns: ['signing_key', 'not_declared'] };
   const changes = await diffStack('demo', quiet);
   const noChanges = await diffStack('empty', quiet);
-  const broken = await diffStack('broken', quiet);
+  let brokenLog = '';
+  const broken = await diffStack('broken', { ...quiet, failureLog: (output) => (brokenLog += output) });
   const missing = await diffStack('demo', { ...quiet, env: terraformEnv({ TF_VAR_token: '' }) });
   const showJson = readFileSync(changes.showJsonFile as string, 'utf8');
   return {
@@ -81,6 +84,7 @@ async function observe(): Promise<Observed> {
     planLeft: existsSync(path.join(OUT, 'stacks', 'demo', 'plan')),
     showJson: { otherBits: statSync(changes.showJsonFile as string).mode & 0o077, holdsSecret: showJson.includes(SECRET), holdsStandIn: showJson.includes(standInValue('signing_key')) },
     stalePlanLeft: existsSync(path.join(OUT, 'stacks', 'broken', CDKTF_PLAN_FILE)),
+    brokenLog: { namesError: brokenLog.includes('Reference to undeclared input variable'), checkpointLookup: /checkpoint/i.test(brokenLog) },
   };
 }
 
@@ -118,6 +122,10 @@ describe('diffStack', () => {
   it('reports an error, and never reads the stale plan of an earlier run', () => {
     expect(results.broken.summary).toMatchObject({ stack: 'broken', status: 'failed', message: 'cdktf diff failed (exit 1); see the job log' });
     expect(seen.stalePlanLeft).toBe(false);
+  });
+
+  it("gives the failed run's output for the job log (Terraform's error), without HashiCorp's checkpoint lookup", () => {
+    expect(seen.brokenLog).toEqual({ namesError: true, checkpointLookup: false });
   });
 
   it('refuses to run without a required variable, naming the CI secret', () => {

@@ -96,14 +96,14 @@ describe('inputs the production stack refuses', () => {
   it('refuses a placeholder OIDC provider ARN, naming the variable and the expected shape (D6)', () => {
     expect(outcome().output).toContain('Invalid value for variable');
     expect(outcome().output.replace(/\s+/g, ' ')).toContain(
-      'github_oidc_provider_arn must be an IAM OIDC provider ARN with a 12-digit account id: arn:aws:iam::<account-id>:oidc-provider/token.actions.githubusercontent.com',
+      'github_oidc_provider_arn must be an IAM OIDC provider ARN with a 12-digit account id, e.g. arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com',
     );
   });
 
   it('refuses the legacy placeholder certificate ARN (D6) and malformed image inputs, naming each variable', () => {
     const output = outcome().output.replace(/\s+/g, ' ');
     expect(output).toContain('var.certificate_arn is "arn:aws:acm:ap-southeast-2:ACCOUNT_ID:certificate/CERT_ID"');
-    expect(output).toContain('certificate_arn must be an ACM certificate ARN with a 12-digit account id: arn:aws:acm:<region>:<account-id>:certificate/<uuid>.');
+    expect(output).toContain('certificate_arn must be an ACM certificate ARN with a 12-digit account id, e.g. arn:aws:acm:ap-southeast-2:123456789012:certificate/0c1d2e3f-4a5b-6c7d-8e9f-0a1b2c3d4e5f.');
     expect(output).toContain('backend_image_tag must be a container image tag');
     expect(output).toContain('frontend_image must be an image repository such as ghcr.io/owner/name, without tag.');
   });

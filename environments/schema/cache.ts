@@ -7,10 +7,14 @@ import { Ctx, issue, ViewOf } from './view';
 /** A Redis engine version, major.minor, e.g. 7.0. */
 export const REDIS_VERSION = /^\d+\.\d+$/;
 
-/** ElastiCache node types: cache.<family>.<size>, e.g. cache.t4g.micro, cache.r7g.xlarge. */
-const CACHE_NODE_TYPE = /^cache\.[a-z]+\d+[a-z]*\.(micro|small|medium|large|xlarge|[1-9]\d?xlarge)$/;
+/**
+ * The shape of an ElastiCache node type: cache.<family>.<size>, e.g. cache.t4g.micro, cache.r7g.xlarge.
+ * Whether AWS offers that family and size is checked against lib/aws-facts.ts
+ * (checkCacheNodeTypeOffered), which says what the family offers.
+ */
+const CACHE_NODE_TYPE = /^cache\.[a-z]+\d+[a-z-]*\.[a-z0-9-]+$/;
 const cacheNodeType = z.string().regex(CACHE_NODE_TYPE, {
-  message: 'must be an ElastiCache node type cache.<family>.<size>, e.g. cache.t3.micro, cache.t4g.small or cache.r7g.large',
+  message: 'must be an ElastiCache node type: cache, a family and a size joined by dots, e.g. cache.t3.micro, cache.t4g.small or cache.r7g.large',
 });
 
 export const cacheSchema = z

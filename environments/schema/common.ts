@@ -160,16 +160,18 @@ export function checkWindows(
 /**
  * A well-formed instance class or node type must be one AWS offers: in the region's Price List
  * offerings when recorded (cost/offerings), otherwise in the documented list (lib/aws-facts.ts).
+ * The message says what is not offered, the size or the whole family, and lists what is.
  */
 export function checkOffered(ctx: Ctx, path: Path, value: string | undefined, offered: ReturnType<typeof offeredInRegion>, what: string): void {
   if (value === undefined || offered.value.includes(value)) return;
-  const family = value.split('.').slice(0, 2).join('.');
-  const sizes = offered.value.filter((v) => v.startsWith(`${family}.`));
+  const [prefix, familyName, size] = value.split('.');
+  const family = `${prefix}.${familyName}`;
+  const sizes = offered.value.filter((v) => v.startsWith(`${family}.`)).map((v) => v.split('.')[2]);
   const where = offered.regional ? 'in this region (AWS Price List, cost/offerings)' : '(AWS documentation, lib/aws-facts.ts)';
   const families = [...new Set(offered.value.map((v) => v.split('.')[1]))];
-  const allowed =
+  const why =
     sizes.length > 0
-      ? `${family} comes in ${sizes.map((v) => v.split('.')[2]).join(', ')}`
-      : `the ${value.split('.')[0]}.<family> families are ${families.join(', ')}`;
-  issue(ctx, path, value, `must be ${what} ${where}: ${allowed}`);
+      ? `${family} has no size "${size}"; it comes in ${sizes.join(', ')}`
+      : `there is no family ${family}; the ${prefix} families are ${families.join(', ')}`;
+  issue(ctx, path, value, `is not ${what} ${where}: ${why}`);
 }

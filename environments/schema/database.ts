@@ -5,10 +5,14 @@ import { isOfferedPostgresVersion, postgresParameterGroupFamily, RDS_POSTGRES_MA
 import { checkWindows, dailyWindowSchema, positiveInt, weeklyWindowSchema } from './common';
 import { Ctx, issue, isUnset, Path, ViewOf } from './view';
 
-/** RDS instance classes: db.<family>.<size>, e.g. db.t4g.micro, db.r6g.2xlarge. */
-const RDS_INSTANCE_CLASS = /^db\.[a-z]+\d+[a-z]*\.(micro|small|medium|large|xlarge|[1-9]\d?xlarge|metal(-\d+xl)?)$/;
+/**
+ * The shape of an RDS instance class: db.<family>.<size>, e.g. db.t4g.micro, db.r6g.2xlarge. Whether
+ * AWS offers that family and size is checked against lib/aws-facts.ts (checkDatabaseClassesOffered),
+ * which says what the family offers.
+ */
+const RDS_INSTANCE_CLASS = /^db\.[a-z]+\d+[a-z-]*\.[a-z0-9-]+$/;
 const rdsInstanceClass = z.string().regex(RDS_INSTANCE_CLASS, {
-  message: 'must be an RDS instance class db.<family>.<size>, e.g. db.t3.micro, db.t4g.small, db.m7g.large or db.r6g.2xlarge',
+  message: 'must be an RDS instance class: db, a family and a size joined by dots, e.g. db.t3.micro, db.t4g.small, db.m7g.large or db.r6g.2xlarge',
 });
 
 /** Performance Insights keeps data 7 days (free), a whole number of months (31-day units, up to 23), or 731 days. */

@@ -23,7 +23,7 @@ export const githubSchema = z
       .array(
         z.string().regex(/^repo:[A-Za-z0-9-]+\/[A-Za-z0-9._-]+:(ref:refs\/(heads|tags)\/[^*?\s]+|environment:[^*?\s]+|pull_request)$/, {
           message:
-            'must be an exact GitHub OIDC subject: repo:<owner>/<repo>:ref:refs/heads/<branch>, :ref:refs/tags/<tag>, :environment:<name> or :pull_request (no wildcards)',
+            'must be an exact GitHub OIDC subject (no wildcards), e.g. repo:octo-org/app:ref:refs/heads/main, repo:octo-org/app:ref:refs/tags/v1.2.0, repo:octo-org/app:environment:production or repo:octo-org/app:pull_request',
         }),
       )
       .min(1, { message: 'must list at least one subject; an empty list would let nobody deploy' })

@@ -103,7 +103,7 @@ function webIdentityProblems(s: Statement): string[] {
     problems.push(`${s.label} has no subject condition, so any workflow the provider vouches for can assume the role; require StringEquals ${issuer}:sub with exact subjects`);
   } else if (wildcards.length > 0) {
     problems.push(
-      `${s.label} allows the subject pattern ${wildcards.map((v) => `"${v}"`).join(', ')}; list exact subjects such as repo:<owner>/<repo>:environment:production (D21)`,
+      `${s.label} allows the subject pattern ${wildcards.map((v) => `"${v}"`).join(', ')}; list exact subjects such as ${/^repo:[^:*?]+/.exec(wildcards[0])?.[0] ?? 'repo:octo-org/app'}:environment:production (D21)`,
     );
   }
   return problems;

@@ -8,6 +8,7 @@ import { renderEnvironmentChecksPage } from './environment-checks';
 import { renderEnvironmentSettingsPage } from './environment-settings';
 import { renderOutputsPage } from './outputs';
 import { renderPolicyRulesPage } from './policy-rules';
+import { renderResourceCountsPage } from './resource-counts';
 
 export interface GeneratedPage {
   /** Path from the project root. */
@@ -21,4 +22,5 @@ export const GENERATED_PAGES: readonly GeneratedPage[] = [
   { file: 'docs/environment-settings.md', render: () => renderEnvironmentSettingsPage() },
   { file: 'docs/policy-rules.md', render: () => renderPolicyRulesPage() },
   { file: 'docs/outputs.md', render: (stacks) => renderOutputsPage(stacks) },
+  { file: 'docs/resource-counts.md', render: (stacks) => renderResourceCountsPage(stacks) },
 ];
