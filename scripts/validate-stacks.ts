@@ -14,7 +14,7 @@
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { option, positionals, PROJECT_ROOT, runMain } from './cli';
+import { defineCommand, execute, PROJECT_ROOT, runMain, STACK_NAMES } from './cli';
 import { runTerraform, terraformCliConfig, terraformEnv } from '../tooling/terraform/offline-plan';
 
 
@@ -115,9 +115,18 @@ export function formatValidation(results: readonly StackValidation[]): string {
   return lines.join('\n');
 }
 
-async function cli(argv: string[]): Promise<number> {
-  const outDir = path.resolve(option(argv, '--dir') ?? path.join(PROJECT_ROOT, 'cdktf.out'));
-  const stacks = positionals(argv, ['--dir']);
+export const command = defineCommand({
+  name: 'validate:stacks',
+  summary: 'terraform init -backend=false and terraform validate of every synthesized stack (or the named ones), in a copy of each; exit 1 on any error or warning.',
+  positionals: [{ name: 'stack', description: 'only these stacks (default every stack in the folder)', optional: true, variadic: true, choices: STACK_NAMES }],
+  options: { dir: { type: 'string', value: '<dir>', description: 'the synth output folder (default cdktf.out)' } },
+});
+
+export function cli(argv: readonly string[]): Promise<number> {
+  return execute(command, argv, ({ values, positionals }) => validate(path.resolve(values.dir ?? path.join(PROJECT_ROOT, 'cdktf.out')), positionals));
+}
+
+async function validate(outDir: string, stacks: string[]): Promise<number> {
   const config = terraformCliConfig();
   process.stdout.write(`Validating ${stacks.length > 0 ? stacks.join(', ') : 'every stack'} in ${outDir} (providers from ${config ? `the mirror in ${config}` : 'the registry'})\n`);
   const results = await validateStacks(outDir, { stacks });
@@ -125,4 +134,4 @@ async function cli(argv: string[]): Promise<number> {
   return results.every((r) => r.ok) ? 0 : 1;
 }
 
-if (require.main === module) runMain(() => cli(process.argv.slice(2)));
+if (require.main === module) runMain(cli);

@@ -19,6 +19,7 @@ import {
   PutPublicAccessBlockCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { ENVIRONMENTS } from '../../environments';
 import type { EnvironmentConfig } from '../../environments/schema';
 import { STATE_BACKEND } from '../../stacks/state-backend';
 import { APP_SECRET_KEYS } from '../../constructs/app-secret';
@@ -525,12 +526,19 @@ describe('command line', () => {
   });
 
   it('refuses an unknown environment or option with exit code 2', async () => {
-    expect(await capture(['qa'])).toMatchObject({ code: 2, err: ['preflight: unknown environment "qa"; known: staging, production'] });
+    const environments = Object.keys(ENVIRONMENTS).join(', ');
+    const unknown = await capture(['qa']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err[0].split('\n')[0]).toBe(`preflight: unknown environment "qa": the environments are ${environments} (environments/index.ts)`);
     const noEnv = await capture([]);
     expect(noEnv.code).toBe(2);
-    expect(noEnv.err[0]).toMatch(/^preflight: give exactly one environment\.\nusage: npm run preflight -- <environment>/);
+    expect(noEnv.err[0]).toMatch(/^preflight: missing <environment>\nusage: npm run preflight -- <environment>/);
     const badOption = await capture(['staging', '--endpoint', 'x']);
     expect(badOption.code).toBe(2);
-    expect(badOption.err[0]).toMatch(/^preflight: Unknown option '--endpoint'/);
+    expect(badOption.err[0]).toMatch(/^preflight: unknown option --endpoint\n/);
+    const help = await capture(['--help']);
+    expect({ code: help.code, err: help.err }).toEqual({ code: 0, err: [] });
+    expect(help.out[0]).toMatch(/^usage: npm run preflight -- <environment> \[--certificate-arn <arn>\]/);
+    expect(help.out[0]).toContain('--endpoint-url-secretsmanager <url>');
   });
 });
