@@ -117,6 +117,11 @@ describe('npm run cost -- <stack> --plan <file>', () => {
     // unchanged resources only in the folded breakdown
     expect(stdout).not.toContain('| `aws_nat_gateway.vpc_main_1` ¹ | $43.07 | $43.07 |');
     expect(stdout).toMatch(/<details><summary>Monthly cost per resource after this plan<\/summary>\n\n\| resource \| monthly \|\n[\s\S]*\| `aws_nat_gateway\.vpc_main_1` ¹ \| \$43\.07 \|/);
+    // In a terminal: the total first, then what the plan changes against the state.
+    const terminal = await cost('production', '--plan', file('prior2.json', plan));
+    expect(terminal.stdout.split('\n')[0]).toBe('Cost estimate for production: $140.16 a month; 3 unpriced lines not included.');
+    expect(terminal.stdout).toMatch(/\nMonthly cost, current state vs after this plan: \$46\.72 vs \$140\.16 \(\+\$93\.44\); 4 resources differ\.\n/);
+    expect(terminal.stdout).toMatch(/│ aws_nat_gateway\.vpc_main_3 +│ - +│ \$43\.07 +│ \+\$43\.07 +│ 1 +│/);
   });
 
   it('compares two stacks resource by resource with --compare', async () => {

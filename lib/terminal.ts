@@ -93,14 +93,19 @@ export function fitColumns(preferred: readonly number[], width: number, fixed: r
   return widths;
 }
 
-/** A cli-table3 table of fixed column widths whose cells wrap (long words broken after `.`, `_`, `-`, `/`). */
+/**
+ * A cli-table3 table of fixed column widths whose cells wrap (long words broken after `.`, `_`, `-`,
+ * `/`); `compact` leaves out the lines between rows (for rows of one line).
+ */
 export function fittedTable(
   head: string[],
   preferred: readonly number[],
   width: number,
   fixed: readonly number[] = [],
+  compact = false,
 ): { table: Table.Table; push: (cells: string[]) => void } {
   const colWidths = fitColumns(preferred, width, fixed);
-  const table = new Table({ head, colWidths, wordWrap: true, style: { head: [], border: [] } });
+  const between = compact ? { chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } } : {};
+  const table = new Table({ head, colWidths, wordWrap: true, style: { head: [], border: [] }, ...between });
   return { table, push: (cells) => table.push(cells.map((cell, i) => breakLongWords(cell, colWidths[i] - 2))) };
 }

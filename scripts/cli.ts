@@ -8,11 +8,14 @@
  *    (environments/index.ts) does not hold exits 2 with the reason and the usage line;
  *  - any other error is printed as its message only (no stack trace) and exits 1.
  */
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BOOTSTRAP_NAME, ENVIRONMENTS } from '../environments';
 import { terminalWidth, wrap } from '../lib/terminal';
 
-export { PROJECT_ROOT } from '../lib/project-root';
+import { PROJECT_ROOT } from '../lib/project-root';
+
+export { PROJECT_ROOT };
 
 export interface OptionSpec {
   readonly type: 'string' | 'boolean';
@@ -76,6 +79,14 @@ export const ENVIRONMENT_NAMES: Choices = { noun: 'environment', names: () => Ob
 
 /** The stacks: one per environment, and bootstrap. */
 export const STACK_NAMES: Choices = { noun: 'stack', names: () => [...Object.keys(ENVIRONMENTS), BOOTSTRAP_NAME], source: 'environments/index.ts, and bootstrap' };
+
+/** `--dir`: the synth output folder, for the commands that read synthesized stacks. */
+export const SYNTH_DIR_OPTION = { type: 'string', value: '<dir>', description: 'the synth output folder (default cdktf.out)' } as const;
+
+/** The synth output folder `--dir` names, or cdktf.out. */
+export function synthDir(dir: string | undefined): string {
+  return path.resolve(dir ?? path.join(PROJECT_ROOT, 'cdktf.out'));
+}
 
 /** Declares a command (keeps the option names typed). */
 export function defineCommand<O extends Record<string, OptionSpec>>(command: Command<O>): Command<O> {

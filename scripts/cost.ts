@@ -101,7 +101,7 @@ export const command = defineCommand({
     usage: { type: 'string', value: '<file>', description: 'usage assumptions (default environments/usage/<stack>.yaml)' },
     catalogue: { type: 'string', value: '<file>', description: 'price catalogue (default cost/catalogue/<region of the plan>.json)' },
     sources: { type: 'boolean', description: 'list where each price comes from' },
-    all: { type: 'boolean', description: 'with --compare: every resource, and both itemized estimates' },
+    all: { type: 'boolean', description: 'with --compare (or a plan against real state): every resource, and both itemized estimates' },
     json: { type: 'boolean', description: 'everything, machine-readable' },
     markdown: { type: 'boolean', description: 'the pull-request summary' },
     'no-synth': { type: 'boolean', description: 'plan the existing cdktf.out (refused when older than the sources)' },
@@ -145,8 +145,9 @@ async function costCommand(stack: string, values: Values, out: (s: string) => vo
       if (values.all) out(`\n${renderTable(main.estimate, render)}\n${renderTable(other.estimate, render)}`);
       else if (values.sources) out(`\n${renderSources(main.estimate)}\n${renderSources(other.estimate)}`);
     } else {
-      if (main.change) out(`${renderComparison(main.change, { all: values.all })}\n`);
       out(renderTable(main.estimate, render));
+      // A plan against real state: what it changes. (Against an empty state, everything is new: nothing to compare.)
+      if (main.change && main.change.before.resources > 0) out(`\n${renderComparison(main.change, { all: values.all })}`);
     }
     return 0;
   }

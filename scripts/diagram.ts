@@ -18,7 +18,7 @@ import { toDot } from '../tooling/diagram/dot';
 import { toMermaid } from '../tooling/diagram/mermaid';
 import { renderSvg } from '../tooling/diagram/svg';
 import type { TfJson } from '../tooling/diagram/terraform-json';
-import { defineCommand, execute, type Io, PROJECT_ROOT, runMain, STDIO, UsageError } from './cli';
+import { defineCommand, execute, type Io, PROJECT_ROOT, runMain, STDIO, UsageError, SYNTH_DIR_OPTION, synthDir } from './cli';
 
 export const FORMATS = ['svg', 'mermaid', 'dot'] as const;
 export type DiagramFormat = (typeof FORMATS)[number];
@@ -62,7 +62,7 @@ export const command = defineCommand({
   options: {
     format: { type: 'string', value: '<svg|mermaid|dot>', description: 'the output format (default svg)' },
     out: { type: 'string', value: '<file>', description: 'write the diagram to this file (default: print it)' },
-    dir: { type: 'string', value: '<dir>', description: 'the synth output folder (default cdktf.out)' },
+    dir: SYNTH_DIR_OPTION,
     docs: { type: 'boolean', description: 'regenerate the diagrams of docs/architecture/' },
   },
 });
@@ -85,7 +85,7 @@ export function cli(argv: readonly string[], io: Io = STDIO): Promise<number> {
       if (stack === undefined) throw new UsageError('missing <stack>');
       const format = values.format ?? 'svg';
       if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format "${format}": use svg, mermaid or dot`);
-      const dir = path.resolve(values.dir ?? path.join(PROJECT_ROOT, 'cdktf.out'));
+      const dir = synthDir(values.dir);
       const text = renderDiagram(stack, readStack(stack, dir), format as DiagramFormat);
       if (values.out) {
         write(values.out, text);

@@ -25,7 +25,7 @@ import path from 'node:path';
 import { defineCommand, execute, PROJECT_ROOT, runMain, STACK_NAMES } from './cli';
 import { declaredVariables, runProcess, terraformCliEnv } from '../tooling/terraform/offline-plan';
 import { failedSummary } from './plan-summary';
-import { checkBeforePlan, PlanStackResult, reportPlan, summarizePlanFile, withoutEmptyVariables } from './stack-plan';
+import { checkBeforePlan, PLAN_OPTIONS, PlanStackResult, reportPlan, summarizePlanFile, withoutEmptyVariables } from './stack-plan';
 
 /** The plan file `cdktf diff` leaves in the stack folder (cdktf-cli 0.21, TerraformCli.plan). */
 export const CDKTF_PLAN_FILE = 'plan';
@@ -81,10 +81,8 @@ export const command = defineCommand({
   summary: 'The pull-request plan of one synthesized stack through cdktf diff (needs AWS credentials): status and counts, and a value-free summary file.',
   positionals: [{ name: 'stack', description: 'the stack to plan', choices: STACK_NAMES }],
   options: {
-    'summary-dir': { type: 'string', value: '<dir>', description: 'write the summary (JSON and markdown) into this folder' },
-    'no-lock': { type: 'boolean', description: 'plan without the state lock (the read-only plan role)' },
+    ...PLAN_OPTIONS,
     'stand-in': { type: 'string', value: '<var,...>', description: 'give these variables a stand-in value instead of their secret' },
-    dir: { type: 'string', value: '<dir>', description: 'the synth output folder (default cdktf.out)' },
     verbose: { type: 'boolean', description: "stream cdktf's output (the plan text, values masked)" },
   },
 });

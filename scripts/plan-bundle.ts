@@ -17,7 +17,7 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes, scryptSync } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { defineCommand, execute, PROJECT_ROOT, runMain, STACK_NAMES } from './cli';
+import { defineCommand, execute, runMain, STACK_NAMES, SYNTH_DIR_OPTION, synthDir } from './cli';
 import { runTerraform, terraformCliEnv } from '../tooling/terraform/offline-plan';
 
 
@@ -141,7 +141,6 @@ const STACK_AND_BUNDLE = [
   { name: 'stack', description: 'the stack the plan is of', choices: STACK_NAMES },
   { name: 'bundle-dir', description: 'the bundle folder (the workflow artifact)' },
 ];
-const DIR = { type: 'string', value: '<dir>', description: 'the synth output folder (default cdktf.out)' } as const;
 
 /** The two commands of this script: `plan-bundle.js pack` and `plan-bundle.js apply`. */
 export const commands = {
@@ -149,13 +148,13 @@ export const commands = {
     name: 'plan:pack',
     summary: "Encrypts a stack's saved plan (with PLAN_ENCRYPTION_KEY) and bundles it with cdk.tf.json and the provider lock file, for the apply job.",
     positionals: STACK_AND_BUNDLE,
-    options: { dir: DIR, 'plan-file': { type: 'string', value: '<file>', description: 'the plan file in the stack folder (default tfplan; plan after plan:diff)' } },
+    options: { dir: SYNTH_DIR_OPTION, 'plan-file': { type: 'string', value: '<file>', description: 'the plan file in the stack folder (default tfplan; plan after plan:diff)' } },
   }),
   apply: defineCommand({
     name: 'apply:plan',
     summary: 'Restores the stack folder from a bundle, decrypts the plan and runs terraform init -lockfile=readonly and terraform apply of exactly that plan.',
     positionals: STACK_AND_BUNDLE,
-    options: { dir: DIR },
+    options: { dir: SYNTH_DIR_OPTION },
   }),
 };
 
@@ -165,7 +164,7 @@ export function cli([which, ...argv]: readonly string[]): Promise<number> {
     return execute(commands.pack, argv, ({ args, values }) => {
       const stack = args.stack as string;
       const bundleDir = args['bundle-dir'] as string;
-      packPlan(path.join(path.resolve(values.dir ?? path.join(PROJECT_ROOT, 'cdktf.out')), 'stacks', stack), bundleDir, planKey(), values['plan-file']);
+      packPlan(path.join(synthDir(values.dir), 'stacks', stack), bundleDir, planKey(), values['plan-file']);
       process.stdout.write(`packed the encrypted plan of ${stack} into ${bundleDir}\n`);
       return 0;
     });
@@ -173,7 +172,7 @@ export function cli([which, ...argv]: readonly string[]): Promise<number> {
   if (which === 'apply') {
     return execute(commands.apply, argv, async ({ args, values }) => {
       const stack = args.stack as string;
-      const code = await applyBundledPlan(args['bundle-dir'] as string, path.join(path.resolve(values.dir ?? path.join(PROJECT_ROOT, 'cdktf.out')), 'stacks', stack), planKey());
+      const code = await applyBundledPlan(args['bundle-dir'] as string, path.join(synthDir(values.dir), 'stacks', stack), planKey());
       process.stdout.write(code === 0 ? `applied the bundled plan of ${stack}\n` : '');
       if (code !== 0) process.stderr.write(`terraform failed for ${stack} (exit ${code})\n`);
       return code;

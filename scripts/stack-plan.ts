@@ -22,7 +22,7 @@
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { defineCommand, execute, PROJECT_ROOT, runMain, STACK_NAMES } from './cli';
+import { defineCommand, execute, PROJECT_ROOT, runMain, STACK_NAMES, SYNTH_DIR_OPTION, synthDir } from './cli';
 import { declaredVariables, runTerraform, terraformCliEnv } from '../tooling/terraform/offline-plan';
 import { failedSummary, StackPlanSummary, summarizePlan } from './plan-summary';
 
@@ -126,22 +126,24 @@ export async function summarizePlanFile(stackDir: string, planFile: string, env:
   return { summary: summarizePlan(stack, JSON.parse(show.stdout)), planFile: path.join(stackDir, planFile), showJsonFile };
 }
 
+/** The options plan:stack and plan:diff share. */
+export const PLAN_OPTIONS = {
+  'summary-dir': { type: 'string', value: '<dir>', description: 'write the summary (JSON) into this folder' },
+  'no-lock': { type: 'boolean', description: 'plan without the state lock (the read-only plan role)' },
+  dir: SYNTH_DIR_OPTION,
+} as const;
+
 export const command = defineCommand({
   name: 'plan:stack',
   summary: 'terraform init and plan of one synthesized stack (needs AWS credentials), as CI runs it: status and counts, the plan file and its show -json.',
   positionals: [{ name: 'stack', description: 'the stack to plan', choices: STACK_NAMES }],
-  options: {
-    'summary-dir': { type: 'string', value: '<dir>', description: 'write the summary (JSON) into this folder' },
-    'no-lock': { type: 'boolean', description: 'plan without the state lock (the read-only plan role)' },
-    quiet: { type: 'boolean', description: "do not stream terraform's output" },
-    dir: { type: 'string', value: '<dir>', description: 'the synth output folder (default cdktf.out)' },
-  },
+  options: { ...PLAN_OPTIONS, quiet: { type: 'boolean', description: "do not stream terraform's output" } },
 });
 
 export function cli(argv: readonly string[]): Promise<number> {
   return execute(command, argv, async ({ args, values }) => {
     const stack = args.stack as string;
-    const outDir = path.resolve(values.dir ?? path.join(PROJECT_ROOT, 'cdktf.out'));
+    const outDir = synthDir(values.dir);
     const result = await planStack(path.join(outDir, 'stacks', stack), { lock: !values['no-lock'], echo: !values.quiet });
     return reportPlan(stack, result, values['summary-dir']);
   });

@@ -14,7 +14,7 @@
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { defineCommand, execute, PROJECT_ROOT, runMain, STACK_NAMES } from './cli';
+import { defineCommand, execute, PROJECT_ROOT, runMain, STACK_NAMES, SYNTH_DIR_OPTION, synthDir } from './cli';
 import { runTerraform, terraformCliConfig, terraformEnv } from '../tooling/terraform/offline-plan';
 
 
@@ -119,11 +119,11 @@ export const command = defineCommand({
   name: 'validate:stacks',
   summary: 'terraform init -backend=false and terraform validate of every synthesized stack (or the named ones), in a copy of each; exit 1 on any error or warning.',
   positionals: [{ name: 'stack', description: 'only these stacks (default every stack in the folder)', optional: true, variadic: true, choices: STACK_NAMES }],
-  options: { dir: { type: 'string', value: '<dir>', description: 'the synth output folder (default cdktf.out)' } },
+  options: { dir: SYNTH_DIR_OPTION },
 });
 
 export function cli(argv: readonly string[]): Promise<number> {
-  return execute(command, argv, ({ values, positionals }) => validate(path.resolve(values.dir ?? path.join(PROJECT_ROOT, 'cdktf.out')), positionals));
+  return execute(command, argv, ({ values, positionals }) => validate(synthDir(values.dir), positionals));
 }
 
 async function validate(outDir: string, stacks: string[]): Promise<number> {

@@ -187,7 +187,7 @@ export function renderComparison(c: Comparison, options: { width?: number; all?:
     ...wrap(`${c.beforeLabel}: ${count(c.before.resources, 'resource')}, ${count(c.before.unpricedLines, 'unpriced line')}; ${c.afterLabel}: ${count(c.after.resources, 'resource')}, ${count(c.after.unpricedLines, 'unpriced line')} (not in the totals).`, width, '  '),
   ];
   if (shown.length > 0) {
-    const { table, push } = fittedTable(['resource address', c.beforeLabel, c.afterLabel, 'difference', 'unpriced lines'], [60, 14, 14, 14, 10], width, [1, 2, 3, 4]);
+    const { table, push } = fittedTable(['resource address', c.beforeLabel, c.afterLabel, 'difference', 'unpriced lines'], [60, 14, 14, 14, 10], width, [1, 2, 3, 4], true);
     for (const r of shown) push([r.address, cell(r.before), cell(r.after), signedMoney(r.change), r.unpriced > 0 ? String(r.unpriced) : '']);
     push(['Total (priced lines)', money(c.before.monthly), money(c.after.monthly), signedMoney(c.change), String(c.before.unpricedLines + c.after.unpricedLines)]);
     out.push(table.toString());
