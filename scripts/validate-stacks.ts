@@ -99,9 +99,11 @@ export async function validateStacks(outDir: string, options: ValidateOptions = 
   return results;
 }
 
-/** A plain-text report: one line per stack, then each problem. */
+/** A plain-text report: the verdict, one line per stack, then each problem. */
 export function formatValidation(results: readonly StackValidation[]): string {
-  const lines = results.map((r) => `${r.ok ? 'ok  ' : 'FAIL'}  ${r.stack.padEnd(16)} ${r.ok ? 'init + validate clean' : `${r.failedStep} failed`} (${r.seconds} s)`);
+  const failed = results.filter((r) => !r.ok).length;
+  const lines = [failed === 0 ? `All ${results.length} stacks are valid.` : `${failed} of ${results.length} stacks failed validation.`, ''];
+  lines.push(...results.map((r) => `${r.ok ? 'ok  ' : 'FAIL'}  ${r.stack.padEnd(16)} ${r.ok ? 'init + validate clean' : `${r.failedStep} failed`} (${r.seconds} s)`));
   for (const r of results.filter((x) => !x.ok)) {
     lines.push('', `${r.stack}:`);
     for (const d of r.diagnostics) {
@@ -110,8 +112,6 @@ export function formatValidation(results: readonly StackValidation[]): string {
     }
     if (r.output) lines.push(...r.output.split('\n').map((l) => `  ${l}`));
   }
-  const failed = results.filter((r) => !r.ok).length;
-  lines.push('', failed === 0 ? `All ${results.length} stacks are valid.` : `${failed} of ${results.length} stacks failed validation.`);
   return lines.join('\n');
 }
 

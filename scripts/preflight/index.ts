@@ -136,8 +136,8 @@ async function preflight(name: string, values: Record<string, string | boolean |
     return 1;
   }
   io.stdout(`Pre-flight check for ${name} (${config.projectName}, ${config.region}, state in s3://${STATE_BACKEND.bucket})`);
-  io.stdout(renderTable(results));
   io.stdout(renderSummary(name, results));
+  io.stdout(renderTable(results));
   return isReady(results) ? 0 : 1;
 }
 
