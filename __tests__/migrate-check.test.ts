@@ -196,7 +196,9 @@ describe('the migration report', () => {
     expect(report.offending).toEqual(['aws_db_instance.rds_main would be replaced (forced by identifier)', 'aws_elasticache_replication_group.redis_main would be destroyed']);
     const lines = renderReport(report, { width: 120 }).split('\n');
     expect(lines[0]).toBe('FAILED: migrating production would lose 2 resources.');
-    expect(lines.slice(5, 8)).toEqual(['Would be lost:', '  aws_db_instance.rds_main would be replaced (forced by identifier)', '  aws_elasticache_replication_group.redis_main would be destroyed']);
+    expect(lines[1]).toBe('2 resource instances: 1 replaced, 0 updated in place, 0 created, 0 unchanged, 1 destroyed; 0 of them moved.');
+    // What would be lost comes right after the verdict, the counts and the state line.
+    expect(lines.slice(3, 7)).toEqual(['', 'Would be lost:', '  aws_db_instance.rds_main would be replaced (forced by identifier)', '  aws_elasticache_replication_group.redis_main would be destroyed']);
     expect(lines).toContain('Destroyed (1):');
   });
 });

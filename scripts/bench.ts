@@ -19,7 +19,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import Table from 'cli-table3';
+import { fittedTable, terminalWidth, wrap } from '../lib/terminal';
 import { defineCommand, execute, PROJECT_ROOT, runMain, UsageError } from './cli';
 import { CACHE_ROOT } from '../tooling/terraform/result-cache';
 
@@ -200,12 +200,15 @@ async function bench(runs: number, options: { json?: boolean; 'no-test'?: boolea
   if (json) {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } else {
-    const table = new Table({ head: ['what', 'median', 'floor (same run)', 'ratio', 'goal', 'ok'], style: { head: [], border: [] } });
-    for (const r of rows) table.push([r.what, r.value, r.floor ?? '', r.ratio ?? '', r.goal, r.ok ? 'yes' : 'NO']);
-    process.stdout.write(
+    const width = terminalWidth();
+    const { table, push } = fittedTable(['what', 'median', 'floor (same run)', 'ratio', 'goal', 'ok'], [40, 10, 50, 7, 10, 5], width, [1, 3, 4, 5], true);
+    for (const r of rows) push([r.what, r.value, r.floor ?? '', r.ratio ?? '', r.goal, r.ok ? 'yes' : 'NO']);
+    const missed = rows.filter((r) => !r.ok).map((r) => r.what);
+    const verdict = missed.length === 0 ? `Every goal met (${rows.length}).` : `${missed.length} of ${rows.length} goals missed: ${missed.join('; ')}.`;
+    const machineLine =
       `${date}: ${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGB} GB, Node ${machine.node}; ` +
-        `load average ${machine.loadBefore.join(' ')} before, ${loadAfter.join(' ')} after; medians of ${runs} runs\n${table.toString()}\n`,
-    );
+      `load average ${machine.loadBefore.join(' ')} before, ${loadAfter.join(' ')} after; medians of ${runs} runs`;
+    process.stdout.write(`${[...wrap(verdict, width, '  '), ...wrap(machineLine, width, '  '), table.toString()].join('\n')}\n`);
   }
   return rows.every((r) => r.ok) ? 0 : 1;
 }

@@ -167,6 +167,7 @@ export function reportPlan(stack: string, result: PlanStackResult, summaryDir?: 
     for (const c of critical) process.stdout.write(`  WARNING: ${c.category} ${c.address} would be ${c.action === 'delete' ? 'destroyed' : 'replaced'}\n`);
     process.stdout.write(`  plan: ${result.planFile}\n  show -json: ${result.showJsonFile}\n`);
   }
+  if (summaryDir) process.stdout.write(`  summary: ${path.join(summaryDir, `${stack}.json`)}\n`);
   return status === 'failed' ? 1 : 0;
 }
 
