@@ -17,6 +17,7 @@ import {
 } from '../scripts/migrate-check';
 import { startSfnStandIn } from '../tooling/terraform/sfn-stand-in';
 import { synthEnvironment, tempDir } from './helpers';
+import { ENVIRONMENTS } from '../environments';
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'legacy-state');
 const fixture = (env: string) => path.join(FIXTURES, `${env}.tfstate`);
@@ -41,27 +42,32 @@ function refusal(run: () => unknown): string {
   throw new Error('expected a refusal');
 }
 
-async function cliRefusal(argv: string[]): Promise<string> {
-  const e = await migrateCheckCli(argv, () => undefined).then(
-    () => undefined,
-    (error: Error) => error,
-  );
-  expect(e).toBeInstanceOf(MigrationInputError);
-  expect(e?.message).not.toContain('\n');
-  return e?.message ?? '';
+/** The exit code and stderr of the command on `argv`. */
+async function cliRun(argv: string[]): Promise<{ code: number; err: string }> {
+  let err = '';
+  const code = await migrateCheckCli(argv, { out: () => undefined, err: (t) => (err += t) });
+  return { code, err };
 }
 
 describe('migrate:check refuses bad input with one line', () => {
-  it('refuses bad arguments', async () => {
-    expect(await cliRefusal([])).toBe('give exactly one environment; usage: npm run migrate:check -- <environment> --state <state file> [--json]');
-    expect(await cliRefusal(['qa', '--state', fixture('staging')])).toBe('unknown environment "qa"; expected one of staging, production');
-    expect(await cliRefusal(['staging'])).toMatch(/^--state needs the state file \(from 'terraform state pull'\)/);
-    expect(await cliRefusal(['staging', '--state', fixture('staging'), '--force'])).toMatch(/^unknown option --force;/);
+  it('refuses bad arguments with exit code 2, the reason and the usage line', async () => {
+    const usageLine = 'usage: npm run migrate:check -- <environment> --state <file> [--all] [--json]';
+    const environments = Object.keys(ENVIRONMENTS).join(', ');
+    expect(await cliRun([])).toEqual({ code: 2, err: `migrate:check: missing <environment>\n${usageLine}\n(--help describes each argument)\n` });
+    expect((await cliRun(['qa', '--state', fixture('staging')])).err).toMatch(
+      new RegExp(`^migrate:check: unknown environment "qa": the environments are ${environments} \\(environments/index\\.ts\\)\n`),
+    );
+    expect((await cliRun(['staging'])).err).toMatch(/^migrate:check: --state <file> is required\n/);
+    expect((await cliRun(['staging', '--state'])).err).toMatch(/^migrate:check: --state needs a value\n/);
+    const unknown = await cliRun(['staging', '--state', fixture('staging'), '--force']);
+    expect(unknown).toEqual({ code: 2, err: expect.stringMatching(/^migrate:check: unknown option --force\nusage: npm run migrate:check/) });
+    expect((await cliRun(['staging', 'production', '--state', fixture('staging')])).err).toMatch(/^migrate:check: unexpected argument "production"\n/);
   });
+
 
   it('refuses a missing or unreadable file', async () => {
     const missing = path.join(dir, 'nope.tfstate');
-    expect(await cliRefusal(['staging', '--state', missing])).toBe(`cannot read the state file ${missing}: no such file`);
+    expect(await cliRun(['staging', '--state', missing])).toEqual({ code: 1, err: `cannot read the state file ${missing}: no such file\n` });
     const folder = path.join(dir, 'folder.tfstate');
     mkdirSync(folder);
     expect(refusal(() => readState(folder))).toBe(`cannot read the state file ${folder}: it is a directory`);
@@ -129,14 +135,54 @@ describe('the migration report', () => {
 
   it('sorts each instance into moved, unchanged, updated (with attributes), replaced (with the forcing attribute) and created', () => {
     const report = migrationReport('staging', 'staging.tfstate', plan);
-    expect(report.counts).toEqual({ moved: 3, unchanged: 1, updated: 1, replaced: 1, created: 1, destroyed: 0 });
+    expect(report.counts).toEqual({ total: 4, unchanged: 1, updated: 1, replaced: 1, created: 1, destroyed: 0 });
+    expect(report.moved).toBe(3);
     expect(report.rows.find((r) => r.address === 'aws_db_instance.rds_main')?.attributes).toEqual(['manage_master_user_password', 'master_user_secret', 'password']);
     expect(report.rows.find((r) => r.address === 'aws_ecs_task_definition.ecs_backend')?.attributes).toEqual(['container_definitions']);
     expect(report.ok).toBe(true);
-    const text = renderReport(report);
-    expect(text).toContain('moved 3, unchanged 1, updated in place 1, replaced 1, created 1, destroyed 0');
-    expect(text).toContain('OK: nothing is destroyed and only task definitions are replaced.');
+    const text = renderReport(report, { width: 120 });
+    expect(text.split('\n')).toEqual([
+      'OK: migrating staging destroys nothing and replaces only task definitions.',
+      '4 resource instances: 1 replaced, 1 updated in place, 1 created, 1 unchanged, 0 destroyed; 3 of them moved.',
+      'Planned against staging.tfstate (terraform plan -refresh=false, offline).',
+      '',
+      'Replaced (1):',
+      '  aws_ecs_task_definition.ecs_backend (moved from module.ecs.aws_ecs_task_definition.backend)',
+      '      forced by container_definitions',
+      '',
+      'Updated in place (1):',
+      '  aws_db_instance.rds_main (moved from module.rds.aws_db_instance.main)',
+      '      changes manage_master_user_password, master_user_secret, password',
+      '',
+      'Created (1):',
+      '  aws_sns_topic.monitoring_alarms',
+      '',
+      '1 moved and unchanged (--all lists them).',
+    ]);
     expect(text).not.toContain('CHANGE_ME');
+    expect(renderReport(report, { all: true, width: 120 })).toMatch(/\nUnchanged \(1, 1 of them moved\):\n {2}aws_vpc\.vpc_main \(moved from module\.vpc\.aws_vpc\.main\)$/);
+  });
+
+  it('counts each instance once: the actions add up to the total, moved is counted apart', () => {
+    const report = migrationReport('staging', 'staging.tfstate', plan);
+    const { total, ...actions } = report.counts;
+    expect(Object.values(actions).reduce((a, b) => a + b, 0)).toBe(total);
+    expect(total).toBe(plan.resource_changes.length);
+  });
+
+  it('fits the width it is given, wrapping long addresses and attribute lists', () => {
+    const long = migrationReport('staging', `/a/very/long/path/${'x'.repeat(80)}/staging.tfstate`, {
+      resource_changes: [
+        change(`aws_iam_role_policy.${'y'.repeat(70)}`, ['update'], {
+          previous_address: `module.iam.aws_iam_role_policy.${'z'.repeat(60)}`,
+          before: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`attribute_number_${i}`, 1])),
+          after: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`attribute_number_${i}`, 2])),
+        }),
+      ],
+    });
+    const lines = renderReport(long, { width: 80 }).split('\n');
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(80);
+    expect(lines.join(' ')).toContain('attribute_number_19');
   });
 
   it('fails, naming each offending resource, when a stateful resource is destroyed or replaced', () => {
@@ -148,7 +194,12 @@ describe('the migration report', () => {
     });
     expect(report.ok).toBe(false);
     expect(report.offending).toEqual(['aws_db_instance.rds_main would be replaced (forced by identifier)', 'aws_elasticache_replication_group.redis_main would be destroyed']);
-    expect(renderReport(report)).toContain('FAILED: 2 resource(s) would be lost:\n  aws_db_instance.rds_main would be replaced (forced by identifier)');
+    const lines = renderReport(report, { width: 120 }).split('\n');
+    expect(lines[0]).toBe('FAILED: migrating production would lose 2 resources.');
+    expect(lines[1]).toBe('2 resource instances: 1 replaced, 0 updated in place, 0 created, 0 unchanged, 1 destroyed; 0 of them moved.');
+    // What would be lost comes right after the verdict, the counts and the state line.
+    expect(lines.slice(3, 7)).toEqual(['', 'Would be lost:', '  aws_db_instance.rds_main would be replaced (forced by identifier)', '  aws_elasticache_replication_group.redis_main would be destroyed']);
+    expect(lines).toContain('Destroyed (1):');
   });
 });
 

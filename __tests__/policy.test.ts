@@ -203,26 +203,46 @@ describe('the shipped environments', () => {
 });
 
 describe('npm run check', () => {
-  it('prints one table per stack with rule, checkov id, resource, result and exception reason, and exits 0 when clean', () => {
+  it('prints the verdict and counts first, then per stack only what needs attention, fitted to 120 columns; exits 0 when clean', () => {
     const out: string[] = [];
-    expect(runPolicyCheck([], (t) => out.push(t), (t) => out.push(t), { outdir: require('node:os').tmpdir() })).toBe(0);
+    expect(runPolicyCheck([], (t) => out.push(t), (t) => out.push(t), { outdir: require('node:os').tmpdir() }, { width: 120 })).toBe(0);
     const text = out.join('\n');
-    expect(text).toMatch(/Policy report for stack "staging" \(not production-like: some rules only warn\): \d+ pass, \d+ excepted, 0 warnings, 0 errors/);
-    expect(text).toMatch(/Policy report for stack "production" \(production-like: every failure is an error\): \d+ pass, \d+ excepted, 0 warnings, 0 errors/);
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('Policy check passed: no error-level findings in staging, production, bootstrap.');
+    expect(lines.slice(1, 4)).toEqual([
+      expect.stringMatching(/^ {2}staging: \d+ pass, \d+ excepted, 0 warnings, 0 errors$/),
+      expect.stringMatching(/^ {2}production: \d+ pass, \d+ excepted, 0 warnings, 0 errors$/),
+      expect.stringMatching(/^ {2}bootstrap: \d+ pass, 0 excepted, 0 warnings, 0 errors$/),
+    ]);
+    expect(Math.max(...lines.map((l) => [...l].length))).toBeLessThanOrEqual(120);
+    expect(text).toMatch(/Stack "staging" \(not production-like: some rules only warn\): \d+ pass, \d+ excepted, 0 warnings, 0 errors/);
+    expect(text).toMatch(/Stack "production" \(production-like: every failure is an error\): \d+ pass, \d+ excepted, 0 warnings, 0 errors/);
     expect(text).toMatch(/│ rule +│ checkov +│ resource +│ result +│ detail \/ exception reason +│/);
+    expect(text).toMatch(/│ sg-public-http +│ CKV_AWS_260 +│ aws_security_group_rule\. +│ excepted +│ opens port 80 \(plain HTTP\) to 0\.0\.0\.0\/0 │\n│ +│ +│ security_alb_http_ingress +│/);
+    // Passes are counted, not listed.
+    expect(text).not.toMatch(/│ pass +│/);
+    expect(text).toMatch(/^\d+ passes and \d+ not applicable not shown \(--all lists them\)\.$/m);
+  });
+
+  it('lists every result, passes included, with --all', () => {
+    const out: string[] = [];
+    expect(runPolicyCheck(['production'], (t) => out.push(t), (t) => out.push(t), { outdir: require('node:os').tmpdir() }, { all: true, width: 120 })).toBe(0);
+    const text = out.join('\n');
     expect(text).toMatch(/│ vpc-flow-logs +│ CKV2_AWS_11 +│ aws_vpc\.vpc_main +│ pass +│/);
-    expect(text).toMatch(/│ sg-public-http +│ CKV_AWS_260 +│ aws_security_group_rule\.security_alb_http_ingress +│ excepted +│ opens port 80 \(plain HTTP\) to 0\.0\.0\.0\/0 +│/);
-    expect(text).toContain('Policy check passed: no error-level findings in staging, production, bootstrap.');
+    expect(text).not.toContain('--all lists them');
   });
 
   it('exits 1 and names the stack when an error-level rule fails', () => {
     const production = rawEnvironment('production');
     production.network.flowLogs.enabled = false;
     const out: string[] = [];
-    const code = runPolicyCheck(['production'], (t) => out.push(t), (t) => out.push(t), { environments: { production }, outdir: require('node:os').tmpdir() });
+    const code = runPolicyCheck(['production'], (t) => out.push(t), (t) => out.push(t), { environments: { production }, outdir: require('node:os').tmpdir() }, { width: 120 });
     expect(code).toBe(1);
-    expect(out.join('\n')).toMatch(/│ vpc-flow-logs +│ CKV2_AWS_11 +│ aws_vpc\.vpc_main +│ FAIL +│ no aws_flow_log records this VPC's traffic +│/);
-    expect(out[out.length - 1]).toBe('\nPolicy check FAILED: error-level findings in production (1).');
+    expect(out[0]).toBe('Policy check FAILED: error-level findings in production (1).');
+    const text = out.join('\n');
+    expect(text).toMatch(/│ vpc-flow-logs +│ CKV2_AWS_11 +│ aws_vpc\.vpc_main +│ FAIL +│ no aws_flow_log records this VPC's +│\n│ +│ +│ +│ +│ traffic +│/);
+    // The failure comes before the exceptions.
+    expect(text.indexOf('│ FAIL ')).toBeLessThan(text.indexOf('│ excepted '));
   });
 
   it('refuses an unknown stack name', () => {
@@ -234,8 +254,8 @@ describe('npm run check', () => {
   it('renders a warning and an exception with its source', () => {
     const { stack, db } = weakDatabase();
     exceptPolicy(db, 'rds-encrypted', 'restored from an unencrypted legacy snapshot');
-    const text = renderReport(checkStackPolicy(stack, { productionLike: false }));
-    expect(text).toContain('Policy report for stack "test" (not production-like: some rules only warn): ');
+    const text = renderReport(checkStackPolicy(stack, { productionLike: false }), { width: 200 });
+    expect(text).toContain('Stack "test" (not production-like: some rules only warn): ');
     expect(text).toMatch(/│ rds-deletion-protection +│ CKV_AWS_293 +│ aws_db_instance\.rds_main +│ warn +│/);
     expect(text).toMatch(/exception \(construct\): restored from an/);
   });

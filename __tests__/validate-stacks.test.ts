@@ -56,7 +56,7 @@ describe('terraformCliConfig', () => {
 });
 
 describe('formatValidation', () => {
-  it('prints a line per stack, then each problem, then the verdict', () => {
+  it('prints the verdict, a line per stack, then each problem', () => {
     const text = formatValidation([
       { stack: 'production', ok: true, diagnostics: [], seconds: 3.2 },
       {
@@ -68,14 +68,14 @@ describe('formatValidation', () => {
       },
     ]);
     expect(text.split('\n')).toEqual([
+      '1 of 2 stacks failed validation.',
+      '',
       'ok    production       init + validate clean (3.2 s)',
       'FAIL  staging          validate failed (2.9 s)',
       '',
       'staging:',
       '  error: Unsupported argument (aws_vpc.vpc_main)',
       '    An argument named "x" is not expected here.',
-      '',
-      '1 of 2 stacks failed validation.',
     ]);
   });
 });

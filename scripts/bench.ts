@@ -19,8 +19,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import Table from 'cli-table3';
-import { option, PROJECT_ROOT, runMain } from './cli';
+import { fittedTable, terminalWidth, wrap } from '../lib/terminal';
+import { defineCommand, execute, PROJECT_ROOT, runMain, UsageError } from './cli';
 import { CACHE_ROOT } from '../tooling/terraform/result-cache';
 
 const MB = 1024 * 1024;
@@ -122,9 +122,27 @@ interface Row {
   readonly ok: boolean;
 }
 
-async function main(argv: string[]): Promise<number> {
-  const runs = Number(option(argv, '--runs') ?? 5);
-  const json = argv.includes('--json');
+export const command = defineCommand({
+  name: 'bench',
+  summary: 'Time npm run synth, npx cdktf synth and npm test against their floors in one run on this machine (docs/performance.md).',
+  options: {
+    runs: { type: 'string', value: '<n>', description: 'synth rounds to take the median of (default 5)' },
+    json: { type: 'boolean', description: 'every sample and the machine as JSON' },
+    'no-test': { type: 'boolean', description: 'skip timing npm test' },
+    cold: { type: 'boolean', description: 'also time npm test as in a fresh clone (caches removed, rebuilt by that run)' },
+  },
+});
+
+export function cli(argv: readonly string[]): Promise<number> {
+  return execute(command, argv, ({ values }) => {
+    const runs = Number(values.runs ?? 5);
+    if (!Number.isInteger(runs) || runs < 1) throw new UsageError(`--runs must be a whole number of at least 1 (got ${values.runs})`);
+    return bench(runs, values);
+  });
+}
+
+async function bench(runs: number, options: { json?: boolean; 'no-test'?: boolean; cold?: boolean }): Promise<number> {
+  const json = options.json === true;
   const log = (line: string) => {
     if (!json) process.stderr.write(`${line}\n`);
   };
@@ -151,8 +169,8 @@ async function main(argv: string[]): Promise<number> {
   const appRss = appMaxRss();
   const m = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)])) as Record<keyof typeof times, number>;
 
-  const test = argv.includes('--no-test') ? undefined : (log('npm test (warm)'), await timeNpmTest(env));
-  const cold = argv.includes('--cold') ? (log('npm test (cold: caches removed)'), forgetCaches(), await timeNpmTest(env)) : undefined;
+  const test = options['no-test'] ? undefined : (log('npm test (warm)'), await timeNpmTest(env));
+  const cold = options.cold ? (log('npm test (cold: caches removed)'), forgetCaches(), await timeNpmTest(env)) : undefined;
   const loadAfter = os.loadavg().map((l) => Number(l.toFixed(2)));
 
   const s = (seconds: number) => `${seconds.toFixed(2)} s`;
@@ -182,14 +200,17 @@ async function main(argv: string[]): Promise<number> {
   if (json) {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } else {
-    const table = new Table({ head: ['what', 'median', 'floor (same run)', 'ratio', 'goal', 'ok'], style: { head: [], border: [] } });
-    for (const r of rows) table.push([r.what, r.value, r.floor ?? '', r.ratio ?? '', r.goal, r.ok ? 'yes' : 'NO']);
-    process.stdout.write(
+    const width = terminalWidth();
+    const { table, push } = fittedTable(['what', 'median', 'floor (same run)', 'ratio', 'goal', 'ok'], [40, 10, 50, 7, 10, 5], width, [1, 3, 4, 5], true);
+    for (const r of rows) push([r.what, r.value, r.floor ?? '', r.ratio ?? '', r.goal, r.ok ? 'yes' : 'NO']);
+    const missed = rows.filter((r) => !r.ok).map((r) => r.what);
+    const verdict = missed.length === 0 ? `Every goal met (${rows.length}).` : `${missed.length} of ${rows.length} goals missed: ${missed.join('; ')}.`;
+    const machineLine =
       `${date}: ${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGB} GB, Node ${machine.node}; ` +
-        `load average ${machine.loadBefore.join(' ')} before, ${loadAfter.join(' ')} after; medians of ${runs} runs\n${table.toString()}\n`,
-    );
+      `load average ${machine.loadBefore.join(' ')} before, ${loadAfter.join(' ')} after; medians of ${runs} runs`;
+    process.stdout.write(`${[...wrap(verdict, width, '  '), ...wrap(machineLine, width, '  '), table.toString()].join('\n')}\n`);
   }
   return rows.every((r) => r.ok) ? 0 : 1;
 }
 
-runMain(() => main(process.argv.slice(2)));
+if (require.main === module) runMain(cli);

@@ -8,13 +8,22 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { cataloguePath, importSharedPrices, writeCatalogue } from '../tooling/cost/catalogue';
 import { PROJECT_ROOT } from '../tooling/cost/paths';
+import { defineCommand, execute, runMain, UsageError } from './cli';
 
-function main(argv: string[]): number {
-  const file = path.resolve(argv[0] ?? path.join(PROJECT_ROOT, 'cost', 'sources', 'aws-prices-ap-southeast-2.json'));
-  if (!existsSync(file)) {
-    process.stderr.write(`No price file at ${file}; pass its path: npm run cost:import -- <file>\n`);
-    return 2;
-  }
+const DEFAULT_FILE = path.join('cost', 'sources', 'aws-prices-ap-southeast-2.json');
+
+export const command = defineCommand({
+  name: 'cost:import',
+  summary: "Rebuild the price catalogue (cost/catalogue/) from the team's sourced price file, offline.",
+  positionals: [{ name: 'file', description: `the price file (default ${DEFAULT_FILE})`, optional: true }],
+});
+
+export function cli(argv: readonly string[]): Promise<number> {
+  return execute(command, argv, ({ args }) => importPrices(path.resolve(args.file ?? path.join(PROJECT_ROOT, DEFAULT_FILE))));
+}
+
+function importPrices(file: string): number {
+  if (!existsSync(file)) throw new UsageError(`no price file at ${file}`);
   const catalogue = importSharedPrices(JSON.parse(readFileSync(file, 'utf8')), path.relative(PROJECT_ROOT, file));
   const out = cataloguePath(catalogue.region);
   writeCatalogue(catalogue, out);
@@ -24,9 +33,4 @@ function main(argv: string[]): number {
   return 0;
 }
 
-try {
-  process.exitCode = main(process.argv.slice(2));
-} catch (e) {
-  process.stderr.write(`${(e as Error).message}\n`);
-  process.exitCode = 1;
-}
+if (require.main === module) runMain(cli);

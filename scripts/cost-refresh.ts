@@ -12,29 +12,33 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { Catalogue, HOURS_PER_MONTH, cataloguePath, loadCatalogue, writeCatalogue } from '../tooling/cost/catalogue';
 import { OFFERINGS_DIR } from '../lib/aws-facts';
 import { OfferingsCollector, writeOfferings } from '../tooling/cost/offerings';
 import { PROJECT_ROOT } from '../tooling/cost/paths';
 import { PRICE_LIST_ENDPOINT, PriceListUnreachableError, fetchPrices, mergeRefresh } from '../tooling/cost/price-list';
-import { runMain } from './cli';
+import { defineCommand, execute, runMain, STDIO } from './cli';
 
 function emptyCatalogue(region: string): Catalogue {
   return { region, currency: 'USD', hoursPerMonth: HOURS_PER_MONTH, provenance: { builtBy: 'npm run cost:refresh', from: '(new catalogue)' }, prices: {} };
 }
 
-export async function main(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
-  let values: { region?: string; endpoint?: string; out?: string; 'offerings-out'?: string };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: { region: { type: 'string' }, endpoint: { type: 'string' }, out: { type: 'string' }, 'offerings-out': { type: 'string' } },
-    }));
-  } catch (e) {
-    err(`${(e as Error).message}\nusage: npm run cost:refresh [-- --region <region>] [--endpoint <url>] [--out <file>] [--offerings-out <file>]\n`);
-    return 2;
-  }
+export const command = defineCommand({
+  name: 'cost:refresh',
+  summary: 'Rebuild cost/catalogue/ and cost/offerings/ (what the region offers, for the environment checks) from the AWS Price List bulk API (online, no AWS account).',
+  options: {
+    region: { type: 'string', value: '<region>', description: 'the region (default ap-southeast-2)' },
+    endpoint: { type: 'string', value: '<url>', description: 'the Price List endpoint (default OMC_PRICE_LIST_ENDPOINT, else AWS)' },
+    out: { type: 'string', value: '<file>', description: 'the catalogue to write (default cost/catalogue/<region>.json)' },
+    'offerings-out': { type: 'string', value: '<file>', description: 'the offerings to write (default cost/offerings/<region>.json)' },
+  },
+});
+
+export function main(argv: readonly string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  return execute(command, argv, ({ values }) => refresh(values, out, err), { out, err });
+}
+
+async function refresh(values: { region?: string; endpoint?: string; out?: string; 'offerings-out'?: string }, out: (s: string) => void, err: (s: string) => void): Promise<number> {
   const region = values.region ?? 'ap-southeast-2';
   const endpoint = values.endpoint ?? process.env.OMC_PRICE_LIST_ENDPOINT ?? PRICE_LIST_ENDPOINT;
   const file = values.out ? path.resolve(values.out) : cataloguePath(region);
@@ -73,6 +77,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
   }
 }
 
-if (require.main === module) {
-  runMain(() => main(process.argv.slice(2), (s) => process.stdout.write(s), (s) => process.stderr.write(s)));
-}
+/** The command on the process's stdout and stderr. */
+export const cli = (argv: readonly string[]): Promise<number> => main(argv, STDIO.out, STDIO.err);
+
+if (require.main === module) runMain(cli);

@@ -7,23 +7,24 @@
  *   --compare-plan <file>  the plan JSON of the compared stack (instead of planning it offline)
  *   --usage <file>         usage file (default environments/usage/<stack>.yaml)
  *   --catalogue <file>     price catalogue (default cost/catalogue/<region of the plan>.json)
+ *   --sources              list where each price comes from
+ *   --all                  with --compare: every resource, and both itemized estimates
  *   --json | --markdown    machine-readable output, or a compact pull-request summary
- *   --no-synth             plan the existing cdktf.out instead of synthesizing first
+ *   --no-synth             plan the existing cdktf.out (refused when older than the sources) instead of synthesizing first
+ *
+ * The terminal report starts with the total; a comparison with both totals, then only what differs.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { Catalogue, cataloguePath, loadCatalogue } from '../tooling/cost/catalogue';
 import { Estimate, estimate } from '../tooling/cost/estimate';
 import { PROJECT_ROOT } from '../tooling/cost/paths';
 import { TerraformPlanJson, asPlanJson, planRegion, plannedResources, priorResources } from '../tooling/cost/plan';
-import { Comparison, compareEstimates, renderComparison, renderComparisonMarkdown, renderMarkdown, renderTable } from '../tooling/cost/report';
+import { Comparison, compareEstimates, renderComparison, renderComparisonMarkdown, renderMarkdown, renderSources, renderTable } from '../tooling/cost/report';
 import { NO_USAGE, Usage, loadUsage, unusedUsageAddresses, usagePath } from '../tooling/cost/usage';
 import { runOfflinePlan } from '../tooling/terraform/offline-plan';
-import { runMain } from './cli';
-
-const USAGE = `usage: npm run cost -- <stack> [--plan <file>] [--compare <stack> [--compare-plan <file>]]
-                     [--usage <file>] [--catalogue <file>] [--json | --markdown] [--no-synth]`;
+import { checkName, defineCommand, execute, type Parsed, runMain, STACK_NAMES, STDIO, UsageError } from './cli';
+import { freshStacks, OUTDIR } from './synth-first';
 
 /** A message for the user, printed without a stack trace. */
 class CliError extends Error {}
@@ -34,8 +35,6 @@ interface StackEstimate {
   readonly change?: Comparison;
   readonly warnings: string[];
 }
-
-const OUTDIR = path.join(PROJECT_ROOT, 'cdktf.out');
 
 function readPlanFile(file: string): TerraformPlanJson {
   if (!existsSync(file)) throw new CliError(`No plan file at ${file}`);
@@ -52,30 +51,14 @@ function readPlanFile(file: string): TerraformPlanJson {
   }
 }
 
-async function synth(log: (s: string) => void): Promise<void> {
-  log('synthesizing the stacks into cdktf.out ...');
-  // Loaded only when needed: reading a --plan file should not pay for loading cdktf and the provider.
-  const { InvalidEnvironmentsError, buildConfiguredApp } = await import('../environments/load');
-  try {
-    buildConfiguredApp({ outdir: OUTDIR }).synth();
-  } catch (e) {
-    if (e instanceof InvalidEnvironmentsError) throw new CliError(`Synth refused: invalid environment settings.\n\n${e.message}`);
-    throw e;
-  }
-}
-
 async function offlinePlan(stack: string, log: (s: string) => void): Promise<TerraformPlanJson> {
-  const dir = path.join(OUTDIR, 'stacks', stack);
-  if (!existsSync(path.join(dir, 'cdk.tf.json'))) {
-    const stacks = existsSync(path.join(OUTDIR, 'stacks')) ? readdirSync(path.join(OUTDIR, 'stacks')) : [];
-    throw new CliError(`No synthesized stack "${stack}" in cdktf.out (stacks: ${stacks.join(', ') || 'none'}).`);
-  }
   log(`planning ${stack} offline (terraform init/validate/plan, about 15 s) ...`);
-  const result = await runOfflinePlan(dir);
+  const result = await runOfflinePlan(path.join(OUTDIR, 'stacks', stack));
   return result.plan as unknown as TerraformPlanJson;
 }
 
-function usageFor(stack: string, explicit: string | undefined, warnings: string[]): Usage {
+/** The usage assumptions of a stack: the given file, else environments/usage/<stack>.yaml, else none (with a warning). */
+export function usageFor(stack: string, explicit: string | undefined, warnings: string[]): Usage {
   if (explicit) return loadUsage(path.resolve(explicit));
   const file = usagePath(stack);
   if (existsSync(file)) return loadUsage(file);
@@ -106,29 +89,42 @@ function estimateStack(stack: string, plan: TerraformPlanJson, usageFile: string
   return { estimate: after, change, warnings };
 }
 
-export async function main(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
-  let args: ReturnType<typeof parse>;
-  try {
-    args = parse(argv);
-  } catch (e) {
-    err(`${(e as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
-  const { values, positionals } = args;
-  if (positionals.length !== 1) {
-    err(`${positionals.length === 0 ? 'Name the stack to estimate.' : `One stack at a time (got ${positionals.join(', ')}); use --compare for a second.`}\n${USAGE}\n`);
-    return 2;
-  }
-  if (values.json && values.markdown) {
-    err(`--json and --markdown are alternatives.\n${USAGE}\n`);
-    return 2;
-  }
-  const log = (s: string) => err(`${s}\n`);
-  const stack = positionals[0];
+export const command = defineCommand({
+  name: 'cost',
+  summary:
+    'Monthly cost estimate of a stack from its Terraform plan (offline; docs/cost.md): the total first, then one row per cost line. With --compare, both totals and only the resources that differ.',
+  positionals: [{ name: 'stack', description: 'the stack to estimate', choices: STACK_NAMES }],
+  options: {
+    compare: { type: 'string', value: '<stack>', description: 'compare with another stack, resource by resource' },
+    plan: { type: 'string', value: '<file>', description: 'price an existing `terraform show -json` file instead of planning offline (CI)' },
+    'compare-plan': { type: 'string', value: '<file>', description: 'the plan JSON of the compared stack' },
+    usage: { type: 'string', value: '<file>', description: 'usage assumptions (default environments/usage/<stack>.yaml)' },
+    catalogue: { type: 'string', value: '<file>', description: 'price catalogue (default cost/catalogue/<region of the plan>.json)' },
+    sources: { type: 'boolean', description: 'list where each price comes from' },
+    all: { type: 'boolean', description: 'with --compare (or a plan against real state): every resource, and both itemized estimates' },
+    json: { type: 'boolean', description: 'everything, machine-readable' },
+    markdown: { type: 'boolean', description: 'the pull-request summary' },
+    'no-synth': { type: 'boolean', description: 'plan the existing cdktf.out (refused when older than the sources)' },
+  },
+});
+
+export function main(argv: readonly string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  return execute(command, argv, ({ args, values }) => costCommand(args.stack as string, values, out, err), { out, err });
+}
+
+/** The command on the process's stdout and stderr. */
+export const cli = (argv: readonly string[]): Promise<number> => main(argv, STDIO.out, STDIO.err);
+
+type Values = Parsed<typeof command.options & {}>['values'];
+
+async function costCommand(stack: string, values: Values, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  if (values.json && values.markdown) throw new UsageError('--json and --markdown are alternatives');
   const compare = values.compare;
-  try {
-    const needsOffline = !values.plan || (compare !== undefined && !values['compare-plan']);
-    if (needsOffline && !values['no-synth']) await synth(log);
+  if (compare !== undefined) await checkName(compare, STACK_NAMES);
+  const log = (s: string) => err(`${s}\n`);
+  {
+    const offline = [...(values.plan ? [] : [stack]), ...(compare !== undefined && !values['compare-plan'] ? [compare] : [])];
+    if (offline.length > 0) await freshStacks(offline, { noSynth: values['no-synth'], log });
     const [plan, comparePlan] = await Promise.all([
       values.plan ? readPlanFile(path.resolve(values.plan)) : offlinePlan(stack, log),
       compare === undefined ? undefined : values['compare-plan'] ? readPlanFile(path.resolve(values['compare-plan'])) : offlinePlan(compare, log),
@@ -139,39 +135,22 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     for (const w of main.warnings) log(`warning: ${stack}: ${w}`);
     for (const w of other?.warnings ?? []) log(`warning: ${compare}: ${w}`);
 
+    const render = { sources: values.sources };
     if (values.json) {
       out(`${JSON.stringify({ ...main, ...(other ? { compared: other, comparison } : {}) }, null, 2)}\n`);
     } else if (values.markdown) {
       out(comparison ? renderComparisonMarkdown(comparison) : renderMarkdown(main.estimate, main.change));
+    } else if (other && comparison) {
+      out(renderComparison(comparison, { all: values.all }));
+      if (values.all) out(`\n${renderTable(main.estimate, render)}\n${renderTable(other.estimate, render)}`);
+      else if (values.sources) out(`\n${renderSources(main.estimate)}\n${renderSources(other.estimate)}`);
     } else {
-      out(renderTable(main.estimate));
-      if (main.change) out(`\n${renderComparison(main.change)}`);
-      if (other && comparison) out(`\n${renderTable(other.estimate)}\n${renderComparison(comparison)}`);
+      out(renderTable(main.estimate, render));
+      // A plan against real state: what it changes. (Against an empty state, everything is new: nothing to compare.)
+      if (main.change && main.change.before.resources > 0) out(`\n${renderComparison(main.change, { all: values.all })}`);
     }
     return 0;
-  } catch (e) {
-    err(`${(e as Error).message}\n`);
-    return 1;
   }
 }
 
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      plan: { type: 'string' },
-      compare: { type: 'string' },
-      'compare-plan': { type: 'string' },
-      usage: { type: 'string' },
-      catalogue: { type: 'string' },
-      json: { type: 'boolean' },
-      markdown: { type: 'boolean' },
-      'no-synth': { type: 'boolean' },
-    },
-  });
-}
-
-if (require.main === module) {
-  runMain(() => main(process.argv.slice(2), (s) => process.stdout.write(s), (s) => process.stderr.write(s)));
-}
+if (require.main === module) runMain(cli);

@@ -5,7 +5,8 @@
  *   npm run diagram -- <stack> [--format svg|mermaid|dot] [--out <file>] [--dir cdktf.out]
  *   npm run diagram -- --docs      regenerate docs/architecture/<stack>.svg for every stack
  *
- * Without --out the diagram goes to stdout. Bad input is reported in one line, exit code 1.
+ * Without --out the diagram goes to stdout; with it, a line says what was written where. A wrong
+ * command line exits 2 with the usage; other bad input is reported in one line, exit code 1.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -17,7 +18,7 @@ import { toDot } from '../tooling/diagram/dot';
 import { toMermaid } from '../tooling/diagram/mermaid';
 import { renderSvg } from '../tooling/diagram/svg';
 import type { TfJson } from '../tooling/diagram/terraform-json';
-import { option, positionals, PROJECT_ROOT, runMain } from './cli';
+import { defineCommand, execute, type Io, PROJECT_ROOT, runMain, STDIO, UsageError, SYNTH_DIR_OPTION, synthDir } from './cli';
 
 export const FORMATS = ['svg', 'mermaid', 'dot'] as const;
 export type DiagramFormat = (typeof FORMATS)[number];
@@ -29,8 +30,6 @@ export function renderDiagram(stack: string, json: TfJson, format: DiagramFormat
   const dot = toDot(graph);
   return format === 'dot' ? dot : renderSvg(dot);
 }
-
-const USAGE = 'usage: npm run diagram -- <stack> [--format svg|mermaid|dot] [--out <file>] [--dir cdktf.out], or npm run diagram -- --docs';
 
 /** Reads the synthesized stack, with a one-line error for an unknown stack or one not synthesized yet. */
 function readStack(stack: string, dir: string): TfJson {
@@ -56,27 +55,46 @@ function write(file: string, text: string): void {
   }
 }
 
-export function cli(argv: string[], stdout: (text: string) => void = (t) => process.stdout.write(t)): number {
-  if (argv.includes('--docs')) {
-    mkdirSync(DOCS_DIAGRAM_DIR, { recursive: true });
-    for (const [stack, svg] of docsDiagrams()) {
-      write(path.join(DOCS_DIAGRAM_DIR, `${stack}.svg`), svg);
-      stdout(`wrote ${path.relative(PROJECT_ROOT, path.join(DOCS_DIAGRAM_DIR, `${stack}.svg`))}\n`);
-    }
-    return 0;
-  }
-  const [stack, ...extra] = positionals(argv, ['--format', '--out', '--dir']);
-  const unknownFlag = argv.find((a, i) => a.startsWith('-') && !['--format', '--out', '--dir'].includes(a) && !['--format', '--out', '--dir'].includes(argv[i - 1]));
-  if (!stack || extra.length > 0 || unknownFlag) throw new Error(unknownFlag ? `unknown option ${unknownFlag}; ${USAGE}` : USAGE);
-  const format = option(argv, '--format') ?? 'svg';
-  if (!(FORMATS as readonly string[]).includes(format)) throw new Error(`unknown format "${format}": use svg, mermaid or dot`);
-  for (const name of ['--out', '--dir', '--format']) if (argv.includes(name) && !option(argv, name)) throw new Error(`${name} needs a value; ${USAGE}`);
-  const dir = path.resolve(option(argv, '--dir') ?? path.join(PROJECT_ROOT, 'cdktf.out'));
-  const text = renderDiagram(stack, readStack(stack, dir), format as DiagramFormat);
-  const out = option(argv, '--out');
-  if (out) write(out, text);
-  else stdout(text);
-  return 0;
+export const command = defineCommand({
+  name: 'diagram',
+  summary: 'The architecture diagram of a synthesized stack, drawn from cdktf.out (docs/architecture.md); with --docs, regenerates docs/architecture/*.svg.',
+  positionals: [{ name: 'stack', description: 'the stack to draw (not with --docs)', optional: true }],
+  options: {
+    format: { type: 'string', value: '<svg|mermaid|dot>', description: 'the output format (default svg)' },
+    out: { type: 'string', value: '<file>', description: 'write the diagram to this file (default: print it)' },
+    dir: SYNTH_DIR_OPTION,
+    docs: { type: 'boolean', description: 'regenerate the diagrams of docs/architecture/' },
+  },
+});
+
+export function cli(argv: readonly string[], io: Io = STDIO): Promise<number> {
+  return execute(
+    command,
+    argv,
+    ({ args, values }) => {
+      if (values.docs) {
+        if (args.stack !== undefined) throw new UsageError('--docs draws every stack: name no stack');
+        mkdirSync(DOCS_DIAGRAM_DIR, { recursive: true });
+        for (const [stack, svg] of docsDiagrams()) {
+          write(path.join(DOCS_DIAGRAM_DIR, `${stack}.svg`), svg);
+          io.out(`wrote ${path.relative(PROJECT_ROOT, path.join(DOCS_DIAGRAM_DIR, `${stack}.svg`))}\n`);
+        }
+        return 0;
+      }
+      const stack = args.stack;
+      if (stack === undefined) throw new UsageError('missing <stack>');
+      const format = values.format ?? 'svg';
+      if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format "${format}": use svg, mermaid or dot`);
+      const dir = synthDir(values.dir);
+      const text = renderDiagram(stack, readStack(stack, dir), format as DiagramFormat);
+      if (values.out) {
+        write(values.out, text);
+        io.err(`wrote the ${format} diagram of ${stack} to ${values.out}\n`);
+      } else io.out(text);
+      return 0;
+    },
+    io,
+  );
 }
 
-if (require.main === module) runMain(() => cli(process.argv.slice(2)));
+if (require.main === module) runMain(cli);

@@ -22,10 +22,10 @@
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { option, positionals, PROJECT_ROOT, runMain } from './cli';
+import { defineCommand, execute, PROJECT_ROOT, runMain, STACK_NAMES } from './cli';
 import { declaredVariables, runProcess, terraformCliEnv } from '../tooling/terraform/offline-plan';
 import { failedSummary } from './plan-summary';
-import { checkBeforePlan, PlanStackResult, reportPlan, summarizePlanFile, withoutEmptyVariables } from './stack-plan';
+import { checkBeforePlan, PLAN_OPTIONS, PlanStackResult, reportPlan, summarizePlanFile, withoutEmptyVariables } from './stack-plan';
 
 /** The plan file `cdktf diff` leaves in the stack folder (cdktf-cli 0.21, TerraformCli.plan). */
 export const CDKTF_PLAN_FILE = 'plan';
@@ -78,19 +78,28 @@ export async function diffStack(stack: string, options: DiffStackOptions = {}): 
   return standIns.length > 0 && result.summary.status !== 'failed' ? { ...result, summary: { ...result.summary, standIns } } : result;
 }
 
-async function cli(argv: string[]): Promise<number> {
-  const [stack] = positionals(argv, ['--summary-dir', '--dir', '--stand-in']);
-  if (!stack) {
-    process.stderr.write('usage: npm run plan:diff -- <stack> [--summary-dir <dir>] [--no-lock] [--stand-in var,...] [--dir cdktf.out] [--verbose]\n');
-    return 2;
-  }
-  const result = await diffStack(stack, {
-    outDir: option(argv, '--dir'),
-    lock: !argv.includes('--no-lock'),
-    standIns: (option(argv, '--stand-in') ?? '').split(',').map((v) => v.trim()).filter(Boolean),
-    echo: argv.includes('--verbose'),
+export const command = defineCommand({
+  name: 'plan:diff',
+  summary: 'The pull-request plan of one synthesized stack through cdktf diff (needs AWS credentials): status and counts, and a value-free summary file.',
+  positionals: [{ name: 'stack', description: 'the stack to plan', choices: STACK_NAMES }],
+  options: {
+    ...PLAN_OPTIONS,
+    'stand-in': { type: 'string', value: '<var,...>', description: 'give these variables a stand-in value instead of their secret' },
+    verbose: { type: 'boolean', description: "stream cdktf's output (the plan text, values masked)" },
+  },
+});
+
+export function cli(argv: readonly string[]): Promise<number> {
+  return execute(command, argv, async ({ args, values }) => {
+    const stack = args.stack as string;
+    const result = await diffStack(stack, {
+      outDir: values.dir,
+      lock: !values['no-lock'],
+      standIns: (values['stand-in'] ?? '').split(',').map((v) => v.trim()).filter(Boolean),
+      echo: values.verbose,
+    });
+    return reportPlan(stack, result, values['summary-dir']);
   });
-  return reportPlan(stack, result, option(argv, '--summary-dir'));
 }
 
-if (require.main === module) runMain(() => cli(process.argv.slice(2)));
+if (require.main === module) runMain(cli);

@@ -9,10 +9,15 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { synthesizeStacks } from '../tooling/diagram/docs';
 import { GENERATED_PAGES } from '../tooling/docs/pages';
-import { PROJECT_ROOT, runMain } from './cli';
+import { defineCommand, execute, PROJECT_ROOT, runMain } from './cli';
 
-if (require.main === module) {
-  runMain(() => {
+export const command = defineCommand({
+  name: 'docs',
+  summary: 'Regenerate the reference pages of docs/: environment settings and checks, policy rules, stack outputs.',
+});
+
+export function cli(argv: readonly string[]): Promise<number> {
+  return execute(command, argv, () => {
     const stacks = synthesizeStacks();
     for (const page of GENERATED_PAGES) {
       const file = path.join(PROJECT_ROOT, page.file);
@@ -29,3 +34,5 @@ if (require.main === module) {
     return 0;
   });
 }
+
+if (require.main === module) runMain(cli);

@@ -13,7 +13,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { option, positionals, runMain } from './cli';
+import { defineCommand, execute, runMain, STACK_NAMES, UsageError } from './cli';
 import { DriftIssueOptions, DriftReport, driftIssueTitle, driftMarker, failedDrift, renderDriftIssue } from './drift-summary';
 import { findInPages, GitHubApiOptions, githubApi, tokenLogin } from './pr-comment';
 
@@ -87,26 +87,36 @@ export function readDriftReports(dir: string, stacks: readonly string[]): DriftR
   });
 }
 
-async function cli(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const [dir] = positionals(argv, ['--expect', '--label']);
-  const stacks = (option(argv, '--expect') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  const problems = [
-    dir ? '' : 'no report folder given',
-    stacks.length > 0 ? '' : 'no stacks: pass --expect staging,production',
-    env.GITHUB_TOKEN ? '' : 'GITHUB_TOKEN is not set',
-    env.GITHUB_REPOSITORY ? '' : 'GITHUB_REPOSITORY (owner/name) is not set',
-  ].filter(Boolean);
-  if (problems.length > 0) {
-    process.stderr.write(`drift:issue: ${problems.join('; ')}\nusage: npm run drift:issue -- <report-dir> --expect staging,production [--label drift]\n`);
-    return 2;
-  }
-  const reports = readDriftReports(dir as string, stacks);
+export const command = defineCommand({
+  name: 'drift:issue',
+  summary: 'Opens, updates or closes one GitHub issue per stack from the drift reports (needs GITHUB_TOKEN and GITHUB_REPOSITORY).',
+  positionals: [{ name: 'report-dir', description: 'the folder drift:summary wrote' }],
+  options: {
+    expect: { type: 'string', value: '<stack,...>', required: true, description: 'the stacks whose reports must be there (a missing one is a failure)' },
+    label: { type: 'string', value: '<label>', description: 'the label of the issues (default drift)' },
+  },
+});
+
+export function cli(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  return execute(command, argv, async ({ args, values }) => {
+    const stacks = (values.expect ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const names = await STACK_NAMES.names();
+    const unknown = stacks.filter((s) => !names.includes(s));
+    if (stacks.length === 0 || unknown.length > 0) throw new UsageError(`--expect needs stack names${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}: the stacks are ${names.join(', ')} (${STACK_NAMES.source})`);
+    const problems = [env.GITHUB_TOKEN ? '' : 'GITHUB_TOKEN is not set', env.GITHUB_REPOSITORY ? '' : 'GITHUB_REPOSITORY (owner/name) is not set'].filter(Boolean);
+    if (problems.length > 0) throw new UsageError(problems.join('; '));
+    return syncIssues(args['report-dir'] as string, stacks, values.label, env);
+  });
+}
+
+async function syncIssues(dir: string, stacks: string[], label: string | undefined, env: NodeJS.ProcessEnv): Promise<number> {
+  const reports = readDriftReports(dir, stacks);
   const runUrl = env.GITHUB_RUN_ID ? `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : undefined;
   const outcomes = await syncDriftIssues(reports, {
     apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
     token: env.GITHUB_TOKEN as string,
     repository: env.GITHUB_REPOSITORY as string,
-    label: option(argv, '--label'),
+    label,
     botLogin: env.GITHUB_BOT_LOGIN || undefined,
     runUrl,
     commit: env.GITHUB_SHA,
@@ -119,4 +129,4 @@ async function cli(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return reports.some((r) => r.status === 'failed') ? 1 : 0;
 }
 
-if (require.main === module) runMain(() => cli(process.argv.slice(2), process.env));
+if (require.main === module) runMain(cli);

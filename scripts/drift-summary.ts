@@ -12,7 +12,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { option, positionals, PROJECT_ROOT, runMain } from './cli';
+import { defineCommand, execute, PROJECT_ROOT, runMain, STACK_NAMES } from './cli';
 import { ACTION_LABEL, failedSummary, ResourceChangeSummary, ShowJsonPlan, StackPlanSummary, summarizePlan, verb } from './plan-summary';
 
 /** `terraform show -json` with the refresh's findings. */
@@ -126,21 +126,31 @@ export function renderDriftIssue(report: DriftReport, options: DriftIssueOptions
   return lines.join('\n');
 }
 
-function cli(argv: string[]): number {
-  const [stack] = positionals(argv, ['--plan', '--out']);
-  if (!stack) {
-    process.stderr.write('usage: npm run drift:summary -- <stack> [--plan <show-json>] [--out drift-report]\n');
-    return 2;
-  }
-  const planFile = option(argv, '--plan') ?? path.join(PROJECT_ROOT, 'cdktf.out', 'stacks', stack, 'tfplan.json');
+export const command = defineCommand({
+  name: 'drift:summary',
+  summary: "The drift report of one stack from its refresh plan (terraform show -json): what changed outside Terraform, and what the code would change; written as <out>/<stack>.json.",
+  positionals: [{ name: 'stack', description: 'the stack the plan is of', choices: STACK_NAMES }],
+  options: {
+    plan: { type: 'string', value: '<file>', description: 'the show -json of the plan (default cdktf.out/stacks/<stack>/tfplan.json)' },
+    out: { type: 'string', value: '<dir>', description: 'the report folder (default drift-report)' },
+  },
+});
+
+export function cli(argv: readonly string[]): Promise<number> {
+  return execute(command, argv, ({ args, values }) => summarize(args.stack as string, values.plan, values.out));
+}
+
+function summarize(stack: string, plan: string | undefined, outDir: string | undefined): number {
+  const planFile = plan ?? path.join(PROJECT_ROOT, 'cdktf.out', 'stacks', stack, 'tfplan.json');
   const report = existsSync(planFile)
     ? summarizeDrift(stack, JSON.parse(readFileSync(planFile, 'utf8')) as ShowJsonPlanWithDrift)
     : failedDrift(stack, `no plan of ${stack} to read (the plan failed or did not run): see the job log`);
-  const out = option(argv, '--out') ?? 'drift-report';
+  const out = outDir ?? 'drift-report';
   mkdirSync(out, { recursive: true });
   writeFileSync(path.join(out, `${stack}.json`), `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(`${stack}: ${report.status}${report.message ? ` - ${report.message}` : ''} (${report.outside.length} changed outside Terraform, ${report.plan.changes.length} changes the code would make)\n`);
+  process.stdout.write(`wrote ${path.join(out, `${stack}.json`)}\n`);
   return 0;
 }
 
-if (require.main === module) runMain(() => cli(process.argv.slice(2)));
+if (require.main === module) runMain(cli);

@@ -1,26 +1,26 @@
 /**
- * `npm run migrate:check -- <env> --state <file> [--json]`: what the first plan of this
+ * `npm run migrate:check -- <env> --state <file> [--all] [--json]`: what the first plan of this
  * project against a deployed environment's state (usually the legacy platform's, from
  * `terraform state pull`) would do, before anyone runs it for real.
  *
  * It synthesizes the stack, plans it offline (the `plan:offline` machinery: provider
  * mirror, dummy credentials, local backend, plus a local stand-in for the one Step Functions
  * call the provider makes during plan) against a copy of the state with `-refresh=false`,
- * and prints every resource instance as moved, unchanged, updated in place (with the changed
- * attributes), replaced (with the attributes that force it), created or destroyed. Exit 0 only
+ * and reports every resource instance as unchanged, updated in place (with the changed
+ * attributes), replaced (with the attributes that force it), created or destroyed, and whether it
+ * moves from a legacy address. Exit 0 only
  * when nothing is destroyed and nothing but task definitions is replaced. The state file is
  * only read.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Table from 'cli-table3';
 import type { MovedBlock } from '../lib/addresses';
-import { option, positionals, runMain } from './cli';
+import { defineCommand, ENVIRONMENT_NAMES, execute, type Io, runMain, STDIO } from './cli';
+import { plural, terminalWidth, wrap } from '../lib/terminal';
 import { runOfflinePlan } from '../tooling/terraform/offline-plan';
 import { classify } from './plan-summary';
 import { withSfnStandIn } from '../tooling/terraform/sfn-stand-in';
-import { ENVIRONMENTS } from '../environments';
 import { buildConfiguredApp } from '../environments/load';
 
 /** Resource types a migration plan may replace: a new task-definition revision is harmless. */
@@ -154,7 +154,10 @@ export interface MigrationReport {
   readonly environment: string;
   readonly state: string;
   readonly rows: MigrationRow[];
-  readonly counts: Record<'moved' | MigrationAction, number>;
+  /** Each resource instance counted once, by action: they add up to `total`. */
+  readonly counts: Record<'total' | MigrationAction, number>;
+  /** How many of the instances move from another (legacy) address: a property, not an action. */
+  readonly moved: number;
   /** Resources that make the check fail: destroyed, or replaced although not a task definition. */
   readonly offending: string[];
   readonly ok: boolean;
@@ -225,34 +228,66 @@ export function migrationReport(environment: string, file: string, plan: { resou
     state: file,
     rows,
     counts: {
-      moved: rows.filter((r) => r.movedFrom).length,
+      total: rows.length,
       unchanged: count('unchanged'),
       updated: count('updated'),
       replaced: count('replaced'),
       created: count('created'),
       destroyed: count('destroyed'),
     },
+    moved: rows.filter((r) => r.movedFrom).length,
     offending,
     ok: offending.length === 0,
   };
 }
 
-/** The report as an operator reads it: one table row per resource instance, then the totals and the verdict. */
-export function renderReport(report: MigrationReport): string {
-  const table = new Table({
-    head: ['resource', 'action', 'moved from', 'attributes'],
-    style: { head: [], border: [] },
-    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
-  });
-  for (const row of report.rows) table.push([row.address, row.action, row.movedFrom ?? '', row.attributes.join(', ')]);
+/** The groups of the report, in the order an operator reads them: what is lost or rebuilt first. */
+const GROUPS: readonly { action: MigrationAction; title: string; attributes?: string }[] = [
+  { action: 'destroyed', title: 'Destroyed' },
+  { action: 'replaced', title: 'Replaced', attributes: 'forced by' },
+  { action: 'updated', title: 'Updated in place', attributes: 'changes' },
+  { action: 'created', title: 'Created' },
+];
+
+function rowLines(row: MigrationRow, width: number, attributes?: string): string[] {
+  const lines = wrap(`${row.address}${row.movedFrom ? ` (moved from ${row.movedFrom})` : ''}`, width - 2, '    ').map((l) => `  ${l}`);
+  if (attributes && row.attributes.length > 0) lines.push(...wrap(`${attributes} ${row.attributes.join(', ')}`, width - 6, '  ').map((l) => `      ${l}`));
+  return lines;
+}
+
+/**
+ * The report as an operator reads it, fitted to `width` columns: the verdict and one counts line
+ * that adds up, then what would be lost, then the replaced, updated (with the attributes) and
+ * created instances; the unchanged ones are counted, and listed with `all`.
+ */
+export function renderReport(report: MigrationReport, options: { all?: boolean; width?: number } = {}): string {
+  const width = options.width ?? terminalWidth();
   const c = report.counts;
+  const verdict = report.ok
+    ? `OK: migrating ${report.environment} destroys nothing and replaces only task definitions.`
+    : `FAILED: migrating ${report.environment} would lose ${plural(report.offending.length, 'resource')}.`;
   const lines = [
-    `Migration check of ${report.environment} against ${report.state} (terraform plan -refresh=false, offline)`,
-    table.toString(),
-    `moved ${c.moved}, unchanged ${c.unchanged}, updated in place ${c.updated}, replaced ${c.replaced}, created ${c.created}, destroyed ${c.destroyed}`,
+    ...wrap(verdict, width, '  '),
+    ...wrap(
+      `${plural(c.total, 'resource instance')}: ${c.replaced} replaced, ${c.updated} updated in place, ${c.created} created, ${c.unchanged} unchanged, ${c.destroyed} destroyed; ${report.moved} of them moved.`,
+      width,
+      '  ',
+    ),
+    ...wrap(`Planned against ${report.state} (terraform plan -refresh=false, offline).`, width, '  '),
   ];
-  if (report.ok) lines.push('OK: nothing is destroyed and only task definitions are replaced.');
-  else lines.push(`FAILED: ${report.offending.length} resource(s) would be lost:`, ...report.offending.map((o) => `  ${o}`));
+  if (!report.ok) lines.push('', 'Would be lost:', ...report.offending.flatMap((o) => wrap(o, width - 2, '    ').map((l) => `  ${l}`)));
+  for (const group of GROUPS) {
+    const rows = report.rows.filter((r) => r.action === group.action);
+    if (rows.length > 0) lines.push('', `${group.title} (${rows.length}):`, ...rows.flatMap((r) => rowLines(r, width, group.attributes)));
+  }
+  const unchanged = report.rows.filter((r) => r.action === 'unchanged');
+  const movedUnchanged = unchanged.filter((r) => r.movedFrom).length;
+  if (unchanged.length > 0 && options.all) {
+    lines.push('', `Unchanged (${unchanged.length}, ${movedUnchanged} of them moved):`, ...unchanged.flatMap((r) => rowLines(r, width)));
+  } else if (unchanged.length > 0) {
+    const what = movedUnchanged === unchanged.length ? `${unchanged.length} moved and unchanged` : `${unchanged.length} unchanged, ${movedUnchanged} of them moved`;
+    lines.push('', `${what} (--all lists them).`);
+  }
   return lines.join('\n');
 }
 
@@ -286,36 +321,47 @@ export async function checkMigration(options: MigrationCheckOptions): Promise<Mi
   });
 }
 
-const USAGE = 'usage: npm run migrate:check -- <environment> --state <state file> [--json]';
+export const command = defineCommand({
+  name: 'migrate:check',
+  summary:
+    'Plan an environment against a pulled (legacy) state, offline, and say what the first real plan would do: the verdict and counts first, then what is replaced, updated (with the attributes) and created. Exit 1 when anything would be lost. Runbook: docs/migration.md.',
+  positionals: [{ name: 'environment', description: 'the environment whose stack to plan', choices: ENVIRONMENT_NAMES }],
+  options: {
+    state: { type: 'string', value: '<file>', required: true, description: "the state to plan against (from 'terraform state pull'); only read" },
+    all: { type: 'boolean', description: 'also list the unchanged resource instances' },
+    json: { type: 'boolean', description: 'the complete report as JSON' },
+  },
+});
 
-async function cli(argv: string[], out: (text: string) => void = (t) => process.stdout.write(`${t}\n`)): Promise<number> {
-  const unknownFlags = argv.filter((a) => a.startsWith('-') && !['--state', '--json'].includes(a));
-  const [environment, ...extra] = positionals(argv, ['--state']);
-  const stateFile = option(argv, '--state');
-  if (unknownFlags.length > 0) throw new MigrationInputError(`unknown option ${unknownFlags.join(', ')}; ${USAGE}`);
-  if (environment === undefined || extra.length > 0) throw new MigrationInputError(`give exactly one environment; ${USAGE}`);
-  if (!Object.keys(ENVIRONMENTS).includes(environment)) {
-    throw new MigrationInputError(`unknown environment "${environment}"; expected one of ${Object.keys(ENVIRONMENTS).join(', ')}`);
-  }
-  if (stateFile === undefined || stateFile.startsWith('-')) throw new MigrationInputError(`--state needs the state file (from 'terraform state pull'); ${USAGE}`);
-  // Fail on a bad file before the synth and the plan.
-  readState(stateFile);
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'omc-migrate-check-'));
-  try {
-    buildConfiguredApp({ outdir: path.join(dir, 'out') }).synth();
-    const { report } = await checkMigration({
-      environment,
-      stateFile: path.resolve(stateFile),
-      stackDir: path.join(dir, 'out', 'stacks', environment),
-      workDir: path.join(dir, 'work'),
-    });
-    out(argv.includes('--json') ? JSON.stringify(report, null, 2) : renderReport(report));
-    return report.ok ? 0 : 1;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+/** `npm run migrate:check`: returns the exit code. */
+async function cli(argv: readonly string[], io: Io = STDIO): Promise<number> {
+  return execute(
+    command,
+    argv,
+    async ({ args, values }) => {
+      const environment = args.environment as string;
+      const stateFile = values.state as string;
+      // Fail on a bad file before the synth and the plan.
+      readState(stateFile);
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'omc-migrate-check-'));
+      try {
+        buildConfiguredApp({ outdir: path.join(dir, 'out') }).synth();
+        const { report } = await checkMigration({
+          environment,
+          stateFile: path.resolve(stateFile),
+          stackDir: path.join(dir, 'out', 'stacks', environment),
+          workDir: path.join(dir, 'work'),
+        });
+        io.out(`${values.json ? JSON.stringify(report, null, 2) : renderReport(report, { all: values.all })}\n`);
+        return report.ok ? 0 : 1;
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    io,
+  );
 }
 
-export { cli as migrateCheckCli };
+export { cli, cli as migrateCheckCli };
 
-if (require.main === module) runMain(() => cli(process.argv.slice(2)));
+if (require.main === module) runMain(cli);

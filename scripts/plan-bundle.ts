@@ -17,7 +17,7 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes, scryptSync } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { option, positionals, PROJECT_ROOT, runMain } from './cli';
+import { defineCommand, execute, runMain, STACK_NAMES, SYNTH_DIR_OPTION, synthDir } from './cli';
 import { runTerraform, terraformCliEnv } from '../tooling/terraform/offline-plan';
 
 
@@ -137,23 +137,49 @@ export async function applyBundledPlan(
   }
 }
 
-async function cli(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  const outDir = path.resolve(option(rest, '--dir') ?? path.join(PROJECT_ROOT, 'cdktf.out'));
-  const [stack, bundleDir] = positionals(rest, ['--dir', '--plan-file']);
-  if (!['pack', 'apply'].includes(command) || !stack || !bundleDir) {
-    process.stderr.write('usage: npm run plan:pack -- <stack> <bundle-dir> [--plan-file plan]   |   npm run apply:plan -- <stack> <bundle-dir>   [--dir cdktf.out]\n');
-    return 2;
+const STACK_AND_BUNDLE = [
+  { name: 'stack', description: 'the stack the plan is of', choices: STACK_NAMES },
+  { name: 'bundle-dir', description: 'the bundle folder (the workflow artifact)' },
+];
+
+/** The two commands of this script: `plan-bundle.js pack` and `plan-bundle.js apply`. */
+export const commands = {
+  pack: defineCommand({
+    name: 'plan:pack',
+    summary: "Encrypts a stack's saved plan (with PLAN_ENCRYPTION_KEY) and bundles it with cdk.tf.json and the provider lock file, for the apply job.",
+    positionals: STACK_AND_BUNDLE,
+    options: { dir: SYNTH_DIR_OPTION, 'plan-file': { type: 'string', value: '<file>', description: 'the plan file in the stack folder (default tfplan; plan after plan:diff)' } },
+  }),
+  apply: defineCommand({
+    name: 'apply:plan',
+    summary: 'Restores the stack folder from a bundle, decrypts the plan and runs terraform init -lockfile=readonly and terraform apply of exactly that plan.',
+    positionals: STACK_AND_BUNDLE,
+    options: { dir: SYNTH_DIR_OPTION },
+  }),
+};
+
+/** `plan-bundle.js pack|apply <argv>`. */
+export function cli([which, ...argv]: readonly string[]): Promise<number> {
+  if (which === 'pack') {
+    return execute(commands.pack, argv, ({ args, values }) => {
+      const stack = args.stack as string;
+      const bundleDir = args['bundle-dir'] as string;
+      packPlan(path.join(synthDir(values.dir), 'stacks', stack), bundleDir, planKey(), values['plan-file']);
+      process.stdout.write(`packed the encrypted plan of ${stack} into ${bundleDir}\n`);
+      return 0;
+    });
   }
-  const stackDir = path.join(outDir, 'stacks', stack);
-  if (command === 'pack') {
-    packPlan(stackDir, bundleDir, planKey(), option(rest, '--plan-file'));
-    process.stdout.write(`packed the encrypted plan of ${stack} into ${bundleDir}\n`);
-    return 0;
+  if (which === 'apply') {
+    return execute(commands.apply, argv, async ({ args, values }) => {
+      const stack = args.stack as string;
+      const code = await applyBundledPlan(args['bundle-dir'] as string, path.join(synthDir(values.dir), 'stacks', stack), planKey());
+      process.stdout.write(code === 0 ? `applied the bundled plan of ${stack}\n` : '');
+      if (code !== 0) process.stderr.write(`terraform failed for ${stack} (exit ${code})\n`);
+      return code;
+    });
   }
-  const code = await applyBundledPlan(bundleDir, stackDir, planKey());
-  if (code !== 0) process.stderr.write(`terraform failed for ${stack} (exit ${code})\n`);
-  return code;
+  process.stderr.write('usage: node dist/scripts/plan-bundle.js pack|apply ... (npm run plan:pack or npm run apply:plan)\n');
+  return Promise.resolve(2);
 }
 
-if (require.main === module) runMain(() => cli(process.argv.slice(2)));
+if (require.main === module) runMain(cli);

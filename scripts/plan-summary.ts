@@ -13,7 +13,8 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { changeDiagramMarkdown, changeGraph, type ChangeGraph, type PlanConfiguration } from '../tooling/diagram/changes';
-import { option, positionals, runMain } from './cli';
+import { defineCommand, execute, runMain } from './cli';
+import { plural } from '../lib/terminal';
 
 /** The hidden marker by which the comment is found and updated instead of posted again. */
 export const PLAN_COMMENT_MARKER = '<!-- ohmycoins:terraform-plan-summary -->';
@@ -277,27 +278,40 @@ export function readSummaries(dir: string): { summaries: StackPlanSummary[]; cos
   return { summaries, costs };
 }
 
-function cli(argv: string[]): number {
-  const [dir] = positionals(argv, ['--out', '--expect', '--commit', '--production']);
-  if (!dir) {
-    process.stderr.write('usage: npm run plan:comment -- <summary-dir> [--out comment.md] [--expect staging,production] [--commit <sha>] [--production production]\n');
-    return 2;
-  }
+export const command = defineCommand({
+  name: 'plan:comment',
+  summary: 'The pull-request comment (markdown) from the plan summaries plan:stack or plan:diff wrote, with the cost summaries beside them.',
+  positionals: [{ name: 'summary-dir', description: 'the folder of <stack>.json summaries (and <stack>.cost.md)' }],
+  options: {
+    out: { type: 'string', value: '<file>', description: 'write the comment to this file (default: print it)' },
+    expect: { type: 'string', value: '<stack,...>', description: 'stacks whose summary must be there (a missing one is reported)' },
+    commit: { type: 'string', value: '<sha>', description: 'the commit planned (default $GITHUB_SHA)' },
+    production: { type: 'string', value: '<stack,...>', description: 'stacks whose destroyed or replaced stateful resources are flagged most loudly' },
+  },
+});
+
+export function cli(argv: readonly string[]): Promise<number> {
+  return execute(command, argv, ({ args, values }) => writeComment(args['summary-dir'] as string, values));
+}
+
+function writeComment(dir: string, values: { out?: string; expect?: string; commit?: string; production?: string }): number {
   const { summaries, costs } = readSummaries(dir);
   const list = (v: string | undefined) => v?.split(',').map((x) => x.trim()).filter(Boolean);
   const env = process.env;
   const runUrl = env.GITHUB_RUN_ID && env.GITHUB_REPOSITORY ? `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : undefined;
   const body = renderPlanComment(summaries, {
     costs,
-    expected: list(option(argv, '--expect')),
-    productionStacks: list(option(argv, '--production')),
-    commit: option(argv, '--commit') ?? env.GITHUB_SHA,
+    expected: list(values.expect),
+    productionStacks: list(values.production),
+    commit: values.commit ?? env.GITHUB_SHA,
     runUrl,
   });
-  const out = option(argv, '--out');
-  if (out) writeFileSync(out, `${body}\n`);
-  else process.stdout.write(`${body}\n`);
+  const out = values.out;
+  if (out) {
+    writeFileSync(out, `${body}\n`);
+    process.stderr.write(`wrote the plan comment of ${plural(summaries.length, 'stack')} to ${out}\n`);
+  } else process.stdout.write(`${body}\n`);
   return 0;
 }
 
-if (require.main === module) runMain(() => cli(process.argv.slice(2)));
+if (require.main === module) runMain(cli);

@@ -1,13 +1,23 @@
 /**
- * `npm run check [-- <stack> ...]`: builds every stack in memory, runs the security and
- * data-protection policy on each and prints one table per stack (rule, checkov id,
- * resource, result, detail or exception reason). Exits 1 when any error-level rule
- * fails (or the environment settings are invalid), 0 otherwise.
+ * `npm run check [-- <stack> ...] [--all]`: builds every stack in memory, runs the security and
+ * data-protection policy on each and prints the verdict and each stack's counts first, then per
+ * stack what needs attention (failures, warnings, exceptions); `--all` lists the passes too. Exits
+ * 1 when any error-level rule fails (or the environment settings are invalid), 0 otherwise.
  */
 import { buildConfiguredApp, InvalidEnvironmentsError, type ConfiguredAppOptions } from '../environments/load';
 import { policyCheckedStacks } from '../stacks/app';
 import { checkStackPolicy } from '../lib/policy/engine';
-import { renderReport } from '../lib/policy/report';
+import { renderReport, summarize } from '../lib/policy/report';
+import { terminalWidth, wrap } from '../lib/terminal';
+import { defineCommand, execute, runMain, STACK_NAMES } from './cli';
+
+export const command = defineCommand({
+  name: 'check',
+  summary:
+    'The security and data-protection policy of every stack (or the named ones): the verdict and counts first, then the failures, warnings and exceptions of each stack. Exit 1 on an error-level failure. Exceptions: policyExceptions in environments/<env>.ts, or exceptPolicy() next to the construct.',
+  positionals: [{ name: 'stack', description: 'only these stacks (default every stack)', optional: true, variadic: true, choices: STACK_NAMES }],
+  options: { all: { type: 'boolean', description: 'list every result, passes included' } },
+});
 
 /** Runs the check; returns the exit code. */
 export function runPolicyCheck(
@@ -15,7 +25,9 @@ export function runPolicyCheck(
   out: (text: string) => void,
   err: (text: string) => void,
   app: ConfiguredAppOptions = {},
+  options: { all?: boolean; width?: number } = {},
 ): number {
+  const width = options.width ?? terminalWidth();
   let stacks;
   try {
     stacks = policyCheckedStacks(buildConfiguredApp(app));
@@ -30,20 +42,21 @@ export function runPolicyCheck(
     return 2;
   }
   const reports = stacks.filter((s) => stackNames.length === 0 || stackNames.includes(s.node.id)).map((s) => checkStackPolicy(s, s.policy));
-  out(reports.map(renderReport).join('\n\n'));
   const failed = reports.filter((r) => r.errors.length > 0);
-  if (failed.length > 0) {
-    err(`\nPolicy check FAILED: error-level findings in ${failed.map((r) => `${r.stack} (${r.errors.length})`).join(', ')}.`);
-    return 1;
-  }
-  out(`\nPolicy check passed: no error-level findings in ${reports.map((r) => r.stack).join(', ')}.`);
-  return 0;
+  const verdict =
+    failed.length > 0
+      ? `Policy check FAILED: error-level findings in ${failed.map((r) => `${r.stack} (${r.errors.length})`).join(', ')}.`
+      : `Policy check passed: no error-level findings in ${reports.map((r) => r.stack).join(', ')}.`;
+  out(wrap(verdict, width, '  ').join('\n'));
+  out(reports.map((r) => `  ${r.stack}: ${summarize(r)}`).join('\n'));
+  out(`\n${reports.map((r) => renderReport(r, { all: options.all, width })).join('\n\n')}`);
+  return failed.length > 0 ? 1 : 0;
 }
 
-if (require.main === module) {
-  process.exitCode = runPolicyCheck(
-    process.argv.slice(2).filter((a) => !a.startsWith('-')),
-    (t) => process.stdout.write(`${t}\n`),
-    (t) => process.stderr.write(`${t}\n`),
+export function cli(argv: readonly string[]): Promise<number> {
+  return execute(command, argv, ({ values, positionals }) =>
+    runPolicyCheck(positionals, (t) => process.stdout.write(`${t}\n`), (t) => process.stderr.write(`${t}\n`), {}, { all: values.all }),
   );
 }
+
+if (require.main === module) runMain(cli);

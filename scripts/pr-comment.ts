@@ -14,7 +14,7 @@
  * (see docs/ci.md). Uses the REST API with Node's fetch; the token never appears in output.
  */
 import { readFileSync } from 'node:fs';
-import { option, positionals, runMain } from './cli';
+import { defineCommand, execute, runMain, UsageError } from './cli';
 import { PLAN_COMMENT_MARKER } from './plan-summary';
 
 export interface UpsertCommentOptions {
@@ -147,29 +147,38 @@ export function pullRequestNumber(argv: readonly string[], env: NodeJS.ProcessEn
   return event.pull_request?.number ?? event.number;
 }
 
-async function cli(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const [file] = positionals(argv, ['--pr', '--marker']);
+export const command = defineCommand({
+  name: 'pr:comment',
+  summary: "Creates or updates this project's comment on a pull request (needs GITHUB_TOKEN and GITHUB_REPOSITORY).",
+  positionals: [{ name: 'body-file', description: 'the markdown of the comment' }],
+  options: {
+    pr: { type: 'string', value: '<number>', description: 'the pull request (default: from the GitHub event)' },
+    marker: { type: 'string', value: "'<!-- ... -->'", description: 'the hidden marker that finds the comment to update' },
+  },
+});
+
+export function cli(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  return execute(command, argv, ({ args, values }) => comment(args['body-file'] as string, values, env));
+}
+
+async function comment(file: string, values: { pr?: string; marker?: string }, env: NodeJS.ProcessEnv): Promise<number> {
   const problems: string[] = [];
-  if (!file) problems.push('no body file given');
   if (!env.GITHUB_TOKEN) problems.push('GITHUB_TOKEN is not set');
   if (!env.GITHUB_REPOSITORY) problems.push('GITHUB_REPOSITORY (owner/name) is not set');
-  const issueNumber = pullRequestNumber(argv, env);
+  const issueNumber = pullRequestNumber(values.pr === undefined ? [] : ['--pr', values.pr], env);
   if (issueNumber === undefined || !Number.isInteger(issueNumber) || issueNumber <= 0) problems.push('no pull-request number: pass --pr <n> or run on a pull_request event');
-  if (problems.length > 0) {
-    process.stderr.write(`pr:comment: ${problems.join('; ')}\nusage: npm run pr:comment -- <body-file> [--pr <number>] [--marker '<!-- ... -->']\n`);
-    return 2;
-  }
+  if (problems.length > 0) throw new UsageError(problems.join('; '));
   const result = await upsertComment({
     apiUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
     repository: env.GITHUB_REPOSITORY as string,
     issueNumber: issueNumber as number,
     token: env.GITHUB_TOKEN as string,
-    body: readFileSync(file as string, 'utf8'),
-    marker: option(argv, '--marker'),
+    body: readFileSync(file, 'utf8'),
+    marker: values.marker,
     botLogin: env.GITHUB_BOT_LOGIN || undefined,
   });
   process.stdout.write(`${result.action} comment ${result.id}: ${result.url}\n`);
   return 0;
 }
 
-if (require.main === module) runMain(() => cli(process.argv.slice(2), process.env));
+if (require.main === module) runMain(cli);

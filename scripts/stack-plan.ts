@@ -22,7 +22,7 @@
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { option, positionals, PROJECT_ROOT, runMain } from './cli';
+import { defineCommand, execute, PROJECT_ROOT, runMain, STACK_NAMES, SYNTH_DIR_OPTION, synthDir } from './cli';
 import { declaredVariables, runTerraform, terraformCliEnv } from '../tooling/terraform/offline-plan';
 import { failedSummary, StackPlanSummary, summarizePlan } from './plan-summary';
 
@@ -126,15 +126,27 @@ export async function summarizePlanFile(stackDir: string, planFile: string, env:
   return { summary: summarizePlan(stack, JSON.parse(show.stdout)), planFile: path.join(stackDir, planFile), showJsonFile };
 }
 
-async function cli(argv: string[]): Promise<number> {
-  const [stack] = positionals(argv, ['--summary-dir', '--dir']);
-  if (!stack) {
-    process.stderr.write('usage: npm run plan:stack -- <stack> [--summary-dir <dir>] [--no-lock] [--quiet] [--dir cdktf.out]\n');
-    return 2;
-  }
-  const outDir = path.resolve(option(argv, '--dir') ?? path.join(PROJECT_ROOT, 'cdktf.out'));
-  const result = await planStack(path.join(outDir, 'stacks', stack), { lock: !argv.includes('--no-lock'), echo: !argv.includes('--quiet') });
-  return reportPlan(stack, result, option(argv, '--summary-dir'));
+/** The options plan:stack and plan:diff share. */
+export const PLAN_OPTIONS = {
+  'summary-dir': { type: 'string', value: '<dir>', description: 'write the summary (JSON) into this folder' },
+  'no-lock': { type: 'boolean', description: 'plan without the state lock (the read-only plan role)' },
+  dir: SYNTH_DIR_OPTION,
+} as const;
+
+export const command = defineCommand({
+  name: 'plan:stack',
+  summary: 'terraform init and plan of one synthesized stack (needs AWS credentials), as CI runs it: status and counts, the plan file and its show -json.',
+  positionals: [{ name: 'stack', description: 'the stack to plan', choices: STACK_NAMES }],
+  options: { ...PLAN_OPTIONS, quiet: { type: 'boolean', description: "do not stream terraform's output" } },
+});
+
+export function cli(argv: readonly string[]): Promise<number> {
+  return execute(command, argv, async ({ args, values }) => {
+    const stack = args.stack as string;
+    const outDir = synthDir(values.dir);
+    const result = await planStack(path.join(outDir, 'stacks', stack), { lock: !values['no-lock'], echo: !values.quiet });
+    return reportPlan(stack, result, values['summary-dir']);
+  });
 }
 
 /**
@@ -155,7 +167,8 @@ export function reportPlan(stack: string, result: PlanStackResult, summaryDir?: 
     for (const c of critical) process.stdout.write(`  WARNING: ${c.category} ${c.address} would be ${c.action === 'delete' ? 'destroyed' : 'replaced'}\n`);
     process.stdout.write(`  plan: ${result.planFile}\n  show -json: ${result.showJsonFile}\n`);
   }
+  if (summaryDir) process.stdout.write(`  summary: ${path.join(summaryDir, `${stack}.json`)}\n`);
   return status === 'failed' ? 1 : 0;
 }
 
-if (require.main === module) runMain(() => cli(process.argv.slice(2)));
+if (require.main === module) runMain(cli);

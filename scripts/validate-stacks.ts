@@ -14,7 +14,7 @@
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { option, positionals, PROJECT_ROOT, runMain } from './cli';
+import { defineCommand, execute, PROJECT_ROOT, runMain, STACK_NAMES, SYNTH_DIR_OPTION, synthDir } from './cli';
 import { runTerraform, terraformCliConfig, terraformEnv } from '../tooling/terraform/offline-plan';
 
 
@@ -99,9 +99,11 @@ export async function validateStacks(outDir: string, options: ValidateOptions = 
   return results;
 }
 
-/** A plain-text report: one line per stack, then each problem. */
+/** A plain-text report: the verdict, one line per stack, then each problem. */
 export function formatValidation(results: readonly StackValidation[]): string {
-  const lines = results.map((r) => `${r.ok ? 'ok  ' : 'FAIL'}  ${r.stack.padEnd(16)} ${r.ok ? 'init + validate clean' : `${r.failedStep} failed`} (${r.seconds} s)`);
+  const failed = results.filter((r) => !r.ok).length;
+  const lines = [failed === 0 ? `All ${results.length} stacks are valid.` : `${failed} of ${results.length} stacks failed validation.`, ''];
+  lines.push(...results.map((r) => `${r.ok ? 'ok  ' : 'FAIL'}  ${r.stack.padEnd(16)} ${r.ok ? 'init + validate clean' : `${r.failedStep} failed`} (${r.seconds} s)`));
   for (const r of results.filter((x) => !x.ok)) {
     lines.push('', `${r.stack}:`);
     for (const d of r.diagnostics) {
@@ -110,14 +112,21 @@ export function formatValidation(results: readonly StackValidation[]): string {
     }
     if (r.output) lines.push(...r.output.split('\n').map((l) => `  ${l}`));
   }
-  const failed = results.filter((r) => !r.ok).length;
-  lines.push('', failed === 0 ? `All ${results.length} stacks are valid.` : `${failed} of ${results.length} stacks failed validation.`);
   return lines.join('\n');
 }
 
-async function cli(argv: string[]): Promise<number> {
-  const outDir = path.resolve(option(argv, '--dir') ?? path.join(PROJECT_ROOT, 'cdktf.out'));
-  const stacks = positionals(argv, ['--dir']);
+export const command = defineCommand({
+  name: 'validate:stacks',
+  summary: 'terraform init -backend=false and terraform validate of every synthesized stack (or the named ones), in a copy of each; exit 1 on any error or warning.',
+  positionals: [{ name: 'stack', description: 'only these stacks (default every stack in the folder)', optional: true, variadic: true, choices: STACK_NAMES }],
+  options: { dir: SYNTH_DIR_OPTION },
+});
+
+export function cli(argv: readonly string[]): Promise<number> {
+  return execute(command, argv, ({ values, positionals }) => validate(synthDir(values.dir), positionals));
+}
+
+async function validate(outDir: string, stacks: string[]): Promise<number> {
   const config = terraformCliConfig();
   process.stdout.write(`Validating ${stacks.length > 0 ? stacks.join(', ') : 'every stack'} in ${outDir} (providers from ${config ? `the mirror in ${config}` : 'the registry'})\n`);
   const results = await validateStacks(outDir, { stacks });
@@ -125,4 +134,4 @@ async function cli(argv: string[]): Promise<number> {
   return results.every((r) => r.ok) ? 0 : 1;
 }
 
-if (require.main === module) runMain(() => cli(process.argv.slice(2)));
+if (require.main === module) runMain(cli);

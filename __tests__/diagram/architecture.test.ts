@@ -180,28 +180,34 @@ describe('npm run diagram', () => {
     writeFileSync(path.join(dir, 'stacks', 'staging', 'cdk.tf.json'), JSON.stringify(stacks.get('staging')));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const run = (...argv: string[]) => {
-    const out: string[] = [];
-    cli([...argv, '--dir', dir], (t) => out.push(t));
-    return out.join('');
+  const run = async (...argv: string[]) => {
+    let out = '';
+    let err = '';
+    const code = await cli([...argv, '--dir', dir], { out: (t) => (out += t), err: (t) => (err += t) });
+    return { code, out, err };
   };
 
-  it('writes Mermaid and DOT to stdout or a file', () => {
-    expect(run('staging', '--format', 'mermaid')).toBe(toMermaid(graphOf('staging')));
+  it('writes Mermaid and DOT to stdout, or to a file and says so', async () => {
+    expect(await run('staging', '--format', 'mermaid')).toEqual({ code: 0, out: toMermaid(graphOf('staging')), err: '' });
     const file = path.join(dir, 'staging.dot');
-    expect(run('staging', '--format', 'dot', '--out', file)).toBe('');
+    expect(await run('staging', '--format', 'dot', '--out', file)).toEqual({ code: 0, out: '', err: `wrote the dot diagram of staging to ${file}\n` });
     expect(readFileSync(file, 'utf8')).toBe(toDot(graphOf('staging')));
   });
 
   it.each([
-    [['nowhere'], 'unknown stack "nowhere": the stacks are bootstrap, production, staging'],
-    [['production'], 'stack "production" is not synthesized yet (no DIR/stacks/production/cdk.tf.json): run npm run synth first'],
-    [['staging', '--format', 'png'], 'unknown format "png": use svg, mermaid or dot'],
-    [['staging', '--format', 'dot', '--out', '/nonexistent-dir/x.dot'], 'cannot write /nonexistent-dir/x.dot: its folder does not exist'],
-    [['staging', '--format', 'dot', '--out', os.tmpdir()], `cannot write ${os.tmpdir()}: it is a folder`],
-  ])('refuses %j in one line', (argv, message) => {
-    expect(() => run(...argv)).toThrow(message.replace('DIR', dir));
-    expect(() => run(...argv)).not.toThrow(/\n/);
+    [['nowhere'], 1, 'unknown stack "nowhere": the stacks are bootstrap, production, staging'],
+    [['production'], 1, 'stack "production" is not synthesized yet (no DIR/stacks/production/cdk.tf.json): run npm run synth first'],
+    [['staging', '--format', 'dot', '--out', '/nonexistent-dir/x.dot'], 1, 'cannot write /nonexistent-dir/x.dot: its folder does not exist'],
+    [['staging', '--format', 'dot', '--out', os.tmpdir()], 1, `cannot write ${os.tmpdir()}: it is a folder`],
+    [['staging', '--format', 'png'], 2, 'diagram: unknown format "png": use svg, mermaid or dot'],
+    [['staging', '--colour'], 2, 'diagram: unknown option --colour'],
+    [[], 2, 'diagram: missing <stack>'],
+  ])('refuses %j: exit %d, one line', async (argv, code, message) => {
+    const result = await run(...argv);
+    expect(result.code).toBe(code);
+    expect(result.err.split('\n')[0]).toBe(message.replace('DIR', dir));
+    if (code === 1) expect(result.err).toBe(`${message.replace('DIR', dir)}\n`);
+    else expect(result.err.split('\n')[1]).toMatch(/^usage: npm run diagram -- \[<stack>\] /);
   });
 });
 

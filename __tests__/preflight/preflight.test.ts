@@ -19,6 +19,7 @@ import {
   PutPublicAccessBlockCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { ENVIRONMENTS } from '../../environments';
 import type { EnvironmentConfig } from '../../environments/schema';
 import { STATE_BACKEND } from '../../stacks/state-backend';
 import { APP_SECRET_KEYS } from '../../constructs/app-secret';
@@ -218,9 +219,10 @@ describe('a ready account', () => {
     expect(out[0]).toBe('Pre-flight check for staging (ohmycoins-staging, ap-southeast-2, state in s3://ohmycoins-terraform-state)');
     for (const check of ROWS) expect(text).toMatch(new RegExp(`│ ${check} +│ (PASS|WARN|SKIP) +│`));
     expect(text).toMatch(/│ AWS account +│ WARN +│ 123456789012; no accountId is set for staging/);
-    expect(out[out.length - 1]).toBe(
+    expect(out[1].replace(/\n {2}/g, ' ')).toBe(
       'staging: READY (9 passed, 0 failed, 1 warning, 2 skipped). Next: npm run synth, then terraform init/plan/apply in cdktf.out/stacks/staging.',
     );
+    expect(Math.max(...text.split('\n').map((l) => [...l].length))).toBeLessThanOrEqual(120);
   });
 
   it('takes the endpoints from OMC_AWS_ENDPOINT_URL and OMC_AWS_ENDPOINT_URL_<SERVICE>', async () => {
@@ -466,9 +468,7 @@ describe('a broken account', () => {
     expect(code).toBe(1);
     expect(out.join('\n')).toContain('ohmycoins-staging-app-secrets: missing SECRET_KEY');
     expect(out.join('\n')).not.toContain(SECRET_VALUE);
-    expect(out[out.length - 1]).toBe(
-      'staging: NOT READY (8 passed, 1 failed, 1 warning, 2 skipped). Fix: Application secret; then run the check again.',
-    );
+    expect(out[1].replace(/\n {2}/g, ' ')).toBe('staging: NOT READY (8 passed, 1 failed, 1 warning, 2 skipped). Fix: Application secret; then run the check again.');
   });
 });
 
@@ -525,12 +525,19 @@ describe('command line', () => {
   });
 
   it('refuses an unknown environment or option with exit code 2', async () => {
-    expect(await capture(['qa'])).toMatchObject({ code: 2, err: ['preflight: unknown environment "qa"; known: staging, production'] });
+    const environments = Object.keys(ENVIRONMENTS).join(', ');
+    const unknown = await capture(['qa']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err[0].split('\n')[0]).toBe(`preflight: unknown environment "qa": the environments are ${environments} (environments/index.ts)`);
     const noEnv = await capture([]);
     expect(noEnv.code).toBe(2);
-    expect(noEnv.err[0]).toMatch(/^preflight: give exactly one environment\.\nusage: npm run preflight -- <environment>/);
+    expect(noEnv.err[0]).toMatch(/^preflight: missing <environment>\nusage: npm run preflight -- <environment>/);
     const badOption = await capture(['staging', '--endpoint', 'x']);
     expect(badOption.code).toBe(2);
-    expect(badOption.err[0]).toMatch(/^preflight: Unknown option '--endpoint'/);
+    expect(badOption.err[0]).toMatch(/^preflight: unknown option --endpoint\n/);
+    const help = await capture(['--help']);
+    expect({ code: help.code, err: help.err }).toEqual({ code: 0, err: [] });
+    expect(help.out[0]).toMatch(/^usage: npm run preflight -- <environment> \[--certificate-arn <arn>\]/);
+    expect(help.out[0]).toContain('--endpoint-url-secretsmanager <url>');
   });
 });

@@ -169,3 +169,41 @@ describe('npm run cost -- <stack> --plan <file> --markdown on the real plan (the
     }
   });
 });
+
+describe('npm run cost in a 120-column terminal, on the real plans', () => {
+  const widest = (text: string) => Math.max(...text.split('\n').map((l) => [...l].length));
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'cost-terminal-'));
+    for (const stack of ['staging', 'production'] as const) writeFileSync(path.join(dir, `${stack}.json`), JSON.stringify(planJson(stack)));
+    process.env.COLUMNS = '120';
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const cost = async (...argv: string[]) => {
+    let stdout = '';
+    const code = await main(argv, (s) => (stdout += s), () => undefined);
+    return { code, stdout, lines: stdout.split('\n') };
+  };
+
+  it('cost: the total in the first lines, no line wider than 120, sources only counted', async () => {
+    const { code, stdout, lines } = await cost('production', '--plan', path.join(dir, 'production.json'));
+    expect(code).toBe(0);
+    expect(lines.slice(0, 5).join('\n')).toContain('Cost estimate for production: $405.67 a month (autoscaling: $405.67 to $751.40); 9 unpriced lines not included.');
+    expect(widest(stdout)).toBeLessThanOrEqual(120);
+    expect(stdout).toMatch(/\n\d+ price sources \(--sources lists them\)\.\n$/);
+    expect(widest((await cost('production', '--plan', path.join(dir, 'production.json'), '--sources')).stdout)).toBeLessThanOrEqual(120);
+  });
+
+  it('cost --compare: both totals in the first lines, then only what differs, no line wider than 120', async () => {
+    const { code, stdout, lines } = await cost('staging', '--plan', path.join(dir, 'staging.json'), '--compare', 'production', '--compare-plan', path.join(dir, 'production.json'));
+    expect(code).toBe(0);
+    expect(lines.slice(0, 5).join('\n')).toMatch(/Monthly cost, staging vs production: \$[\d,.]+ vs \$405\.67 \(\+\$[\d,.]+\); \d+ resources differ\./);
+    expect(widest(stdout)).toBeLessThanOrEqual(120);
+    expect(stdout).not.toContain('Cost estimate for');
+    // A row that costs the same on both sides is not listed: every listed row shows a difference or a missing side.
+    const rows = stdout.split('\n').filter((l) => /^│ aws_/.test(l));
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(row).toMatch(/│ - +│|│ [+-]\$[\d,.]+ +│/);
+    expect(stdout).toMatch(/\n\d+ other resources cost the same on both sides \(--all lists them\)\.\n$/);
+  });
+});

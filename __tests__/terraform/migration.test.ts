@@ -96,6 +96,28 @@ describe.each(ENVIRONMENT_STACKS)('migrating %s from the legacy state', (env) =>
       expect(result().inputUnchanged).toBe(true);
     });
 
+    it('reads verdict first at 120 columns: counts that add up, then replaced, updated and created, unchanged only counted', () => {
+      const { report } = result();
+      const text = renderReport(report, { width: 120 });
+      const lines = text.split('\n');
+      expect(Math.max(...lines.map((l) => [...l].length))).toBeLessThanOrEqual(120);
+      expect(lines[0]).toBe(`OK: migrating ${env} destroys nothing and replaces only task definitions.`);
+      const { total, ...actions } = report.counts;
+      expect(Object.values(actions).reduce((a, b) => a + b, 0)).toBe(total);
+      expect(total).toBe(rows().length);
+      expect(lines[1]).toBe(
+        `${total} resource instances: ${actions.replaced} replaced, ${actions.updated} updated in place, ${actions.created} created, ${actions.unchanged} unchanged, 0 destroyed; ${report.moved} of them moved.`,
+      );
+      const headings = lines.filter((l) => /^[A-Z][a-z ]+ \(\d+\):$/.test(l));
+      expect(headings).toEqual([`Replaced (${actions.replaced}):`, `Updated in place (${actions.updated}):`, `Created (${actions.created}):`]);
+      const unchanged = rows().filter((r) => r.action === 'unchanged');
+      const listed = (l: string, address: string) => l.trim() === address || l.trim().startsWith(`${address} `);
+      expect(unchanged.filter((r) => lines.some((l) => listed(l, r.address)))).toEqual([]);
+      expect(lines[lines.length - 1]).toMatch(new RegExp(`^${unchanged.length} (moved and unchanged|unchanged, \\d+ of them moved) \\(--all lists them\\)\\.$`));
+      const all = renderReport(report, { all: true, width: 120 });
+      expect(unchanged.filter((r) => !all.split('\n').some((l) => listed(l, r.address)))).toEqual([]);
+    });
+
     it('never shows a secret: the report names attributes, not values', () => {
       const text = renderReport(result().report) + JSON.stringify(result().report);
       expect(text).not.toMatch(/CHANGE_ME/);

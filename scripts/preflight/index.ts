@@ -4,7 +4,6 @@
  * exits 1 when a required item fails (2 for a usage error). It keeps checking after a
  * failure. Without credentials it stops at once with one line.
  */
-import { parseArgs } from 'node:util';
 import { ENVIRONMENTS } from '../../environments';
 import { EnvironmentConfig, EnvironmentConfigError, validateEnvironmentConfig } from '../../environments/schema';
 import { STATE_BACKEND } from '../../stacks/state-backend';
@@ -22,6 +21,7 @@ import {
   CheckResult,
   describeError,
 } from './checks';
+import { defineCommand, ENVIRONMENT_NAMES, execute, type OptionSpec, runMain } from '../cli';
 import { createClients, defaultRegion, ENDPOINT_ENV, Endpoints, endpointsFromEnv, RequestLimits, SERVICES } from './clients';
 import { isReady, renderSummary, renderTable } from './report';
 
@@ -79,11 +79,18 @@ export async function runPreflight(options: PreflightOptions): Promise<CheckResu
   }
 }
 
-const USAGE = [
-  'usage: npm run preflight -- <environment> [--certificate-arn <arn>] [--endpoint-url <url>] [--endpoint-url-<service> <url>]',
-  `  environments: ${Object.keys(ENVIRONMENTS).join(', ')}; services: ${SERVICES.join(', ')}`,
-  `  endpoints can also come from ${ENDPOINT_ENV} and ${ENDPOINT_ENV}_<SERVICE>; the certificate from TF_VAR_certificate_arn`,
-].join('\n');
+export const command = defineCommand({
+  name: 'preflight',
+  summary: 'Check that an AWS account is ready for the environment: credentials, account, region, state bucket, lock table, app secret keys, certificate, EIP quota, terraform version. Exit 1 when an item fails.',
+  positionals: [{ name: 'environment', description: 'the environment to check', choices: ENVIRONMENT_NAMES }],
+  options: {
+    'certificate-arn': { type: 'string', value: '<arn>', description: 'the certificate the HTTPS listener will use (default TF_VAR_certificate_arn)' },
+    'endpoint-url': { type: 'string', value: '<url>', description: `one endpoint for every AWS service (or ${ENDPOINT_ENV})` },
+    ...(Object.fromEntries(
+      SERVICES.map((s) => [`endpoint-url-${s}`, { type: 'string', value: '<url>', description: `the ${s} endpoint (or ${ENDPOINT_ENV}_${s.toUpperCase()})` }]),
+    ) as Record<`endpoint-url-${(typeof SERVICES)[number]}`, OptionSpec>),
+  },
+});
 
 export interface Io {
   readonly stdout: (text: string) => void;
@@ -94,36 +101,11 @@ const processIo: Io = { stdout: (t) => process.stdout.write(`${t}\n`), stderr: (
 
 /** The command line. Returns the exit code: 0 ready, 1 not ready (or no credentials), 2 usage error. */
 export async function main(argv: readonly string[], io: Io = processIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        'certificate-arn': { type: 'string' },
-        'endpoint-url': { type: 'string' },
-        ...Object.fromEntries(SERVICES.map((s) => [`endpoint-url-${s}`, { type: 'string' as const }])),
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    io.stderr(`preflight: ${(e as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  const values = args.values as Record<string, string | boolean | undefined>;
-  if (values.help) {
-    io.stdout(USAGE);
-    return 0;
-  }
-  const [name, ...extra] = args.positionals;
-  if (!name || extra.length > 0) {
-    io.stderr(`preflight: give exactly one environment.\n${USAGE}`);
-    return 2;
-  }
-  if (!(name in ENVIRONMENTS)) {
-    io.stderr(`preflight: unknown environment "${name}"; known: ${Object.keys(ENVIRONMENTS).join(', ')}`);
-    return 2;
-  }
+  const lines = (write: (t: string) => void) => (text: string) => write(text.replace(/\n$/, ''));
+  return execute(command, argv, ({ args, values }) => preflight(args.environment as string, values, io, env), { out: lines(io.stdout), err: lines(io.stderr) });
+}
+
+async function preflight(name: string, values: Record<string, string | boolean | undefined>, io: Io, env: NodeJS.ProcessEnv): Promise<number> {
   let config: EnvironmentConfig;
   try {
     config = validateEnvironmentConfig(name, ENVIRONMENTS[name]);
@@ -154,19 +136,16 @@ export async function main(argv: readonly string[], io: Io = processIo, env: Nod
     return 1;
   }
   io.stdout(`Pre-flight check for ${name} (${config.projectName}, ${config.region}, state in s3://${STATE_BACKEND.bucket})`);
-  io.stdout(renderTable(results));
   io.stdout(renderSummary(name, results));
+  io.stdout(renderTable(results));
   return isReady(results) ? 0 : 1;
 }
+
+/** The command on the process's stdout and stderr. */
+export const cli = (argv: readonly string[]): Promise<number> => main(argv);
 
 if (require.main === module) {
   // The SDK's notice about future Node versions is not a finding of this check.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  main(process.argv.slice(2)).then(
-    (code) => (process.exitCode = code),
-    (e: Error) => {
-      process.stderr.write(`preflight: ${e.message}\n`);
-      process.exitCode = 1;
-    },
-  );
+  runMain(cli);
 }

@@ -1,7 +1,8 @@
 /**
- * The pre-flight report: every result in a table (cli-table3), then a summary line.
+ * The pre-flight report: a summary line (the verdict), then every result in a table (cli-table3)
+ * fitted to the terminal width.
  */
-import Table from 'cli-table3';
+import { fittedTable, plural, terminalWidth, wrap } from '../../lib/terminal';
 import type { CheckResult, Status } from './checks';
 
 const LABEL: Record<Status, string> = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', skip: 'SKIP' };
@@ -18,23 +19,21 @@ export function isReady(results: readonly CheckResult[]): boolean {
   return results.every((r) => r.status !== 'fail');
 }
 
-export function renderTable(results: readonly CheckResult[]): string {
-  // No colours: the report is read in CI logs as often as in a terminal.
-  const table = new Table({
-    head: ['Check', 'Result', 'Details'],
-    style: { head: [], border: [] },
-    // One line per check, no rule between rows.
-    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
-    wordWrap: true,
-    colWidths: [22, 8, 84],
-  });
-  for (const r of results) table.push([r.check, LABEL[r.status], r.detail]);
+export function renderTable(results: readonly CheckResult[], width = terminalWidth()): string {
+  // No colours: the report is read in CI logs as often as in a terminal. No rule between rows.
+  const { table, push } = fittedTable(['Check', 'Result', 'Details'], [22, 8, 84], width, [0, 1], true);
+  for (const r of results) push([r.check, LABEL[r.status], r.detail]);
   return table.toString();
 }
 
-export function renderSummary(environment: string, results: readonly CheckResult[]): string {
+/** The verdict with the counts and what to do next, wrapped to `width`. */
+export function renderSummary(environment: string, results: readonly CheckResult[], width = terminalWidth()): string {
+  return wrap(summaryText(environment, results), width, '  ').join('\n');
+}
+
+function summaryText(environment: string, results: readonly CheckResult[]): string {
   const n = tally(results);
-  const counts = `${n.pass} passed, ${n.fail} failed, ${n.warn} warning${n.warn === 1 ? '' : 's'}, ${n.skip} skipped`;
+  const counts = `${n.pass} passed, ${n.fail} failed, ${plural(n.warn, 'warning')}, ${n.skip} skipped`;
   if (isReady(results)) {
     return `${environment}: READY (${counts}). Next: npm run synth, then terraform init/plan/apply in cdktf.out/stacks/${environment}.`;
   }

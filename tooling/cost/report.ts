@@ -3,7 +3,7 @@
  * for pull-request comments, and comparisons of two estimates (two stacks, or the
  * state before and after a plan).
  */
-import Table from 'cli-table3';
+import { fittedTable, plural, terminalWidth, wrap } from '../../lib/terminal';
 import { CostLine, Estimate, costByAddress } from './estimate';
 
 /** `$1,234.56`; amounts under a cent keep their significant digits. */
@@ -20,9 +20,14 @@ export function signedMoney(n: number): string {
   return `${n > 0 ? '+' : ''}${money(n)}`;
 }
 
-function quantity(l: CostLine): string {
+/** `730 hours`, `1 dashboard`; `-` for a quantity that is not known (unit `-`). */
+export function quantity(l: Pick<CostLine, 'quantity' | 'unit'>): string {
+  if (l.unit === '-') return '-';
   const q = Number.isInteger(l.quantity) ? l.quantity.toLocaleString('en-US') : Number(l.quantity.toPrecision(4)).toLocaleString('en-US', { maximumFractionDigits: 6 });
-  return `${q} ${l.unit}`;
+  // Units are plural nouns ("dashboards", "IP-hours"); one of them is singular. "10k requests" or
+  // "million RRU" name a batch and stay as they are.
+  const unit = l.quantity === 1 && /^[A-Za-z][\w-]*( [a-z][\w-]*)*s$/.test(l.unit) && !/^(million|GB)/.test(l.unit) ? l.unit.slice(0, -1) : l.unit;
+  return `${q} ${unit}`;
 }
 
 function unitPrice(l: CostLine): string {
@@ -33,33 +38,6 @@ function monthlyCell(l: CostLine): string {
   if (l.monthly === null) return 'unpriced';
   const range = l.range && l.range.minMonthly !== null && l.range.maxMonthly !== null ? `\nmin ${money(l.range.minMonthly)}\nmax ${money(l.range.maxMonthly)}` : '';
   return `${money(l.monthly)}${range}`;
-}
-
-/**
- * Breaks words longer than a column (addresses, price keys) after a `.`, `_`, `-` or `/`,
- * so cli-table3 wraps them instead of cutting them off: every address stays readable.
- */
-export function breakLongWords(text: string, width: number): string {
-  return text
-    .split('\n')
-    .map((line) =>
-      line
-        .split(' ')
-        .map((word) => {
-          const parts: string[] = [];
-          let rest = word;
-          while (rest.length > width) {
-            const window = rest.slice(0, width);
-            const cut = Math.max(window.lastIndexOf('.'), window.lastIndexOf('_'), window.lastIndexOf('-'), window.lastIndexOf('/'));
-            const at = cut > 0 ? cut + 1 : width;
-            parts.push(rest.slice(0, at));
-            rest = rest.slice(at);
-          }
-          return [...parts, rest].join('\n');
-        })
-        .join(' '),
-    )
-    .join('\n');
 }
 
 /** Numbers the distinct price keys and unpriced reasons of an estimate, for footnotes. */
@@ -86,7 +64,7 @@ function freeSummary(e: Estimate): string {
 
 /** `1 line`, `2 lines`. */
 export function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+  return plural(n, noun);
 }
 
 function totalText(e: Estimate): string {
@@ -95,31 +73,52 @@ function totalText(e: Estimate): string {
   return `${money(t.monthly)} a month${range}`;
 }
 
-/** The itemized terminal report: one row per cost line, then totals, sources, unpriced items and free resources. */
-export function renderTable(e: Estimate): string {
+export interface RenderOptions {
+  /** The width to fit. @default terminalWidth() ($COLUMNS, else 120) */
+  readonly width?: number;
+  /** List the price sources (where each price comes from, as of when). @default false */
+  readonly sources?: boolean;
+}
+
+/** The head of an estimate: its total (the verdict) and what it assumes, in at most 2 lines. */
+function estimateHead(e: Estimate, width: number): string[] {
+  return [
+    ...wrap(`Cost estimate for ${e.stack}: ${totalText(e)}; ${count(e.totals.unpricedLines, 'unpriced line')} not included.`, width, '  '),
+    ...wrap(`${e.region}, ${e.currency}, on-demand, ${e.hoursPerMonth} hours a month; usage from ${e.usageFile}; ${count(e.totals.resources, 'resource')}.`, width, '  '),
+  ];
+}
+
+/** The price sources, numbered as in the table, wrapped to `width`. */
+function sourceLines(e: Estimate, width: number): string[] {
+  return footnotes(e).sources.flatMap((s) => wrap(s, width - 2, '      ').map((l) => `  ${l}`));
+}
+
+/** Where the prices of an estimate come from, numbered as in its table with `sources`. */
+export function renderSources(e: Estimate, width = terminalWidth()): string {
+  const lines = sourceLines(e, width);
+  return `${lines.length > 0 ? [`Price sources of ${e.stack}:`, ...lines].join('\n') : `No priced line in ${e.stack}.`}\n`;
+}
+
+/**
+ * The itemized terminal report, fitted to `width`: the total first, then one row per cost line,
+ * the unpriced items and the free resources; the price sources with `sources`.
+ */
+export function renderTable(e: Estimate, options: RenderOptions = {}): string {
+  const width = options.width ?? terminalWidth();
   const notes = footnotes(e);
-  const widths = [40, 36, 18, 12, 14, 45];
-  const table = new Table({
-    head: ['resource address', 'description', 'quantity / month', 'unit price', 'monthly', 'price source'],
-    colWidths: widths,
-    wordWrap: true,
-    style: { head: [], border: [] },
-  });
+  const { table, push } = fittedTable(['resource address', 'description', 'quantity / month', 'unit price', 'monthly', 'price key'], [40, 36, 18, 11, 12, 28], width, [3, 4]);
   for (const l of e.lines) {
-    const source =
-      l.status === 'priced' && l.priceKey ? `${l.priceKey}\n[${notes.sourceRef.get(l.priceKey)}] as of ${l.price?.asOf}` : `${l.priceKey ?? 'no price key'}\nunpriced (see below)`;
-    table.push([l.address, l.description, quantity(l), unitPrice(l), monthlyCell(l), source].map((cell, i) => breakLongWords(cell, widths[i] - 2)));
+    const key = l.priceKey ?? 'no price key';
+    const source = l.status !== 'priced' ? `${key}\nunpriced (see below)` : options.sources && l.priceKey ? `${key} [${notes.sourceRef.get(l.priceKey)}]` : key;
+    push([l.address, l.description, quantity(l), unitPrice(l), monthlyCell(l), source]);
   }
   table.push([{ colSpan: 4, content: `Total of ${count(e.totals.pricedLines, 'priced line')} (${count(e.totals.unpricedLines, 'unpriced line')} not included)` }, { colSpan: 2, content: totalText(e) }]);
-  const out = [
-    `Cost estimate for ${e.stack}: ${e.region}, ${e.currency}, on-demand, ${e.hoursPerMonth} hours a month; usage from ${e.usageFile}`,
-    table.toString(),
-    '',
-    `Monthly total: ${totalText(e)}; ${count(e.totals.unpricedLines, 'unpriced line')} not included.`,
-  ];
-  if (notes.unpriced.length > 0) out.push('', 'Unpriced (no known price; never estimated with another figure):', ...notes.unpriced.map((u) => `  - ${u}`));
-  if (notes.sources.length > 0) out.push('', 'Price sources:', ...notes.sources.map((s) => `  ${s}`));
-  if (e.free.length > 0) out.push('', `No charge of their own (${count(e.free.length, 'resource')}): ${freeSummary(e)}.`);
+  const out = [...estimateHead(e, width), table.toString()];
+  if (notes.unpriced.length > 0) {
+    out.push('', 'Unpriced (no known price; never estimated with another figure):', ...notes.unpriced.flatMap((u) => wrap(`- ${u}`, width - 2, '    ').map((l) => `  ${l}`)));
+  }
+  if (e.free.length > 0) out.push('', ...wrap(`No charge of their own (${count(e.free.length, 'resource')}): ${freeSummary(e)}.`, width, '  '));
+  if (notes.sources.length > 0) out.push('', ...(options.sources ? ['Price sources:', ...sourceLines(e, width)] : [`${count(notes.sources.length, 'price source')} (--sources lists them).`]));
   return `${out.join('\n')}\n`;
 }
 
@@ -148,6 +147,8 @@ export interface Comparison {
 export function compareEstimates(before: Estimate, after: Estimate, beforeLabel = before.stack, afterLabel = after.stack): Comparison {
   const a = costByAddress(before);
   const b = costByAddress(after);
+  // Resources of no charge are compared too: one on one side only is a difference.
+  for (const [e, map] of [[before, a], [after, b]] as const) for (const f of e.free) if (!map.has(f.address)) map.set(f.address, { monthly: 0, unpriced: 0, type: f.resourceType });
   const addresses = [...new Set([...a.keys(), ...b.keys()])].sort();
   const rows = addresses.map((address) => {
     const x = a.get(address);
@@ -168,12 +169,32 @@ function cell(n: number | null): string {
   return n === null ? '-' : money(n);
 }
 
-/** A comparison as a terminal table. */
-export function renderComparison(c: Comparison): string {
-  const table = new Table({ head: ['resource address', c.beforeLabel, c.afterLabel, 'difference', 'unpriced lines'], style: { head: [], border: [] } });
-  for (const r of c.rows) table.push([r.address, cell(r.before), cell(r.after), signedMoney(r.change), r.unpriced > 0 ? String(r.unpriced) : '']);
-  table.push(['Total (priced lines)', money(c.before.monthly), money(c.after.monthly), signedMoney(c.change), String(c.before.unpricedLines + c.after.unpricedLines)]);
-  return `Monthly cost, ${c.beforeLabel} vs ${c.afterLabel}:\n${table.toString()}\n`;
+/** Whether a comparison row differs: a cent or more apart, or the resource is on one side only. */
+export function differs(r: ComparisonRow): boolean {
+  return Math.abs(r.change) >= 0.005 || (r.before === null) !== (r.after === null);
+}
+
+/**
+ * A comparison for a terminal, fitted to `width`: both totals and the difference first, then only
+ * the resources that differ; with `all`, every resource.
+ */
+export function renderComparison(c: Comparison, options: { width?: number; all?: boolean } = {}): string {
+  const width = options.width ?? terminalWidth();
+  const differing = c.rows.filter(differs);
+  const shown = options.all ? c.rows : differing;
+  const out = [
+    ...wrap(`Monthly cost, ${c.beforeLabel} vs ${c.afterLabel}: ${money(c.before.monthly)} vs ${money(c.after.monthly)} (${signedMoney(c.change)}); ${count(differing.length, 'resource')} differ${differing.length === 1 ? 's' : ''}.`, width, '  '),
+    ...wrap(`${c.beforeLabel}: ${count(c.before.resources, 'resource')}, ${count(c.before.unpricedLines, 'unpriced line')}; ${c.afterLabel}: ${count(c.after.resources, 'resource')}, ${count(c.after.unpricedLines, 'unpriced line')} (not in the totals).`, width, '  '),
+  ];
+  if (shown.length > 0) {
+    const { table, push } = fittedTable(['resource address', c.beforeLabel, c.afterLabel, 'difference', 'unpriced lines'], [60, 14, 14, 14, 10], width, [1, 2, 3, 4], true);
+    for (const r of shown) push([r.address, cell(r.before), cell(r.after), signedMoney(r.change), r.unpriced > 0 ? String(r.unpriced) : '']);
+    push(['Total (priced lines)', money(c.before.monthly), money(c.after.monthly), signedMoney(c.change), String(c.before.unpricedLines + c.after.unpricedLines)]);
+    out.push(table.toString());
+  }
+  const same = c.rows.length - differing.length;
+  if (same > 0 && !options.all) out.push(`${count(same, 'other resource')} cost the same on both sides (--all lists them).`);
+  return `${out.join('\n')}\n`;
 }
 
 function mdEscape(s: string): string {

@@ -1,0 +1,111 @@
+import Table from 'cli-table3';
+
+/**
+ * Text for a terminal: the width to fit (`$COLUMNS`, 120 when unset), words wrapped to it,
+ * lines cut with a visible marker, tables whose columns fit, and English counts ("1 dashboard",
+ * "2 dashboards").
+ */
+
+/** The width reports fit: `$COLUMNS` when it is a positive number, else 120. */
+export function terminalWidth(env: NodeJS.ProcessEnv = process.env): number {
+  const columns = Number(env.COLUMNS);
+  return Number.isInteger(columns) && columns >= 40 ? columns : 120;
+}
+
+/** The marker at the end of a cut line. */
+export const CUT = '…';
+
+/** `text` cut to `width` characters, ending with `…` when something was cut. */
+export function truncate(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}${CUT}`;
+}
+
+/**
+ * Words of `text` wrapped to lines of at most `width` characters; lines after the first start with
+ * `indent`. A word longer than a line is cut where it must be.
+ */
+export function wrap(text: string, width: number, indent = ''): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const fits = line !== '' && line.length + 1 + word.length <= width;
+    if (fits) {
+      line = `${line} ${word}`;
+      continue;
+    }
+    if (line !== '') lines.push(line);
+    line = `${lines.length === 0 ? '' : indent}${word}`;
+    while (line.length > width) {
+      lines.push(line.slice(0, width));
+      line = `${indent}${line.slice(width)}`;
+    }
+  }
+  if (line !== '') lines.push(line);
+  return lines;
+}
+
+/** `1 dashboard`, `2 dashboards`, `0 dashboards`; irregular plurals are given. */
+export function plural(n: number, noun: string, nouns = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : nouns}`;
+}
+
+/**
+ * Breaks words longer than a column (addresses, price keys) after a `.`, `_`, `-` or `/`,
+ * so cli-table3 wraps them instead of cutting them off: every address stays readable.
+ */
+export function breakLongWords(text: string, width: number): string {
+  return text
+    .split('\n')
+    .map((line) =>
+      line
+        .split(' ')
+        .map((word) => {
+          const parts: string[] = [];
+          let rest = word;
+          while (rest.length > width) {
+            const window = rest.slice(0, width);
+            const cut = Math.max(window.lastIndexOf('.'), window.lastIndexOf('_'), window.lastIndexOf('-'), window.lastIndexOf('/'));
+            const at = cut > 0 ? cut + 1 : width;
+            parts.push(rest.slice(0, at));
+            rest = rest.slice(at);
+          }
+          return [...parts, rest].join('\n');
+        })
+        .join(' '),
+    )
+    .join('\n');
+}
+
+/**
+ * Column widths that fit a table in `width` characters: the preferred widths, shrunk in
+ * proportion (never under `min`) when their sum and the borders (one per column, plus one) do not fit.
+ * The columns at the `fixed` indexes keep their width (short codes, amounts).
+ */
+export function fitColumns(preferred: readonly number[], width: number, fixed: readonly number[] = [], min = 6): number[] {
+  const room = width - (preferred.length + 1);
+  const total = preferred.reduce((a, b) => a + b, 0);
+  if (total <= room) return [...preferred];
+  const kept = fixed.reduce((sum, i) => sum + preferred[i], 0);
+  const flexible = total - kept;
+  const widths = preferred.map((w, i) => (fixed.includes(i) ? w : Math.max(min, Math.floor((w * (room - kept)) / flexible))));
+  // Rounding down and the minimum can leave the sum off by a little: take it from the widest.
+  for (let excess = widths.reduce((a, b) => a + b, 0) - room; excess > 0; excess--) widths[widths.indexOf(Math.max(...widths))] -= 1;
+  return widths;
+}
+
+/**
+ * A cli-table3 table of fixed column widths whose cells wrap (long words broken after `.`, `_`, `-`,
+ * `/`); `compact` leaves out the lines between rows (for rows of one line).
+ */
+export function fittedTable(
+  head: string[],
+  preferred: readonly number[],
+  width: number,
+  fixed: readonly number[] = [],
+  compact = false,
+): { table: Table.Table; push: (cells: string[]) => void } {
+  const colWidths = fitColumns(preferred, width, fixed);
+  const between = compact ? { chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } } : {};
+  const table = new Table({ head, colWidths, wordWrap: true, style: { head: [], border: [] }, ...between });
+  return { table, push: (cells) => table.push(cells.map((cell, i) => breakLongWords(cell, colWidths[i] - 2))) };
+}
