@@ -109,6 +109,12 @@ export function terraformCliEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEn
   if (!env.TF_PLUGIN_CACHE_DIR) {
     mkdirSync(PLUGIN_CACHE_DIR, { recursive: true });
     env.TF_PLUGIN_CACHE_DIR = PLUGIN_CACHE_DIR;
+    // A working copy has no .terraform.lock.hcl, and without a lock-file checksum Terraform 1.4+
+    // installs the provider into the cache again instead of linking to it; Terraform's cache is
+    // not safe for concurrent use, so an init rewriting it broke a plan running beside it ("could
+    // not read package directory ... linux_amd64"). With this set, inits only link to what the
+    // cache holds; the lock files of these throw-away working copies are never committed.
+    env.TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE = 'true';
   }
   const config = terraformCliConfig();
   if (config !== undefined) env.TF_CLI_CONFIG_FILE = config;
