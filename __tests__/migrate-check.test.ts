@@ -124,17 +124,20 @@ describe('the migration report', () => {
       }),
       change('aws_ecs_task_definition.ecs_backend', ['delete', 'create'], { previous_address: 'module.ecs.aws_ecs_task_definition.backend', replace_paths: [['container_definitions']] }),
       change('aws_sns_topic.monitoring_alarms', ['create']),
+      change('module.security.aws_security_group_rule.rds_egress', ['forget']),
     ],
   };
 
-  it('sorts each instance into moved, unchanged, updated (with attributes), replaced (with the forcing attribute) and created', () => {
+  it('sorts each instance into moved, unchanged, updated (with attributes), replaced (with the forcing attribute), created and forgotten', () => {
     const report = migrationReport('staging', 'staging.tfstate', plan);
-    expect(report.counts).toEqual({ moved: 3, unchanged: 1, updated: 1, replaced: 1, created: 1, destroyed: 0 });
+    expect(report.counts).toEqual({ moved: 3, unchanged: 1, updated: 1, replaced: 1, created: 1, destroyed: 0, forgotten: 1 });
+    // Forgotten (a `removed` block with destroy = false) is not lost: it stays in AWS, so the check passes.
+    expect(report.rows.find((r) => r.address === 'module.security.aws_security_group_rule.rds_egress')?.action).toBe('forgotten');
     expect(report.rows.find((r) => r.address === 'aws_db_instance.rds_main')?.attributes).toEqual(['manage_master_user_password', 'master_user_secret', 'password']);
     expect(report.rows.find((r) => r.address === 'aws_ecs_task_definition.ecs_backend')?.attributes).toEqual(['container_definitions']);
     expect(report.ok).toBe(true);
     const text = renderReport(report);
-    expect(text).toContain('moved 3, unchanged 1, updated in place 1, replaced 1, created 1, destroyed 0');
+    expect(text).toContain('moved 3, unchanged 1, updated in place 1, replaced 1, created 1, destroyed 0, forgotten 1');
     expect(text).toContain('OK: nothing is destroyed and only task definitions are replaced.');
     expect(text).not.toContain('CHANGE_ME');
   });

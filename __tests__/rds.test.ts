@@ -109,7 +109,14 @@ describe('rds construct in the shipped environments', () => {
     expect(staging.resource('aws_iam_role', 'rds_rds_monitoring').name).toBe('ohmycoins-staging-rds-monitoring-role');
     expect(JSON.parse(staging.resource('aws_iam_role', 'rds_rds_monitoring').assume_role_policy)).toEqual({
       Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'monitoring.rds.amazonaws.com' } }],
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: 'sts:AssumeRole',
+          Principal: { Service: 'monitoring.rds.amazonaws.com' },
+          Condition: { StringEquals: { 'aws:SourceAccount': '${aws_vpc.vpc_main.owner_id}' } },
+        },
+      ],
     });
     expect(staging.resource('aws_iam_role_policy_attachment', 'rds_rds_monitoring')).toMatchObject({
       role: '${aws_iam_role.rds_rds_monitoring.name}',
@@ -180,6 +187,7 @@ describe('rds construct options and outputs', () => {
       subnetIds: ['s'],
       securityGroupIds: ['g'],
       alarmTopicArn: 'arn:aws:sns:ap-southeast-2:123456789012:alarms',
+      accountId: '123456789012',
     });
     expect(db.instanceIdentifier).toBe('x-postgres');
     expect([db.port, db.databaseName, db.masterUsername]).toEqual([5432, 'ledger', 'owner']);

@@ -98,6 +98,8 @@ export interface DatabaseRefs {
   readonly securityGroupIds: string[];
   /** The alarm topic: alarm and OK action of every alarm. */
   readonly alarmTopicArn: string;
+  /** The account the instance runs in: the enhanced-monitoring role trusts RDS only on its behalf (`aws:SourceAccount`). */
+  readonly accountId: string;
 }
 
 export class DatabaseInstance extends PlatformConstruct {
@@ -162,7 +164,7 @@ export class DatabaseInstance extends PlatformConstruct {
       monitoringRole = pin(
         new IamRole(this, 'MonitoringRole', {
           name: names.monitoringRole,
-          assumeRolePolicy: assumeRolePolicy('monitoring.rds.amazonaws.com'),
+          assumeRolePolicy: assumeRolePolicy('monitoring.rds.amazonaws.com', { account: refs.accountId }),
           tags,
         }),
         at('rds_monitoring'),

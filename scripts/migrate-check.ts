@@ -139,7 +139,7 @@ export function checkStateFits(environment: string, state: TerraformState, file:
 }
 
 /** What the plan does to one resource instance. */
-export type MigrationAction = 'unchanged' | 'updated' | 'replaced' | 'created' | 'destroyed';
+export type MigrationAction = 'unchanged' | 'updated' | 'replaced' | 'created' | 'destroyed' | 'forgotten';
 
 export interface MigrationRow {
   readonly address: string;
@@ -195,6 +195,8 @@ const MIGRATION_ACTION: Partial<Record<ReturnType<typeof classify>, MigrationAct
   delete: 'destroyed',
   create: 'created',
   update: 'updated',
+  // A `removed` block with `destroy = false`: dropped from the state, left as it is in AWS.
+  forget: 'forgotten',
 };
 
 function actionOf(actions: readonly string[]): MigrationAction {
@@ -231,6 +233,7 @@ export function migrationReport(environment: string, file: string, plan: { resou
       replaced: count('replaced'),
       created: count('created'),
       destroyed: count('destroyed'),
+      forgotten: count('forgotten'),
     },
     offending,
     ok: offending.length === 0,
@@ -249,7 +252,7 @@ export function renderReport(report: MigrationReport): string {
   const lines = [
     `Migration check of ${report.environment} against ${report.state} (terraform plan -refresh=false, offline)`,
     table.toString(),
-    `moved ${c.moved}, unchanged ${c.unchanged}, updated in place ${c.updated}, replaced ${c.replaced}, created ${c.created}, destroyed ${c.destroyed}`,
+    `moved ${c.moved}, unchanged ${c.unchanged}, updated in place ${c.updated}, replaced ${c.replaced}, created ${c.created}, destroyed ${c.destroyed}, forgotten ${c.forgotten}`,
   ];
   if (report.ok) lines.push('OK: nothing is destroyed and only task definitions are replaced.');
   else lines.push(`FAILED: ${report.offending.length} resource(s) would be lost:`, ...report.offending.map((o) => `  ${o}`));

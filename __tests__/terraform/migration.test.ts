@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { RETIRED_SECURITY_RULES } from '../../constructs/security';
 import { renderReport } from '../../scripts/migrate-check';
 import { DRIFTED_BACKEND_COUNT, DRIFTED_ENGINE_VERSION, loadMigration, MIGRATION_VARIANTS, PREMOVED_MODULE } from './migration-plans';
 import { ENVIRONMENT_STACKS, type EnvironmentStack, loadPlan, loadSynthesized } from './plans';
@@ -16,6 +17,8 @@ const REFERENCE = JSON.parse(readFileSync(path.resolve(__dirname, '..', 'fixture
 };
 /** The one legacy resource declared in the root module: its address does not change. */
 const UNMOVED = ['aws_secretsmanager_secret.app_secrets'];
+/** Legacy rules the stack no longer declares: forgotten by `removed` blocks, never destroyed (constructs/security.ts). */
+const RETIRED = RETIRED_SECURITY_RULES.map((name) => `module.security.aws_security_group_rule.${name}`);
 const RUNBOOK = readFileSync(path.resolve(__dirname, '..', '..', 'docs', 'migration.md'), 'utf8');
 
 /** The runbook's table of in-place changes: `<env>: <address> (<attributes>)` for each environment a row names. */
@@ -55,8 +58,10 @@ describe.each(ENVIRONMENT_STACKS)('migrating %s from the legacy state', (env) =>
     it('moves every legacy instance of the reference exactly once; the root secret keeps its address', () => {
       const premoved = variant === 'drifted' ? REFERENCE.instances[env].filter((a) => a.startsWith(`${PREMOVED_MODULE}.`)) : [];
       const moved = rows().flatMap((r) => (r.movedFrom ? [r.movedFrom] : []));
-      expect(moved.sort()).toEqual(REFERENCE.instances[env].filter((a) => !UNMOVED.includes(a) && !premoved.includes(a)).sort());
+      expect(moved.sort()).toEqual(REFERENCE.instances[env].filter((a) => !UNMOVED.includes(a) && !RETIRED.includes(a) && !premoved.includes(a)).sort());
       expect(row(UNMOVED[0]).action).toBe('unchanged');
+      // The retired rules stay in AWS (the running tasks may still need them) and leave the state.
+      expect(rows().filter((r) => r.action === 'forgotten').map((r) => r.address)).toEqual([...RETIRED].sort());
       if (variant === 'drifted') {
         // Resources already at their new address (moved by hand) and the drift change nothing else:
         // the plan is the legacy one, row for row, without those moves.
@@ -113,14 +118,18 @@ describe.each(ENVIRONMENT_STACKS)('migrating %s from the legacy state', (env) =>
   it('the moved blocks are harmless on an empty state: the plan from scratch moves nothing', () => {
     const plan = loadPlan(env).plan.resource_changes as { address: string; previous_address?: string }[];
     expect(plan.filter((rc) => rc.previous_address)).toEqual([]);
-    expect(JSON.parse(loadSynthesized(env)).moved).toHaveLength(REFERENCE.instances[env].length - UNMOVED.length);
+    expect(JSON.parse(loadSynthesized(env)).moved).toHaveLength(REFERENCE.instances[env].length - UNMOVED.length - RETIRED.length);
+    expect(plan.filter((rc) => (rc as { change?: { actions: string[] } }).change?.actions.includes('forget'))).toEqual([]);
   });
 
   if (env === 'production') {
     it('keeps the backend task count autoscaling set', () => {
       const service = loadMigration(env, 'drifted').resourceChanges.find((rc) => rc.address === 'aws_ecs_service.ecs_backend');
       expect(service?.change.after?.desired_count).toBe(DRIFTED_BACKEND_COUNT);
-      expect(loadMigration(env, 'drifted').report.rows.find((r) => r.address === 'aws_ecs_service.ecs_backend')?.attributes).toEqual(['task_definition']);
+      expect(loadMigration(env, 'drifted').report.rows.find((r) => r.address === 'aws_ecs_service.ecs_backend')?.attributes).toEqual([
+        'health_check_grace_period_seconds',
+        'task_definition',
+      ]);
     });
   }
 });
