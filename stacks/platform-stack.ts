@@ -114,14 +114,25 @@ export class PlatformStack extends AddressPinnedStack {
       ? new TerraformVariable(this, 'redis_auth_token', {
           type: 'string',
           sensitive: true,
-          description: `Redis AUTH token of ${config.projectName}-redis: 16-128 characters, letters, digits and ! & # $ ^ < > - only. Also stored in the secret ${config.projectName}-redis-auth for the backend.`,
+          description: `Redis AUTH token of ${config.projectName}-redis: 16-128 characters, letters, digits and ! & # $ ^ < > - only. Also stored in the secret ${config.projectName}-redis-auth for the backend (written there write-only; raise redis_auth_token_version with a new token).`,
         }).stringValue
+      : undefined;
+    // Not ephemeral: ElastiCache's auth_token has no write-only form and Terraform refuses an ephemeral value
+    // there, so the token stays in the state through auth_token (docs/secrets.md, "Secret values in state").
+    const authTokenVersion = cache.authToken
+      ? new TerraformVariable(this, 'redis_auth_token_version', {
+          type: 'number',
+          default: 1,
+          description: `Version of redis_auth_token: raise it (2, 3, ...) in the same apply as a new token, so Terraform writes the new token to the secret ${config.projectName}-redis-auth`,
+          validation: [{ condition: '${var.redis_auth_token_version >= 1 && floor(var.redis_auth_token_version) == var.redis_auth_token_version}', errorMessage: 'redis_auth_token_version must be a whole number from 1.' }],
+        }).numberValue
       : undefined;
     this.cache = new RedisCluster(this, 'redis', shared, cache, {
       subnetIds: this.network.privateDbSubnetIds,
       securityGroupIds: [this.securityGroups.redisSecurityGroupId],
       alarmTopicArn: this.monitoring.alarmTopicArn,
       authTokenValue,
+      authTokenVersion,
       secretRecoveryWindowDays: config.application.secretRecoveryWindowDays,
     });
 
