@@ -34,6 +34,8 @@ describe('edge and compute in the shipped environments', () => {
       backend_image_tag: 'v1.0.0',
       frontend_image: 'ghcr.io/marklimmage/ohmycoins-frontend',
       frontend_image_tag: 'v1.0.0',
+      // The write-only secret version's number (docs/secrets.md).
+      redis_auth_token_version: 1,
     });
     // Required (no default) in production: the certificate, plus the data tier's two.
     expect(Object.keys(production.json.variable).filter((k) => !('default' in production.json.variable[k])).sort()).toEqual([

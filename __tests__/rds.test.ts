@@ -220,5 +220,9 @@ describe('adopting a running instance (docs/migration.md)', () => {
   it('reads the managed secret ARN through a terraform_data, so switching an existing instance plans (no "Invalid index")', () => {
     const data = synthEnvironment('production').resource('terraform_data', 'rds_master_user_secret');
     expect(data.input).toEqual({ secret_arns: '${aws_db_instance.rds_main.master_user_secret[*].secret_arn}' });
+    // The password switch: stop before anything reads a secret RDS has not created (docs/migration.md).
+    expect(data.lifecycle.postcondition).toEqual([
+      { condition: '${length(self.output.secret_arns) > 0}', error_message: expect.stringContaining('deferred the switch to an RDS-managed password') },
+    ]);
   });
 });

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { RETIRED_SECURITY_RULES } from '../../constructs/security';
 import { renderReport } from '../../scripts/migrate-check';
-import { DRIFTED_BACKEND_COUNT, DRIFTED_ENGINE_VERSION, loadMigration, MIGRATION_VARIANTS, PREMOVED_MODULE } from './migration-plans';
+import { DRIFTED_BACKEND_COUNT, DRIFTED_ENGINE_VERSION, loadMigration, MIGRATION_VARIANTS, PREMOVED_MODULE, SWITCHED_SECRET_ARN } from './migration-plans';
 import { ENVIRONMENT_STACKS, type EnvironmentStack, loadPlan, loadSynthesized } from './plans';
 
 const REFERENCE = JSON.parse(readFileSync(path.resolve(__dirname, '..', 'fixtures', 'legacy-platform', 'addresses.json'), 'utf8')) as {
@@ -21,8 +21,22 @@ const UNMOVED = ['aws_secretsmanager_secret.app_secrets'];
 const RETIRED = RETIRED_SECURITY_RULES.map((name) => `module.security.aws_security_group_rule.${name}`);
 const RUNBOOK = readFileSync(path.resolve(__dirname, '..', '..', 'docs', 'migration.md'), 'utf8');
 
-/** The runbook's table of in-place changes: `<env>: <address> (<attributes>)` for each environment a row names. */
-function runbookInPlaceChanges(env: EnvironmentStack): string[] {
+/** The attributes of the password switch: absent from the plan once the instance was switched ahead of it. */
+const SWITCH_ATTRIBUTES = ['manage_master_user_password', 'password'];
+
+/**
+ * The runbook's table of in-place changes: `<env>: <address> (<attributes>)` for each environment a row names;
+ * for the `switched` state, without the switch's attributes (a row left with none is dropped).
+ */
+function runbookInPlaceChanges(env: EnvironmentStack, variant: string): string[] {
+  return runbookRows(env)
+    .map(([address, attributes]) => [address, variant === 'switched' && address === 'aws_db_instance.rds_main' ? attributes.filter((a) => !SWITCH_ATTRIBUTES.includes(a)) : attributes] as const)
+    .filter(([, attributes]) => attributes.length > 0)
+    .map(([address, attributes]) => `${address} (${attributes.join(', ')})`)
+    .sort();
+}
+
+function runbookRows(env: EnvironmentStack): (readonly [string, string[]])[] {
   const section = RUNBOOK.split(/^## /m).find((s) => s.startsWith('What the first apply changes in place'));
   if (!section) throw new Error('docs/migration.md has no section "What the first apply changes in place"');
   return section
@@ -30,8 +44,7 @@ function runbookInPlaceChanges(env: EnvironmentStack): string[] {
     .filter((line) => /^\| [a-z, ]+ \| `aws_/.test(line))
     .map((line) => line.split('|').map((cell) => cell.trim()))
     .filter(([, envs]) => envs.split(', ').includes(env))
-    .map(([, , address, attributes]) => `${address.replace(/`/g, '')} (${attributes.replace(/`/g, '')})`)
-    .sort();
+    .map(([, , address, attributes]) => [address.replace(/`/g, ''), attributes.replace(/`/g, '').split(', ')] as const);
 }
 
 describe.each(ENVIRONMENT_STACKS)('migrating %s from the legacy state', (env) => {
@@ -79,22 +92,55 @@ describe.each(ENVIRONMENT_STACKS)('migrating %s from the legacy state', (env) =>
 
     it('keeps the engine version AWS applied: no engine_version sent to RDS', () => {
       const db = result().resourceChanges.find((rc) => rc.address === 'aws_db_instance.rds_main');
-      expect(db?.change.actions).toEqual(['update']);
       expect(row('aws_db_instance.rds_main').attributes).not.toContain('engine_version');
       expect(db?.change.after?.engine_version).toBe(variant === 'drifted' ? DRIFTED_ENGINE_VERSION : '17.2');
-      // The switch to an RDS-managed master password happens in this same plan.
-      expect(row('aws_db_instance.rds_main').attributes).toEqual(expect.arrayContaining(['manage_master_user_password', 'password']));
-    });
-
-    it('plans the switch to the RDS-managed password in one apply: the secret ARN is known after apply', () => {
-      const secretArn = result().resourceChanges.find((rc) => rc.address === 'terraform_data.rds_master_user_secret');
-      expect(secretArn?.change.actions).toEqual(['create']);
-      expect(secretArn?.change.after_unknown?.output).toBe(true);
-      for (const address of ['aws_ecs_task_definition.ecs_backend', 'aws_iam_role_policy.iam_ecs_task_execution_secrets']) {
-        const rc = result().resourceChanges.find((r) => r.address === address);
-        expect(rc?.change.after_unknown).toEqual(expect.objectContaining({ [address.startsWith('aws_ecs') ? 'container_definitions' : 'policy']: true }));
+      if (variant === 'switched') {
+        // Switched ahead of the plan: the plan does not touch the password.
+        expect(row('aws_db_instance.rds_main').attributes.filter((a) => SWITCH_ATTRIBUTES.includes(a))).toEqual([]);
+      } else {
+        expect(db?.change.actions).toEqual(['update']);
+        // The switch to an RDS-managed master password happens in this same plan.
+        expect(row('aws_db_instance.rds_main').attributes).toEqual(expect.arrayContaining(SWITCH_ATTRIBUTES));
       }
     });
+
+    const readers = ['aws_ecs_task_definition.ecs_backend', 'aws_iam_role_policy.iam_ecs_task_execution_secrets', 'aws_cloudwatch_event_rule.rotation_password_rotated'];
+    const attributeOf = (address: string) => (address.startsWith('aws_ecs') ? 'container_definitions' : address.startsWith('aws_iam') ? 'policy' : 'event_pattern');
+
+    if (variant === 'switched') {
+      it('with the secret present (switched ahead): the secret ARN is known at plan, so the apply cannot find another', () => {
+        const secretArn = result().resourceChanges.find((rc) => rc.address === 'terraform_data.rds_master_user_secret');
+        expect(secretArn?.change.after?.input).toEqual({ secret_arns: [SWITCHED_SECRET_ARN] });
+        expect(JSON.stringify(secretArn?.change.after_unknown?.input)).not.toContain('true');
+        // The readers take it from the terraform_data's output, known once that is created in the same apply.
+        const stackJson = JSON.parse(loadSynthesized(env));
+        for (const address of readers) {
+          const [type, name] = address.split('.');
+          expect(JSON.stringify(stackJson.resource[type][name][attributeOf(address)])).toContain('terraform_data.rds_master_user_secret.output.secret_arns');
+        }
+      });
+    } else {
+      it('with the secret absent: everything that reads the secret waits behind the postcondition; the planned input is an empty list', () => {
+        const secretArn = result().resourceChanges.find((rc) => rc.address === 'terraform_data.rds_master_user_secret');
+        expect(secretArn?.change.actions).toEqual(['create']);
+        expect(secretArn?.change.after_unknown?.output).toBe(true);
+        // Known and empty at plan: if RDS switches at once, the apply finds one ARN where the plan had none, and
+        // Terraform stops ("inconsistent final plan") before the readers: why the runbook switches first.
+        expect(secretArn?.change.after?.input).toEqual({ secret_arns: [] });
+        for (const address of readers) {
+          const rc = result().resourceChanges.find((r) => r.address === address);
+          expect(rc?.change.after_unknown).toEqual(expect.objectContaining({ [attributeOf(address)]: true }));
+        }
+        // Each reader depends on the secret's ARN through terraform_data, which depends on the instance; its
+        // postcondition stops the apply when RDS deferred the switch: nothing then reads a secret that does not exist,
+        // and the backend keeps the password that still works (docs/migration.md, "The master password switch").
+        const stackJson = JSON.parse(loadSynthesized(env));
+        const [type, name] = readers[0].split('.');
+        expect(stackJson.resource[type][name][attributeOf(readers[0])]).toContain('${terraform_data.rds_master_user_secret.output.secret_arns[0]}'.replace('[0]', '.0'));
+        expect(JSON.stringify(stackJson.resource.terraform_data.rds_master_user_secret.input)).toContain('aws_db_instance.rds_main.master_user_secret');
+        expect(stackJson.resource.terraform_data.rds_master_user_secret.lifecycle.postcondition[0].condition).toBe('${length(self.output.secret_arns) > 0}');
+      });
+    }
 
     it("validates the state machine definition against the offline stand-in and leaves the input state file as it was", () => {
       expect(result().sfnValidations).toBe(1);
@@ -111,7 +157,7 @@ describe.each(ENVIRONMENT_STACKS)('migrating %s from the legacy state', (env) =>
         .filter((r) => r.action === 'updated')
         .map((r) => `${r.address} (${r.attributes.join(', ')})`)
         .sort();
-      expect(updated).toEqual(runbookInPlaceChanges(env));
+      expect(updated).toEqual(runbookInPlaceChanges(env, variant));
     });
   });
 
