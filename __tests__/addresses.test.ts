@@ -96,12 +96,15 @@ const SECURITY = [
   'aws_security_group_rule.security_alb_http_ingress',
   'aws_security_group_rule.security_alb_https_ingress',
   'aws_security_group_rule.security_ecs_backend_from_alb',
-  'aws_security_group_rule.security_ecs_egress',
-  'aws_security_group_rule.security_ecs_frontend_from_alb',
-  'aws_security_group_rule.security_rds_egress',
   'aws_security_group_rule.security_rds_from_ecs',
-  'aws_security_group_rule.security_redis_egress',
   'aws_security_group_rule.security_redis_from_ecs',
+  // Not legacy: the frontend's own group, and egress narrowed to what the services need.
+  'aws_security_group.security_frontend',
+  'aws_security_group_rule.security_ecs_https_egress',
+  'aws_security_group_rule.security_ecs_postgres_egress',
+  'aws_security_group_rule.security_ecs_redis_egress',
+  'aws_security_group_rule.security_frontend_from_alb',
+  'aws_security_group_rule.security_frontend_https_egress',
 ];
 
 const IAM = [
@@ -112,6 +115,10 @@ const IAM = [
   'aws_iam_role_policy.iam_ecs_task_execution_secrets',
   'aws_iam_role_policy.iam_github_actions_deploy',
   'aws_iam_role_policy_attachment.iam_ecs_task_execution',
+  // Not legacy: the frontend's own roles.
+  'aws_iam_role.iam_frontend_task',
+  'aws_iam_role.iam_frontend_task_execution',
+  'aws_iam_role_policy.iam_frontend_task_execution_logs',
 ];
 /** Only the stack that owns the account-wide provider (staging) creates it (D14). */
 const IAM_OIDC_PROVIDER = ['aws_iam_openid_connect_provider.iam_github_actions'];
@@ -165,6 +172,8 @@ const ECS = [
   'aws_ecs_task_definition.ecs_backend',
   'aws_ecs_task_definition.ecs_frontend',
 ];
+/** Where ECS Exec is on (staging): the sessions' log group. */
+const ECS_EXEC = ['aws_cloudwatch_log_group.ecs_exec'];
 /** Production only (`backend[0]`, `backend_cpu[0]`, `backend_memory[0]`). */
 const ECS_AUTOSCALING = ['aws_appautoscaling_policy.ecs_backend_cpu', 'aws_appautoscaling_policy.ecs_backend_memory', 'aws_appautoscaling_target.ecs_backend'];
 
@@ -216,7 +225,7 @@ const BOOTSTRAP = [
 
 /** Every address of each stack. Update deliberately, never to make a test pass. */
 export const EXPECTED_ADDRESSES = {
-  staging: [...VPC_STAGING, ...SECURITY, ...IAM, ...IAM_OIDC_PROVIDER, ...RDS, ...REDIS, ...ALB, ...ALB_HTTP_ONLY, ...ECS, ...ROOT, ...MONITORING, ...ROTATION].sort(),
+  staging: [...VPC_STAGING, ...SECURITY, ...IAM, ...IAM_OIDC_PROVIDER, ...RDS, ...REDIS, ...ALB, ...ALB_HTTP_ONLY, ...ECS, ...ECS_EXEC, ...ROOT, ...MONITORING, ...ROTATION].sort(),
   production: [...VPC_PRODUCTION, ...SECURITY, ...IAM, ...RDS, ...REDIS, ...REDIS_AUTH, ...ALB, ...ALB_HTTPS, ...ECS, ...ECS_AUTOSCALING, ...ROOT, ...MONITORING, ...MONITORING_PRODUCTION, ...ROTATION].sort(),
   bootstrap: BOOTSTRAP,
   bootstrapWithOidcProvider: [...BOOTSTRAP, 'aws_iam_openid_connect_provider.bootstrap_github_actions'].sort(),

@@ -22,8 +22,10 @@ describe('application secret', () => {
 
   it('never stores a value of the application secret in Terraform (D12)', () => {
     const versions = [staging, production].flatMap((s) => Object.values(s.resources('aws_secretsmanager_secret_version')));
-    // The only secret version is the production Redis token, from a sensitive variable.
-    expect(versions.map((v) => [v.secret_id, v.secret_string])).toEqual([['${aws_secretsmanager_secret.redis_auth_token.id}', '${var.redis_auth_token}']]);
+    // The only secret version is the production Redis token, from a sensitive variable, written write-only.
+    expect(versions.map((v) => [v.secret_id, v.secret_string, v.secret_string_wo])).toEqual([
+      ['${aws_secretsmanager_secret.redis_auth_token.id}', undefined, '${var.redis_auth_token}'],
+    ]);
   });
 
   it('documents the eight backend secrets in typed form; POSTGRES_PASSWORD comes from the RDS-managed secret (D12)', () => {

@@ -145,7 +145,7 @@ describe('no two environments that may share an account create the same name', (
     expect(refusal({ staging: rawEnvironment('staging'), qa: qa() })).toEqual([
       '  - qa.projectName = "ohmycoins-staging": gives names that environment "staging" (projectName "ohmycoins-staging") also creates in the same account and region (ap-southeast-2), which they may share (neither sets accountId): ' +
         'CloudWatch log group name "/aws/vpc/flow-logs/ohmycoins-staging", IAM role name "ohmycoins-staging-flow-logs-role", IAM policy name "ohmycoins-staging-flow-logs-policy", IAM role name "ohmycoins-staging-ecs-task-execution-role", ' +
-        'IAM policy name "ohmycoins-staging-ecs-task-execution-secrets-policy", IAM role name "ohmycoins-staging-ecs-task-role" and 51 more; AWS refuses the second create. Use another projectName, or set different accountId values if they deploy to different accounts',
+        'IAM policy name "ohmycoins-staging-ecs-task-execution-secrets-policy", IAM role name "ohmycoins-staging-ecs-task-role" and 55 more; AWS refuses the second create. Use another projectName, or set different accountId values if they deploy to different accounts',
     ]);
   });
 
@@ -155,7 +155,7 @@ describe('no two environments that may share an account create the same name', (
       qa: qa((r) => Object.assign(r, { accountId: '111111111111', region: 'eu-west-1', network: { ...r.network, availabilityZones: ['eu-west-1a', 'eu-west-1b'] } })),
     });
     expect(line).toContain('also creates in the same account, which they may share (both set accountId 111111111111): IAM role name "ohmycoins-staging-flow-logs-role",');
-    expect(line).toContain('and 8 more;');
+    expect(line).toContain('and 11 more;');
     expect(line).not.toMatch(/load balancer|log group/);
   });
 

@@ -9,6 +9,14 @@ type Json = Record<string, any>;
 const json = (text: string) => JSON.parse(text) as Json;
 const SECRET = '${terraform_data.rds_master_user_secret.output.secret_arns.0}';
 const STATE_MACHINE = '${aws_sfn_state_machine.rotation_backend_redeploy.arn}';
+const ACCOUNT = '${aws_vpc.vpc_main.owner_id}';
+/** The trust statement of a role `service` may assume for this account's resource `arn:aws:<source>` only. */
+const trustedBy = (service: string, source: string) => ({
+  Effect: 'Allow',
+  Action: 'sts:AssumeRole',
+  Principal: { Service: service },
+  Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT }, ArnLike: { 'aws:SourceArn': `arn:aws:${source}` } },
+});
 
 describe.each([
   ['staging', 'ohmycoins-staging'],
@@ -18,16 +26,13 @@ describe.each([
   const rule = stack.resource('aws_cloudwatch_event_rule', 'rotation_password_rotated');
   const machine = stack.resource('aws_sfn_state_machine', 'rotation_backend_redeploy');
 
-  it('matches only Secrets Manager RotationSucceeded events of the RDS-managed master secret', () => {
+  it("matches only Secrets Manager's Secret Label Updated events of the RDS-managed master secret (rotation-event.test.ts runs it on AWS's samples)", () => {
     expect(rule).toMatchObject({ name: `${p}-db-password-rotated`, state: 'ENABLED' });
     expect(json(rule.event_pattern)).toEqual({
       source: ['aws.secretsmanager'],
-      'detail-type': ['AWS Service Event via CloudTrail'],
-      detail: {
-        eventSource: ['secretsmanager.amazonaws.com'],
-        eventName: ['RotationSucceeded'],
-        additionalEventData: { SecretId: [SECRET] },
-      },
+      'detail-type': ['Secret Label Updated'],
+      resources: [SECRET],
+      detail: { labelUpdated: ['AWSCURRENT'] },
     });
     // The same secret the backend's POSTGRES_PASSWORD comes from.
     const backend = json(stack.resource('aws_ecs_task_definition', 'ecs_backend').container_definitions)[0];
@@ -60,7 +65,8 @@ describe.each([
   it('lets the state machine role, trusted by Step Functions only, update the backend service only', () => {
     const role = stack.resource('aws_iam_role', 'rotation_state_machine');
     expect(role.name).toBe(`${p}-backend-redeploy-role`);
-    expect(json(role.assume_role_policy).Statement).toEqual([{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'states.amazonaws.com' } }]);
+    // Confused deputy: only this account's state machine of that name (service-isolation.test.ts evaluates it).
+    expect(json(role.assume_role_policy).Statement).toEqual([trustedBy('states.amazonaws.com', `states:ap-southeast-2:${ACCOUNT}:stateMachine:${p}-backend-redeploy`)]);
     const policy = stack.resource('aws_iam_role_policy', 'rotation_state_machine');
     expect(policy).toMatchObject({ name: `${p}-backend-redeploy-policy`, role: '${aws_iam_role.rotation_state_machine.id}' });
     // aws_ecs_service.id is the service ARN in provider 5.x.
@@ -72,7 +78,7 @@ describe.each([
   it('lets the EventBridge role, trusted by EventBridge only, start this state machine only', () => {
     const role = stack.resource('aws_iam_role', 'rotation_events');
     expect(role.name).toBe(`${p}-db-rotation-events-role`);
-    expect(json(role.assume_role_policy).Statement).toEqual([{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'events.amazonaws.com' } }]);
+    expect(json(role.assume_role_policy).Statement).toEqual([trustedBy('events.amazonaws.com', `events:ap-southeast-2:${ACCOUNT}:rule/${p}-db-password-rotated`)]);
     const policy = stack.resource('aws_iam_role_policy', 'rotation_events');
     expect(policy).toMatchObject({ name: `${p}-db-rotation-events-policy`, role: '${aws_iam_role.rotation_events.id}' });
     expect(json(policy.policy).Statement).toEqual([{ Sid: 'StartRedeploy', Effect: 'Allow', Action: 'states:StartExecution', Resource: STATE_MACHINE }]);

@@ -2,10 +2,11 @@ import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { BACKEND_SECRET_KEYS } from '../constructs/app-secret';
 import { secretKeyValueFrom } from '../constructs/ecs';
 import { WebService } from '../constructs/web-service';
+import { DEFAULT_HEALTH_CHECK_GRACE_PERIOD_SECONDS } from '../environments/schema/ecs';
 import { checkStackPolicy } from '../lib/policy/engine';
 import { POLICY_RULES } from '../lib/policy/rules';
 import { buildEdge, IDS, resolveTokens, synthJson } from './edge-fixtures';
-import { environment } from './helpers';
+import { environment, problemsOf } from './helpers';
 import { legacyBackendContainer, legacyFrontendContainer } from './legacy-containers';
 
 type Json = Record<string, any>;
@@ -41,33 +42,52 @@ describe('ecs construct', () => {
   });
   const productionJson = synthJson(production.stack);
 
-  it('creates the cluster with Container Insights per environment', () => {
+  it('creates the cluster with Container Insights per environment, and exec sessions logged to their own group where exec is on', () => {
     expect(stagingJson.resource.aws_ecs_cluster.ecs_main).toEqual({
       name: 'test-cluster',
       setting: [{ name: 'containerInsights', value: 'disabled' }],
+      configuration: {
+        execute_command_configuration: { logging: 'OVERRIDE', log_configuration: { cloud_watch_log_group_name: '${aws_cloudwatch_log_group.ecs_exec.name}' } },
+      },
       tags: { Name: 'test-cluster' },
     });
     expect(productionJson.resource.aws_ecs_cluster.ecs_main.setting).toEqual([{ name: 'containerInsights', value: 'enabled' }]);
+    // No exec in production: no exec configuration, no exec log group.
+    expect(productionJson.resource.aws_ecs_cluster.ecs_main).not.toHaveProperty('configuration');
+    expect(productionJson.resource.aws_cloudwatch_log_group.ecs_exec).toBeUndefined();
   });
 
-  it('creates the two log groups with the configured retention', () => {
+  it('creates the two log groups with the configured retention, and the exec sessions group with its own', () => {
     expect(stagingJson.resource.aws_cloudwatch_log_group).toEqual({
       ecs_backend: { name: '/ecs/test/backend', retention_in_days: 7, tags: {} },
       ecs_frontend: { name: '/ecs/test/frontend', retention_in_days: 7, tags: {} },
+      ecs_exec: { name: '/ecs/test/exec', retention_in_days: environment('staging').ecs.execLogRetentionDays, tags: {} },
     });
     expect(productionJson.resource.aws_cloudwatch_log_group.ecs_backend.retention_in_days).toBe(30);
   });
 
-  it('creates Fargate task definitions with cpu and memory as strings and both roles', () => {
-    const common = { network_mode: 'awsvpc', requires_compatibilities: ['FARGATE'], execution_role_arn: IDS.executionRole, task_role_arn: IDS.taskRole, tags: {} };
-    expect(stagingJson.resource.aws_ecs_task_definition.ecs_backend).toMatchObject({ ...common, family: 'test-backend', cpu: '512', memory: '1024' });
-    expect(stagingJson.resource.aws_ecs_task_definition.ecs_frontend).toMatchObject({ ...common, family: 'test-frontend', cpu: '256', memory: '512' });
+  it('turns on ECS Exec on the backend only, with an init process in its container', () => {
+    const services = stagingJson.resource.aws_ecs_service;
+    expect([services.ecs_backend.enable_execute_command, services.ecs_frontend.enable_execute_command]).toEqual([true, false]);
+    expect(containers(stagingJson, 'ecs_backend')[0].linuxParameters).toEqual({ initProcessEnabled: true });
+    expect(containers(stagingJson, 'ecs_frontend')[0]).not.toHaveProperty('linuxParameters');
+    expect(productionJson.resource.aws_ecs_service.ecs_backend.enable_execute_command).toBe(false);
+    expect(containers(productionJson, 'ecs_backend')[0]).not.toHaveProperty('linuxParameters');
+  });
+
+  it('creates Fargate task definitions with cpu and memory as strings and each service its own two roles', () => {
+    const common = { network_mode: 'awsvpc', requires_compatibilities: ['FARGATE'], tags: {} };
+    const backendRoles = { execution_role_arn: IDS.executionRole, task_role_arn: IDS.taskRole };
+    const frontendRoles = { execution_role_arn: IDS.frontendExecutionRole, task_role_arn: IDS.frontendTaskRole };
+    expect(stagingJson.resource.aws_ecs_task_definition.ecs_backend).toMatchObject({ ...common, ...backendRoles, family: 'test-backend', cpu: '512', memory: '1024' });
+    expect(stagingJson.resource.aws_ecs_task_definition.ecs_frontend).toMatchObject({ ...common, ...frontendRoles, family: 'test-frontend', cpu: '256', memory: '512' });
     expect(productionJson.resource.aws_ecs_task_definition.ecs_backend).toMatchObject({ cpu: '1024', memory: '2048' });
     expect(productionJson.resource.aws_ecs_task_definition.ecs_frontend).toMatchObject({ cpu: '512', memory: '1024' });
   });
 
   it('gives the backend exactly the legacy container, with POSTGRES_PASSWORD from the managed secret (D12)', () => {
-    expect(containers(stagingJson, 'ecs_backend')).toEqual([LEGACY_BACKEND]);
+    // Staging has ECS Exec on: the container adds the init process exec needs.
+    expect(containers(stagingJson, 'ecs_backend')).toEqual([{ ...LEGACY_BACKEND, linuxParameters: { initProcessEnabled: true } }]);
     expect(BACKEND_SECRET_KEYS).toEqual(LEGACY_BACKEND.secrets.map((s) => s.name));
   });
 
@@ -119,13 +139,12 @@ describe('ecs construct', () => {
 
   it('creates both services with the legacy settings and the D3 deployment arguments', () => {
     const services = stagingJson.resource.aws_ecs_service;
-    const network = { subnets: IDS.appSubnets, security_groups: [IDS.ecsSg], assign_public_ip: false };
+    const network = (sg: string) => ({ subnets: IDS.appSubnets, security_groups: [sg], assign_public_ip: false });
     const common = {
       cluster: '${aws_ecs_cluster.ecs_main.id}',
       launch_type: 'FARGATE',
       desired_count: 1,
-      enable_execute_command: true,
-      network_configuration: network,
+      health_check_grace_period_seconds: DEFAULT_HEALTH_CHECK_GRACE_PERIOD_SECONDS,
       deployment_maximum_percent: 200,
       deployment_minimum_healthy_percent: 100,
       tags: {},
@@ -133,6 +152,8 @@ describe('ecs construct', () => {
     expect(services.ecs_backend).toEqual({
       ...common,
       name: 'test-backend',
+      enable_execute_command: true,
+      network_configuration: network(IDS.ecsSg),
       task_definition: '${aws_ecs_task_definition.ecs_backend.arn}',
       load_balancer: [{ target_group_arn: '${aws_lb_target_group.alb_backend.arn}', container_name: 'backend', container_port: 8000 }],
       depends_on: ['aws_lb_listener_rule.alb_backend_http'],
@@ -140,6 +161,8 @@ describe('ecs construct', () => {
     expect(services.ecs_frontend).toEqual({
       ...common,
       name: 'test-frontend',
+      enable_execute_command: false,
+      network_configuration: network(IDS.frontendSg),
       task_definition: '${aws_ecs_task_definition.ecs_frontend.arn}',
       load_balancer: [{ target_group_arn: '${aws_lb_target_group.alb_frontend.arn}', container_name: 'frontend', container_port: 80 }],
       depends_on: ['aws_lb_listener.alb_http'],
@@ -276,6 +299,7 @@ describe('web service', () => {
           settings: { ...ecs.frontend, autoscaling: ecs.backend.autoscaling },
           ecs,
           names,
+          executeCommand: false,
           container: (logConfiguration) => ({ name: 'frontend', image: 'x:1', essential: true, portMappings: [], environment: [], logConfiguration }),
           refs: {
             region: 'ap-southeast-2',
@@ -292,5 +316,26 @@ describe('web service', () => {
           at: (name) => `ecs_${name}`,
         }),
     ).toThrow('bare: the frontend service is autoscaled but has no scaling policy names');
+  });
+});
+
+describe('health-check grace period (ecs.<service>.healthCheckGracePeriodSeconds)', () => {
+  it('defaults to the sourced value when an environment leaves it out, and is set per service', () => {
+    const config = environment('production', (raw) => {
+      delete raw.ecs.backend.healthCheckGracePeriodSeconds;
+      raw.ecs.frontend.healthCheckGracePeriodSeconds = 60;
+    });
+    expect([config.ecs.backend.healthCheckGracePeriodSeconds, config.ecs.frontend.healthCheckGracePeriodSeconds]).toEqual([DEFAULT_HEALTH_CHECK_GRACE_PERIOD_SECONDS, 60]);
+    // 60 s container start period + 2 healthy checks 30 s apart, twice over.
+    expect(DEFAULT_HEALTH_CHECK_GRACE_PERIOD_SECONDS).toBe(2 * (60 + 2 * 30));
+  });
+
+  it('rejects a negative or fractional grace period, naming environment, field and value', () => {
+    expect(problemsOf('staging', (raw) => (raw.ecs.backend.healthCheckGracePeriodSeconds = -1))).toEqual([
+      expect.stringContaining('- staging.ecs.backend.healthCheckGracePeriodSeconds = -1:'),
+    ]);
+    expect(problemsOf('staging', (raw) => (raw.ecs.frontend.healthCheckGracePeriodSeconds = 1.5))).toEqual([
+      '- staging.ecs.frontend.healthCheckGracePeriodSeconds = 1.5: health check grace period must be a whole number',
+    ]);
   });
 });

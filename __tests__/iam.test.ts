@@ -1,5 +1,5 @@
 import { TerraformStack, Testing } from 'cdktf';
-import { type GithubSettings, type IamRefs, IamRoles } from '../constructs/iam';
+import { EXEC_LOG_ACTIONS, EXEC_SSM_ACTIONS, type GithubSettings, type IamRefs, IamRoles } from '../constructs/iam';
 import { environment, problemsOf, synthEnvironment } from './helpers';
 
 const policyOf = (resource: Record<string, any>, key = 'policy') => JSON.parse(resource[key]) as { Version: string; Statement: Record<string, any>[] };
@@ -10,12 +10,27 @@ describe('iam construct in the shipped environments', () => {
 
   it('creates the two ECS roles with the ECS-tasks trust policy and legacy names', () => {
     for (const [stack, p] of [[staging, 'ohmycoins-staging'], [production, 'ohmycoins-prod']] as const) {
-      for (const [id, name] of [['iam_ecs_task_execution', `${p}-ecs-task-execution-role`], ['iam_ecs_task', `${p}-ecs-task-role`]]) {
+      const account = '${aws_vpc.vpc_main.owner_id}';
+      // ECS documents aws:SourceArn (the cluster) for task roles only; both are bound to this account.
+      const sourceArn = { ArnLike: { 'aws:SourceArn': `arn:aws:ecs:ap-southeast-2:${account}:*` } };
+      for (const [id, name, arn] of [
+        ['iam_ecs_task_execution', `${p}-ecs-task-execution-role`, {}],
+        ['iam_ecs_task', `${p}-ecs-task-role`, sourceArn],
+        ['iam_frontend_task_execution', `${p}-frontend-task-execution-role`, {}],
+        ['iam_frontend_task', `${p}-frontend-task-role`, sourceArn],
+      ] as const) {
         const role = stack.resource('aws_iam_role', id);
         expect(role.name).toBe(name);
         expect(policyOf(role, 'assume_role_policy')).toEqual({
           Version: '2012-10-17',
-          Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'ecs-tasks.amazonaws.com' } }],
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: 'sts:AssumeRole',
+              Principal: { Service: 'ecs-tasks.amazonaws.com' },
+              Condition: { StringEquals: { 'aws:SourceAccount': account }, ...arn },
+            },
+          ],
         });
       }
     }
@@ -51,17 +66,29 @@ describe('iam construct in the shipped environments', () => {
     }
   });
 
-  it('gives the task role the legacy application policy, with log writes scoped to its log groups', () => {
+  it('gives the backend task role the legacy application policy, scoped to this account, plus ECS Exec where it is on', () => {
     const policy = staging.resource('aws_iam_role_policy', 'iam_ecs_task_app');
     expect(policy).toMatchObject({ name: 'ohmycoins-staging-ecs-task-app-policy', role: '${aws_iam_role.iam_ecs_task.id}' });
+    const account = '${aws_vpc.vpc_main.owner_id}';
+    const inThisAccount = { StringEquals: { 's3:ResourceAccount': account } };
+    const logs = `arn:aws:logs:ap-southeast-2:${account}:log-group:/ecs/ohmycoins-staging`;
+    const app = [
+      { Sid: 'Objects', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], Resource: ['arn:aws:s3:::ohmycoins-staging-*/*'], Condition: inThisAccount },
+      { Sid: 'Buckets', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: ['arn:aws:s3:::ohmycoins-staging-*'], Condition: inThisAccount },
+      // Legacy: every log group ('arn:aws:logs:*:*:*'); now the backend's own log group.
+      { Sid: 'Logs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: `${logs}/backend:*` },
+      { Sid: 'Secrets', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: ['${aws_secretsmanager_secret.app_secrets.arn}'] },
+    ];
     expect(policyOf(policy).Statement).toEqual([
-      { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], Resource: ['arn:aws:s3:::ohmycoins-staging-*/*'] },
-      { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: ['arn:aws:s3:::ohmycoins-staging-*'] },
-      // Legacy: every log group ('arn:aws:logs:*:*:*'); now the environment's container log groups only.
-      { Effect: 'Allow', Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], Resource: 'arn:aws:logs:ap-southeast-2:*:log-group:/ecs/ohmycoins-staging/*' },
-      { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: ['${aws_secretsmanager_secret.app_secrets.arn}'] },
+      ...app,
+      // Staging has ECS Exec on: the SSM messages channel and the sessions' log group.
+      { Sid: 'ExecChannel', Effect: 'Allow', Action: [...EXEC_SSM_ACTIONS], Resource: '*' },
+      { Sid: 'ExecLogGroups', Effect: 'Allow', Action: ['logs:DescribeLogGroups'], Resource: '*' },
+      { Sid: 'ExecLogs', Effect: 'Allow', Action: [...EXEC_LOG_ACTIONS], Resource: [`${logs}/exec`, `${logs}/exec:*`] },
     ]);
-    expect(policyOf(production.resource('aws_iam_role_policy', 'iam_ecs_task_app')).Statement[0].Resource).toEqual(['arn:aws:s3:::ohmycoins-prod-*/*']);
+    const prod = policyOf(production.resource('aws_iam_role_policy', 'iam_ecs_task_app')).Statement;
+    expect(prod[0].Resource).toEqual(['arn:aws:s3:::ohmycoins-prod-*/*']);
+    expect(prod.map((s) => s.Sid)).toEqual(app.map((s) => s.Sid));
   });
 
   it('creates the OIDC provider in staging only: one owner per account (D14)', () => {
@@ -132,7 +159,13 @@ describe('iam construct in the shipped environments', () => {
         Sid: 'PassTaskRoles',
         Effect: 'Allow',
         Action: ['iam:PassRole'],
-        Resource: ['${aws_iam_role.iam_ecs_task_execution.arn}', '${aws_iam_role.iam_ecs_task.arn}'],
+        // Each service's two roles: the deploy role registers both task definitions.
+        Resource: [
+          '${aws_iam_role.iam_ecs_task_execution.arn}',
+          '${aws_iam_role.iam_ecs_task.arn}',
+          '${aws_iam_role.iam_frontend_task_execution.arn}',
+          '${aws_iam_role.iam_frontend_task.arn}',
+        ],
         Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
       },
       { Effect: 'Allow', Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], Resource: 'arn:aws:logs:ap-southeast-2:*:log-group:/ecs/ohmycoins-prod/*' },
@@ -159,6 +192,8 @@ describe('iam construct options', () => {
   const settings: GithubSettings = { ...environment('staging').github, deploySubjects: ['repo:o/r:ref:refs/heads/main'] };
   const refs: IamRefs = {
     region: 'ap-southeast-2',
+    accountId: '123456789012',
+    executeCommand: false,
     executionSecretArns: ['arn:aws:secretsmanager:ap-southeast-2:123456789012:secret:x-app-secrets-AbCdEf'],
     taskSecretArns: [],
   };

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Testing } from 'cdktf';
 import { legacyAddress, type MovedBlock } from '../lib/addresses';
+import { RETIRED_SECURITY_RULES } from '../constructs/security';
 import { BootstrapStack } from '../stacks/bootstrap-stack';
 import { bootstrap } from '../environments/bootstrap';
 import { validateBootstrapConfig } from '../environments/schema';
@@ -48,13 +49,17 @@ describe.each(['staging', 'production'] as const)('%s moved blocks', (env) => {
     expect(reference).toHaveLength(REFERENCE.totals[env]);
   });
 
-  it('gives every legacy instance exactly one moved block, or keeps its address', () => {
+  it('gives every legacy instance exactly one moved block, or keeps its address, or forgets it (a retired rule)', () => {
+    const removed = ((stack.json.removed ?? []) as { from: string; lifecycle: { destroy: boolean } }[]).map((r) => [r.from, r.lifecycle.destroy] as const);
+    const retired = reference.filter((a) => removed.some(([from]) => from === a));
+    expect([...retired].sort()).toEqual(RETIRED_SECURITY_RULES.map((name) => `module.security.aws_security_group_rule.${name}`).sort());
+    expect(removed.every(([, destroy]) => destroy === false)).toBe(true);
     for (const address of reference) {
       const blocks = moved.filter((m) => m.from === address);
-      if (stack.addresses().includes(address)) expect(blocks).toEqual([]);
+      if (stack.addresses().includes(address) || retired.includes(address)) expect(blocks).toEqual([]);
       else expect(blocks).toHaveLength(1);
     }
-    expect(moved).toHaveLength(reference.length - 1);
+    expect(moved).toHaveLength(reference.length - 1 - retired.length);
     expect(reference.filter((a) => stack.addresses().includes(a))).toEqual(['aws_secretsmanager_secret.app_secrets']);
   });
 

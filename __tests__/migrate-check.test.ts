@@ -130,12 +130,15 @@ describe('the migration report', () => {
       }),
       change('aws_ecs_task_definition.ecs_backend', ['delete', 'create'], { previous_address: 'module.ecs.aws_ecs_task_definition.backend', replace_paths: [['container_definitions']] }),
       change('aws_sns_topic.monitoring_alarms', ['create']),
+      change('module.security.aws_security_group_rule.rds_egress', ['forget']),
     ],
   };
 
-  it('sorts each instance into moved, unchanged, updated (with attributes), replaced (with the forcing attribute) and created', () => {
+  it('sorts each instance into moved, unchanged, updated (with attributes), replaced (with the forcing attribute), created and forgotten', () => {
     const report = migrationReport('staging', 'staging.tfstate', plan);
-    expect(report.counts).toEqual({ total: 4, unchanged: 1, updated: 1, replaced: 1, created: 1, destroyed: 0 });
+    expect(report.counts).toEqual({ total: 5, unchanged: 1, updated: 1, replaced: 1, created: 1, destroyed: 0, forgotten: 1 });
+    // Forgotten (a `removed` block with destroy = false) is not lost: it stays in AWS, so the check passes.
+    expect(report.rows.find((r) => r.address === 'module.security.aws_security_group_rule.rds_egress')?.action).toBe('forgotten');
     expect(report.moved).toBe(3);
     expect(report.rows.find((r) => r.address === 'aws_db_instance.rds_main')?.attributes).toEqual(['manage_master_user_password', 'master_user_secret', 'password']);
     expect(report.rows.find((r) => r.address === 'aws_ecs_task_definition.ecs_backend')?.attributes).toEqual(['container_definitions']);
@@ -143,7 +146,7 @@ describe('the migration report', () => {
     const text = renderReport(report, { width: 120 });
     expect(text.split('\n')).toEqual([
       'OK: migrating staging destroys nothing and replaces only task definitions.',
-      '4 resource instances: 1 replaced, 1 updated in place, 1 created, 1 unchanged, 0 destroyed; 3 of them moved.',
+      '5 resource instances: 1 replaced, 1 updated, 1 created, 1 unchanged, 0 destroyed, 1 forgotten; 3 of them moved.',
       'Planned against staging.tfstate (terraform plan -refresh=false, offline).',
       '',
       'Replaced (1):',
@@ -156,6 +159,10 @@ describe('the migration report', () => {
       '',
       'Created (1):',
       '  aws_sns_topic.monitoring_alarms',
+      '',
+      'Forgotten (1):',
+      '  (removed blocks: left in AWS, dropped from the state; docs/migration.md says when to delete them)',
+      '  module.security.aws_security_group_rule.rds_egress',
       '',
       '1 moved and unchanged (--all lists them).',
     ]);
@@ -196,7 +203,7 @@ describe('the migration report', () => {
     expect(report.offending).toEqual(['aws_db_instance.rds_main would be replaced (forced by identifier)', 'aws_elasticache_replication_group.redis_main would be destroyed']);
     const lines = renderReport(report, { width: 120 }).split('\n');
     expect(lines[0]).toBe('FAILED: migrating production would lose 2 resources.');
-    expect(lines[1]).toBe('2 resource instances: 1 replaced, 0 updated in place, 0 created, 0 unchanged, 1 destroyed; 0 of them moved.');
+    expect(lines[1]).toBe('2 resource instances: 1 replaced, 0 updated, 0 created, 0 unchanged, 1 destroyed; 0 of them moved.');
     // What would be lost comes right after the verdict, the counts and the state line.
     expect(lines.slice(3, 7)).toEqual(['', 'Would be lost:', '  aws_db_instance.rds_main would be replaced (forced by identifier)', '  aws_elasticache_replication_group.redis_main would be destroyed']);
     expect(lines).toContain('Destroyed (1):');

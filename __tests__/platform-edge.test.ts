@@ -34,6 +34,8 @@ describe('edge and compute in the shipped environments', () => {
       backend_image_tag: 'v1.0.0',
       frontend_image: 'ghcr.io/marklimmage/ohmycoins-frontend',
       frontend_image_tag: 'v1.0.0',
+      // The write-only secret version's number (docs/secrets.md).
+      redis_auth_token_version: 1,
     });
     // Required (no default) in production: the certificate, plus the data tier's two.
     expect(Object.keys(production.json.variable).filter((k) => !('default' in production.json.variable[k])).sort()).toEqual([
@@ -66,7 +68,8 @@ describe('edge and compute in the shipped environments', () => {
   });
 
   it('gives the staging backend the legacy container, wired to the database, Redis and secrets (D12)', () => {
-    expect(container(staging, 'ecs_backend')).toEqual(legacyBackendContainer(stackBackendInputs('staging')));
+    // Staging has ECS Exec on: an init process in the container (ECS Exec needs it).
+    expect(container(staging, 'ecs_backend')).toEqual({ ...legacyBackendContainer(stackBackendInputs('staging')), linuxParameters: { initProcessEnabled: true } });
   });
 
   it('gives the production backend TLS and the AUTH token of the Redis secret (D13)', () => {
@@ -108,15 +111,22 @@ describe('edge and compute in the shipped environments', () => {
     expect(production.resource('aws_cloudwatch_log_group', 'ecs_frontend').retention_in_days).toBe(30);
   });
 
-  it('runs the tasks in the application subnets with the ECS group and the data tier roles', () => {
+  it("runs the tasks in the application subnets, each service with its own group and roles", () => {
+    const subnets = ['${aws_subnet.vpc_private_app_1.id}', '${aws_subnet.vpc_private_app_2.id}', '${aws_subnet.vpc_private_app_3.id}'];
     expect(production.resource('aws_ecs_service', 'ecs_frontend').network_configuration).toEqual({
-      subnets: ['${aws_subnet.vpc_private_app_1.id}', '${aws_subnet.vpc_private_app_2.id}', '${aws_subnet.vpc_private_app_3.id}'],
-      security_groups: ['${aws_security_group.security_ecs.id}'],
+      subnets,
+      security_groups: ['${aws_security_group.security_frontend.id}'],
       assign_public_ip: false,
     });
+    // The backend keeps the legacy ECS group, the one RDS and Redis admit.
+    expect(production.resource('aws_ecs_service', 'ecs_backend').network_configuration.security_groups).toEqual(['${aws_security_group.security_ecs.id}']);
     expect(staging.resource('aws_ecs_task_definition', 'ecs_backend')).toMatchObject({
       execution_role_arn: '${aws_iam_role.iam_ecs_task_execution.arn}',
       task_role_arn: '${aws_iam_role.iam_ecs_task.arn}',
+    });
+    expect(staging.resource('aws_ecs_task_definition', 'ecs_frontend')).toMatchObject({
+      execution_role_arn: '${aws_iam_role.iam_frontend_task_execution.arn}',
+      task_role_arn: '${aws_iam_role.iam_frontend_task.arn}',
     });
   });
 

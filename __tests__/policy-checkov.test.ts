@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parse as parseHcl } from '@cdktf/hcl2json';
 import { evaluatePolicy, resourcesOfJson } from '../lib/policy/engine';
 import { isUnscopable } from '../lib/policy/iam';
 import type { PolicyResult } from '../lib/policy/model';
@@ -75,6 +76,32 @@ describe("checkov's fixtures", () => {
     for (const key of ['s3-versioning aws_s3_bucket.success', 's3-encrypted aws_s3_bucket.success', 'iam-wildcard-resource aws_iam_policy.pass_unrestrictable']) {
       expect(rows.find((r) => r.key === key)).toEqual({ key, checkov: 'PASSED', project: 'PASSED' });
     }
+  });
+});
+
+describe("checkov's S3KMSEncryptedByDefault graph fixture (fixtures/checkov/S3KMSEncryptedByDefault)", () => {
+  const folder = path.join(__dirname, 'fixtures', 'checkov', 'S3KMSEncryptedByDefault');
+  /** checkov's expected.yaml: the buckets that pass and those that fail. */
+  const expected = (() => {
+    const lists: Record<string, string[]> = { pass: [], fail: [] };
+    let current = '';
+    for (const line of readFileSync(path.join(folder, 'expected.yaml'), 'utf8').split('\n')) {
+      const key = /^(pass|fail):$/.exec(line.trim());
+      if (key) current = key[1];
+      else if (line.trim().startsWith('- ')) lists[current].push(line.trim().slice(2).replace(/"/g, ''));
+    }
+    return lists;
+  })();
+
+  it('s3-encrypted agrees with checkov on every bucket checkov judges, bucket_good_6 (a dynamic rule) included', async () => {
+    const json = (await parseHcl('main.tf', readFileSync(path.join(folder, 'main.tf'), 'utf8'))) as { resource: Record<string, Record<string, unknown[]>> };
+    // hcl2json writes each resource as a one-element list.
+    const resource = Object.fromEntries(Object.entries(json.resource).map(([type, byName]) => [type, Object.fromEntries(Object.entries(byName).map(([n, v]) => [n, v[0]]))]));
+    const results = run('s3-encrypted', resource);
+    expect(expected.pass).toContain('aws_s3_bucket.bucket_good_6');
+    expect(expected.pass.length + expected.fail.length).toBe(9);
+    for (const address of expected.pass) expect([address, verdict(results, address)]).toEqual([address, 'PASSED']);
+    for (const address of expected.fail) expect([address, verdict(results, address)]).toEqual([address, 'FAILED']);
   });
 });
 

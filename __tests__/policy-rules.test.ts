@@ -34,7 +34,7 @@ import { pin } from '../lib/addresses';
 import { checkStackPolicy } from '../lib/policy/engine';
 import type { PolicyRuleId } from '../lib/policy/rule-ids';
 import { POLICY_RULE_IDS } from '../lib/policy/rule-ids';
-import { POLICY_RULES } from '../lib/policy/rules';
+import { EXEC_CHANNEL_ACTIONS, POLICY_RULES } from '../lib/policy/rules';
 
 type Build = (stack: TerraformStack) => void;
 
@@ -106,6 +106,26 @@ const taskDefinition = (container: Record<string, unknown>): Build => (s) =>
     }),
     'ecs_web',
   );
+
+/** A service with ECS Exec on, its task role, cluster and exec log group; each option breaks one requirement. */
+const execService =
+  (options: { init?: boolean; channel?: boolean; logging?: 'OVERRIDE' | 'DEFAULT' | 'NONE' } = {}): Build =>
+  (s) => {
+    const { init = true, channel = true, logging = 'OVERRIDE' } = options;
+    const group = pin(new CloudwatchLogGroup(s, 'exec', { name: '/ecs/app/exec', retentionInDays: 30 }), 'ecs_exec');
+    const role = pin(new IamRole(s, 'role', { name: 'app-task', assumeRolePolicy: '{}' }), 'iam_task');
+    const statements = [
+      ...(channel ? [{ Effect: 'Allow', Action: EXEC_CHANNEL_ACTIONS, Resource: '*' }] : []),
+      { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: 'arn:aws:logs:ap-southeast-2:123456789012:log-group:/ecs/app/exec:*' },
+    ];
+    pin(new IamRolePolicy(s, 'task-policy', { role: role.id, policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }) }), 'iam_task');
+    const configuration =
+      logging === 'DEFAULT' ? undefined : { executeCommandConfiguration: { logging, logConfiguration: logging === 'OVERRIDE' ? { cloudWatchLogGroupName: group.name } : undefined } };
+    const cluster = pin(new EcsCluster(s, 'cluster', { name: 'c', configuration }), 'ecs_main');
+    const container = { name: 'web', image: 'nginx', essential: true, ...(init ? { linuxParameters: { initProcessEnabled: true } } : {}) };
+    const task = pin(new EcsTaskDefinition(s, 'task', { family: 'app', taskRoleArn: role.arn, containerDefinitions: JSON.stringify([container]) }), 'ecs_web');
+    pin(new EcsService(s, 'svc', { name: 'web', cluster: cluster.id, taskDefinition: task.arn, enableExecuteCommand: true }), 'ecs_web');
+  };
 
 const rolePolicy = (statements: unknown[]): Build => (s) =>
   pin(new IamRolePolicy(s, 'policy', { role: 'app-role', policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }) }), 'iam_app');
@@ -215,6 +235,15 @@ const cases: Case[] = [
     taskDefinition({ readonlyRootFilesystem: false }),
     ['aws_ecs_task_definition.ecs_web', 'container "web" has a writable root filesystem (readonlyRootFilesystem is not true)'],
     taskDefinition({}),
+  ],
+  [
+    'ecs-exec-ready',
+    execService({ channel: false }),
+    [
+      'aws_ecs_service.ecs_web',
+      `task role aws_iam_role.iam_task may not ${EXEC_CHANNEL_ACTIONS.join(', ')} on "*": aws ecs execute-command would fail`,
+    ],
+    execService(),
   ],
   ['ecs-no-privileged', taskDefinition({ privileged: true }), ['aws_ecs_task_definition.ecs_web', 'container "web" runs privileged'], taskDefinition({ privileged: false })],
   [
@@ -477,5 +506,25 @@ describe('rule details', () => {
   it('reports container definitions it cannot read', () => {
     const rows = rowsOf('ecs-no-privileged', (s) => pin(new EcsTaskDefinition(s, 'task', { family: 'app', containerDefinitions: '${var.containers}' }), 'ecs_web'));
     expect(rows).toEqual([['aws_ecs_task_definition.ecs_web', 'fail:error', 'container_definitions cannot be checked: it is the expression ${var.containers}, known only at plan']]);
+  });
+});
+
+describe('ecs-exec-ready: every requirement of ECS Exec on its own', () => {
+  it.each([
+    ['no init process', execService({ init: false }), 'container "web" has no linuxParameters.initProcessEnabled: exec sessions would leave orphaned processes; set it to true'],
+    ['sessions not logged', execService({ logging: 'NONE' }), 'cluster aws_ecs_cluster.ecs_main logs no exec session (execute_command_configuration.logging = NONE); use OVERRIDE with a log group of its own'],
+    [
+      'DEFAULT logging to a container log group the task role cannot write',
+      execService({ logging: 'DEFAULT' }),
+      'container "web" has no awslogs log group, so DEFAULT exec logging records nothing',
+    ],
+  ])('%s fails', (_, build, message) => {
+    expect(rowsOf('ecs-exec-ready', build)).toEqual([['aws_ecs_service.ecs_web', 'fail:error', message]]);
+  });
+
+  it('does not apply where exec is off', () => {
+    expect(rowsOf('ecs-exec-ready', (s) => pin(new EcsService(s, 'svc', { name: 'web', enableExecuteCommand: false }), 'ecs_web'))).toEqual([
+      ['-', 'pass', 'no service with enable_execute_command'],
+    ]);
   });
 });

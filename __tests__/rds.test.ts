@@ -109,7 +109,14 @@ describe('rds construct in the shipped environments', () => {
     expect(staging.resource('aws_iam_role', 'rds_rds_monitoring').name).toBe('ohmycoins-staging-rds-monitoring-role');
     expect(JSON.parse(staging.resource('aws_iam_role', 'rds_rds_monitoring').assume_role_policy)).toEqual({
       Version: '2012-10-17',
-      Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'monitoring.rds.amazonaws.com' } }],
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: 'sts:AssumeRole',
+          Principal: { Service: 'monitoring.rds.amazonaws.com' },
+          Condition: { StringEquals: { 'aws:SourceAccount': '${aws_vpc.vpc_main.owner_id}' } },
+        },
+      ],
     });
     expect(staging.resource('aws_iam_role_policy_attachment', 'rds_rds_monitoring')).toMatchObject({
       role: '${aws_iam_role.rds_rds_monitoring.name}',
@@ -180,6 +187,7 @@ describe('rds construct options and outputs', () => {
       subnetIds: ['s'],
       securityGroupIds: ['g'],
       alarmTopicArn: 'arn:aws:sns:ap-southeast-2:123456789012:alarms',
+      accountId: '123456789012',
     });
     expect(db.instanceIdentifier).toBe('x-postgres');
     expect([db.port, db.databaseName, db.masterUsername]).toEqual([5432, 'ledger', 'owner']);
@@ -212,5 +220,9 @@ describe('adopting a running instance (docs/migration.md)', () => {
   it('reads the managed secret ARN through a terraform_data, so switching an existing instance plans (no "Invalid index")', () => {
     const data = synthEnvironment('production').resource('terraform_data', 'rds_master_user_secret');
     expect(data.input).toEqual({ secret_arns: '${aws_db_instance.rds_main.master_user_secret[*].secret_arn}' });
+    // The password switch: stop before anything reads a secret RDS has not created (docs/migration.md).
+    expect(data.lifecycle.postcondition).toEqual([
+      { condition: '${length(self.output.secret_arns) > 0}', error_message: expect.stringContaining('deferred the switch to an RDS-managed password') },
+    ]);
   });
 });

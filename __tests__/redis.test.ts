@@ -114,7 +114,9 @@ describe('redis construct in the shipped environments', () => {
     expect(production.resource('aws_secretsmanager_secret', 'redis_auth_token')).toMatchObject({ name: 'ohmycoins-prod-redis-auth', recovery_window_in_days: 30 });
     expect(production.resource('aws_secretsmanager_secret_version', 'redis_auth_token')).toMatchObject({
       secret_id: '${aws_secretsmanager_secret.redis_auth_token.id}',
-      secret_string: '${var.redis_auth_token}',
+      // Write-only: the token never enters this resource's state; the version says when to write it again.
+      secret_string_wo: '${var.redis_auth_token}',
+      secret_string_wo_version: '${var.redis_auth_token_version}',
     });
   });
 
@@ -201,7 +203,7 @@ describe('redis construct options and outputs', () => {
   it('refuses an AUTH token without transit encryption', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
     const token = new TerraformVariable(stack, 'token', { type: 'string', sensitive: true });
-    expect(() => new RedisCluster(stack, 'redis', shared, { ...production, transitEncryption: false }, { ...refs, authTokenValue: token.stringValue })).toThrow(
+    expect(() => new RedisCluster(stack, 'redis', shared, { ...production, transitEncryption: false }, { ...refs, authTokenValue: token.stringValue, authTokenVersion: 1 })).toThrow(
       'test/redis: an AUTH token needs transitEncryption: ElastiCache accepts AUTH only with encryption in transit',
     );
   });
@@ -212,7 +214,7 @@ describe('redis construct options and outputs', () => {
     expect(() => new RedisCluster(stack, 'with', shared, production, refs)).toThrow(
       'test/with: authToken is true but a token value was not given; give the token exactly when authToken is true',
     );
-    expect(() => new RedisCluster(stack, 'without', shared, staging, { ...refs, authTokenValue: token.stringValue })).toThrow(
+    expect(() => new RedisCluster(stack, 'without', shared, staging, { ...refs, authTokenValue: token.stringValue, authTokenVersion: 1 })).toThrow(
       'test/without: authToken is false but a token value was given; give the token exactly when authToken is true',
     );
   });
@@ -222,7 +224,7 @@ describe('redis construct options and outputs', () => {
     const plain = new RedisCluster(stack, 'plain', { ...shared, addressPrefix: 'plain' }, staging, refs);
     expect([plain.port, plain.transitEncryption, plain.authTokenSecretArn, plain.replicationGroupId]).toEqual([6379, false, undefined, 'x-redis']);
     const token = new TerraformVariable(stack, 'token', { type: 'string', sensitive: true });
-    const secured = new RedisCluster(stack, 'secured', { ...shared, projectName: 'y', addressPrefix: 'secured' }, production, { ...refs, authTokenValue: token.stringValue });
+    const secured = new RedisCluster(stack, 'secured', { ...shared, projectName: 'y', addressPrefix: 'secured' }, production, { ...refs, authTokenValue: token.stringValue, authTokenVersion: 1 });
     expect(secured.transitEncryption).toBe(true);
     new TerraformOutput(stack, 'host', { value: secured.primaryEndpointAddress });
     new TerraformOutput(stack, 'reader', { value: secured.readerEndpointAddress });

@@ -5,8 +5,8 @@
  * RDS keeps the master password in a Secrets Manager secret it rotates itself (every 7 days
  * by default). ECS reads POSTGRES_PASSWORD from that secret only when a task starts, so
  * running tasks keep the old password and new database connections fail after a rotation.
- * Here an EventBridge rule matches Secrets Manager's `RotationSucceeded` event for that one
- * secret and starts a Step Functions state machine whose single task calls ECS
+ * Here an EventBridge rule matches Secrets Manager's `Secret Label Updated` event for that one
+ * secret when `AWSCURRENT` moves, and starts a Step Functions state machine whose single task calls ECS
  * `UpdateService` with `ForceNewDeployment`: the service rolls to fresh tasks (which read
  * the new password) with the usual deployment settings, so no task is stopped before its
  * replacement is healthy. AWS-managed pieces only, no function code.
@@ -32,6 +32,16 @@ export const UPDATE_SERVICE_INTEGRATION = 'arn:aws:states:::aws-sdk:ecs:updateSe
 /** Name of the state machine's only state. */
 export const REDEPLOY_STATE = 'ForceNewDeployment';
 
+/** Secrets Manager's native event when AWSCURRENT moves to a new version of the secret `secretArn`. */
+export function passwordRotatedPattern(secretArn: string): Record<string, unknown> {
+  return {
+    source: ['aws.secretsmanager'],
+    'detail-type': ['Secret Label Updated'],
+    resources: [secretArn],
+    detail: { labelUpdated: ['AWSCURRENT'] },
+  };
+}
+
 /** What the rotation connects: no settings of its own, only the secret and the service that reads it. */
 export interface CredentialRotationRefs {
   /** ARN of the Secrets Manager secret RDS manages for the master user (`master_user_secret[0].secret_arn`). */
@@ -47,6 +57,9 @@ export interface CredentialRotationRefs {
   readonly serviceName: string;
   /** ARN of that service; the state machine may update this service only. */
   readonly serviceArn: string;
+  /** Region and account of the stack: the roles trust Step Functions and EventBridge only for this state machine and rule. */
+  readonly region: string;
+  readonly accountId: string;
 }
 
 export class CredentialRotation extends PlatformConstruct {
@@ -63,14 +76,16 @@ export class CredentialRotation extends PlatformConstruct {
     const tags = this.tags;
     const at = this.at;
 
-    /** A role the AWS service `service` assumes, with one inline statement. */
-    const serviceRole = (key: string, service: string, roleName: string, policyName: string, statement: PolicyStatement) => {
-      const role = pin(new IamRole(this, `${key}-role`, { name: roleName, assumeRolePolicy: assumeRolePolicy(service), tags }), at(key));
+    /** A role the AWS service `service` assumes on behalf of the resource `sourceArn` only, with one inline statement. */
+    const serviceRole = (key: string, service: string, sourceArn: string, roleName: string, policyName: string, statement: PolicyStatement) => {
+      const trust = assumeRolePolicy(service, { account: refs.accountId, arn: sourceArn });
+      const role = pin(new IamRole(this, `${key}-role`, { name: roleName, assumeRolePolicy: trust, tags }), at(key));
       pin(new IamRolePolicy(this, `${key}-policy`, { name: policyName, role: role.id, policy: policyDocument(statement) }), at(key));
       return role;
     };
 
-    const stateMachineRole = serviceRole('state_machine', 'states.amazonaws.com', names.stateMachineRole, names.stateMachinePolicy, {
+    const arn = (service: string, resource: string) => `arn:aws:${service}:${refs.region}:${refs.accountId}:${resource}`;
+    const stateMachineRole = serviceRole('state_machine', 'states.amazonaws.com', arn('states', `stateMachine:${names.redeployStateMachine}`), names.stateMachineRole, names.stateMachinePolicy, {
       Sid: 'ForceNewDeployment',
       Effect: 'Allow',
       Action: 'ecs:UpdateService',
@@ -101,15 +116,13 @@ export class CredentialRotation extends PlatformConstruct {
       at('backend_redeploy'),
     );
 
-    this.eventPattern = {
-      source: ['aws.secretsmanager'],
-      'detail-type': ['AWS Service Event via CloudTrail'],
-      detail: {
-        eventSource: ['secretsmanager.amazonaws.com'],
-        eventName: ['RotationSucceeded'],
-        additionalEventData: { SecretId: [refs.secretArn] },
-      },
-    };
+    // Secrets Manager's native event, sent when a staging label moves to another version of a secret
+    // ("Secret Label Updated event", Secrets Manager user guide): AWSCURRENT moves once RDS has set the
+    // new password, so this is the moment new connections need it. It needs no CloudTrail trail. The
+    // CloudTrail-derived `RotationSucceeded` event is dropped: its shape is documented for Lambda
+    // rotations only, and CloudTrail-derived events are delivered on a best-effort basis; matching both
+    // would redeploy twice per rotation.
+    this.eventPattern = passwordRotatedPattern(refs.secretArn);
     const rule = pin(
       new CloudwatchEventRule(this, 'rule', {
         name: names.passwordRotatedRule,
@@ -121,7 +134,7 @@ export class CredentialRotation extends PlatformConstruct {
       at('password_rotated'),
     );
 
-    const eventsRole = serviceRole('events', 'events.amazonaws.com', names.eventsRole, names.eventsPolicy, {
+    const eventsRole = serviceRole('events', 'events.amazonaws.com', arn('events', `rule/${names.passwordRotatedRule}`), names.eventsRole, names.eventsPolicy, {
       Sid: 'StartRedeploy',
       Effect: 'Allow',
       Action: 'states:StartExecution',

@@ -15,6 +15,7 @@
  *  - D12: POSTGRES_PASSWORD comes from the RDS-managed master secret;
  *  - D13: with Redis TLS/AUTH the backend gets REDIS_SSL and REDIS_PASSWORD.
  */
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster';
 import type { ITerraformDependable } from 'cdktf';
 import type { Construct } from 'constructs';
@@ -23,6 +24,7 @@ import { exceptPolicy } from '../lib/policy/engine';
 import { HEALTH_CHECK_PATHS } from './alb';
 import { BACKEND_SECRET_KEYS } from './app-secret';
 import { PlatformConstruct, type SharedProps } from './base';
+import type { ServiceRoles } from './iam';
 import { PLATFORM_PORTS } from './security';
 import {
   type AutoscalingSettings,
@@ -54,6 +56,8 @@ export const SCRATCH_MOUNT = { sourceVolume: 'tmp', containerPath: '/tmp', readO
 
 /** The environment's `ecs` section. */
 export interface EcsSettings extends SharedServiceSettings {
+  /** Retention of the ECS Exec sessions' log group, in days. */
+  readonly execLogRetentionDays: number;
   /** The backend (FastAPI) service, with its target-tracking autoscaling. */
   readonly backend: WebServiceSettings & { readonly autoscaling: AutoscalingSettings };
   /** The frontend (React, nginx) service. */
@@ -85,6 +89,10 @@ export interface ServiceRefs {
   readonly targetGroupArnSuffix?: string;
   /** Resources that attach `targetGroupArn` to the load balancer (listener or listener rule); the service is created after them (D11). */
   readonly dependsOn: readonly ITerraformDependable[];
+  /** The service's own security groups. */
+  readonly securityGroupIds: readonly string[];
+  /** The service's own task and execution roles. */
+  readonly roles: ServiceRoles;
 }
 
 export interface BackendRefs extends ServiceRefs {
@@ -137,12 +145,6 @@ export interface EcsRefs {
   readonly application: EcsApplicationSettings;
   /** Private application subnets the tasks run in. */
   readonly subnetIds: readonly string[];
-  /** Security groups of the tasks (the `security` construct's ECS group). */
-  readonly securityGroupIds: readonly string[];
-  /** Role ECS uses to pull images, write logs and read the container secrets. */
-  readonly executionRoleArn: string;
-  /** Role the application code runs as. */
-  readonly taskRoleArn: string;
   /** ARN suffix of the load balancer (the `LoadBalancer` metric dimension), for the healthy-hosts alarms. */
   readonly loadBalancerArnSuffix?: string;
   /** The topic every alarm notifies on ALARM and OK. */
@@ -182,35 +184,52 @@ export class ContainerServices extends PlatformConstruct {
   public readonly frontendContainer: ContainerDefinition;
   /** Whether the backend service is autoscaled. */
   public readonly backendAutoscaled: boolean;
+  /** The log group of ECS Exec sessions (`/ecs/<p>/exec`); undefined while exec is off. */
+  public readonly execLogGroupName?: string;
 
   constructor(scope: Construct, id: string, shared: SharedProps, settings: EcsSettings, refs: EcsRefs) {
     super(scope, id, shared, 'ecs');
     const p = this.projectName;
     const names = this.names.ecs;
+    // ECS Exec sessions are logged to a group of their own (`OVERRIDE`), not through the container's
+    // awslogs driver (`DEFAULT`): a session's commands and output stay out of the application's log
+    // group, are kept as long as the audit needs (execLogRetentionDays) and are readable by whom the
+    // audit allows; see docs/platform.md, "ECS Exec".
+    const execLogGroup = settings.executeCommand
+      ? pin(
+          new CloudwatchLogGroup(this, 'exec-logs', { name: names.execLogGroup, retentionInDays: settings.execLogRetentionDays, tags: this.tags }),
+          this.at('exec'),
+          'added',
+        )
+      : undefined;
     const cluster = pin(
       new EcsCluster(this, 'cluster', {
         name: names.cluster,
         setting: [{ name: 'containerInsights', value: settings.containerInsights ? 'enabled' : 'disabled' }],
+        configuration: execLogGroup
+          ? { executeCommandConfiguration: { logging: 'OVERRIDE', logConfiguration: { cloudWatchLogGroupName: execLogGroup.name } } }
+          : undefined,
         tags: { ...this.tags, Name: names.cluster },
       }),
       this.at('main'),
     );
 
-    // One web service per key: its section `ecs.<key>`, its refs `refs.<key>`.
+    // One web service per key: its section `ecs.<key>`, its refs `refs.<key>`. Exec on the backend only.
     const service = (key: WebServiceKey, serviceNames: WebServiceNames, container: WebServiceProps['container']) => {
       const serviceRefs: ServiceRefs = refs[key];
       return new WebService(this, key, {
         settings: settings[key],
         ecs: settings,
         names: serviceNames,
+        executeCommand: key === 'backend' && settings.executeCommand,
         container,
         refs: {
           region: refs.region,
           cluster: { id: cluster.id, name: cluster.name },
           subnetIds: refs.subnetIds,
-          securityGroupIds: refs.securityGroupIds,
-          executionRoleArn: refs.executionRoleArn,
-          taskRoleArn: refs.taskRoleArn,
+          securityGroupIds: serviceRefs.securityGroupIds,
+          executionRoleArn: serviceRefs.roles.executionRoleArn,
+          taskRoleArn: serviceRefs.roles.taskRoleArn,
           targetGroupArn: serviceRefs.targetGroupArn,
           targetGroupArnSuffix: serviceRefs.targetGroupArnSuffix,
           loadBalancerArnSuffix: refs.loadBalancerArnSuffix,
@@ -244,6 +263,8 @@ export class ContainerServices extends PlatformConstruct {
         image: `${backend.image}:${backend.imageTag}`,
         essential: true,
         ...(backendReadOnly ? { readonlyRootFilesystem: true, mountPoints: [SCRATCH_MOUNT] } : {}),
+        // ECS Exec: an init process reaps what the sessions leave running (ECS developer guide, "ECS Exec").
+        ...(settings.executeCommand ? { linuxParameters: { initProcessEnabled: true } } : {}),
         portMappings: [{ containerPort: PLATFORM_PORTS.backend, protocol: 'tcp' }],
         environment: [
           { name: 'ENVIRONMENT', value: refs.environment },
@@ -314,5 +335,6 @@ export class ContainerServices extends PlatformConstruct {
     this.backendContainer = this.backend.container;
     this.frontendContainer = this.frontend.container;
     this.backendAutoscaled = this.backend.autoscaled;
+    this.execLogGroupName = execLogGroup?.name;
   }
 }

@@ -51,13 +51,20 @@ export interface GithubSettings {
 export interface IamRefs {
   /** Region of the ECS cluster the deploy role may update, and of the log groups the roles write. */
   readonly region: string;
+  /** The account the stack deploys to: the `aws:SourceAccount` of the ECS trust policies and the `s3:ResourceAccount` of S3 grants. */
+  readonly accountId: string;
   /**
-   * Secrets the ECS agent resolves into container secrets (application secret, RDS master
-   * secret, Redis AUTH secret). Must not be empty.
+   * Secrets the ECS agent resolves into the backend's container secrets (application secret, RDS
+   * master secret, Redis AUTH secret). Must not be empty. The frontend's execution role reads none.
    */
   readonly executionSecretArns: string[];
-  /** Secrets the application itself may read with the task role (legacy: the application secret). */
+  /** Secrets the backend itself may read with its task role (legacy: the application secret). */
   readonly taskSecretArns: string[];
+  /**
+   * ECS Exec on the backend (`ecs.executeCommand`): its task role gets the SSM messages channel and
+   * may write the sessions' log group (constructs/ecs.ts, `EXEC_TASK_ROLE_ACTIONS`).
+   */
+  readonly executeCommand: boolean;
   /**
    * The existing provider's ARN when the settings neither create it nor give `oidcProviderArn`:
    * a reference to the `github_oidc_provider_arn` Terraform variable.
@@ -70,15 +77,34 @@ export interface IamRefs {
   readonly secretsKmsKeyArns?: string[];
 }
 
+/** The actions ECS Exec needs on the task role: the SSM messages channel (no resource-level permissions). */
+export const EXEC_SSM_ACTIONS = [
+  'ssmmessages:CreateControlChannel',
+  'ssmmessages:CreateDataChannel',
+  'ssmmessages:OpenControlChannel',
+  'ssmmessages:OpenDataChannel',
+] as const;
+
+/** What the task role needs to write exec sessions to their log group (ECS developer guide, "ECS Exec", logging). */
+export const EXEC_LOG_ACTIONS = ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'] as const;
+
+/** One ECS service's two roles. */
+export interface ServiceRoles {
+  /** ARN of the task execution role (task definition `execution_role_arn`): the ECS agent's. */
+  readonly executionRoleArn: string;
+  /** Name of the task execution role. */
+  readonly executionRoleName: string;
+  /** ARN of the task role (task definition `task_role_arn`): the application's. */
+  readonly taskRoleArn: string;
+  /** Name of the task role. */
+  readonly taskRoleName: string;
+}
+
 export class IamRoles extends PlatformConstruct {
-  /** ARN of the ECS task execution role (task definition `execution_role_arn`). */
-  public readonly executionRoleArn: string;
-  /** Name of the ECS task execution role. */
-  public readonly executionRoleName: string;
-  /** ARN of the ECS task role (task definition `task_role_arn`). */
-  public readonly taskRoleArn: string;
-  /** Name of the ECS task role. */
-  public readonly taskRoleName: string;
+  /** The backend's roles (the legacy ECS roles, kept: renaming a role replaces it). */
+  public readonly backend: ServiceRoles;
+  /** The frontend's roles: its task role has no permission at all, its execution role writes its log group only. */
+  public readonly frontend: ServiceRoles;
   /** ARN of the GitHub Actions deploy role (the legacy `github_actions_role_arn` output). */
   public readonly githubActionsRoleArn: string;
   /** ARN of the GitHub OIDC provider the deploy role trusts (created here or given). */
@@ -105,11 +131,16 @@ export class IamRoles extends PlatformConstruct {
       throw new Error(`${where}: the deploy role needs an OIDC provider: set createOidcProvider or give oidcProviderArn (D7)`);
     }
 
-    const ecsTrust = assumeRolePolicy('ecs-tasks.amazonaws.com');
+    // ECS sets aws:SourceArn (the task's cluster) when it assumes a task role, but documents only
+    // aws:SourceAccount for the execution role, which its agent assumes (ECS developer guide, "Task IAM role").
+    const account = refs.accountId;
+    const executionTrust = assumeRolePolicy('ecs-tasks.amazonaws.com', { account });
+    const taskTrust = assumeRolePolicy('ecs-tasks.amazonaws.com', { account, arn: `arn:aws:ecs:${refs.region}:${account}:*` });
+    const logGroupArn = (name: string) => `arn:aws:logs:${refs.region}:${account}:log-group:${name}`;
     const kmsDecrypt: PolicyStatement[] =
       (refs.secretsKmsKeyArns ?? []).length > 0 ? [{ Effect: 'Allow', Action: ['kms:Decrypt'], Resource: refs.secretsKmsKeyArns }] : [];
 
-    const execution = pin(new IamRole(this, 'TaskExecutionRole', { name: names.iam.ecsTaskExecutionRole, assumeRolePolicy: ecsTrust, tags }), at('ecs_task_execution'));
+    const execution = pin(new IamRole(this, 'TaskExecutionRole', { name: names.iam.ecsTaskExecutionRole, assumeRolePolicy: executionTrust, tags }), at('ecs_task_execution'));
     pin(
       new IamRolePolicyAttachment(this, 'TaskExecutionManagedPolicy', {
         role: execution.name,
@@ -126,23 +157,68 @@ export class IamRoles extends PlatformConstruct {
       at('ecs_task_execution_secrets'),
     );
 
-    const task = pin(new IamRole(this, 'TaskRole', { name: names.iam.ecsTaskRole, assumeRolePolicy: ecsTrust, tags }), at('ecs_task'));
+    const execLog = logGroupArn(names.ecs.execLogGroup);
+    const task = pin(new IamRole(this, 'TaskRole', { name: names.iam.ecsTaskRole, assumeRolePolicy: taskTrust, tags }), at('ecs_task'));
+    // S3: the project's buckets of this account only (bucket names are global: another account's
+    // `<project>-…` bucket would match the ARN pattern).
+    const inThisAccount = { StringEquals: { 's3:ResourceAccount': account } };
     pin(
       new IamRolePolicy(this, 'TaskAppPolicy', {
         name: names.iam.ecsTaskAppPolicy,
         role: task.id,
         policy: policyDocument(
-          { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], Resource: [`arn:aws:s3:::${p}-*/*`] },
-          { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [`arn:aws:s3:::${p}-*`] },
-          logWritesStatement,
+          { Sid: 'Objects', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], Resource: [`arn:aws:s3:::${p}-*/*`], Condition: inThisAccount },
+          { Sid: 'Buckets', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [`arn:aws:s3:::${p}-*`], Condition: inThisAccount },
+          { Sid: 'Logs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: `${logGroupArn(names.ecs.backendLogGroup)}:*` },
           ...(refs.taskSecretArns.length > 0
-            ? [{ Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: refs.taskSecretArns } as const]
+            ? [{ Sid: 'Secrets', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: refs.taskSecretArns } as const]
             : []),
           ...kmsDecrypt,
+          ...(refs.executeCommand
+            ? ([
+                { Sid: 'ExecChannel', Effect: 'Allow', Action: [...EXEC_SSM_ACTIONS], Resource: '*' },
+                { Sid: 'ExecLogGroups', Effect: 'Allow', Action: ['logs:DescribeLogGroups'], Resource: '*' },
+                { Sid: 'ExecLogs', Effect: 'Allow', Action: [...EXEC_LOG_ACTIONS], Resource: [execLog, `${execLog}:*`] },
+              ] as const)
+            : []),
         ),
       }),
       at('ecs_task_app'),
     );
+    this.backend = { executionRoleArn: execution.arn, executionRoleName: execution.name, taskRoleArn: task.arn, taskRoleName: task.name };
+
+    // The frontend (nginx serving static files) calls no AWS API: a task role without any policy.
+    // Its execution role only writes the container's log group (the image is public on GHCR: no pull grant).
+    const frontendExecution = pin(
+      new IamRole(this, 'FrontendExecutionRole', { name: names.iam.frontendTaskExecutionRole, assumeRolePolicy: executionTrust, tags }),
+      at('frontend_task_execution'),
+      'added',
+    );
+    pin(
+      new IamRolePolicy(this, 'FrontendExecutionLogsPolicy', {
+        name: names.iam.frontendTaskExecutionLogsPolicy,
+        role: frontendExecution.id,
+        policy: policyDocument({
+          Sid: 'ContainerLogs',
+          Effect: 'Allow',
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Resource: `${logGroupArn(names.ecs.frontendLogGroup)}:*`,
+        }),
+      }),
+      at('frontend_task_execution_logs'),
+      'added',
+    );
+    const frontendTask = pin(
+      new IamRole(this, 'FrontendTaskRole', { name: names.iam.frontendTaskRole, assumeRolePolicy: taskTrust, tags }),
+      at('frontend_task'),
+      'added',
+    );
+    this.frontend = {
+      executionRoleArn: frontendExecution.arn,
+      executionRoleName: frontendExecution.name,
+      taskRoleArn: frontendTask.arn,
+      taskRoleName: frontendTask.name,
+    };
 
     const oidcProviderArn = settings.createOidcProvider
       ? pin(
@@ -193,7 +269,7 @@ export class IamRoles extends PlatformConstruct {
             Sid: 'PassTaskRoles',
             Effect: 'Allow',
             Action: ['iam:PassRole'],
-            Resource: [execution.arn, task.arn],
+            Resource: [execution.arn, task.arn, frontendExecution.arn, frontendTask.arn],
             Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
           },
           logWritesStatement,
@@ -203,10 +279,6 @@ export class IamRoles extends PlatformConstruct {
       'counted-once',
     );
 
-    this.executionRoleArn = execution.arn;
-    this.executionRoleName = execution.name;
-    this.taskRoleArn = task.arn;
-    this.taskRoleName = task.name;
     this.githubActionsRoleArn = github.arn;
     this.oidcProviderArn = oidcProviderArn;
   }

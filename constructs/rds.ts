@@ -98,6 +98,8 @@ export interface DatabaseRefs {
   readonly securityGroupIds: string[];
   /** The alarm topic: alarm and OK action of every alarm. */
   readonly alarmTopicArn: string;
+  /** The account the instance runs in: the enhanced-monitoring role trusts RDS only on its behalf (`aws:SourceAccount`). */
+  readonly accountId: string;
 }
 
 export class DatabaseInstance extends PlatformConstruct {
@@ -162,7 +164,7 @@ export class DatabaseInstance extends PlatformConstruct {
       monitoringRole = pin(
         new IamRole(this, 'MonitoringRole', {
           name: names.monitoringRole,
-          assumeRolePolicy: assumeRolePolicy('monitoring.rds.amazonaws.com'),
+          assumeRolePolicy: assumeRolePolicy('monitoring.rds.amazonaws.com', { account: refs.accountId }),
           tags,
         }),
         at('rds_monitoring'),
@@ -235,7 +237,21 @@ export class DatabaseInstance extends PlatformConstruct {
     // plan ("Invalid index"); the terraform_data's output is then unknown until RDS has created the secret,
     // in the same apply. Afterwards it equals the instance's value and plans show no change.
     const secret = pin(
-      new DataResource(this, 'MasterUserSecret', { input: { secret_arns: Token.asList(propertyAccess(db.masterUserSecret, ['*', 'secret_arn'])) } }),
+      new DataResource(this, 'MasterUserSecret', {
+        input: { secret_arns: Token.asList(propertyAccess(db.masterUserSecret, ['*', 'secret_arn'])) },
+        lifecycle: {
+          postcondition: [
+            {
+              // The switch to an RDS-managed password may be deferred to the maintenance window (apply_immediately
+              // false). Then RDS has no secret yet: stop here, before anything that reads the secret (the backend's
+              // task definition, its execution-role policy, the rotation rule) changes; the backend keeps the
+              // password that still works. docs/migration.md, "The master password switch".
+              condition: '${length(self.output.secret_arns) > 0}',
+              errorMessage: `RDS has not created the managed master password secret of ${this.instanceIdentifier}: it deferred the switch to an RDS-managed password (apply_immediately is false). Nothing that reads the secret was changed, and the backend keeps its current password until the maintenance window. Apply the switch now, then apply again: aws rds modify-db-instance --db-instance-identifier ${this.instanceIdentifier} --manage-master-user-password --apply-immediately; aws rds wait db-instance-available --db-instance-identifier ${this.instanceIdentifier}. See docs/migration.md.`,
+            },
+          ],
+        },
+      }),
       at('master_user_secret'),
       'added',
     );

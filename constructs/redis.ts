@@ -88,6 +88,11 @@ export interface CacheRefs {
    * Terraform variable `redis_auth_token`, never a literal.
    */
   readonly authTokenValue?: string;
+  /**
+   * Version of the AUTH token (`secret_string_wo_version` of the secret's version): raise it together
+   * with a new token, or the secret keeps the old one. Required with `authTokenValue`.
+   */
+  readonly authTokenVersion?: number;
   /** Recovery window of the AUTH-token secret, 0 or 7-30 days: the application's `secretRecoveryWindowDays`. */
   readonly secretRecoveryWindowDays: number;
 }
@@ -119,6 +124,9 @@ export class RedisCluster extends PlatformConstruct {
     this.transitEncryption = settings.transitEncryption;
     if (settings.authToken !== (authToken !== undefined)) {
       throw new Error(`${this.node.path}: authToken is ${settings.authToken} but a token value was ${authToken === undefined ? 'not ' : ''}given; give the token exactly when authToken is true`);
+    }
+    if (authToken !== undefined && refs.authTokenVersion === undefined) {
+      throw new Error(`${this.node.path}: an AUTH token needs its version (authTokenVersion), which tells Terraform when to write it to the secret`);
     }
     if (authToken !== undefined && !this.transitEncryption) {
       throw new Error(`${this.node.path}: an AUTH token needs transitEncryption: ElastiCache accepts AUTH only with encryption in transit`);
@@ -214,7 +222,17 @@ export class RedisCluster extends PlatformConstruct {
         at('auth_token'),
         'added',
       );
-      pin(new SecretsmanagerSecretVersion(this, 'AuthTokenSecretValue', { secretId: secret.id, secretString: authToken }), at('auth_token'), 'added');
+      // Write-only (Terraform 1.11, provider 5.100): the value goes to Secrets Manager, never into this
+      // resource's state or plan. Terraform sends it again only when the version number changes.
+      pin(
+        new SecretsmanagerSecretVersion(this, 'AuthTokenSecretValue', {
+          secretId: secret.id,
+          secretStringWo: authToken,
+          secretStringWoVersion: refs.authTokenVersion,
+        }),
+        at('auth_token'),
+        'added',
+      );
       this.authTokenSecretArn = secret.arn;
     }
 

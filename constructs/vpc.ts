@@ -19,6 +19,7 @@ import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { VpcEndpointRouteTableAssociation } from '@cdktf/provider-aws/lib/vpc-endpoint-route-table-association';
 import type { Construct } from 'constructs';
 import { pin } from '../lib/addresses';
+import { assumeRolePolicy, policyDocument } from '../lib/iam-document';
 import { PlatformConstruct, type SharedProps } from './base';
 
 /** How the private application subnets reach the internet: no NAT, one shared gateway, or one per zone. */
@@ -59,10 +60,6 @@ export interface VpcRefs {
   readonly region: string;
 }
 
-const ASSUME_FLOW_LOGS = JSON.stringify({
-  Version: '2012-10-17',
-  Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: 'vpc-flow-logs.amazonaws.com' } }],
-});
 
 /**
  * The flow-log role may write only to its own log group (legacy: `Resource: "*"`, which the
@@ -86,6 +83,23 @@ function flowLogsPolicy(logGroupArn: string): string {
 /** NAT gateways (each with an Elastic IP) a network creates for a NAT mode and number of zones. */
 export function natGatewayCount(mode: NatMode, availabilityZones: number): number {
   return mode === 'none' ? 0 : mode === 'single' ? 1 : availabilityZones;
+}
+
+/**
+ * The S3 gateway endpoint's policy: through the endpoint, only the S3 requests the backend's task role
+ * may make (the project's buckets, in this account). The default endpoint policy allows every request
+ * to every bucket of every account, a path out for data. Nothing else in the application subnets uses
+ * S3: the images come from GHCR, not ECR (whose layers are in S3).
+ */
+export function s3EndpointPolicy(projectName: string, accountId: string): string {
+  return policyDocument({
+    Sid: 'ProjectBucketsOfThisAccount',
+    Effect: 'Allow',
+    Principal: '*',
+    Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:ListBucket'],
+    Resource: [`arn:aws:s3:::${projectName}-*`, `arn:aws:s3:::${projectName}-*/*`],
+    Condition: { StringEquals: { 's3:ResourceAccount': accountId } },
+  });
 }
 
 export class VpcNetwork extends PlatformConstruct {
@@ -215,7 +229,15 @@ export class VpcNetwork extends PlatformConstruct {
         'counted-once',
       );
       const role = pin(
-        new IamRole(this, 'flow-logs-role', { name: names.flowLogRole, assumeRolePolicy: ASSUME_FLOW_LOGS, tags }),
+        new IamRole(this, 'flow-logs-role', {
+          name: names.flowLogRole,
+          // Confused-deputy conditions: the VPC Flow Logs user guide's trust policy for publishing to CloudWatch Logs.
+          assumeRolePolicy: assumeRolePolicy('vpc-flow-logs.amazonaws.com', {
+            account: vpc.ownerId,
+            arn: `arn:aws:ec2:${refs.region}:${vpc.ownerId}:vpc-flow-log/*`,
+          }),
+          tags,
+        }),
         at('flow_logs'),
         'counted-once',
       );
@@ -240,6 +262,7 @@ export class VpcNetwork extends PlatformConstruct {
         new VpcEndpoint(this, 's3-endpoint', {
           vpcId: vpc.id,
           serviceName: `com.amazonaws.${refs.region}.s3`,
+          policy: s3EndpointPolicy(p, vpc.ownerId),
           tags: named(`${p}-s3-endpoint`),
         }),
         at('s3'),

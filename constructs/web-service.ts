@@ -56,6 +56,8 @@ export interface ContainerDefinition {
   readonly environment: readonly ContainerEnvironmentVariable[];
   readonly secrets?: readonly ContainerSecret[];
   readonly logConfiguration: AwsLogsConfiguration;
+  /** `initProcessEnabled` runs an init process as PID 1 that reaps the processes ECS Exec sessions leave behind. */
+  readonly linuxParameters?: { readonly initProcessEnabled: boolean };
   readonly healthCheck?: {
     readonly command: readonly string[];
     readonly interval: number;
@@ -93,6 +95,11 @@ export interface WebServiceSettings {
   readonly memory: number;
   /** Number of tasks (the initial number only, while autoscaling is on: D18). */
   readonly desiredCount: number;
+  /**
+   * Seconds after a task starts during which ECS ignores the load balancer's health checks of it
+   * (`health_check_grace_period_seconds`); ECS's own default is 0.
+   */
+  readonly healthCheckGracePeriodSeconds: number;
   /** Target-tracking autoscaling; a service whose section has none is not autoscaled. */
   readonly autoscaling?: AutoscalingSettings;
 }
@@ -101,7 +108,7 @@ export interface WebServiceSettings {
 export interface SharedServiceSettings {
   /** Container Insights on the cluster; without it the running-tasks alarm counts healthy targets. */
   readonly containerInsights: boolean;
-  /** ECS Exec on the service. */
+  /** ECS Exec (on the backend only: the frontend's task role grants nothing, so exec could not open its channel). */
   readonly executeCommand: boolean;
   /** Retention of the log group, in days. */
   readonly logRetentionDays: number;
@@ -129,11 +136,11 @@ export interface WebServiceRefs {
   readonly cluster: { readonly id: string; readonly name: string };
   /** Private application subnets the tasks run in. */
   readonly subnetIds: readonly string[];
-  /** Security groups of the tasks. */
+  /** Security groups of the tasks (the service's own). */
   readonly securityGroupIds: readonly string[];
-  /** Role ECS uses to pull images, write logs and read the container secrets. */
+  /** Role ECS uses to pull images, write logs and read the container secrets (the service's own). */
   readonly executionRoleArn: string;
-  /** Role the application code runs as. */
+  /** Role the application code runs as (the service's own). */
   readonly taskRoleArn: string;
   /** Target group the service registers its tasks with. */
   readonly targetGroupArn: string;
@@ -156,6 +163,8 @@ export interface WebServiceProps {
   /** The `ecs` section's fields both services share (`ecs.containerInsights`, `ecs.alarms`, ...). */
   readonly ecs: SharedServiceSettings;
   readonly names: WebServiceNames;
+  /** ECS Exec on this service (`enable_execute_command`). */
+  readonly executeCommand: boolean;
   /** The service's only container, given where its output goes (the service's log group). */
   readonly container: (logConfiguration: AwsLogsConfiguration) => ContainerDefinition;
   readonly refs: WebServiceRefs;
@@ -216,9 +225,11 @@ export class WebService {
         taskDefinition: this.taskDefinition.arn,
         desiredCount: settings.desiredCount,
         launchType: 'FARGATE',
-        enableExecuteCommand: ecs.executeCommand,
+        enableExecuteCommand: props.executeCommand,
         networkConfiguration: { subnets: [...refs.subnetIds], securityGroups: [...refs.securityGroupIds], assignPublicIp: false },
         loadBalancer: [{ targetGroupArn: refs.targetGroupArn, containerName: this.container.name, containerPort: PLATFORM_PORTS[key] }],
+        // A slow start (the backend migrates the database before it listens) is not a failed task.
+        healthCheckGracePeriodSeconds: settings.healthCheckGracePeriodSeconds,
         // D3: the Terraform arguments, not the CloudFormation-style block.
         deploymentMaximumPercent: 200,
         deploymentMinimumHealthyPercent: 100,

@@ -75,6 +75,7 @@ export const production = {
   ecs: {
     containerInsights: true,
     executeCommand: false,
+    execLogRetentionDays: 90,
     logRetentionDays: 30,
     backend: {
       cpu: 1024,

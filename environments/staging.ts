@@ -134,6 +134,7 @@ export const staging = {
   ecs: {
     containerInsights: false,
     executeCommand: true,
+    execLogRetentionDays: 30,
     logRetentionDays: 7,
     backend: {
       cpu: 512,

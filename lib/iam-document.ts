@@ -10,7 +10,7 @@ export interface PolicyStatement {
   readonly Effect: 'Allow' | 'Deny';
   readonly Action: string | readonly string[];
   readonly Resource?: string | readonly string[];
-  readonly Principal?: Record<string, string | readonly string[]>;
+  readonly Principal?: '*' | Record<string, string | readonly string[]>;
   readonly Condition?: Record<string, Record<string, string | readonly string[]>>;
 }
 
@@ -19,7 +19,30 @@ export function policyDocument(...statements: PolicyStatement[]): string {
   return JSON.stringify({ Version: '2012-10-17', Statement: statements });
 }
 
-/** Trust policy letting an AWS service assume a role, e.g. `ecs-tasks.amazonaws.com`. */
-export function assumeRolePolicy(service: string): string {
-  return policyDocument({ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: service } });
+/** Who may make an AWS service assume a role on its behalf (the confused-deputy conditions). */
+export interface ServiceTrustSource {
+  /** The account whose resources the service acts for (`aws:SourceAccount`). */
+  readonly account: string;
+  /**
+   * ARN pattern of the resources the service acts for (`aws:SourceArn`, with `ArnLike`), where the
+   * service sets that key when it assumes the role; unset where it does not.
+   */
+  readonly arn?: string;
+}
+
+/**
+ * Trust policy letting an AWS service assume a role, e.g. `ecs-tasks.amazonaws.com`, only on behalf of
+ * this account's resources: `aws:SourceAccount`, and `aws:SourceArn` where the service sets it (IAM
+ * user guide, "The confused deputy problem", cross-service confused deputy prevention).
+ */
+export function assumeRolePolicy(service: string, source: ServiceTrustSource): string {
+  return policyDocument({
+    Effect: 'Allow',
+    Action: 'sts:AssumeRole',
+    Principal: { Service: service },
+    Condition: {
+      StringEquals: { 'aws:SourceAccount': source.account },
+      ...(source.arn !== undefined ? { ArnLike: { 'aws:SourceArn': source.arn } } : {}),
+    },
+  });
 }

@@ -134,6 +134,7 @@ const NAME_SPECS = {
   security: {
     albSecurityGroup: ['securityGroup', (p) => `${p}-alb-sg`],
     ecsSecurityGroup: ['securityGroup', (p) => `${p}-ecs-sg`],
+    frontendSecurityGroup: ['securityGroup', (p) => `${p}-frontend-sg`],
     rdsSecurityGroup: ['securityGroup', (p) => `${p}-rds-sg`],
     redisSecurityGroup: ['securityGroup', (p) => `${p}-redis-sg`],
   },
@@ -142,6 +143,9 @@ const NAME_SPECS = {
     ecsTaskExecutionSecretsPolicy: ['iamPolicy', (p) => `${p}-ecs-task-execution-secrets-policy`],
     ecsTaskRole: ['iamRole', (p) => `${p}-ecs-task-role`],
     ecsTaskAppPolicy: ['iamPolicy', (p) => `${p}-ecs-task-app-policy`],
+    frontendTaskExecutionRole: ['iamRole', (p) => `${p}-frontend-task-execution-role`],
+    frontendTaskExecutionLogsPolicy: ['iamPolicy', (p) => `${p}-frontend-task-execution-logs-policy`],
+    frontendTaskRole: ['iamRole', (p) => `${p}-frontend-task-role`],
     githubActionsRole: ['iamRole', (p) => `${p}-github-actions-role`],
     githubActionsDeployPolicy: ['iamPolicy', (p) => `${p}-github-actions-deploy-policy`],
   },
@@ -190,6 +194,7 @@ const NAME_SPECS = {
     logGroupPrefix: ['logGroup', (p) => `/ecs/${p}`, 'none'],
     backendLogGroup: ['logGroup', (p) => `/ecs/${p}/backend`],
     frontendLogGroup: ['logGroup', (p) => `/ecs/${p}/frontend`],
+    execLogGroup: ['logGroup', (p) => `/ecs/${p}/exec`],
     backendCpuScalingPolicy: ['scalingPolicy', (p) => `${p}-backend-cpu-scaling`],
     backendMemoryScalingPolicy: ['scalingPolicy', (p) => `${p}-backend-memory-scaling`],
     backendCpuAlarm: ['alarm', (p) => `${p}-ecs-backend-cpu-high`],
@@ -211,7 +216,7 @@ const NAME_SPECS = {
     dashboard: ['dashboard', (p) => `${p}-platform`],
   },
   rotation: {
-    /** Rule matching Secrets Manager's RotationSucceeded for the RDS-managed master secret. */
+    /** Rule matching Secrets Manager's Secret Label Updated (AWSCURRENT) for the RDS-managed master secret. */
     passwordRotatedRule: ['eventRule', (p) => `${p}-db-password-rotated`],
     /** State machine that forces a new deployment of the backend service. */
     redeployStateMachine: ['stateMachine', (p) => `${p}-backend-redeploy`],

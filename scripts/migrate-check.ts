@@ -139,7 +139,7 @@ export function checkStateFits(environment: string, state: TerraformState, file:
 }
 
 /** What the plan does to one resource instance. */
-export type MigrationAction = 'unchanged' | 'updated' | 'replaced' | 'created' | 'destroyed';
+export type MigrationAction = 'unchanged' | 'updated' | 'replaced' | 'created' | 'destroyed' | 'forgotten';
 
 export interface MigrationRow {
   readonly address: string;
@@ -198,6 +198,8 @@ const MIGRATION_ACTION: Partial<Record<ReturnType<typeof classify>, MigrationAct
   delete: 'destroyed',
   create: 'created',
   update: 'updated',
+  // A `removed` block with `destroy = false`: dropped from the state, left as it is in AWS.
+  forget: 'forgotten',
 };
 
 function actionOf(actions: readonly string[]): MigrationAction {
@@ -234,6 +236,7 @@ export function migrationReport(environment: string, file: string, plan: { resou
       replaced: count('replaced'),
       created: count('created'),
       destroyed: count('destroyed'),
+      forgotten: count('forgotten'),
     },
     moved: rows.filter((r) => r.movedFrom).length,
     offending,
@@ -242,11 +245,12 @@ export function migrationReport(environment: string, file: string, plan: { resou
 }
 
 /** The groups of the report, in the order an operator reads them: what is lost or rebuilt first. */
-const GROUPS: readonly { action: MigrationAction; title: string; attributes?: string }[] = [
+const GROUPS: readonly { action: MigrationAction; title: string; attributes?: string; note?: string }[] = [
   { action: 'destroyed', title: 'Destroyed' },
   { action: 'replaced', title: 'Replaced', attributes: 'forced by' },
   { action: 'updated', title: 'Updated in place', attributes: 'changes' },
   { action: 'created', title: 'Created' },
+  { action: 'forgotten', title: 'Forgotten', note: 'removed blocks: left in AWS, dropped from the state; docs/migration.md says when to delete them' },
 ];
 
 function rowLines(row: MigrationRow, width: number, attributes?: string): string[] {
@@ -269,7 +273,7 @@ export function renderReport(report: MigrationReport, options: { all?: boolean; 
   const lines = [
     ...wrap(verdict, width, '  '),
     ...wrap(
-      `${plural(c.total, 'resource instance')}: ${c.replaced} replaced, ${c.updated} updated in place, ${c.created} created, ${c.unchanged} unchanged, ${c.destroyed} destroyed; ${report.moved} of them moved.`,
+      `${plural(c.total, 'resource instance')}: ${c.replaced} replaced, ${c.updated} updated, ${c.created} created, ${c.unchanged} unchanged, ${c.destroyed} destroyed${c.forgotten > 0 ? `, ${c.forgotten} forgotten` : ''}; ${report.moved} of them moved.`,
       width,
       '  ',
     ),
@@ -278,7 +282,9 @@ export function renderReport(report: MigrationReport, options: { all?: boolean; 
   if (!report.ok) lines.push('', 'Would be lost:', ...report.offending.flatMap((o) => wrap(o, width - 2, '    ').map((l) => `  ${l}`)));
   for (const group of GROUPS) {
     const rows = report.rows.filter((r) => r.action === group.action);
-    if (rows.length > 0) lines.push('', `${group.title} (${rows.length}):`, ...rows.flatMap((r) => rowLines(r, width, group.attributes)));
+    if (rows.length === 0) continue;
+    lines.push('', `${group.title} (${rows.length}):`, ...(group.note ? wrap(`(${group.note})`, width - 2, ' ').map((l) => `  ${l}`) : []));
+    lines.push(...rows.flatMap((r) => rowLines(r, width, group.attributes)));
   }
   const unchanged = report.rows.filter((r) => r.action === 'unchanged');
   const movedUnchanged = unchanged.filter((r) => r.movedFrom).length;

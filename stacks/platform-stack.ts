@@ -16,7 +16,7 @@ import { Monitoring } from '../constructs/monitoring';
 import { IamRoles } from '../constructs/iam';
 import { DatabaseInstance } from '../constructs/rds';
 import { RedisCluster } from '../constructs/redis';
-import { SecurityGroups } from '../constructs/security';
+import { retiredSecurityRuleRemovals, SecurityGroups } from '../constructs/security';
 import { VpcNetwork } from '../constructs/vpc';
 import { AddressPinnedStack } from '../lib/addresses';
 import { GITHUB_OIDC_PROVIDER_ARN_RE2 } from '../lib/arns';
@@ -79,6 +79,10 @@ export class PlatformStack extends AddressPinnedStack {
     this.network = new VpcNetwork(this, 'vpc', shared, config.network, { region: config.region });
 
     this.securityGroups = new SecurityGroups(this, 'security', shared, config.security, { vpcId: this.network.vpcId });
+    // The legacy rules the groups no longer have: forgotten, not destroyed, by the first plan (constructs/security.ts).
+    this.addOverride('removed', retiredSecurityRuleRemovals());
+    // The account of the confused-deputy conditions and of the S3 grants.
+    const accountId = config.accountId ?? this.network.ownerAccountId;
 
     // The alarm topic comes first: every construct's alarms notify it on ALARM and OK (D22).
     const mon = config.monitoring;
@@ -91,7 +95,7 @@ export class PlatformStack extends AddressPinnedStack {
       : undefined;
     this.monitoring = new Monitoring(this, 'monitoring', shared, mon, {
       region: config.region,
-      accountId: config.accountId ?? this.network.ownerAccountId,
+      accountId,
       webhookUrl,
     });
 
@@ -101,6 +105,7 @@ export class PlatformStack extends AddressPinnedStack {
       subnetIds: this.network.privateDbSubnetIds,
       securityGroupIds: [this.securityGroups.rdsSecurityGroupId],
       alarmTopicArn: this.monitoring.alarmTopicArn,
+      accountId,
     });
 
     const cache = config.cache;
@@ -109,14 +114,25 @@ export class PlatformStack extends AddressPinnedStack {
       ? new TerraformVariable(this, 'redis_auth_token', {
           type: 'string',
           sensitive: true,
-          description: `Redis AUTH token of ${config.projectName}-redis: 16-128 characters, letters, digits and ! & # $ ^ < > - only. Also stored in the secret ${config.projectName}-redis-auth for the backend.`,
+          description: `Redis AUTH token of ${config.projectName}-redis: 16-128 characters, letters, digits and ! & # $ ^ < > - only. Also stored in the secret ${config.projectName}-redis-auth for the backend (written there write-only; raise redis_auth_token_version with a new token).`,
         }).stringValue
+      : undefined;
+    // Not ephemeral: ElastiCache's auth_token has no write-only form and Terraform refuses an ephemeral value
+    // there, so the token stays in the state through auth_token (docs/secrets.md, "Secret values in state").
+    const authTokenVersion = cache.authToken
+      ? new TerraformVariable(this, 'redis_auth_token_version', {
+          type: 'number',
+          default: 1,
+          description: `Version of redis_auth_token: raise it (2, 3, ...) in the same apply as a new token, so Terraform writes the new token to the secret ${config.projectName}-redis-auth`,
+          validation: [{ condition: '${var.redis_auth_token_version >= 1 && floor(var.redis_auth_token_version) == var.redis_auth_token_version}', errorMessage: 'redis_auth_token_version must be a whole number from 1.' }],
+        }).numberValue
       : undefined;
     this.cache = new RedisCluster(this, 'redis', shared, cache, {
       subnetIds: this.network.privateDbSubnetIds,
       securityGroupIds: [this.securityGroups.redisSecurityGroupId],
       alarmTopicArn: this.monitoring.alarmTopicArn,
       authTokenValue,
+      authTokenVersion,
       secretRecoveryWindowDays: config.application.secretRecoveryWindowDays,
     });
 
@@ -133,6 +149,8 @@ export class PlatformStack extends AddressPinnedStack {
           });
     this.iam = new IamRoles(this, 'iam', shared, github, {
       region: config.region,
+      accountId,
+      executeCommand: config.ecs.executeCommand,
       executionSecretArns: [
         this.appSecret.secretArn,
         this.database.masterUserSecretArn,
@@ -158,9 +176,6 @@ export class PlatformStack extends AddressPinnedStack {
       region: config.region,
       application: config.application,
       subnetIds: this.network.privateAppSubnetIds,
-      securityGroupIds: [this.securityGroups.ecsSecurityGroupId],
-      executionRoleArn: this.iam.executionRoleArn,
-      taskRoleArn: this.iam.taskRoleArn,
       loadBalancerArnSuffix: this.loadBalancer.albArnSuffix,
       alarmTopicArn: this.monitoring.alarmTopicArn,
       backend: {
@@ -170,6 +185,8 @@ export class PlatformStack extends AddressPinnedStack {
         targetGroupArnSuffix: this.loadBalancer.backendTargetGroupArnSuffix,
         // D11: after the listener rule that attaches the backend target group, not just a listener.
         dependsOn: [this.loadBalancer.backendRouting],
+        securityGroupIds: [this.securityGroups.backendSecurityGroupId],
+        roles: this.iam.backend,
         database: {
           host: this.database.address,
           port: this.database.port,
@@ -191,6 +208,8 @@ export class PlatformStack extends AddressPinnedStack {
         targetGroupArn: this.loadBalancer.frontendTargetGroupArn,
         targetGroupArnSuffix: this.loadBalancer.frontendTargetGroupArnSuffix,
         dependsOn: [this.loadBalancer.frontendRouting],
+        securityGroupIds: [this.securityGroups.frontendSecurityGroupId],
+        roles: this.iam.frontend,
         // D10: the scheme and host this environment really serves the API on.
         apiUrl: this.loadBalancer.apiBaseUrl,
       },
@@ -202,6 +221,8 @@ export class PlatformStack extends AddressPinnedStack {
       clusterArn: this.services.clusterArn,
       serviceName: this.services.backendServiceName,
       serviceArn: this.services.backendServiceArn,
+      region: config.region,
+      accountId,
     });
 
     // Generated from the resources above, so it cannot drift from what is deployed.

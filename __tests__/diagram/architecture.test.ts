@@ -53,13 +53,13 @@ describe.each(['staging', 'production'])('the %s stack', (stack) => {
     expect([toBackend.from, toBackend.label, toBackend.rules]).toEqual([nodeId('aws_lb_target_group.alb_backend'), ':8000', ['aws_security_group_rule.security_ecs_backend_from_alb']]);
   });
 
-  it('lets every ECS service reach RDS on 5432 and Redis on 6379, and nothing else reach them', () => {
-    for (const service of [BACKEND, FRONTEND]) {
-      expect(portsBetween(g, service, RDS)).toEqual([5432]);
-      expect(portsBetween(g, service, REDIS)).toEqual([6379]);
-    }
+  it('lets the backend reach RDS on 5432 and Redis on 6379, and nothing else reach them: no frontend edge', () => {
+    expect(portsBetween(g, BACKEND, RDS)).toEqual([5432]);
+    expect(portsBetween(g, BACKEND, REDIS)).toEqual([6379]);
+    expect(portsBetween(g, FRONTEND, RDS)).toEqual([]);
+    expect(portsBetween(g, FRONTEND, REDIS)).toEqual([]);
     const intoData = g.edges.filter((e) => e.kind === 'traffic' && (e.between?.[1] === RDS || e.between?.[1] === REDIS));
-    expect(intoData.map((e) => e.between?.[0]).sort()).toEqual([BACKEND, BACKEND, FRONTEND, FRONTEND]);
+    expect(intoData.map((e) => e.between?.[0]).sort()).toEqual([BACKEND, BACKEND]);
   });
 
   it('reaches nothing in the database subnets from the internet: only the listeners, and no internet route there', () => {
@@ -86,10 +86,15 @@ describe.each(['staging', 'production'])('the %s stack', (stack) => {
     const github = g.nodes.find((n) => n.kind === 'github')!;
     expect(github.details).toEqual([expect.stringMatching(/^subject repo:MarkLimmage\/ohmycoins:/), ...(stack === 'staging' ? ['OIDC provider created in this stack'] : [])]);
     expect(g.edges).toContainEqual(expect.objectContaining({ from: github.id, to: nodeId('aws_iam_role.iam_github_actions'), kind: 'assumes' }));
-    for (const service of [BACKEND, FRONTEND]) {
-      expect(g.edges).toContainEqual({ from: nodeId(service), to: nodeId('aws_iam_role.iam_ecs_task'), kind: 'assumes', label: 'task role' });
-      expect(g.edges).toContainEqual({ from: nodeId(service), to: nodeId('aws_iam_role.iam_ecs_task_execution'), kind: 'assumes', label: 'execution role' });
+    // Each service its own roles; the frontend's execution role reads no secret.
+    for (const [service, task, execution] of [
+      [BACKEND, 'iam_ecs_task', 'iam_ecs_task_execution'],
+      [FRONTEND, 'iam_frontend_task', 'iam_frontend_task_execution'],
+    ]) {
+      expect(g.edges).toContainEqual({ from: nodeId(service), to: nodeId(`aws_iam_role.${task}`), kind: 'assumes', label: 'task role' });
+      expect(g.edges).toContainEqual({ from: nodeId(service), to: nodeId(`aws_iam_role.${execution}`), kind: 'assumes', label: 'execution role' });
     }
+    expect(g.edges.filter((e) => e.kind === 'reads' && e.from.includes('frontend'))).toEqual([]);
     const read = g.edges.filter((e) => e.kind === 'reads' && e.from === nodeId('aws_iam_role.iam_ecs_task_execution')).map((e) => e.to).sort();
     const expected = [nodeId('aws_secretsmanager_secret.app_secrets'), `${nodeId(RDS)}__master_user_secret`, ...(stack === 'production' ? [nodeId('aws_secretsmanager_secret.redis_auth_token')] : [])];
     expect(read).toEqual(expected.sort());
@@ -134,17 +139,37 @@ describe('security-group rules decide the traffic edges', () => {
     expect(toDot(g)).not.toContain('label=" :8000 "');
   });
 
-  it('drops the ECS → RDS edges with the rule that opens 5432, and every ECS edge without ECS egress', () => {
+  it('drops the backend → RDS edge with the rule that opens 5432, and each data edge without the backend egress rule to it', () => {
     const noRds = graphOf('staging', without('security_rds_from_ecs'));
     expect([portsBetween(noRds, BACKEND, RDS), portsBetween(noRds, BACKEND, REDIS)]).toEqual([[], [6379]]);
-    const noEgress = graphOf('staging', without('security_ecs_egress'));
-    expect([portsBetween(noEgress, BACKEND, RDS), portsBetween(noEgress, FRONTEND, REDIS), portsBetween(noEgress, ALB, BACKEND)]).toEqual([[], [], [8000]]);
+    const noEgress = graphOf('staging', without('security_ecs_postgres_egress'));
+    expect([portsBetween(noEgress, BACKEND, RDS), portsBetween(noEgress, BACKEND, REDIS), portsBetween(noEgress, ALB, BACKEND)]).toEqual([[], [6379], [8000]]);
+  });
+
+  it('would draw a frontend → RDS edge only with both rules: ingress on RDS from the frontend group, egress from it', () => {
+    const ingress = (j: Record<string, any>) => {
+      j.resource.aws_security_group_rule.rds_from_frontend = {
+        type: 'ingress', from_port: 5432, to_port: 5432, protocol: 'tcp', source_security_group_id: '${aws_security_group.security_frontend.id}', security_group_id: '${aws_security_group.security_rds.id}',
+      };
+    };
+    const egress = (j: Record<string, any>) => {
+      j.resource.aws_security_group_rule.frontend_to_rds = {
+        type: 'egress', from_port: 5432, to_port: 5432, protocol: 'tcp', source_security_group_id: '${aws_security_group.security_rds.id}', security_group_id: '${aws_security_group.security_frontend.id}',
+      };
+    };
+    const steps = [[ingress], [egress], [ingress, egress]];
+    expect(steps.map((mutations) => portsBetween(graphOf('staging', (j) => mutations.forEach((m) => m(j))), FRONTEND, RDS))).toEqual([[], [], [5432]]);
   });
 
   it('draws service-to-service traffic when a rule opens it (none in the shipped stacks)', () => {
     expect(portsBetween(graphOf('staging'), FRONTEND, BACKEND)).toEqual([]);
     const g = graphOf('staging', (j) => {
-      j.resource.aws_security_group_rule.ecs_self = { type: 'ingress', from_port: 8000, to_port: 8000, protocol: 'tcp', self: true, security_group_id: '${aws_security_group.security_ecs.id}' };
+      j.resource.aws_security_group_rule.backend_from_frontend = {
+        type: 'ingress', from_port: 8000, to_port: 8000, protocol: 'tcp', source_security_group_id: '${aws_security_group.security_frontend.id}', security_group_id: '${aws_security_group.security_ecs.id}',
+      };
+      j.resource.aws_security_group_rule.frontend_to_backend = {
+        type: 'egress', from_port: 8000, to_port: 8000, protocol: 'tcp', source_security_group_id: '${aws_security_group.security_ecs.id}', security_group_id: '${aws_security_group.security_frontend.id}',
+      };
     });
     expect([portsBetween(g, FRONTEND, BACKEND), portsBetween(g, BACKEND, FRONTEND)]).toEqual([[8000], []]);
   });

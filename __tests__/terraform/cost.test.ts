@@ -57,12 +57,13 @@ describe('estimates of the shipped stacks from their offline plans', () => {
       2 * (0.5 * 0.67 + storage7(0.5)) + // Redis slow and engine logs, 0.5 GB each
       task(0.5, 1) + task(0.25, 0.5) + // backend and frontend, one task each
       logGroup(2, 7) + logGroup(0.5, 7) + // container logs: backend 2 GB, frontend 0.5 GB
+      logGroup(0.5, 30) + // ECS Exec sessions, 30-day group (the log-group default of 0.5 GB: an upper bound)
       730 * 0.0252 + 2 * IPV4 + 10 * 0.114 + // ALB hours, a public IPv4 per AZ, 10 GB out
       9 * 0.1 + // RDS, Redis and ALB alarms
       8 * 0.1 + 3 + // monitoring: ECS, ALB 5xx and RDS memory alarms, and the dashboard (cloudwatch.dashboard.month 3.00)
       0.4 + (2000 / 10000) * 0.05; // application secret and its API calls
     expect(e.totals.monthly).toBeCloseTo(expected, 10);
-    expect(e.totals.monthly).toBeCloseTo(152.99, 2);
+    expect(e.totals.monthly).toBeCloseTo(153.34, 2);
     expect(e.totals.monthlyMax).toBe(e.totals.monthly);
     expect(unpriced(e)).toEqual([
       'aws_db_instance.rds_main rds.storage.gp3.single_az.gb_month',

@@ -73,7 +73,8 @@ describe('load balancer routing as planned', () => {
 describe('ECS as planned', () => {
   it('decodes the staging backend container: the legacy one, POSTGRES_PASSWORD from the managed secret (D12)', () => {
     const [backend] = configuredContainers('staging', 'aws_ecs_task_definition.ecs_backend');
-    expect(backend).toEqual(legacyBackendContainer(stackBackendInputs('staging')));
+    // Staging has ECS Exec on: the init process it needs.
+    expect(backend).toEqual({ ...legacyBackendContainer(stackBackendInputs('staging')), linuxParameters: { initProcessEnabled: true } });
     // Terraform resolved every interpolation to a resource of this stack.
     expect(configuredResource(loadPlan('staging'), 'aws_ecs_task_definition.ecs_backend').expressions.container_definitions.references).toEqual(
       expect.arrayContaining([

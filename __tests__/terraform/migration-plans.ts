@@ -5,7 +5,10 @@
  *  - `drifted`: the same state as a running platform would have drifted, all variants in one:
  *    RDS upgraded itself to PostgreSQL 17.4; autoscaling set the production backend to
  *    DRIFTED_BACKEND_COUNT tasks; and the VPC module's resources were already moved to their
- *    new addresses by hand (`terraform state mv`), which the `moved` blocks must leave alone.
+ *    new addresses by hand (`terraform state mv`), which the `moved` blocks must leave alone;
+ *  - `switched`: the legacy state after the database was switched to an RDS-managed master password
+ *    ahead of the plan (`aws rds modify-db-instance --manage-master-user-password --apply-immediately`):
+ *    RDS's secret exists (SWITCHED_SECRET_ARN) and the instance has no password of its own.
  * Run by the global setup, in the same queue as the other plans; the results (or the
  * error that stopped a plan) are written to .terraform-test/results/migration-<env>-<variant>.json.
  */
@@ -18,7 +21,7 @@ import { hashFile } from '../../tooling/terraform/result-cache';
 import { ENVIRONMENT_STACKS, type EnvironmentStack, RESULTS_DIR, SYNTH_DIR, TERRAFORM_TEST_DIR } from './plans';
 
 export const LEGACY_STATE_DIR = path.resolve(__dirname, '..', 'fixtures', 'legacy-state');
-export const MIGRATION_VARIANTS = ['legacy', 'drifted'] as const;
+export const MIGRATION_VARIANTS = ['legacy', 'drifted', 'switched'] as const;
 export type MigrationVariant = (typeof MIGRATION_VARIANTS)[number];
 
 /** The PostgreSQL version AWS's automatic minor upgrade left in the drifted state. */
@@ -27,6 +30,25 @@ export const DRIFTED_ENGINE_VERSION = '17.4';
 export const DRIFTED_BACKEND_COUNT = 5;
 /** The legacy module whose resources the drifted state has already moved to their new addresses. */
 export const PREMOVED_MODULE = 'module.vpc';
+
+/** The RDS-managed secret of the `switched` state. */
+export const SWITCHED_SECRET_ARN = 'arn:aws:secretsmanager:ap-southeast-2:123456789012:secret:rds!db-0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b-AbCdEf';
+
+/** The `switched` variant of a legacy state (see the file comment). */
+export function switchedState(legacy: StateJson): StateJson {
+  const state = structuredClone(legacy);
+  for (const r of state.resources) {
+    if (r.type !== 'aws_db_instance') continue;
+    for (const i of r.instances) {
+      Object.assign(i.attributes, {
+        manage_master_user_password: true,
+        password: null,
+        master_user_secret: [{ kms_key_id: 'arn:aws:kms:ap-southeast-2:123456789012:key/11111111-2222-3333-4444-555555555555', secret_arn: SWITCHED_SECRET_ARN, secret_status: 'active' }],
+      });
+    }
+  }
+  return { ...state, serial: (state.serial as number) + 1 };
+}
 
 export function legacyStateFile(env: EnvironmentStack): string {
   return path.join(LEGACY_STATE_DIR, `${env}.tfstate`);
@@ -89,6 +111,9 @@ export function migrationJobs(skip?: string): (() => Promise<void>)[] {
           const moved = (JSON.parse(readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8')) as { moved?: MovedBlock[] }).moved ?? [];
           stateFile = path.join(stateDir, `${env}-drifted.tfstate`);
           writeFileSync(stateFile, JSON.stringify(driftedState(env, JSON.parse(readFileSync(legacyStateFile(env), 'utf8')) as StateJson, moved)));
+        } else if (variant === 'switched') {
+          stateFile = path.join(stateDir, `${env}-switched.tfstate`);
+          writeFileSync(stateFile, JSON.stringify(switchedState(JSON.parse(readFileSync(legacyStateFile(env), 'utf8')) as StateJson)));
         }
         const before = hashFile(stateFile);
         // Reused while the stack, the state and the migration code are unchanged (content hashes;

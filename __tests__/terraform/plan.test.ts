@@ -21,7 +21,7 @@ const EXPECTED_COUNTS: Record<EnvironmentStack, Record<string, number>> = {
   staging: {
     aws_cloudwatch_event_rule: 1,
     aws_cloudwatch_event_target: 1,
-    aws_cloudwatch_log_group: 4,
+    aws_cloudwatch_log_group: 5,
     aws_cloudwatch_dashboard: 1,
     aws_cloudwatch_metric_alarm: 17,
     aws_db_instance: 1,
@@ -35,8 +35,8 @@ const EXPECTED_COUNTS: Record<EnvironmentStack, Record<string, number>> = {
     aws_elasticache_replication_group: 1,
     aws_elasticache_subnet_group: 1,
     aws_iam_openid_connect_provider: 1,
-    aws_iam_role: 6,
-    aws_iam_role_policy: 5,
+    aws_iam_role: 8,
+    aws_iam_role_policy: 6,
     aws_iam_role_policy_attachment: 2,
     aws_internet_gateway: 1,
     aws_kms_alias: 1,
@@ -50,9 +50,9 @@ const EXPECTED_COUNTS: Record<EnvironmentStack, Record<string, number>> = {
     aws_route_table: 5,
     aws_route_table_association: 6,
     aws_secretsmanager_secret: 1,
-    aws_security_group: 4,
+    aws_security_group: 5,
     aws_sfn_state_machine: 1,
-    aws_security_group_rule: 10,
+    aws_security_group_rule: 11,
     aws_sns_topic: 1,
     aws_subnet: 6,
     aws_vpc: 1,
@@ -77,8 +77,8 @@ const EXPECTED_COUNTS: Record<EnvironmentStack, Record<string, number>> = {
     aws_elasticache_replication_group: 1,
     aws_elasticache_subnet_group: 1,
     aws_flow_log: 1,
-    aws_iam_role: 7,
-    aws_iam_role_policy: 6,
+    aws_iam_role: 9,
+    aws_iam_role_policy: 7,
     aws_iam_role_policy_attachment: 2,
     aws_internet_gateway: 1,
     aws_kms_alias: 1,
@@ -93,8 +93,8 @@ const EXPECTED_COUNTS: Record<EnvironmentStack, Record<string, number>> = {
     aws_route_table_association: 9,
     aws_secretsmanager_secret: 2,
     aws_secretsmanager_secret_version: 1,
-    aws_security_group: 4,
-    aws_security_group_rule: 10,
+    aws_security_group: 5,
+    aws_security_group_rule: 11,
     aws_sfn_state_machine: 1,
     aws_sns_topic: 1,
     aws_sns_topic_subscription: 1,
@@ -107,8 +107,10 @@ const EXPECTED_COUNTS: Record<EnvironmentStack, Record<string, number>> = {
 };
 
 const EXPECTED_TOTALS: Record<EnvironmentStack, number> = {
-  staging: 78 + 12 + 7 + 1, // 24 + 14 + 8 + 8 + 8 + 8 + 7 + 1: the legacy total, plus monitoring, plus the rotation redeploy, plus the managed-secret ARN (terraform_data)
-  production: 102 + 2 + 14 + 7 + 1, // 45 + 14 + 7 + 8 + 8 + 9 + 10 + 1, plus the Redis AUTH secret and its version, plus monitoring, plus the rotation redeploy, plus terraform_data
+  // ... plus service isolation: 4 legacy security-group rules retired; the frontend's group (+1), its rules and the
+  // narrowed egress (+5), its two roles and their policy (+3); and, where ECS Exec is on, the sessions' log group (+1).
+  staging: 78 + 12 + 7 + 1 - 4 + 1 + 5 + 3 + 1, // the legacy total, plus monitoring, plus the rotation redeploy, plus the managed-secret ARN (terraform_data)
+  production: 102 + 2 + 14 + 7 + 1 - 4 + 1 + 5 + 3, // plus the Redis AUTH secret and its version, plus monitoring, plus the rotation redeploy, plus terraform_data
 };
 
 describe.each(ENVIRONMENT_STACKS)('terraform on the %s stack', (stack) => {

@@ -67,12 +67,40 @@ describe.each(PLANNED_STACKS)('secrets in the %s stack', (stack) => {
       const uses = argumentsFrom(json, name);
       expect(uses.length).toBeGreaterThan(0);
       for (const [address, attribute] of uses) {
+        // A write-only argument (`*_wo`) is never shown, not even as sensitive.
         expect({ address, line: planBlock(planOutput, address).match(new RegExp(`^\\s+\\+ ${attribute}\\s+= (.*)$`, 'm'))?.[1] }).toEqual({
           address,
-          line: '(sensitive value)',
+          line: attribute.endsWith('_wo') ? '(write-only attribute)' : '(sensitive value)',
         });
       }
     }
+  });
+});
+
+/** JSON paths (`a.b[0].c`) under which `value` occurs as a string in `json`. */
+function pathsOf(json: unknown, value: string, at = ''): string[] {
+  if (typeof json === 'string') return json === value ? [at] : [];
+  if (Array.isArray(json)) return json.flatMap((item, i) => pathsOf(item, value, `${at}[${i}]`));
+  if (json && typeof json === 'object') return Object.entries(json).flatMap(([k, v]) => pathsOf(v, value, at ? `${at}.${k}` : k));
+  return [];
+}
+
+describe('which copies of the Redis AUTH token a production plan file holds (docs/secrets.md, "Secret values in state and plan files")', () => {
+  const token = sentinelFor('redis_auth_token');
+
+  it('exactly the variable and the replication group\'s auth_token: the secret version is write-only', () => {
+    const paths = pathsOf(loadPlan('production').plan, token).map((p) => p.replace(/\[\d+\]/g, '[i]'));
+    // planned_values and resource_changes: auth_token has no write-only form in provider 5.100.
+    expect(paths.sort()).toEqual([
+      'planned_values.root_module.resources[i].values.auth_token',
+      'resource_changes[i].change.after.auth_token',
+      'variables.redis_auth_token.value',
+    ]);
+    const version = (loadPlan('production').plan.resource_changes as { address: string; change: { after: Record<string, unknown> } }[]).find(
+      (rc) => rc.address === 'aws_secretsmanager_secret_version.redis_auth_token',
+    );
+    expect(version?.change.after).toMatchObject({ secret_string_wo: null, secret_string_wo_version: 1 });
+    expect(JSON.stringify(version)).not.toContain(token);
   });
 });
 

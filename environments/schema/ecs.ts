@@ -27,16 +27,41 @@ function describeFargateMemory(cpu: number): string {
   return size.only ? size.only.join(', ') : `${size.min}-${size.max} in steps of ${size.step}`;
 }
 
+/**
+ * Default of `ecs.<service>.healthCheckGracePeriodSeconds`: how long a new task takes at best to be
+ * healthy in its target group, twice over. ECS's own default is 0 ("HealthCheckGracePeriodSeconds",
+ * Amazon ECS API reference: ELB health checks count from the start); a task's container health check
+ * starts after its 60 s `startPeriod` (constructs/ecs.ts), and the load balancer marks a target healthy
+ * after `healthyThreshold` (2) checks `interval` (30 s) apart (constructs/alb.ts): 60 + 2 x 30 = 120 s
+ * when nothing is slow. The backend runs its database migrations before it listens, so the default
+ * doubles that; raise it when a migration may take longer.
+ */
+export const DEFAULT_HEALTH_CHECK_GRACE_PERIOD_SECONDS = 240;
+
+/** ECS accepts 0 to 2,147,483,647 seconds (Amazon ECS API reference, CreateService). */
+const MAX_HEALTH_CHECK_GRACE_PERIOD_SECONDS = 2_147_483_647;
+
 const serviceSize = (service: string) => ({
   cpu: positiveInt('cpu').describe(`Fargate task CPU units of the ${service} (256, 512, 1024, 2048, 4096, 8192 or 16384).`),
   memory: positiveInt('memory').describe(`Fargate task memory of the ${service}, MiB: a size Fargate offers with its cpu.`),
   desiredCount: positiveInt('desired count').min(0).describe(`Number of ${service} tasks.`),
+  healthCheckGracePeriodSeconds: positiveInt('health check grace period')
+    .min(0)
+    .max(MAX_HEALTH_CHECK_GRACE_PERIOD_SECONDS)
+    .default(DEFAULT_HEALTH_CHECK_GRACE_PERIOD_SECONDS)
+    .describe(
+      `Seconds after a ${service} task starts during which ECS ignores its load-balancer health checks; default ` +
+        `${DEFAULT_HEALTH_CHECK_GRACE_PERIOD_SECONDS} (twice the 120 s a task needs at best: 60 s container start period + 2 checks 30 s apart).`,
+    ),
 });
 
 export const ecsSchema = z
   .object({
     containerInsights: z.boolean().describe('Container Insights on the cluster.'),
-    executeCommand: z.boolean().describe('ECS Exec on both services.'),
+    executeCommand: z
+      .boolean()
+      .describe('ECS Exec on the backend service (the frontend has none: its task role grants nothing); sessions are logged to /ecs/<project>/exec.'),
+    execLogRetentionDays: logRetentionDays.describe('Retention of the ECS Exec session log group, days (a value CloudWatch Logs accepts).'),
     logRetentionDays: logRetentionDays.describe('Retention of the two container log groups, days (a value CloudWatch Logs accepts).'),
     backend: z
       .object({

@@ -30,6 +30,22 @@ export function nestedBlocks(values: Readonly<Json>, name: string): Json[] {
   return [...blocks(values[name]), ...generated.flatMap((d) => blocks(d.content))];
 }
 
+/**
+ * The nested blocks `name` of a resource whose schema requires at least one of them (the `rule` of an
+ * `aws_s3_bucket_server_side_encryption_configuration`): like `nestedBlocks`, but a dynamic block counts
+ * even when its `for_each` is known only at plan. Should it produce no block, Terraform refuses the
+ * resource ("at least 1 rule block is required") instead of creating it without one, so whatever the
+ * resource ends up with is its content. A literal empty `for_each` still counts for nothing.
+ */
+export function requiredBlocks(values: Readonly<Json>, name: string): Json[] {
+  const dynamic = blocks(values.dynamic).flatMap((d) => blocks(d[name]));
+  const generated = dynamic.filter((d) => {
+    const each = d.for_each;
+    return isExpression(each) || (Array.isArray(each) && each.length > 0) || (isObject(each) && Object.keys(each).length > 0);
+  });
+  return [...blocks(values[name]), ...generated.flatMap((d) => blocks(d.content))];
+}
+
 /** A value that may be one item or a list, as a list (IAM `Action`, `Resource`, ...). */
 export function list(value: unknown): unknown[] {
   if (value === undefined || value === null) return [];

@@ -27,6 +27,7 @@ export const POLICY_RULE_IDS = [
   'alb-tls-policy',
   'ecs-container-insights',
   'ecs-read-only-root',
+  'ecs-exec-ready',
   'ecs-no-privileged',
   'ecs-no-public-ip',
   'iam-wildcard-resource',

@@ -7,7 +7,7 @@
  * in production-like environments every failure is an error.
  */
 import { isEveryResource, isUnscopable, permissionDocuments, trustDocuments, type Statement } from './iam';
-import { blocks, isFalse, isObject, isTrue, list, nestedBlocks, numberValue, parseDocument, refersTo, shown, type Json } from './inspect';
+import { blocks, isFalse, isObject, isTrue, list, nestedBlocks, numberValue, parseDocument, refersTo, requiredBlocks, shown, type Json } from './inspect';
 import type { PolicyRule, StackView, SynthResource } from './model';
 
 const ofType =
@@ -135,6 +135,73 @@ function containerProblems(r: SynthResource, problem: (c: Container) => string |
     const message = problem(c);
     return message ? [`container "${String(c.name)}" ${message}`] : [];
   });
+}
+
+/** The resource `value` refers to (`${<address>.<attribute>}`), if it is in the stack. */
+const referenced = (stack: StackView, value: unknown): SynthResource | undefined => stack.resources.find((x) => x.mode === 'managed' && refersTo(value, x.address));
+
+/** What ECS Exec needs on the task role (ECS developer guide, "ECS Exec": IAM permissions required for ECS Exec). */
+export const EXEC_CHANNEL_ACTIONS = ['ssmmessages:CreateControlChannel', 'ssmmessages:CreateDataChannel', 'ssmmessages:OpenControlChannel', 'ssmmessages:OpenDataChannel'];
+
+const actionGlob = (pattern: string) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i');
+
+/** Whether one of the Allow statements grants `action` on a resource matching `resource` (a plain substring test of the ARN). */
+function grants(statements: Statement[], action: string, resource: (arn: string) => boolean): boolean {
+  return statements.some((s) => s.effect === 'Allow' && s.actions.some((a) => actionGlob(a).test(action)) && s.resources.some((arn) => arn === '*' || resource(arn)));
+}
+
+/** The Allow/Deny statements of every permission policy of a role: its inline policies and its aws_iam_role_policy resources. */
+function roleStatements(stack: StackView, role: SynthResource): Statement[] {
+  const attached = stack.ofType('aws_iam_role_policy').filter((p) => refersTo(p.values.role, role.address) || p.values.role === role.values.name);
+  return [role, ...attached].flatMap((r) => permissionDocuments(r)).flatMap((d) => ('statements' in d ? d.statements : []));
+}
+
+/**
+ * What keeps ECS Exec from working on a service that turns it on: the task role's SSM messages
+ * channel, the containers' init process, and logged sessions the task role may write.
+ */
+function execProblems(service: SynthResource, stack: StackView): string[] {
+  const definition = referenced(stack, service.values.task_definition);
+  if (!definition) return [`task_definition ${shown(service.values.task_definition)} is not a task definition of this stack; ECS Exec cannot be checked`];
+  const problems: string[] = [];
+  const found = containers(definition);
+  if (typeof found === 'string') return [found];
+  for (const c of found) {
+    const init = isObject(c.linuxParameters) ? c.linuxParameters.initProcessEnabled : undefined;
+    if (init !== true) problems.push(`container "${String(c.name)}" has no linuxParameters.initProcessEnabled: exec sessions would leave orphaned processes; set it to true`);
+  }
+  const role = referenced(stack, definition.values.task_role_arn);
+  if (!role) return [...problems, `${definition.address} has no task role of this stack; ECS Exec needs one with ${EXEC_CHANNEL_ACTIONS.join(', ')}`];
+  const statements = roleStatements(stack, role);
+  const missing = EXEC_CHANNEL_ACTIONS.filter((a) => !grants(statements, a, () => false));
+  if (missing.length > 0) problems.push(`task role ${role.address} may not ${missing.join(', ')} on "*": aws ecs execute-command would fail`);
+
+  const cluster = referenced(stack, service.values.cluster);
+  const exec = cluster ? nestedBlocks(cluster.values, 'configuration').flatMap((c) => blocks(c.execute_command_configuration))[0] : undefined;
+  const logging = String(exec?.logging ?? 'DEFAULT');
+  const writable = (groupName: unknown, what: string) => {
+    const group = referenced(stack, groupName);
+    const name = group ? String(group.values.name) : String(groupName);
+    if (group && numberValue(group.values.retention_in_days) === undefined) problems.push(`the ${what} log group ${group.address} keeps sessions forever; set retention_in_days`);
+    if (!grants(statements, 'logs:PutLogEvents', (arn) => arn.includes(`:log-group:${name}`))) {
+      problems.push(`task role ${role.address} may not logs:PutLogEvents to the ${what} log group ${name}: exec sessions would not be logged`);
+    }
+  };
+  if (logging === 'NONE') {
+    problems.push(`cluster ${cluster?.address ?? '?'} logs no exec session (execute_command_configuration.logging = NONE); use OVERRIDE with a log group of its own`);
+  } else if (logging === 'OVERRIDE') {
+    const target = blocks(exec?.log_configuration)[0];
+    if (!target?.cloud_watch_log_group_name && !target?.s3_bucket_name) problems.push(`cluster ${cluster?.address} has logging OVERRIDE without a log group or bucket`);
+    else if (target.cloud_watch_log_group_name) writable(target.cloud_watch_log_group_name, 'exec');
+  } else {
+    // DEFAULT: the sessions go through each container's awslogs driver.
+    for (const c of found) {
+      const options = isObject(c.logConfiguration) && isObject(c.logConfiguration.options) ? c.logConfiguration.options : undefined;
+      if (!options?.['awslogs-group']) problems.push(`container "${String(c.name)}" has no awslogs log group, so DEFAULT exec logging records nothing`);
+      else writable(options['awslogs-group'], `container "${String(c.name)}"`);
+    }
+  }
+  return problems;
 }
 
 // ---------------------------------------------------------------- the rules
@@ -374,6 +441,14 @@ export const POLICY_RULES: readonly PolicyRule[] = [
     check: (r) => containerProblems(r, (c) => (c.readonlyRootFilesystem === true ? undefined : 'has a writable root filesystem (readonlyRootFilesystem is not true)')),
   },
   {
+    id: 'ecs-exec-ready',
+    title: 'ECS Exec, where a service turns it on, can open its channel and is logged',
+    outsideProduction: 'error',
+    whenNoneApply: 'no service with enable_execute_command',
+    appliesTo: (r) => ofType('aws_ecs_service')(r) && isTrue(r.values.enable_execute_command),
+    check: execProblems,
+  },
+  {
     id: 'ecs-no-privileged',
     checkov: 'CKV_AWS_334',
     title: 'containers are not privileged',
@@ -447,10 +522,14 @@ export const POLICY_RULES: readonly PolicyRule[] = [
     appliesTo: ofType('aws_s3_bucket'),
     check: (r, stack) => {
       // The separate resource (provider 4+), or the bucket's deprecated inline block; rules written out or dynamic.
-      const configurations = [...bucketSettings(stack, 'aws_s3_bucket_server_side_encryption_configuration', r).map((c) => c.values), ...nestedBlocks(r.values, 'server_side_encryption_configuration')];
-      const kms = configurations.some((c) =>
-        nestedBlocks(c, 'rule').some((rule) => nestedBlocks(rule, 'apply_server_side_encryption_by_default').some((d) => String(d.sse_algorithm).startsWith('aws:kms'))),
-      );
+      // The separate resource requires a rule, so its dynamic rule counts whatever its for_each (checkov's
+      // S3KMSEncryptedByDefault fixture, bucket_good_6); the inline block itself is optional, so a dynamic
+      // inline block counts only with a literal, non-empty for_each.
+      const rules = [
+        ...bucketSettings(stack, 'aws_s3_bucket_server_side_encryption_configuration', r).flatMap((c) => requiredBlocks(c.values, 'rule')),
+        ...nestedBlocks(r.values, 'server_side_encryption_configuration').flatMap((c) => nestedBlocks(c, 'rule')),
+      ];
+      const kms = rules.some((rule) => nestedBlocks(rule, 'apply_server_side_encryption_by_default').some((d) => String(d.sse_algorithm).startsWith('aws:kms')));
       return failIf(!kms, 'neither an aws_s3_bucket_server_side_encryption_configuration nor its server_side_encryption_configuration block encrypts it with a KMS key by default');
     },
   },
