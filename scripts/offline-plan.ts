@@ -3,7 +3,7 @@
  * stacks without AWS (tooling/terraform/offline-plan.ts), with a count of what they would create.
  */
 import path from 'node:path';
-import { countByType, runOfflinePlan } from '../tooling/terraform/offline-plan';
+import { countByType, describeStubs, runOfflinePlan } from '../tooling/terraform/offline-plan';
 import { PROJECT_ROOT, runMain } from './cli';
 
 async function cli(argv: string[]): Promise<number> {
@@ -15,6 +15,8 @@ async function cli(argv: string[]): Promise<number> {
   for (const stack of stacks) {
     const result = await runOfflinePlan(path.join(PROJECT_ROOT, 'cdktf.out', 'stacks', stack));
     process.stdout.write(`${result.planOutput}\n`);
+    // Nothing is substituted silently: each stubbed value is stated.
+    for (const line of describeStubs(result.stubs)) process.stdout.write(`${line}\n`);
     const counts = countByType(result);
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
     process.stdout.write(`${stack}: validate ${result.validate.valid ? 'ok' : 'FAILED'}, ${total} resources to create\n`);
