@@ -10,6 +10,7 @@ import type { TerraformPlanJson } from '../tooling/cost/plan';
 import { main } from '../scripts/cost';
 import { planOf } from './cost-helpers';
 import { tempDir } from './temp';
+import { UNKNOWN_ENVIRONMENT } from './unknown-environment';
 
 const FIXTURE_PLAN = path.join(__dirname, 'fixtures', 'cost', 'plan-all-types.json');
 const dir = tempDir('cost-cli-');
@@ -148,9 +149,9 @@ describe('bad input', () => {
   });
 
   it('works without a usage file, and warns about usage entries for resources the plan does not have', async () => {
-    const noUsage = await cost('qa', '--plan', file('q.json', natPlan(1)));
+    const noUsage = await cost(UNKNOWN_ENVIRONMENT, '--plan', file('q.json', natPlan(1)));
     expect(noUsage.code).toBe(0);
-    expect(noUsage.stderr).toBe('warning: qa: no usage file environments/usage/qa.yaml: every usage-based quantity is 0\n');
+    expect(noUsage.stderr).toBe(`warning: ${UNKNOWN_ENVIRONMENT}: no usage file environments/usage/${UNKNOWN_ENVIRONMENT}.yaml: every usage-based quantity is 0\n`);
     const prod = await cost('production', '--plan', file('x.json', natPlan(1)));
     expect(prod.stderr).toBe('warning: production: usage entries for addresses not in this plan (ignored): aws_cloudwatch_log_group.ecs_backend\n');
   });

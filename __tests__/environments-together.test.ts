@@ -7,10 +7,11 @@
 import fc from 'fast-check';
 import { ENVIRONMENTS } from '../environments';
 import { loadSettings, vpcOverlapErrors } from '../environments/load';
-import { validateEnvironmentConfig, type EnvironmentConfig } from '../environments/schema';
+import { ENVIRONMENT_NAME, validateEnvironmentConfig, type EnvironmentConfig } from '../environments/schema';
 import { cidrsOverlap, formatCidr, freeCidr, parseCidr } from '../lib/cidr';
 import { runSynth } from '../stacks/app';
 import { moveNetwork } from '../tooling/environments/new-environment';
+import { UNKNOWN_ENVIRONMENT } from './unknown-environment';
 
 const raw = (name: string): Record<string, any> => structuredClone(ENVIRONMENTS[name]) as Record<string, any>;
 
@@ -138,5 +139,15 @@ describe('every problem at once', () => {
       'bootstrap and production',
       'staging and production',
     ]);
+  });
+});
+
+describe('the name tests use for an unknown environment', () => {
+  it('is one the schema refuses as an environment name, so no registry can hold it', () => {
+    expect(ENVIRONMENT_NAME.test(UNKNOWN_ENVIRONMENT)).toBe(false);
+    expect(Object.keys(ENVIRONMENTS)).not.toContain(UNKNOWN_ENVIRONMENT);
+    expect(() => validateEnvironmentConfig(UNKNOWN_ENVIRONMENT, { ...raw('staging'), name: UNKNOWN_ENVIRONMENT })).toThrow(
+      `${UNKNOWN_ENVIRONMENT}.name = "${UNKNOWN_ENVIRONMENT}": must be lower-case letters, digits and dashes`,
+    );
   });
 });

@@ -17,6 +17,8 @@ import {
 } from '../scripts/migrate-check';
 import { startSfnStandIn } from '../tooling/terraform/sfn-stand-in';
 import { synthEnvironment, tempDir } from './helpers';
+import { ENVIRONMENTS } from '../environments';
+import { UNKNOWN_ENVIRONMENT } from './unknown-environment';
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'legacy-state');
 const fixture = (env: string) => path.join(FIXTURES, `${env}.tfstate`);
@@ -54,7 +56,7 @@ async function cliRefusal(argv: string[]): Promise<string> {
 describe('migrate:check refuses bad input with one line', () => {
   it('refuses bad arguments', async () => {
     expect(await cliRefusal([])).toBe('give exactly one environment; usage: npm run migrate:check -- <environment> --state <state file> [--json]');
-    expect(await cliRefusal(['qa', '--state', fixture('staging')])).toBe('unknown environment "qa"; expected one of staging, production');
+    expect(await cliRefusal([UNKNOWN_ENVIRONMENT, '--state', fixture('staging')])).toBe(`unknown environment "${UNKNOWN_ENVIRONMENT}"; expected one of ${Object.keys(ENVIRONMENTS).join(', ')}`);
     expect(await cliRefusal(['staging'])).toMatch(/^--state needs the state file \(from 'terraform state pull'\)/);
     expect(await cliRefusal(['staging', '--state', fixture('staging'), '--force'])).toMatch(/^unknown option --force;/);
   });

@@ -22,6 +22,8 @@ import {
 import type { EnvironmentConfig } from '../../environments/schema';
 import { STATE_BACKEND } from '../../stacks/state-backend';
 import { APP_SECRET_KEYS } from '../../constructs/app-secret';
+import { ENVIRONMENTS } from '../../environments';
+import { UNKNOWN_ENVIRONMENT } from '../unknown-environment';
 import type { CheckResult, Status } from '../../scripts/preflight/checks';
 import { Endpoints } from '../../scripts/preflight/clients';
 import { main, runPreflight } from '../../scripts/preflight/index';
@@ -525,7 +527,7 @@ describe('command line', () => {
   });
 
   it('refuses an unknown environment or option with exit code 2', async () => {
-    expect(await capture(['qa'])).toMatchObject({ code: 2, err: ['preflight: unknown environment "qa"; known: staging, production'] });
+    expect(await capture([UNKNOWN_ENVIRONMENT])).toMatchObject({ code: 2, err: [`preflight: unknown environment "${UNKNOWN_ENVIRONMENT}"; known: ${Object.keys(ENVIRONMENTS).join(', ')}`] });
     const noEnv = await capture([]);
     expect(noEnv.code).toBe(2);
     expect(noEnv.err[0]).toMatch(/^preflight: give exactly one environment\.\nusage: npm run preflight -- <environment>/);

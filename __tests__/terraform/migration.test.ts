@@ -8,8 +8,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { renderReport } from '../../scripts/migrate-check';
-import { DRIFTED_BACKEND_COUNT, DRIFTED_ENGINE_VERSION, loadMigration, MIGRATION_VARIANTS, PREMOVED_MODULE } from './migration-plans';
-import { ENVIRONMENT_STACKS, type EnvironmentStack, loadPlan, loadSynthesized } from './plans';
+import { DRIFTED_BACKEND_COUNT, DRIFTED_ENGINE_VERSION, LEGACY_ENVIRONMENTS, loadMigration, MIGRATION_VARIANTS, PREMOVED_MODULE } from './migration-plans';
+import { type EnvironmentStack, loadPlan, loadSynthesized } from './plans';
 
 const REFERENCE = JSON.parse(readFileSync(path.resolve(__dirname, '..', 'fixtures', 'legacy-platform', 'addresses.json'), 'utf8')) as {
   instances: Record<EnvironmentStack, string[]>;
@@ -31,7 +31,7 @@ function runbookInPlaceChanges(env: EnvironmentStack): string[] {
     .sort();
 }
 
-describe.each(ENVIRONMENT_STACKS)('migrating %s from the legacy state', (env) => {
+describe.each(LEGACY_ENVIRONMENTS)('migrating %s from the legacy state', (env) => {
   describe.each(MIGRATION_VARIANTS)('%s state', (variant) => {
     const result = () => loadMigration(env, variant);
     const rows = () => result().report.rows;
