@@ -40,7 +40,8 @@ export function cli(argv: readonly string[], io: EnvNewIo = {}): number {
       options: { from: { type: 'string' }, 'project-name': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     });
   } catch (e) {
-    err(`env:new: ${(e as Error).message}\n\n${USAGE}`);
+    // node:util's message goes on about positionals after '--': its first sentence says what is wrong.
+    err(`env:new: ${(e as Error).message.split('. ')[0]}\n\n${USAGE}`);
     return 2;
   }
   const { values, positionals } = parsed;
