@@ -10,6 +10,7 @@ import { ENVIRONMENTS } from '../environments';
 import { BOOTSTRAP_NAME } from '../environments/schema';
 import { PROJECT_ROOT } from '../lib/project-root';
 import { type Command, defineCommand, execute, ENVIRONMENT_NAMES, parseCommand, synopsis, usage, UsageError } from '../scripts/cli';
+import { UNKNOWN_ENVIRONMENT } from './unknown-environment';
 
 const PACKAGE = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
 
@@ -116,7 +117,7 @@ describe('the shared parser', () => {
     expect(await refusal([environment, '--state'])).toBe('--state needs a value');
     expect(await refusal([environment, '--state', 's', '--all=yes'])).toBe('--all takes no value');
     expect(await refusal([environment, '--state', 's', '--colour'])).toBe('unknown option --colour');
-    expect(await refusal(['qa', '--state', 's'])).toBe(`unknown environment "qa": the environments are ${Object.keys(ENVIRONMENTS).join(', ')} (environments/index.ts)`);
+    expect(await refusal([UNKNOWN_ENVIRONMENT, '--state', 's'])).toBe(`unknown environment "${UNKNOWN_ENVIRONMENT}": the environments are ${Object.keys(ENVIRONMENTS).join(', ')} (environments/index.ts)`);
   });
 
   it('checks stack names against the environments and the bootstrap stack', async () => {

@@ -12,6 +12,7 @@ import { OFFLINE_VARIABLE_VALUES } from '../tooling/terraform/offline-plan';
 import { loadSettings, nameConflictErrors } from '../environments/load';
 import { runSynth } from '../stacks/app';
 import { PlatformStack } from '../stacks/platform-stack';
+import { moveNetwork } from '../tooling/environments/new-environment';
 import { cases } from './config-cases';
 import { environment, problemsOf, rawEnvironment } from './helpers';
 
@@ -130,7 +131,8 @@ describe('values AWS reads without regard to case are stored in lower case', () 
 describe('no two environments that may share an account create the same name', () => {
   const qa = (change: (r: Record<string, any>) => void = () => undefined) => {
     const raw = rawEnvironment('staging');
-    Object.assign(raw, { name: 'qa' });
+    // Its own VPC range: environments that may share an account must not overlap (environments-together.test.ts).
+    Object.assign(raw, { name: 'qa', network: moveNetwork(raw.network, '10.9.0.0/16') });
     raw.github.createOidcProvider = false;
     change(raw);
     return raw;

@@ -13,6 +13,7 @@ import { NO_USAGE } from '../tooling/cost/usage';
 import { quantity } from '../tooling/cost/report';
 import { planOf } from './cost-helpers';
 import { tempDir } from './temp';
+import { UNKNOWN_ENVIRONMENT } from './unknown-environment';
 
 const FIXTURE_PLAN = path.join(__dirname, 'fixtures', 'cost', 'plan-all-types.json');
 const dir = tempDir('cost-cli-');
@@ -185,10 +186,10 @@ describe('bad input', () => {
 
   it('refuses a stack the registry does not hold, naming the stacks, for the stack and --compare alike', async () => {
     const stacks = [...Object.keys(ENVIRONMENTS), 'bootstrap'].join(', ');
-    for (const argv of [['qa'], ['staging', '--compare', 'qa']]) {
+    for (const argv of [[UNKNOWN_ENVIRONMENT], ['staging', '--compare', UNKNOWN_ENVIRONMENT]]) {
       const { code, stderr } = await cost(...argv, '--plan', file('any.json', natPlan(1)));
       expect(code).toBe(2);
-      expect(stderr.split('\n')[0]).toBe(`cost: unknown stack "qa": the stacks are ${stacks} (environments/index.ts, and bootstrap)`);
+      expect(stderr.split('\n')[0]).toBe(`cost: unknown stack "${UNKNOWN_ENVIRONMENT}": the stacks are ${stacks} (environments/index.ts, and bootstrap)`);
     }
   });
 
@@ -214,8 +215,8 @@ describe('bad input', () => {
 
   it('works without a usage file, and warns about usage entries for resources the plan does not have', async () => {
     const warnings: string[] = [];
-    expect(usageFor('qa', undefined, warnings)).toBe(NO_USAGE);
-    expect(warnings).toEqual(['no usage file environments/usage/qa.yaml: every usage-based quantity is 0']);
+    expect(usageFor(UNKNOWN_ENVIRONMENT, undefined, warnings)).toBe(NO_USAGE);
+    expect(warnings).toEqual([`no usage file environments/usage/${UNKNOWN_ENVIRONMENT}.yaml: every usage-based quantity is 0`]);
     const prod = await cost('production', '--plan', file('x.json', natPlan(1)));
     expect(prod.stderr).toBe('warning: production: usage entries for addresses not in this plan (ignored): aws_cloudwatch_log_group.ecs_backend\n');
   });

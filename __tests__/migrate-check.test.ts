@@ -18,6 +18,7 @@ import {
 import { startSfnStandIn } from '../tooling/terraform/sfn-stand-in';
 import { synthEnvironment, tempDir } from './helpers';
 import { ENVIRONMENTS } from '../environments';
+import { UNKNOWN_ENVIRONMENT } from './unknown-environment';
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'legacy-state');
 const fixture = (env: string) => path.join(FIXTURES, `${env}.tfstate`);
@@ -54,8 +55,8 @@ describe('migrate:check refuses bad input with one line', () => {
     const usageLine = 'usage: npm run migrate:check -- <environment> --state <file> [--all] [--json]';
     const environments = Object.keys(ENVIRONMENTS).join(', ');
     expect(await cliRun([])).toEqual({ code: 2, err: `migrate:check: missing <environment>\n${usageLine}\n(--help describes each argument)\n` });
-    expect((await cliRun(['qa', '--state', fixture('staging')])).err).toMatch(
-      new RegExp(`^migrate:check: unknown environment "qa": the environments are ${environments} \\(environments/index\\.ts\\)\n`),
+    expect((await cliRun([UNKNOWN_ENVIRONMENT, '--state', fixture('staging')])).err).toMatch(
+      new RegExp(`^migrate:check: unknown environment "${UNKNOWN_ENVIRONMENT}": the environments are ${environments} \\(environments/index\\.ts\\)\n`),
     );
     expect((await cliRun(['staging'])).err).toMatch(/^migrate:check: --state <file> is required\n/);
     expect((await cliRun(['staging', '--state'])).err).toMatch(/^migrate:check: --state needs a value\n/);

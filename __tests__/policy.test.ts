@@ -13,6 +13,8 @@ import { checkStackPolicy, enforcePolicy, exceptPolicy, PolicyViolationError, ty
 import { renderReport } from '../lib/policy/report';
 import { runPolicyCheck } from '../scripts/policy-check';
 import { rawEnvironment, tempDir } from './helpers';
+import { ENVIRONMENTS } from '../environments';
+import { UNKNOWN_ENVIRONMENT } from './unknown-environment';
 
 /** A test stack with one unencrypted, unprotected database. */
 function weakDatabase(): { stack: TerraformStack; db: DbInstance } {
@@ -247,8 +249,8 @@ describe('npm run check', () => {
 
   it('refuses an unknown stack name', () => {
     const out: string[] = [];
-    expect(runPolicyCheck(['qa'], (t) => out.push(t), (t) => out.push(t), { outdir: require('node:os').tmpdir() })).toBe(2);
-    expect(out).toEqual(['Unknown stack(s) qa; the stacks are staging, production, bootstrap']);
+    expect(runPolicyCheck([UNKNOWN_ENVIRONMENT], (t) => out.push(t), (t) => out.push(t), { outdir: require('node:os').tmpdir() })).toBe(2);
+    expect(out).toEqual([`Unknown stack(s) ${UNKNOWN_ENVIRONMENT}; the stacks are ${[...Object.keys(ENVIRONMENTS), 'bootstrap'].join(', ')}`]);
   });
 
   it('renders a warning and an exception with its source', () => {

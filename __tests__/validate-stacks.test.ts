@@ -8,6 +8,7 @@ import path from 'node:path';
 import { terraformCliConfig } from '../tooling/terraform/offline-plan';
 import { formatValidation, synthesizedStacks, validateStacks } from '../scripts/validate-stacks';
 import { tempDir } from './temp';
+import { UNKNOWN_ENVIRONMENT } from './unknown-environment';
 
 const tmp = () => tempDir('validate-stacks-');
 
@@ -29,7 +30,7 @@ describe('synthesizedStacks', () => {
     const out = tmp();
     mkdirSync(path.join(out, 'stacks', 'staging'), { recursive: true });
     writeFileSync(path.join(out, 'stacks', 'staging', 'cdk.tf.json'), '{}');
-    await expect(validateStacks(out, { stacks: ['qa'] })).rejects.toThrow(`No synthesized stack qa in ${path.join(out, 'stacks')}; have staging`);
+    await expect(validateStacks(out, { stacks: [UNKNOWN_ENVIRONMENT] })).rejects.toThrow(`No synthesized stack ${UNKNOWN_ENVIRONMENT} in ${path.join(out, 'stacks')}; have staging`);
   });
 });
 

@@ -48,3 +48,36 @@ export function cidrContains(outer: Ipv4Range, inner: Ipv4Range): boolean {
 export function cidrsOverlap(a: Ipv4Range, b: Ipv4Range): boolean {
   return a.start <= b.end && b.start <= a.end;
 }
+
+/** A range back in `a.b.c.d/n` form. */
+export function formatCidr(range: Ipv4Range): string {
+  const octets = [24, 16, 8, 0].map((shift) => Math.floor(range.start / 2 ** shift) % 256);
+  return `${octets.join('.')}/${range.prefix}`;
+}
+
+/** The private address blocks of RFC 1918, where a VPC's range is looked for. */
+const PRIVATE_BLOCKS = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'].map((b) => parseCidr(b) as Ipv4Range);
+
+/**
+ * The first block of `prefix` bits in the RFC 1918 ranges (10/8 first) that overlaps none of
+ * `taken`, or undefined when none is left.
+ */
+export function freeCidr(taken: readonly Ipv4Range[], prefix: number): Ipv4Range | undefined {
+  const size = 2 ** (32 - prefix);
+  for (const block of PRIVATE_BLOCKS.filter((b) => b.prefix <= prefix)) {
+    for (let start = block.start; start + size - 1 <= block.end; start += size) {
+      const candidate = { start, end: start + size - 1, prefix };
+      const clash = taken.find((t) => cidrsOverlap(t, candidate));
+      // Skip past the clash at once: a taken /8 would otherwise cost 256 steps of /16.
+      if (!clash) return candidate;
+      start = Math.max(start, Math.floor(clash.end / size) * size);
+    }
+  }
+  return undefined;
+}
+
+/** `range` moved from inside `from` to the same place inside `to` (same offset and prefix). */
+export function rebase(range: Ipv4Range, from: Ipv4Range, to: Ipv4Range): Ipv4Range {
+  const start = range.start - from.start + to.start;
+  return { start, end: start + (range.end - range.start), prefix: range.prefix };
+}

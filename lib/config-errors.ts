@@ -10,18 +10,27 @@ export interface SettingsError extends Error {
   readonly environment: string;
 }
 
-/** Thrown when one or more environments are invalid; lists every problem of every environment. */
-export class InvalidEnvironmentsError extends Error {
-  constructor(readonly errors: readonly SettingsError[]) {
-    super(errors.map((e) => e.message).join('\n\n'));
-    this.name = 'InvalidEnvironmentsError';
-  }
+/**
+ * Two or more stacks that cannot be deployed together although each may be valid (one OIDC
+ * provider per account, the bootstrap stack's name): a sentence naming them and the fix.
+ */
+export interface StackConflict {
+  readonly message: string;
+  /** The settings files involved, e.g. `environments/staging.ts`. */
+  readonly files: readonly string[];
 }
 
-/** Thrown when the stacks are each valid but cannot be deployed together. */
-export class StackConflictError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'StackConflictError';
+/**
+ * Thrown when one or more environments are invalid or cannot be deployed together: lists every
+ * problem of every environment (its own fields and the checks across environments) and every
+ * conflict between stacks, in one message.
+ */
+export class InvalidEnvironmentsError extends Error {
+  constructor(
+    readonly errors: readonly SettingsError[],
+    readonly conflicts: readonly StackConflict[] = [],
+  ) {
+    super([...errors.map((e) => e.message), ...conflicts.map((c) => c.message)].join('\n\n'));
+    this.name = 'InvalidEnvironmentsError';
   }
 }

@@ -6,8 +6,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { countByType, runOfflinePlan } from '../tooling/terraform/offline-plan';
-import { plural, terminalWidth } from '../lib/terminal';
+import { countByType, describeStubs, runOfflinePlan } from '../tooling/terraform/offline-plan';
+import { plural, terminalWidth, wrap } from '../lib/terminal';
 import { defineCommand, execute, type Io, PROJECT_ROOT, runMain, STACK_NAMES, STDIO } from './cli';
 import { freshStacks, OUTDIR } from './synth-first';
 
@@ -22,7 +22,14 @@ export const command = defineCommand({
 });
 
 /** The summary of one offline plan: verdict first, then the count of each resource type, in columns that fit `width`. */
-export function renderOfflinePlan(stack: string, counts: Record<string, number>, valid: boolean, planFile: string, width = terminalWidth()): string {
+export function renderOfflinePlan(
+  stack: string,
+  counts: Record<string, number>,
+  valid: boolean,
+  planFile: string,
+  width = terminalWidth(),
+  stubs: readonly string[] = [],
+): string {
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
   const lines = [`${stack}: validate ${valid ? 'ok' : 'FAILED'}, plan ok: ${plural(total, 'resource')} to create`, `  plan text: ${planFile}`];
   const cells = Object.entries(counts).map(([type, n]) => `${type} ${n}`);
@@ -31,6 +38,8 @@ export function renderOfflinePlan(stack: string, counts: Record<string, number>,
   for (let i = 0; i < cells.length; i += perLine) {
     lines.push(`  ${cells.slice(i, i + perLine).map((c, j, row) => (j === row.length - 1 ? c : c.padEnd(cellWidth))).join('')}`);
   }
+  // Nothing is substituted silently: each value the offline copy stubs is stated.
+  if (stubs.length > 0) lines.push(`  ${plural(stubs.length, 'stubbed value')} (offline only):`, ...stubs.flatMap((l) => wrap(l, width - 4, '  ').map((w) => `    ${w}`)));
   return `${lines.join('\n')}\n`;
 }
 
@@ -46,7 +55,7 @@ export function cli(argv: readonly string[], io: Io = STDIO): Promise<number> {
         const result = await runOfflinePlan(path.join(OUTDIR, 'stacks', stack));
         const planFile = path.join(result.workDir, 'plan.txt');
         writeFileSync(planFile, `${result.planOutput}\n`);
-        io.out(renderOfflinePlan(stack, countByType(result), result.validate.valid, path.relative(PROJECT_ROOT, planFile) || planFile));
+        io.out(renderOfflinePlan(stack, countByType(result), result.validate.valid, path.relative(PROJECT_ROOT, planFile) || planFile, terminalWidth(), describeStubs(result.stubs)));
         valid &&= result.validate.valid;
       }
       return valid ? 0 : 1;

@@ -5,7 +5,7 @@
  * how errors are reported.
  */
 import { App, TerraformStack } from 'cdktf';
-import { InvalidEnvironmentsError, StackConflictError } from '../lib/config-errors';
+import { InvalidEnvironmentsError } from '../lib/config-errors';
 import { checkStackPolicy, describeWarnings, PolicyViolationError, type PolicyOptions } from '../lib/policy/engine';
 import type { PolicyReport } from '../lib/policy/model';
 import { BootstrapStack, type BootstrapSettings } from './bootstrap-stack';
@@ -52,7 +52,7 @@ export function policyReports(app: App): PolicyReport[] {
  * environments/<environment>.ts (README, "Environments"), the bootstrap settings environments/bootstrap.ts.
  */
 export function settingsFiles(error: InvalidEnvironmentsError): string {
-  const files = [...new Set(error.errors.map((e) => `environments/${e.environment}.ts`))];
+  const files = [...new Set([...error.errors.map((e) => `environments/${e.environment}.ts`), ...error.conflicts.flatMap((c) => c.files)])];
   return files.length === 1 ? files[0] : `${files.slice(0, -1).join(', ')} and ${files[files.length - 1]}`;
 }
 
@@ -79,12 +79,13 @@ export function runSynth(load: () => AppSettings, options: RunSynthOptions = {})
     app.synth();
     return 0;
   } catch (e) {
-    if (e instanceof InvalidEnvironmentsError) {
-      stderr(`Synth refused: invalid environment settings.\n\n${e.message}\n\nFix the values in ${settingsFiles(e)}; the rules are in environments/schema/.`);
+    if (e instanceof InvalidEnvironmentsError && e.errors.length === 0) {
+      // Only stacks that cannot be deployed together: each conflict is its own sentence.
+      for (const conflict of e.conflicts) stderr(`Synth refused: ${conflict.message}`);
       return 1;
     }
-    if (e instanceof StackConflictError) {
-      stderr(`Synth refused: ${e.message}`);
+    if (e instanceof InvalidEnvironmentsError) {
+      stderr(`Synth refused: invalid environment settings.\n\n${e.message}\n\nFix the values in ${settingsFiles(e)}; the rules are in environments/schema/.`);
       return 1;
     }
     if (e instanceof PolicyViolationError) {

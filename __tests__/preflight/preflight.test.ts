@@ -23,6 +23,7 @@ import { ENVIRONMENTS } from '../../environments';
 import type { EnvironmentConfig } from '../../environments/schema';
 import { STATE_BACKEND } from '../../stacks/state-backend';
 import { APP_SECRET_KEYS } from '../../constructs/app-secret';
+import { UNKNOWN_ENVIRONMENT } from '../unknown-environment';
 import type { CheckResult, Status } from '../../scripts/preflight/checks';
 import { Endpoints } from '../../scripts/preflight/clients';
 import { main, runPreflight } from '../../scripts/preflight/index';
@@ -526,9 +527,9 @@ describe('command line', () => {
 
   it('refuses an unknown environment or option with exit code 2', async () => {
     const environments = Object.keys(ENVIRONMENTS).join(', ');
-    const unknown = await capture(['qa']);
+    const unknown = await capture([UNKNOWN_ENVIRONMENT]);
     expect(unknown.code).toBe(2);
-    expect(unknown.err[0].split('\n')[0]).toBe(`preflight: unknown environment "qa": the environments are ${environments} (environments/index.ts)`);
+    expect(unknown.err[0].split('\n')[0]).toBe(`preflight: unknown environment "${UNKNOWN_ENVIRONMENT}": the environments are ${environments} (environments/index.ts)`);
     const noEnv = await capture([]);
     expect(noEnv.code).toBe(2);
     expect(noEnv.err[0]).toMatch(/^preflight: missing <environment>\nusage: npm run preflight -- <environment>/);

@@ -12,7 +12,7 @@
  * Run by the global setup, in the same queue as the other plans; the results (or the
  * error that stopped a plan) are written to .terraform-test/results/migration-<env>-<variant>.json.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { MovedBlock } from '../../lib/addresses';
 import { checkMigration, type MigrationCheck } from '../../scripts/migrate-check';
@@ -21,6 +21,19 @@ import { hashFile } from '../../tooling/terraform/result-cache';
 import { ENVIRONMENT_STACKS, type EnvironmentStack, RESULTS_DIR, SYNTH_DIR, TERRAFORM_TEST_DIR } from './plans';
 
 export const LEGACY_STATE_DIR = path.resolve(__dirname, '..', 'fixtures', 'legacy-state');
+
+/**
+ * The environments that have a legacy state to migrate: one per `<env>.tfstate` in LEGACY_STATE_DIR,
+ * not the registry (an environment added since has no legacy state). A fixture of no environment stack is refused.
+ */
+export const LEGACY_ENVIRONMENTS: readonly EnvironmentStack[] = (() => {
+  const named = readdirSync(LEGACY_STATE_DIR)
+    .filter((f) => f.endsWith('.tfstate'))
+    .map((f) => f.slice(0, -'.tfstate'.length));
+  const strays = named.filter((n) => !(ENVIRONMENT_STACKS as readonly string[]).includes(n));
+  if (strays.length > 0) throw new Error(`legacy state fixtures of no environment stack: ${strays.join(', ')} (environments: ${ENVIRONMENT_STACKS.join(', ')})`);
+  return ENVIRONMENT_STACKS.filter((env) => named.includes(env));
+})();
 export const MIGRATION_VARIANTS = ['legacy', 'drifted', 'switched'] as const;
 export type MigrationVariant = (typeof MIGRATION_VARIANTS)[number];
 
@@ -100,7 +113,7 @@ const MIGRATION_CODE = ['../../scripts/migrate-check', '../../tooling/terraform/
 export function migrationJobs(skip?: string): (() => Promise<void>)[] {
   const stateDir = path.join(TERRAFORM_TEST_DIR, 'migration-states');
   mkdirSync(stateDir, { recursive: true });
-  return ENVIRONMENT_STACKS.flatMap((env) =>
+  return LEGACY_ENVIRONMENTS.flatMap((env) =>
     MIGRATION_VARIANTS.map((variant) => async () => {
       const out = resultFile(env, variant);
       try {

@@ -9,8 +9,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { RETIRED_SECURITY_RULES } from '../../constructs/security';
 import { renderReport } from '../../scripts/migrate-check';
-import { DRIFTED_BACKEND_COUNT, DRIFTED_ENGINE_VERSION, loadMigration, MIGRATION_VARIANTS, PREMOVED_MODULE, SWITCHED_SECRET_ARN } from './migration-plans';
-import { ENVIRONMENT_STACKS, type EnvironmentStack, loadPlan, loadSynthesized } from './plans';
+import { DRIFTED_BACKEND_COUNT, DRIFTED_ENGINE_VERSION, LEGACY_ENVIRONMENTS, loadMigration, MIGRATION_VARIANTS, PREMOVED_MODULE, SWITCHED_SECRET_ARN } from './migration-plans';
+import { type EnvironmentStack, loadPlan, loadSynthesized } from './plans';
 
 const REFERENCE = JSON.parse(readFileSync(path.resolve(__dirname, '..', 'fixtures', 'legacy-platform', 'addresses.json'), 'utf8')) as {
   instances: Record<EnvironmentStack, string[]>;
@@ -47,7 +47,7 @@ function runbookRows(env: EnvironmentStack): (readonly [string, string[]])[] {
     .map(([, , address, attributes]) => [address.replace(/`/g, ''), attributes.replace(/`/g, '').split(', ')] as const);
 }
 
-describe.each(ENVIRONMENT_STACKS)('migrating %s from the legacy state', (env) => {
+describe.each(LEGACY_ENVIRONMENTS)('migrating %s from the legacy state', (env) => {
   describe.each(MIGRATION_VARIANTS)('%s state', (variant) => {
     const result = () => loadMigration(env, variant);
     const rows = () => result().report.rows;

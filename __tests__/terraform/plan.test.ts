@@ -3,7 +3,7 @@
  * creates exactly the legacy resources, with the values that matter.
  */
 import { countResources } from '../../tooling/docs/resource-counts';
-import { countByType, plannedValues } from '../../tooling/terraform/offline-plan';
+import { countByType, describeStubs, OFFLINE_VARIABLE_VALUES, plannedValues, sentinelFor } from '../../tooling/terraform/offline-plan';
 import { synthesizedStacks } from '../helpers';
 import { ENVIRONMENT_STACKS, EnvironmentStack, loadPlan } from './plans';
 
@@ -222,6 +222,24 @@ describe('planned values', () => {
     const trust = JSON.parse(plannedValues(plan, 'aws_iam_role.iam_github_actions').assume_role_policy as string);
     expect(trust.Statement[0].Principal).toEqual({ Federated: plan.variables.github_oidc_provider_arn });
     expect(trust.Statement[0].Condition.StringEquals['token.actions.githubusercontent.com:sub']).toEqual(['repo:MarkLimmage/ohmycoins:environment:production']);
+  });
+
+  it.each(ENVIRONMENT_STACKS)('states every value the offline plan of %s stubs, none silently', (stack) => {
+    const plan = loadPlan(stack);
+    const lines = describeStubs(plan.stubs);
+    expect(lines.slice(0, 2)).toEqual([
+      'stubbed backend: a local state file (terraform.tfstate of the working copy) (instead of the s3 backend)',
+      "stubbed AWS credentials: dummy keys; no credential check, account id or metadata lookup (instead of the caller's AWS credentials)",
+    ]);
+    // One line per variable value it made up: a dummy, or a sentinel for a sensitive one.
+    expect(lines.slice(2)).toEqual(
+      Object.entries(plan.variables).map(([name, value]) =>
+        OFFLINE_VARIABLE_VALUES[name] === value
+          ? `stubbed var.${name}: ${value} (instead of its real value (TF_VAR_${name}))`
+          : `stubbed var.${name}: ${sentinelFor(name)} (a recognisable sentinel) (instead of a secret (TF_VAR_${name}))`,
+      ),
+    );
+    expect(lines.length).toBe(2 + Object.keys(plan.variables).length);
   });
 
   it('plans the application secret without a value (D12)', () => {

@@ -17,11 +17,16 @@ import { securitySchema } from './security';
 import { stateBackendSchema } from './state-backend';
 import { ViewOf } from './view';
 
+/** What an environment's name (and so its file name and stack name) may be. */
+export const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{1,19}$/;
+/** ENVIRONMENT_NAME in words. */
+export const ENVIRONMENT_NAME_HELP = 'must be lower-case letters, digits and dashes, 2-20 characters, starting with a letter';
+
 export const environmentFields = z
   .object({
     name: z
       .string()
-      .regex(/^[a-z][a-z0-9-]{1,19}$/, { message: 'must be lower-case letters, digits and dashes, 2-20 characters, starting with a letter' })
+      .regex(ENVIRONMENT_NAME, { message: ENVIRONMENT_NAME_HELP })
       .describe('Environment name (the file environments/<name>.ts): the stack name and the Environment tag; 2-20 lower-case letters, digits and dashes.'),
     projectName: z
       .string()

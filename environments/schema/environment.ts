@@ -25,6 +25,7 @@ import { environmentFields, EnvironmentView } from './environment-fields';
 import { ConfigProblem, EnvironmentConfigError, renderValue, toProblems } from './errors';
 import { checkDeploySubjects, checkOidcProvider } from './github';
 import { checkSubnets } from './network';
+import { withPlaceholders } from './placeholders';
 import { checkPolicyExceptions } from './policy-exceptions';
 import { Ctx, viewOf } from './view';
 
@@ -105,7 +106,7 @@ export type EnvironmentConfigInput = z.input<typeof environmentConfigSchema>;
  */
 export function validateEnvironmentConfig(environment: string, raw: unknown): EnvironmentConfig {
   const result = environmentConfigSchema.safeParse(raw, { reportInput: true });
-  const problems: ConfigProblem[] = result.success ? [] : result.error.issues.flatMap(toProblems);
+  const problems: ConfigProblem[] = withPlaceholders(environmentFields, raw, result.success ? [] : result.error.issues.flatMap(toProblems));
   if (result.success && result.data.name !== environment) {
     problems.push({ path: 'name', value: renderValue(result.data.name), message: `must equal the environment's name "${environment}"` });
   }

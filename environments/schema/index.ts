@@ -15,6 +15,8 @@ export { REDIS_VERSION } from './cache';
 export { FARGATE_TASK_SIZES, isFargateTaskSize } from './ecs';
 export { STATE_BACKEND_TYPES, type StateBackendType, STATE_LOCKING_MODES, type StateLockingMode } from './state-backend';
 export { type ConfigProblem, EnvironmentConfigError } from './errors';
+export { ENVIRONMENT_NAME, ENVIRONMENT_NAME_HELP } from './environment-fields';
+export { isPlaceholder, PLACEHOLDER, placeholder, placeholdersIn } from './placeholders';
 export {
   environmentConfigSchema,
   type EnvironmentConfig,

@@ -121,6 +121,7 @@ const ROWS: readonly Row[] = [
   ['CORS origins include the frontend', 'application.backendCorsOrigins', 'project', 'the dashboard must be able to call the API'],
   ['HTTPS-only CORS origins in a production-like environment', 'application.backendCorsOrigins', 'project', 'no plain-HTTP origins where real users are'],
   ['image repository as the image variables accept', 'application.backendImage, application.frontendImage', 'project', 'the same pattern as the backend_image and frontend_image variable validation (stacks/deployment-variables.ts), a subset of the Docker reference grammar'],
+  ['is refused while the placeholders are there, one problem each naming the field and what it takes', 'application.domain, application.backendDomain, application.frontendHost, application.backendCorsOrigins', 'project', 'npm run env:new cannot know a new environment\'s addresses; a placeholder must not reach AWS', 'env-new.test.ts'],
   ['image tag as the tag variables accept', 'application.imageTag', 'provider', 'the Docker tag grammar, the same pattern as the *_image_tag variable validation'],
   // Monitoring, policy, state
   ['refuses notifications without subscribers, and subscribers with notifications off', 'monitoring.notifications', 'project', 'an alarm must reach someone, or say explicitly that it does not', 'monitoring.test.ts'],
@@ -132,6 +133,7 @@ const ROWS: readonly Row[] = [
   // Across stacks
   ['refuses a second environment with the same projectName in the same account and region, naming both and the fix', 'projectName', 'AWS', 'names unique per account (IAM, dashboards) or per account and region (everything else); lib/names.ts NAME_SCOPES', 'config-rules.test.ts'],
   ['refuses two environments creating it', 'github.createOidcProvider', 'AWS', 'IAM: one OIDC provider per URL per account (D14)', 'bootstrap.test.ts'],
+  ['refuses a range overlapping another environment that may share the account, naming both and a free range', 'network.vpcCidr', 'project', 'peering, VPNs and shared routes need disjoint VPC ranges; a VPC range cannot change without replacing the VPC', 'environments-together.test.ts'],
   ['refuse two environments sharing one workspace', 'stateBackend.workspace', 'project', 'two environments in one workspace would overwrite each other\'s state', 'cloud-backend.test.ts'],
   ['bootstrap settings validation', 'environments/bootstrap.ts', 'AWS', 'S3 lifecycle and KMS deletion window limits', 'bootstrap.test.ts'],
 ];

@@ -19,6 +19,46 @@ export const OFFLINE_VARIABLE_VALUES: Readonly<Record<string, string>> = {
   github_oidc_provider_arn: 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com',
 };
 
+/** One value the offline plan puts in place of what a real plan gets from AWS, a secret or the backend. */
+export interface StubbedValue {
+  /** What is stubbed, e.g. `var.certificate_arn`, `backend`. */
+  readonly what: string;
+  /** The value used instead. */
+  readonly value: string;
+  /** Where a real plan gets it. */
+  readonly instead: string;
+}
+
+/**
+ * Everything an offline plan of a stack stubs, to be stated, never substituted silently: the
+ * backend, the provider's credentials and account lookups, each variable value it makes up
+ * (a dummy, or a sentinel for a sensitive one) and each endpoint it redirects.
+ */
+export function offlineStubs(
+  stackJson: Parameters<typeof declaredVariables>[0] & { terraform?: { backend?: unknown } },
+  values: Readonly<Record<string, string>>,
+  endpoints: Readonly<Record<string, string>> = {},
+): StubbedValue[] {
+  const backend = Object.keys((stackJson.terraform?.backend ?? {}) as object)[0];
+  return [
+    { what: 'backend', value: 'a local state file (terraform.tfstate of the working copy)', instead: backend ? `the ${backend} backend` : 'the configured backend' },
+    { what: 'AWS credentials', value: 'dummy keys; no credential check, account id or metadata lookup', instead: 'the caller\'s AWS credentials' },
+    ...declaredVariables(stackJson)
+      .filter((v) => values[v.name] !== undefined)
+      .map((v) => ({
+        what: `var.${v.name}`,
+        value: v.sensitive ? `${values[v.name]} (a recognisable sentinel)` : values[v.name],
+        instead: `${v.sensitive ? 'a secret' : 'its real value'} (TF_VAR_${v.name})`,
+      })),
+    ...Object.entries(endpoints).map(([service, url]) => ({ what: `${service} endpoint`, value: url, instead: `the AWS ${service} API` })),
+  ];
+}
+
+/** The stubs as lines for people: `stubbed var.x = value (instead of ...)`. */
+export function describeStubs(stubs: readonly StubbedValue[]): string[] {
+  return stubs.map((s) => `stubbed ${s.what}: ${s.value} (instead of ${s.instead})`);
+}
+
 /** The value the offline plan gives a sensitive variable: recognisable, so tests can prove it never leaks. */
 export function sentinelFor(variable: string): string {
   return `SENTINEL-${variable.replace(/_/g, '-')}-7f3c9a1e`;
@@ -290,6 +330,8 @@ export interface OfflinePlanResult {
   readonly planOutput: string;
   /** Values given to the variables. */
   readonly variables: Record<string, string>;
+  /** What the plan stubbed instead of asking AWS, a secret or the backend (`describeStubs` states them). */
+  readonly stubs: readonly StubbedValue[];
 }
 
 export interface OfflinePlanOptions {
@@ -345,7 +387,10 @@ export async function runOfflinePlan(stackDir: string, options: OfflinePlanOptio
       },
     },
   }, null, 2));
-  const variables = { ...offlineVariableValues(declaredVariables(stackJson)), ...(options.variables ?? {}) };
+  const made = offlineVariableValues(declaredVariables(stackJson));
+  const variables = { ...made, ...(options.variables ?? {}) };
+  // Values the caller gave are not stubs of this runner; the ones it made up are.
+  const stubbed = Object.fromEntries(Object.entries(made).filter(([name]) => options.variables?.[name] === undefined));
   writeFileSync(path.join(workDir, 'offline.tfvars.json'), JSON.stringify(variables, null, 2));
 
   if (options.state) copyFileSync(options.state, path.join(workDir, 'terraform.tfstate'));
@@ -377,6 +422,7 @@ export async function runOfflinePlan(stackDir: string, options: OfflinePlanOptio
     plan: JSON.parse(showJson.stdout) as OfflinePlanResult['plan'],
     planOutput: planRun.stdout,
     variables,
+    stubs: offlineStubs(stackJson, stubbed, options.endpoints),
   };
 }
 
