@@ -6,14 +6,14 @@ import { buildConfiguredApp, loadSettings } from '../environments/load';
 import { runSynth } from '../stacks/app';
 import { BootstrapStack } from '../stacks/bootstrap-stack';
 import { STATE_BACKEND } from '../stacks/state-backend';
-import { rawEnvironment, SynthesizedStack, synthesizeStack } from './helpers';
+import { rawEnvironment, registryPipelineEnvironments, SynthesizedStack, synthesizeStack } from './helpers';
 
 type Raw = Record<string, any>;
 
 function synthBootstrap(mutate?: (raw: Raw) => void): SynthesizedStack {
   const raw = structuredClone(bootstrap) as Raw;
   mutate?.(raw);
-  return synthesizeStack(new BootstrapStack(Testing.app(), validateBootstrapConfig(raw)));
+  return synthesizeStack(new BootstrapStack(Testing.app(), validateBootstrapConfig(raw), registryPipelineEnvironments()));
 }
 
 const ID = 'bootstrap_state';
@@ -60,21 +60,27 @@ describe('bootstrap stack: state bucket', () => {
     expect(stack.resource('aws_s3_bucket_ownership_controls', ID).rule).toEqual({ object_ownership: 'BucketOwnerEnforced' });
   });
 
-  it('denies every request that does not use TLS, on the bucket and its objects', () => {
+  it('denies every request that does not use TLS, on the bucket and its objects, then isolates each environment', () => {
     const policy = stack.resource('aws_s3_bucket_policy', ID);
-    expect(JSON.parse(policy.policy)).toEqual({
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Sid: 'DenyInsecureTransport',
-          Effect: 'Deny',
-          Principal: '*',
-          Action: 's3:*',
-          Resource: ['${aws_s3_bucket.bootstrap_state.arn}', '${aws_s3_bucket.bootstrap_state.arn}/*'],
-          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-        },
-      ],
+    const statements = JSON.parse(policy.policy).Statement as Record<string, any>[];
+    expect(statements[0]).toEqual({
+      Sid: 'DenyInsecureTransport',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:*',
+      Resource: ['${aws_s3_bucket.bootstrap_state.arn}', '${aws_s3_bucket.bootstrap_state.arn}/*'],
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
     });
+    // Two statements per environment of the registry (who; which key), and the bootstrap state's (the
+    // decisions are simulated in pipeline-access.test.ts).
+    const envs = registryPipelineEnvironments();
+    expect(statements.slice(1).map((s) => [s.Effect, s.Resource])).toEqual([
+      ...envs.flatMap((e) => [
+        ['Deny', `arn:aws:s3:::${STATE_BACKEND.bucket}/${e.name}/*`],
+        ['Deny', `arn:aws:s3:::${STATE_BACKEND.bucket}/${e.name}/*`],
+      ]),
+      ['Deny', `arn:aws:s3:::${STATE_BACKEND.bucket}/bootstrap/*`],
+    ]);
     expect(policy.depends_on).toEqual(['aws_s3_bucket_public_access_block.bootstrap_state']);
   });
 
@@ -86,12 +92,13 @@ describe('bootstrap stack: state bucket', () => {
     expect(stack.resource('aws_s3_bucket_lifecycle_configuration', ID).depends_on).toEqual(['aws_s3_bucket_versioning.bootstrap_state']);
   });
 
-  it('marks exactly the bucket, the lock table and the key prevent_destroy', () => {
+  it('marks exactly the bucket, the lock table and the state keys prevent_destroy', () => {
     const protectedAddresses = stack.addresses().filter((address) => {
       const [type, id] = address.split('.');
       return stack.resource(type, id).lifecycle?.prevent_destroy === true;
     });
-    expect(protectedAddresses).toEqual(['aws_dynamodb_table.bootstrap_locks', 'aws_kms_key.bootstrap_state', 'aws_s3_bucket.bootstrap_state']);
+    const envKeys = registryPipelineEnvironments().map((e) => `aws_kms_key.bootstrap_pipeline_${e.name}_state`);
+    expect(protectedAddresses.sort()).toEqual(['aws_dynamodb_table.bootstrap_locks', ...envKeys, 'aws_kms_key.bootstrap_state', 'aws_s3_bucket.bootstrap_state'].sort());
   });
 
   it('never lets Terraform empty the bucket on destroy', () => {
@@ -148,7 +155,16 @@ describe('bootstrap stack: backend, provider and outputs', () => {
   });
 
   it('outputs the names the environments and the pre-flight check use', () => {
-    expect(Object.keys(synthBootstrap().json.output).sort()).toEqual(['lock_table', 'state_bucket', 'state_bucket_arn', 'state_kms_key_alias', 'state_kms_key_arn']);
+    const outputs = Object.keys(synthBootstrap().json.output);
+    expect(outputs.filter((o) => !o.startsWith('pipeline_') && !o.startsWith('state_kms_key_arn_')).sort()).toEqual([
+      'lock_table',
+      'state_bucket',
+      'state_bucket_arn',
+      'state_kms_key_alias',
+      'state_kms_key_arn',
+    ]);
+    // Every role ARN and every environment's key is an output (pipeline-roles.test.ts checks them one by one).
+    expect(outputs.filter((o) => o.startsWith('state_kms_key_arn_')).sort()).toEqual(registryPipelineEnvironments().map((e) => `state_kms_key_arn_${e.name}`).sort());
   });
 });
 
@@ -295,7 +311,7 @@ describe('environment backends agree with the bootstrap resources', () => {
         name,
         bucket: bucket.bucket,
         region: boot.json.provider.aws[0].region,
-        kms: boot.resource('aws_kms_alias', 'bootstrap_state').name,
+        kms: boot.resource('aws_kms_alias', `bootstrap_pipeline_${name}_state`).name,
         encrypt: true,
       });
       expect(sse.apply_server_side_encryption_by_default.sse_algorithm).toBe('aws:kms');

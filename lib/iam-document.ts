@@ -8,9 +8,12 @@
 export interface PolicyStatement {
   readonly Sid?: string;
   readonly Effect: 'Allow' | 'Deny';
-  readonly Action: string | readonly string[];
+  /** Exactly one of Action and NotAction. */
+  readonly Action?: string | readonly string[];
+  readonly NotAction?: string | readonly string[];
   readonly Resource?: string | readonly string[];
-  readonly Principal?: Record<string, string | readonly string[]>;
+  readonly NotResource?: string | readonly string[];
+  readonly Principal?: '*' | Record<string, string | readonly string[]>;
   readonly Condition?: Record<string, Record<string, string | readonly string[]>>;
 }
 

@@ -5,6 +5,9 @@
 import { countByType, plannedValues } from '../../tooling/terraform/offline-plan';
 import { STATE_BACKEND } from '../../stacks/state-backend';
 import { loadPlan, loadSynthesized } from './plans';
+import { bootstrap } from '../../environments/bootstrap';
+import { roleKindsOf } from '../../lib/pipeline';
+import { registryPipelineEnvironments } from '../helpers';
 
 describe('terraform on the bootstrap stack', () => {
   it('passes terraform validate without errors or warnings', () => {
@@ -13,11 +16,17 @@ describe('terraform on the bootstrap stack', () => {
     expect(validate.valid).toBe(true);
   });
 
-  it('plans exactly the bucket with its settings, the key and alias, and the lock table (no OIDC provider by default)', () => {
+  it('plans exactly the bucket with its settings, the keys and aliases, the lock table and the pipeline roles (no OIDC provider by default)', () => {
+    // Per environment of the registry: its state key and alias, and its roles with their policies.
+    const environments = registryPipelineEnvironments();
+    const roles = environments.flatMap((e) => roleKindsOf(e, bootstrap.pipeline)).length;
     expect(countByType(loadPlan('bootstrap'))).toEqual({
       aws_dynamodb_table: 1,
-      aws_kms_alias: 1,
-      aws_kms_key: 1,
+      aws_iam_policy: 1,
+      aws_iam_role: roles,
+      aws_iam_role_policy: roles,
+      aws_kms_alias: 1 + environments.length,
+      aws_kms_key: 1 + environments.length,
       aws_s3_bucket: 1,
       aws_s3_bucket_lifecycle_configuration: 1,
       aws_s3_bucket_ownership_controls: 1,
@@ -27,7 +36,7 @@ describe('terraform on the bootstrap stack', () => {
       aws_s3_bucket_versioning: 1,
     });
     const { plan } = loadPlan('bootstrap');
-    expect(plan.resource_changes).toHaveLength(10);
+    expect(plan.resource_changes).toHaveLength(11 + 2 * environments.length + 2 * roles);
     expect(plan.resource_changes.every((rc) => rc.change.actions.join() === 'create')).toBe(true);
   });
 
