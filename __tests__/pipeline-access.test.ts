@@ -113,11 +113,11 @@ export function expand(row: Row, index: number): Case[] {
     .sort((a, b) => a.at - b.at)[0];
   const primaries = first ? PLACEHOLDERS[first.p]() : [undefined];
   return primaries.flatMap((primary) => {
-    const others = text.includes('<other>') ? environments.filter((e) => e.name !== primary?.name) : [undefined];
+    const others = /<other(project)?>/.test(text) ? environments.filter((e) => e.name !== primary?.name) : [undefined];
     return others.map((other) => {
       let filled = text.replace(/<account>/g, ACCOUNT).replace(/<region>/g, REGION);
       if (primary) filled = filled.replace(new RegExp(`<${first.p}>`, 'g'), primary.name).replace(/<project>/g, primary.projectName);
-      if (other) filled = filled.replace(/<other>/g, other.name);
+      if (other) filled = filled.replace(/<otherproject>/g, other.projectName).replace(/<other>/g, other.name);
       const request = JSON.parse(filled) as Row;
       const label = `#${index + 1} ${request.why} [${[primary?.name, other?.name].filter(Boolean).join(' vs ')}]: ${request.principal} ${request.action} ${request.resource}`;
       return { row: index, label, request, project: primary?.projectName ?? '' };

@@ -7,6 +7,7 @@ import type { TfJson } from '../diagram/terraform-json';
 import { renderEnvironmentChecksPage } from './environment-checks';
 import { renderEnvironmentSettingsPage } from './environment-settings';
 import { renderOutputsPage } from './outputs';
+import { CI_PAGE, renderCiPage } from './pipeline-access';
 import { renderPolicyRulesPage } from './policy-rules';
 
 export interface GeneratedPage {
@@ -21,4 +22,6 @@ export const GENERATED_PAGES: readonly GeneratedPage[] = [
   { file: 'docs/environment-settings.md', render: () => renderEnvironmentSettingsPage() },
   { file: 'docs/policy-rules.md', render: () => renderPolicyRulesPage() },
   { file: 'docs/outputs.md', render: (stacks) => renderOutputsPage(stacks) },
+  // A section of a hand-written page: the subject → role → read/write matrix.
+  { file: CI_PAGE, render: (stacks) => renderCiPage(stacks) },
 ];
