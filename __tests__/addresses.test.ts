@@ -213,6 +213,17 @@ const BOOTSTRAP = [
   'aws_s3_bucket_public_access_block.bootstrap_state',
   'aws_s3_bucket_server_side_encryption_configuration.bootstrap_state',
   'aws_s3_bucket_versioning.bootstrap_state',
+  // Who read or wrote a state object: the CloudTrail data-event trail, its log bucket and key.
+  'aws_cloudtrail.bootstrap_state_access_trail',
+  'aws_kms_alias.bootstrap_state_access_log',
+  'aws_kms_key.bootstrap_state_access_log',
+  'aws_s3_bucket.bootstrap_state_access_log',
+  'aws_s3_bucket_lifecycle_configuration.bootstrap_state_access_log',
+  'aws_s3_bucket_ownership_controls.bootstrap_state_access_log',
+  'aws_s3_bucket_policy.bootstrap_state_access_log',
+  'aws_s3_bucket_public_access_block.bootstrap_state_access_log',
+  'aws_s3_bucket_server_side_encryption_configuration.bootstrap_state_access_log',
+  'aws_s3_bucket_versioning.bootstrap_state_access_log',
   // The pipeline (constructs/pipeline-roles.ts): the apply roles' boundary, then per environment of the
   // registry its state key and alias, and each of its roles with its policy.
   'aws_iam_policy.bootstrap_pipeline_apply_boundary',

@@ -92,13 +92,15 @@ describe('bootstrap stack: state bucket', () => {
     expect(stack.resource('aws_s3_bucket_lifecycle_configuration', ID).depends_on).toEqual(['aws_s3_bucket_versioning.bootstrap_state']);
   });
 
-  it('marks exactly the bucket, the lock table and the state keys prevent_destroy', () => {
+  it('marks exactly the buckets, the lock table and the state keys prevent_destroy', () => {
     const protectedAddresses = stack.addresses().filter((address) => {
       const [type, id] = address.split('.');
       return stack.resource(type, id).lifecycle?.prevent_destroy === true;
     });
     const envKeys = registryPipelineEnvironments().map((e) => `aws_kms_key.bootstrap_pipeline_${e.name}_state`);
-    expect(protectedAddresses.sort()).toEqual(['aws_dynamodb_table.bootstrap_locks', ...envKeys, 'aws_kms_key.bootstrap_state', 'aws_s3_bucket.bootstrap_state'].sort());
+    expect(protectedAddresses.sort()).toEqual(
+      ['aws_dynamodb_table.bootstrap_locks', ...envKeys, 'aws_kms_key.bootstrap_state', 'aws_s3_bucket.bootstrap_state', 'aws_s3_bucket.bootstrap_state_access_log'].sort(),
+    );
   });
 
   it('never lets Terraform empty the bucket on destroy', () => {
@@ -158,6 +160,7 @@ describe('bootstrap stack: backend, provider and outputs', () => {
     const outputs = Object.keys(synthBootstrap().json.output);
     expect(outputs.filter((o) => !o.startsWith('pipeline_') && !o.startsWith('state_kms_key_arn_')).sort()).toEqual([
       'lock_table',
+      'state_access_trail_arn',
       'state_bucket',
       'state_bucket_arn',
       'state_kms_key_alias',
@@ -322,5 +325,35 @@ describe('environment backends agree with the bootstrap resources', () => {
         expect(table.hash_key).toBe('LockID');
       }
     }
+  });
+});
+
+describe('bootstrap stack: access log of the state bucket', () => {
+  const stack = synthBootstrap();
+  const trail = stack.resource('aws_cloudtrail', 'bootstrap_state_access_trail');
+
+  it('records the data events of the state objects only, with log file validation, encrypted with its own key', () => {
+    expect(trail).toMatchObject({ enable_log_file_validation: true, kms_key_id: '${aws_kms_key.bootstrap_state_access_log.arn}', s3_bucket_name: '${aws_s3_bucket.bootstrap_state_access_log.bucket}' });
+    expect(trail.advanced_event_selector).toEqual([
+      {
+        name: 'Terraform state object reads and writes',
+        field_selector: [
+          { field: 'eventCategory', equals: ['Data'] },
+          { field: 'resources.type', equals: ['AWS::S3::Object'] },
+          { field: 'resources.ARN', starts_with: [`arn:aws:s3:::${STATE_BACKEND.bucket}/`] },
+        ],
+      },
+    ]);
+    expect(trail.depends_on).toEqual(['aws_s3_bucket_policy.bootstrap_state_access_log']);
+  });
+
+  it('lets only this trail write into the log bucket, over TLS', () => {
+    const statements = JSON.parse(stack.resource('aws_s3_bucket_policy', 'bootstrap_state_access_log').policy).Statement as Record<string, any>[];
+    expect(statements.map((s) => [s.Sid, s.Effect, s.Action])).toEqual([
+      ['DenyInsecureTransport', 'Deny', 's3:*'],
+      ['CloudTrailAclCheck', 'Allow', 's3:GetBucketAcl'],
+      ['CloudTrailWrite', 'Allow', 's3:PutObject'],
+    ]);
+    for (const s of statements.slice(1)) expect(s.Condition).toEqual({ StringEquals: { 'aws:SourceArn': 'arn:aws:cloudtrail:ap-southeast-2:${local.account_id}:trail/ohmycoins-terraform-state-access' } });
   });
 });

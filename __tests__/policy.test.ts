@@ -167,9 +167,13 @@ describe('the shipped environments', () => {
     const of = (status: string) => bootstrap.results.filter((r) => r.resource !== '-' && r.status === status).map((r) => `${r.rule} ${r.resource}`);
     expect(of('pass').filter((r) => !r.includes('_pipeline_'))).toEqual([
       's3-encrypted aws_s3_bucket.bootstrap_state',
+      's3-encrypted aws_s3_bucket.bootstrap_state_access_log',
       's3-versioning aws_s3_bucket.bootstrap_state',
+      's3-versioning aws_s3_bucket.bootstrap_state_access_log',
       's3-public-access-block aws_s3_bucket.bootstrap_state',
+      's3-public-access-block aws_s3_bucket.bootstrap_state_access_log',
       'kms-key-rotation aws_kms_key.bootstrap_state',
+      'kms-key-rotation aws_kms_key.bootstrap_state_access_log',
     ]);
     // The pipeline (constructs/pipeline-roles.ts): every trust passes github-oidc-trust, every key rotates, no
     // policy allows "*" actions; refresh, apply and boundary policies use "*" resources by recorded exception

@@ -12,6 +12,7 @@ import type { Construct } from 'constructs';
 import { GithubOidcProvider } from '../constructs/github-oidc-provider';
 import { GITHUB_OIDC_HOST } from '../constructs/iam';
 import { PipelineRoles } from '../constructs/pipeline-roles';
+import { StateAccessLog } from '../constructs/state-access-log';
 import { StateBackendResources } from '../constructs/state-backend';
 import { AddressPinnedStack } from '../lib/addresses';
 import { roleOutputName, snake, type PipelineEnvironment, type PipelineSettings } from '../lib/pipeline';
@@ -103,6 +104,14 @@ export class BootstrapStack extends AddressPinnedStack {
       kmsKeyDeletionWindowDays: config.kmsKeyDeletionWindowDays,
     });
     this.stateBackend.addPolicyStatements(...this.pipeline.bucketPolicyStatements(BOOTSTRAP_NAME));
+    const accessLog = new StateAccessLog(this, 'state-access', { tags, addressPrefix: BOOTSTRAP_NAME }, {
+      accountId,
+      region: STATE_BACKEND.region,
+      stateBucketName: STATE_BACKEND.bucket,
+      administratorArns: this.pipeline.administratorArns(),
+      kmsKeyDeletionWindowDays: config.kmsKeyDeletionWindowDays,
+    });
+    new TerraformOutput(this, 'state_access_trail_arn', { value: accessLog.trailArn, description: 'CloudTrail trail recording every read and write of a state object' });
     new TerraformOutput(this, 'pipeline_apply_boundary_arn', { value: this.pipeline.applyBoundaryArn, description: 'Permissions boundary of every apply role' });
     for (const { environment, roleArns, keyArn } of this.pipeline.environments) {
       for (const [kind, arn] of Object.entries(roleArns)) {
