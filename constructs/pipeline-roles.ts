@@ -21,7 +21,7 @@ import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Construct } from 'constructs';
 import { logicalIds, pin } from '../lib/addresses';
-import { policyDocument, type PolicyStatement } from '../lib/iam-document';
+import { keyAdministrators, policyDocument, type PolicyStatement } from '../lib/iam-document';
 import {
   PIPELINE_NAME_PREFIX,
   pipelineRoleName,
@@ -251,14 +251,7 @@ export class PipelineRoles extends Construct {
           enableKeyRotation: true,
           deletionWindowInDays: refs.kmsKeyDeletionWindowDays,
           policy: policyDocument(
-            {
-              Sid: 'Administrators',
-              Effect: 'Allow',
-              Principal: { AWS: `arn:aws:iam::${accountId}:root` },
-              Action: 'kms:*',
-              Resource: '*',
-              Condition: { ArnLike: { 'aws:PrincipalArn': this.administratorArns() } },
-            },
+            keyAdministrators(accountId, this.administratorArns()),
             ...(readers.length > 0
               ? [
                   {

@@ -20,7 +20,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Construct } from 'constructs';
 import { logicalIds, pin } from '../lib/addresses';
-import { policyDocument } from '../lib/iam-document';
+import { keyAdministrators, policyDocument } from '../lib/iam-document';
 import type { BootstrapSharedProps } from './state-backend';
 
 /** How long the access log is kept: a year of who read the state. */
@@ -56,14 +56,7 @@ export class StateAccessLog extends Construct {
         enableKeyRotation: true,
         deletionWindowInDays: refs.kmsKeyDeletionWindowDays,
         policy: policyDocument(
-          {
-            Sid: 'Administrators',
-            Effect: 'Allow',
-            Principal: { AWS: `arn:aws:iam::${accountId}:root` },
-            Action: 'kms:*',
-            Resource: '*',
-            Condition: { ArnLike: { 'aws:PrincipalArn': [...refs.administratorArns] } },
-          },
+          keyAdministrators(accountId, refs.administratorArns),
           {
             Sid: 'CloudTrailEncryptsItsLog',
             Effect: 'Allow',

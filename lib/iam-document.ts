@@ -26,3 +26,19 @@ export function policyDocument(...statements: PolicyStatement[]): string {
 export function assumeRolePolicy(service: string): string {
   return policyDocument({ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: service } });
 }
+
+/**
+ * The key-policy statement of a KMS key's administrators: `kms:*` for the account's principals whose
+ * ARN matches one of `administratorArns` (patterns), and for nobody else. Unlike the default key
+ * policy it does not hand the key to every IAM policy of the account.
+ */
+export function keyAdministrators(accountId: string, administratorArns: readonly string[]): PolicyStatement {
+  return {
+    Sid: 'Administrators',
+    Effect: 'Allow',
+    Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+    Action: 'kms:*',
+    Resource: '*',
+    Condition: { ArnLike: { 'aws:PrincipalArn': [...administratorArns] } },
+  };
+}
