@@ -4,6 +4,7 @@ import { bootstrap } from '../environments/bootstrap';
 import { EnvironmentConfigError, validateBootstrapConfig } from '../environments/schema';
 import { buildConfiguredApp, loadSettings } from '../environments/load';
 import { runSynth } from '../stacks/app';
+import { pipelineRoleName, pipelineSubject, roleKindsOf, roleOutputName } from '../lib/pipeline';
 import { BootstrapStack } from '../stacks/bootstrap-stack';
 import { STATE_BACKEND } from '../stacks/state-backend';
 import { rawEnvironment, registryPipelineEnvironments, SynthesizedStack, synthesizeStack } from './helpers';
@@ -355,5 +356,45 @@ describe('bootstrap stack: access log of the state bucket', () => {
       ['CloudTrailWrite', 'Allow', 's3:PutObject'],
     ]);
     for (const s of statements.slice(1)) expect(s.Condition).toEqual({ StringEquals: { 'aws:SourceArn': 'arn:aws:cloudtrail:ap-southeast-2:${local.account_id}:trail/ohmycoins-terraform-state-access' } });
+  });
+});
+
+describe('bootstrap stack: the pipeline roles', () => {
+  const stack = synthBootstrap();
+  const envs = registryPipelineEnvironments();
+  const roles = Object.values(stack.resources('aws_iam_role')).filter((r) => String(r.name).startsWith('ohmycoins-pipeline-'));
+
+  it('gives each environment of the registry its roles, each trusting exactly one subject, each ARN an output', () => {
+    const expected = envs.flatMap((e) => roleKindsOf(e, bootstrap.pipeline).map((k) => pipelineRoleName(e.name, k)));
+    expect(roles.map((r) => r.name).sort()).toEqual(expected.sort());
+    for (const env of envs) {
+      for (const kind of roleKindsOf(env, bootstrap.pipeline)) {
+        const role = roles.find((r) => r.name === pipelineRoleName(env.name, kind));
+        const trust = JSON.parse(role.assume_role_policy).Statement;
+        expect(trust).toHaveLength(1);
+        expect(trust[0].Condition.StringEquals['token.actions.githubusercontent.com:sub']).toBe(pipelineSubject(bootstrap.pipeline.repository, env.name, kind));
+        expect(stack.json.output[roleOutputName(env.name, kind)]).toBeDefined();
+        // Only the apply roles have the boundary.
+        expect(role.permissions_boundary !== undefined).toBe(kind === 'apply');
+      }
+    }
+  });
+
+  it('pull-request plans can be switched off: then no role trusts pull_request', () => {
+    const off = synthBootstrap((r) => (r.pipeline.pullRequestPlans = false));
+    const subjects = Object.values(off.resources('aws_iam_role')).map((r) => JSON.stringify(JSON.parse(r.assume_role_policy).Statement));
+    expect(subjects.filter((s) => s.includes(':pull_request'))).toEqual([]);
+    expect(Object.keys(off.json.output).filter((o) => o.includes('pr_plan'))).toEqual([]);
+    // Control: with them on (as shipped), a non-production-like environment's role does.
+    expect(roles.filter((r) => r.assume_role_policy.includes(':pull_request')).map((r) => r.name)).toEqual(
+      envs.filter((e) => !e.productionLike).map((e) => pipelineRoleName(e.name, 'pr-plan')),
+    );
+  });
+
+  it('refuses an empty administrator list and a malformed repository, naming the field', () => {
+    const raw = structuredClone(bootstrap) as Raw;
+    raw.pipeline.administratorRoles = [];
+    raw.pipeline.repository = 'not a repo';
+    expect(() => validateBootstrapConfig(raw)).toThrow(/pipeline\.repository.*must be a GitHub repository as owner\/name[\s\S]*pipeline\.administratorRoles.*must name at least one administrator role/);
   });
 });
