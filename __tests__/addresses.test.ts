@@ -6,10 +6,11 @@
  */
 import { Testing } from 'cdktf';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
-import { environment, synthEnvironment, synthesizeStack } from './helpers';
+import { environment, registryPipelineEnvironments, synthEnvironment, synthesizeStack } from './helpers';
 import { bootstrap } from '../environments/bootstrap';
 import { validateBootstrapConfig } from '../environments/schema';
 import { BootstrapStack } from '../stacks/bootstrap-stack';
+import { roleKindsOf, snake } from '../lib/pipeline';
 import { PlatformStack } from '../stacks/platform-stack';
 
 const VPC_STAGING = [
@@ -221,7 +222,26 @@ const BOOTSTRAP = [
   'aws_s3_bucket_public_access_block.bootstrap_state',
   'aws_s3_bucket_server_side_encryption_configuration.bootstrap_state',
   'aws_s3_bucket_versioning.bootstrap_state',
-];
+  // Who read or wrote a state object: the CloudTrail data-event trail, its log bucket and key.
+  'aws_cloudtrail.bootstrap_state_access_trail',
+  'aws_kms_alias.bootstrap_state_access_log',
+  'aws_kms_key.bootstrap_state_access_log',
+  'aws_s3_bucket.bootstrap_state_access_log',
+  'aws_s3_bucket_lifecycle_configuration.bootstrap_state_access_log',
+  'aws_s3_bucket_ownership_controls.bootstrap_state_access_log',
+  'aws_s3_bucket_policy.bootstrap_state_access_log',
+  'aws_s3_bucket_public_access_block.bootstrap_state_access_log',
+  'aws_s3_bucket_server_side_encryption_configuration.bootstrap_state_access_log',
+  'aws_s3_bucket_versioning.bootstrap_state_access_log',
+  // The pipeline (constructs/pipeline-roles.ts): the apply roles' boundary, then per environment of the
+  // registry its state key and alias, and each of its roles with its policy.
+  'aws_iam_policy.bootstrap_pipeline_apply_boundary',
+  ...registryPipelineEnvironments().flatMap((e) => [
+    `aws_kms_alias.bootstrap_pipeline_${snake(e.name)}_state`,
+    `aws_kms_key.bootstrap_pipeline_${snake(e.name)}_state`,
+    ...roleKindsOf(e, bootstrap.pipeline).flatMap((k) => [`aws_iam_role.bootstrap_pipeline_${snake(e.name)}_${snake(k)}`, `aws_iam_role_policy.bootstrap_pipeline_${snake(e.name)}_${snake(k)}`]),
+  ]),
+].sort();
 
 /** Every address of each stack. Update deliberately, never to make a test pass. */
 export const EXPECTED_ADDRESSES = {
@@ -238,7 +258,7 @@ describe('pinned Terraform addresses', () => {
 
   it('bootstrap has exactly the pinned addresses, with and without the OIDC provider', () => {
     const addressesOf = (createOidcProvider: boolean) =>
-      synthesizeStack(new BootstrapStack(Testing.app(), validateBootstrapConfig({ ...bootstrap, github: { createOidcProvider } }))).addresses();
+      synthesizeStack(new BootstrapStack(Testing.app(), validateBootstrapConfig({ ...bootstrap, github: { createOidcProvider } }), registryPipelineEnvironments())).addresses();
     expect(addressesOf(false)).toEqual(EXPECTED_ADDRESSES.bootstrap);
     expect(addressesOf(true)).toEqual(EXPECTED_ADDRESSES.bootstrapWithOidcProvider);
   });

@@ -9,7 +9,7 @@ describe('state backend and provider', () => {
       key: `${name}/terraform.tfstate`,
       region: 'ap-southeast-2',
       encrypt: true,
-      kms_key_id: 'alias/ohmycoins-terraform-state',
+      kms_key_id: `alias/ohmycoins-terraform-state-${name}`,
       use_lockfile: true,
     });
     expect(json.terraform.backend.s3.bucket).toBe(STATE_BACKEND.bucket);

@@ -4,16 +4,17 @@ import { bootstrap } from '../environments/bootstrap';
 import { EnvironmentConfigError, validateBootstrapConfig } from '../environments/schema';
 import { buildConfiguredApp, loadSettings } from '../environments/load';
 import { runSynth } from '../stacks/app';
+import { pipelineRoleName, pipelineSubject, roleKindsOf, roleOutputName } from '../lib/pipeline';
 import { BootstrapStack } from '../stacks/bootstrap-stack';
 import { STATE_BACKEND } from '../stacks/state-backend';
-import { rawEnvironment, SynthesizedStack, synthesizeStack } from './helpers';
+import { rawEnvironment, registryPipelineEnvironments, SynthesizedStack, synthesizeStack } from './helpers';
 
 type Raw = Record<string, any>;
 
 function synthBootstrap(mutate?: (raw: Raw) => void): SynthesizedStack {
   const raw = structuredClone(bootstrap) as Raw;
   mutate?.(raw);
-  return synthesizeStack(new BootstrapStack(Testing.app(), validateBootstrapConfig(raw)));
+  return synthesizeStack(new BootstrapStack(Testing.app(), validateBootstrapConfig(raw), registryPipelineEnvironments()));
 }
 
 const ID = 'bootstrap_state';
@@ -60,21 +61,27 @@ describe('bootstrap stack: state bucket', () => {
     expect(stack.resource('aws_s3_bucket_ownership_controls', ID).rule).toEqual({ object_ownership: 'BucketOwnerEnforced' });
   });
 
-  it('denies every request that does not use TLS, on the bucket and its objects', () => {
+  it('denies every request that does not use TLS, on the bucket and its objects, then isolates each environment', () => {
     const policy = stack.resource('aws_s3_bucket_policy', ID);
-    expect(JSON.parse(policy.policy)).toEqual({
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Sid: 'DenyInsecureTransport',
-          Effect: 'Deny',
-          Principal: '*',
-          Action: 's3:*',
-          Resource: ['${aws_s3_bucket.bootstrap_state.arn}', '${aws_s3_bucket.bootstrap_state.arn}/*'],
-          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-        },
-      ],
+    const statements = JSON.parse(policy.policy).Statement as Record<string, any>[];
+    expect(statements[0]).toEqual({
+      Sid: 'DenyInsecureTransport',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:*',
+      Resource: ['${aws_s3_bucket.bootstrap_state.arn}', '${aws_s3_bucket.bootstrap_state.arn}/*'],
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
     });
+    // Two statements per environment of the registry (who; which key), and the bootstrap state's (the
+    // decisions are simulated in pipeline-access.test.ts).
+    const envs = registryPipelineEnvironments();
+    expect(statements.slice(1).map((s) => [s.Effect, s.Resource])).toEqual([
+      ...envs.flatMap((e) => [
+        ['Deny', `arn:aws:s3:::${STATE_BACKEND.bucket}/${e.name}/*`],
+        ['Deny', `arn:aws:s3:::${STATE_BACKEND.bucket}/${e.name}/*`],
+      ]),
+      ['Deny', `arn:aws:s3:::${STATE_BACKEND.bucket}/bootstrap/*`],
+    ]);
     expect(policy.depends_on).toEqual(['aws_s3_bucket_public_access_block.bootstrap_state']);
   });
 
@@ -86,12 +93,15 @@ describe('bootstrap stack: state bucket', () => {
     expect(stack.resource('aws_s3_bucket_lifecycle_configuration', ID).depends_on).toEqual(['aws_s3_bucket_versioning.bootstrap_state']);
   });
 
-  it('marks exactly the bucket, the lock table and the key prevent_destroy', () => {
+  it('marks exactly the buckets, the lock table and the state keys prevent_destroy', () => {
     const protectedAddresses = stack.addresses().filter((address) => {
       const [type, id] = address.split('.');
       return stack.resource(type, id).lifecycle?.prevent_destroy === true;
     });
-    expect(protectedAddresses).toEqual(['aws_dynamodb_table.bootstrap_locks', 'aws_kms_key.bootstrap_state', 'aws_s3_bucket.bootstrap_state']);
+    const envKeys = registryPipelineEnvironments().map((e) => `aws_kms_key.bootstrap_pipeline_${e.name}_state`);
+    expect(protectedAddresses.sort()).toEqual(
+      ['aws_dynamodb_table.bootstrap_locks', ...envKeys, 'aws_kms_key.bootstrap_state', 'aws_s3_bucket.bootstrap_state', 'aws_s3_bucket.bootstrap_state_access_log'].sort(),
+    );
   });
 
   it('never lets Terraform empty the bucket on destroy', () => {
@@ -148,7 +158,17 @@ describe('bootstrap stack: backend, provider and outputs', () => {
   });
 
   it('outputs the names the environments and the pre-flight check use', () => {
-    expect(Object.keys(synthBootstrap().json.output).sort()).toEqual(['lock_table', 'state_bucket', 'state_bucket_arn', 'state_kms_key_alias', 'state_kms_key_arn']);
+    const outputs = Object.keys(synthBootstrap().json.output);
+    expect(outputs.filter((o) => !o.startsWith('pipeline_') && !o.startsWith('state_kms_key_arn_')).sort()).toEqual([
+      'lock_table',
+      'state_access_trail_arn',
+      'state_bucket',
+      'state_bucket_arn',
+      'state_kms_key_alias',
+      'state_kms_key_arn',
+    ]);
+    // Every role ARN and every environment's key is an output (pipeline-roles.test.ts checks them one by one).
+    expect(outputs.filter((o) => o.startsWith('state_kms_key_arn_')).sort()).toEqual(registryPipelineEnvironments().map((e) => `state_kms_key_arn_${e.name}`).sort());
   });
 });
 
@@ -295,7 +315,7 @@ describe('environment backends agree with the bootstrap resources', () => {
         name,
         bucket: bucket.bucket,
         region: boot.json.provider.aws[0].region,
-        kms: boot.resource('aws_kms_alias', 'bootstrap_state').name,
+        kms: boot.resource('aws_kms_alias', `bootstrap_pipeline_${name}_state`).name,
         encrypt: true,
       });
       expect(sse.apply_server_side_encryption_by_default.sse_algorithm).toBe('aws:kms');
@@ -306,5 +326,75 @@ describe('environment backends agree with the bootstrap resources', () => {
         expect(table.hash_key).toBe('LockID');
       }
     }
+  });
+});
+
+describe('bootstrap stack: access log of the state bucket', () => {
+  const stack = synthBootstrap();
+  const trail = stack.resource('aws_cloudtrail', 'bootstrap_state_access_trail');
+
+  it('records the data events of the state objects only, with log file validation, encrypted with its own key', () => {
+    expect(trail).toMatchObject({ enable_log_file_validation: true, kms_key_id: '${aws_kms_key.bootstrap_state_access_log.arn}', s3_bucket_name: '${aws_s3_bucket.bootstrap_state_access_log.bucket}' });
+    expect(trail.advanced_event_selector).toEqual([
+      {
+        name: 'Terraform state object reads and writes',
+        field_selector: [
+          { field: 'eventCategory', equals: ['Data'] },
+          { field: 'resources.type', equals: ['AWS::S3::Object'] },
+          { field: 'resources.ARN', starts_with: [`arn:aws:s3:::${STATE_BACKEND.bucket}/`] },
+        ],
+      },
+    ]);
+    expect(trail.depends_on).toEqual(['aws_s3_bucket_policy.bootstrap_state_access_log']);
+  });
+
+  it('lets only this trail write into the log bucket, over TLS', () => {
+    const statements = JSON.parse(stack.resource('aws_s3_bucket_policy', 'bootstrap_state_access_log').policy).Statement as Record<string, any>[];
+    expect(statements.map((s) => [s.Sid, s.Effect, s.Action])).toEqual([
+      ['DenyInsecureTransport', 'Deny', 's3:*'],
+      ['CloudTrailAclCheck', 'Allow', 's3:GetBucketAcl'],
+      ['CloudTrailWrite', 'Allow', 's3:PutObject'],
+    ]);
+    for (const s of statements.slice(1)) expect(s.Condition).toEqual({ StringEquals: { 'aws:SourceArn': 'arn:aws:cloudtrail:ap-southeast-2:${local.account_id}:trail/ohmycoins-terraform-state-access' } });
+  });
+});
+
+describe('bootstrap stack: the pipeline roles', () => {
+  const stack = synthBootstrap();
+  const envs = registryPipelineEnvironments();
+  const roles = Object.values(stack.resources('aws_iam_role')).filter((r) => String(r.name).startsWith('ohmycoins-pipeline-'));
+
+  it('gives each environment of the registry its roles, each trusting exactly one subject, each ARN an output', () => {
+    const expected = envs.flatMap((e) => roleKindsOf(e, bootstrap.pipeline).map((k) => pipelineRoleName(e.name, k)));
+    expect(roles.map((r) => r.name).sort()).toEqual(expected.sort());
+    for (const env of envs) {
+      for (const kind of roleKindsOf(env, bootstrap.pipeline)) {
+        const role = roles.find((r) => r.name === pipelineRoleName(env.name, kind));
+        const trust = JSON.parse(role.assume_role_policy).Statement;
+        expect(trust).toHaveLength(1);
+        expect(trust[0].Condition.StringEquals['token.actions.githubusercontent.com:sub']).toBe(pipelineSubject(bootstrap.pipeline.repository, env.name, kind));
+        expect(stack.json.output[roleOutputName(env.name, kind)]).toBeDefined();
+        // Only the apply roles have the boundary.
+        expect(role.permissions_boundary !== undefined).toBe(kind === 'apply');
+      }
+    }
+  });
+
+  it('pull-request plans can be switched off: then no role trusts pull_request', () => {
+    const off = synthBootstrap((r) => (r.pipeline.pullRequestPlans = false));
+    const subjects = Object.values(off.resources('aws_iam_role')).map((r) => JSON.stringify(JSON.parse(r.assume_role_policy).Statement));
+    expect(subjects.filter((s) => s.includes(':pull_request'))).toEqual([]);
+    expect(Object.keys(off.json.output).filter((o) => o.includes('pr_plan'))).toEqual([]);
+    // Control: with them on (as shipped), a non-production-like environment's role does.
+    expect(roles.filter((r) => r.assume_role_policy.includes(':pull_request')).map((r) => r.name)).toEqual(
+      envs.filter((e) => !e.productionLike).map((e) => pipelineRoleName(e.name, 'pr-plan')),
+    );
+  });
+
+  it('refuses an empty administrator list and a malformed repository, naming the field', () => {
+    const raw = structuredClone(bootstrap) as Raw;
+    raw.pipeline.administratorRoles = [];
+    raw.pipeline.repository = 'not a repo';
+    expect(() => validateBootstrapConfig(raw)).toThrow(/pipeline\.repository.*must be a GitHub repository as owner\/name[\s\S]*pipeline\.administratorRoles.*must name at least one administrator role/);
   });
 });

@@ -321,7 +321,17 @@ export const cases: Case[] = [
     [
       '- staging.github.deploySubjects.0 = "repo:MarkLimmage/ohmycoins:*": must be an exact GitHub OIDC subject (no wildcards), e.g. repo:octo-org/app:ref:refs/heads/main, repo:octo-org/app:ref:refs/tags/v1.2.0, repo:octo-org/app:environment:production or repo:octo-org/app:pull_request',
     ],
-    (r) => (r.github.deploySubjects = ['repo:MarkLimmage/ohmycoins:pull_request']),
+    (r) => (r.github.deploySubjects = ['repo:MarkLimmage/ohmycoins:environment:staging-deploy']),
+  ],
+  [
+    'deploy subjects apart from the Terraform pipeline roles',
+    'production',
+    (r) => (r.github.deploySubjects = ['repo:MarkLimmage/ohmycoins:environment:production', 'repo:MarkLimmage/ohmycoins:pull_request']),
+    [
+      '- production.github.deploySubjects.0 = "repo:MarkLimmage/ohmycoins:environment:production": must not be a subject of the Terraform pipeline roles (pull_request, environment:production-plan, environment:production, environment:production-drift): give the deploy workflow its own GitHub environment, e.g. environment:production-deploy',
+      '- production.github.deploySubjects.1 = "repo:MarkLimmage/ohmycoins:pull_request": must not be a subject of the Terraform pipeline roles (pull_request, environment:production-plan, environment:production, environment:production-drift): give the deploy workflow its own GitHub environment, e.g. environment:production-deploy',
+    ],
+    (r) => (r.github.deploySubjects = ['repo:MarkLimmage/ohmycoins:environment:production-deploy']),
   ],
   [
     'deploy subjects without ? (the deploy role would refuse them)',

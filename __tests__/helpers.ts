@@ -8,6 +8,8 @@ import { TerraformStack, Testing } from 'cdktf';
 import { ENVIRONMENTS } from '../environments';
 import { EnvironmentConfig, EnvironmentConfigError, validateEnvironmentConfig } from '../environments/schema';
 import { PlatformStack } from '../stacks/platform-stack';
+import { pipelineEnvironment } from '../stacks/app';
+import type { PipelineEnvironment } from '../lib/pipeline';
 import { synthesizeStacks } from '../tooling/diagram/docs';
 import type { TfJson } from '../tooling/diagram/terraform-json';
 import { PROJECT_ROOT } from '../lib/project-root';
@@ -110,6 +112,11 @@ export function alarmRow(alarm: Record<string, any>): unknown[] {
 }
 
 export { tempDir } from './temp';
+
+/** What the bootstrap stack's pipeline roles take of every environment of the registry. */
+export function registryPipelineEnvironments(): PipelineEnvironment[] {
+  return Object.keys(ENVIRONMENTS).map((name) => pipelineEnvironment(validateEnvironmentConfig(name, ENVIRONMENTS[name])));
+}
 
 /**
  * Every stack of the app as `synthesizeStacks()` (tooling/diagram/docs.ts) gives it, kept in the

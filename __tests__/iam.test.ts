@@ -110,7 +110,7 @@ describe('iam construct in the shipped environments', () => {
         Condition: {
           StringEquals: {
             'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
-            'token.actions.githubusercontent.com:sub': ['repo:MarkLimmage/ohmycoins:ref:refs/heads/main'],
+            'token.actions.githubusercontent.com:sub': ['repo:MarkLimmage/ohmycoins:environment:staging-deploy'],
           },
         },
       },
@@ -134,7 +134,7 @@ describe('iam construct in the shipped environments', () => {
     expect(trust.Statement[0].Condition).toEqual({
       StringEquals: {
         'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
-        'token.actions.githubusercontent.com:sub': ['repo:MarkLimmage/ohmycoins:environment:production'],
+        'token.actions.githubusercontent.com:sub': ['repo:MarkLimmage/ohmycoins:environment:production-deploy'],
       },
     });
     expect(JSON.stringify(trust)).not.toContain('*');

@@ -11,7 +11,7 @@ import { RETIRED_SECURITY_RULES } from '../constructs/security';
 import { BootstrapStack } from '../stacks/bootstrap-stack';
 import { bootstrap } from '../environments/bootstrap';
 import { validateBootstrapConfig } from '../environments/schema';
-import { synthEnvironment } from './helpers';
+import { registryPipelineEnvironments, synthEnvironment } from './helpers';
 
 const REFERENCE = JSON.parse(readFileSync(path.join(__dirname, 'fixtures', 'legacy-platform', 'addresses.json'), 'utf8')) as {
   totals: Record<'staging' | 'production', number>;
@@ -73,6 +73,6 @@ describe.each(['staging', 'production'] as const)('%s moved blocks', (env) => {
 
 it('the bootstrap stack, which has no legacy counterpart, has no moved blocks', () => {
   const app = Testing.app();
-  const json = JSON.parse(Testing.synth(new BootstrapStack(app, validateBootstrapConfig(bootstrap)))) as Record<string, unknown>;
+  const json = JSON.parse(Testing.synth(new BootstrapStack(app, validateBootstrapConfig(bootstrap), registryPipelineEnvironments()))) as Record<string, unknown>;
   expect(json.moved).toBeUndefined();
 });

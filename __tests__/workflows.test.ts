@@ -1,20 +1,24 @@
 /**
- * The GitHub Actions workflows: valid against the workflow schema (@action-validator/core),
- * every npm script and repository script they call exists, actions are pinned, permissions
- * are least-privilege, no plan or state leaves a runner unencrypted, CI supplies every
- * required input variable of the stacks (D15), and no pull-request job can see a secret it
- * does not need (docs/ci.md, "Who sees which secret").
+ * The GitHub Actions workflows and the shared plan action: valid against the workflow schema
+ * (@action-validator/core), every npm script and repository script they call exists, actions are
+ * pinned, permissions are least-privilege, no plan or state leaves a runner, CI supplies every
+ * required input variable of the stacks (D15), and the rules of docs/ci.md "Who sees which secret":
+ * no job without a GitHub environment reads a secret, every role comes from the variables of the
+ * GitHub environment that uses it (the pull-request plan role aside), apply and drift refuse any ref
+ * but main, and every job that can mint an OIDC token installs without install scripts.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { validateWorkflow } from '@action-validator/core';
+import { validateAction, validateWorkflow } from '@action-validator/core';
 import { parse } from 'yaml';
 import { ENVIRONMENTS } from '../environments';
+import { githubEnvironmentOf, type PipelineRoleKind } from '../lib/pipeline';
 import { ciSecretFor } from '../scripts/stack-plan';
 import { synthEnvironment } from './helpers';
 
 const ROOT = path.resolve(__dirname, '..');
 const WORKFLOW_DIR = path.join(ROOT, '.github', 'workflows');
+const PLAN_ACTION = './.github/actions/terraform-plan';
 const packageScripts = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
 
 interface Step {
@@ -41,25 +45,60 @@ interface Workflow {
   permissions?: Record<string, string>;
   jobs: Record<string, Job>;
 }
+interface Action {
+  inputs: Record<string, { required?: boolean; default?: string }>;
+  runs: { using: string; steps: Step[] };
+}
 
 const files = readdirSync(WORKFLOW_DIR).filter((f) => /\.ya?ml$/.test(f)).sort();
 const sources = Object.fromEntries(files.map((f) => [f, readFileSync(path.join(WORKFLOW_DIR, f), 'utf8')]));
 const workflows = Object.fromEntries(files.map((f) => [f, parse(sources[f]) as Workflow]));
+const actionSource = readFileSync(path.join(ROOT, PLAN_ACTION, 'action.yml'), 'utf8');
+const planAction = parse(actionSource) as Action;
 const allJobs = Object.entries(workflows).flatMap(([file, wf]) => Object.entries(wf.jobs).map(([id, job]) => ({ file, id, job })));
-const allSteps = allJobs.flatMap(({ file, id, job }) => (job.steps ?? []).map((step) => ({ file, job: id, step })));
+
+/**
+ * A job's steps with the plan action's steps in place of the step that uses it, its `inputs.*`
+ * replaced by what the job passes (so a secret passed to the action shows where it is used).
+ */
+function stepsOf(job: Job): Step[] {
+  return (job.steps ?? []).flatMap((step) => {
+    if (step.uses !== PLAN_ACTION) return [step];
+    const given = { ...Object.fromEntries(Object.entries(planAction.inputs).map(([k, v]) => [k, v.default ?? ''])), ...(step.with ?? {}) } as Record<string, unknown>;
+    return planAction.runs.steps.map(
+      (inner) => JSON.parse(JSON.stringify(inner).replace(/\$\{\{ inputs\.([a-z-]+) \}\}/g, (m, k: string) => (k in given ? String(given[k]).replace(/"/g, '\\"') : m))) as Step,
+    );
+  });
+}
+const allSteps = allJobs.flatMap(({ file, id, job }) => stepsOf(job).map((step) => ({ file, job: id, step })));
 
 /** `npm run <name>` (with any npm flags) in a shell script. */
 function npmRunCalls(script: string): { name: string; ifPresent: boolean }[] {
   return [...script.matchAll(/npm run((?:\s+--[a-z-]+)*)\s+([A-Za-z0-9:_-]+)/g)].map((m) => ({ name: m[2], ifPresent: m[1].includes('--if-present') }));
 }
 
+/** The secrets a job reads (GITHUB_TOKEN aside): named anywhere in it, or all with `secrets: inherit`. */
+function secretsRead(job: Job): string[] {
+  if (job.secrets === 'inherit') return ['(every secret: secrets: inherit)'];
+  return [...new Set([...JSON.stringify(job).matchAll(/secrets\.([A-Za-z0-9_]+)/g)].map((m) => m[1]).filter((n) => n !== 'GITHUB_TOKEN'))].sort();
+}
+
+const holdsIdToken = (job: Job) => typeof job.permissions === 'object' && job.permissions['id-token'] === 'write';
+/** The role a job assumes: the role-to-assume of its credentials step (the plan action's included). */
+const roleOf = (job: Job) => stepsOf(job).find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'))?.with?.['role-to-assume'];
+
 describe('workflow files', () => {
-  it('are the CI, drift check, reusable plan and apply workflows', () => {
-    expect(files).toEqual(['apply.yml', 'ci.yml', 'drift.yml', 'terraform-plan.yml']);
+  it('are the CI, drift check and apply workflows, and the shared plan action', () => {
+    expect(files).toEqual(['apply.yml', 'ci.yml', 'drift.yml']);
+    expect(planAction.runs.using).toBe('composite');
   });
 
   it.each(files)('%s passes the GitHub workflow schema (action-validator)', (file) => {
     expect(validateWorkflow(sources[file]).errors).toEqual([]);
+  });
+
+  it('the plan action passes the action schema', () => {
+    expect(validateAction(actionSource).errors).toEqual([]);
   });
 
   it('the validator does reject a broken workflow (control)', () => {
@@ -72,7 +111,7 @@ describe('workflow files', () => {
     expect(calls.length).toBeGreaterThan(8);
     const missing = calls.filter((c) => !c.ifPresent && packageScripts[c.name] === undefined);
     expect(missing).toEqual([]);
-    expect(calls.filter((c) => c.ifPresent).map((c) => c.name)).toEqual(['cost']);
+    expect([...new Set(calls.filter((c) => c.ifPresent).map((c) => c.name))]).toEqual(['cost']);
   });
 
   it('call npm scripts whose repository scripts exist', () => {
@@ -82,30 +121,28 @@ describe('workflow files', () => {
       .flatMap((name) => [...packageScripts[name].matchAll(/dist\/(scripts\/[\w-]+)\.js/g)].map((m) => `${m[1]}.ts`));
     expect(targets.length).toBeGreaterThan(4);
     expect(targets.filter((t) => !existsSync(path.join(ROOT, t)))).toEqual([]);
-    // npm ci and npm test are the README's commands; any ./ or scripts/ path a step names exists.
     const paths = allSteps.flatMap(({ step }) => [...(step.run ?? '').matchAll(/(?:^|\s)(\.?\/?(?:scripts|\.ci)\/[\w./-]+)/g)].map((m) => m[1]));
     expect(paths.filter((p) => !existsSync(path.join(ROOT, p)))).toEqual([]);
     expect(packageScripts.test).toBeDefined();
   });
 
-  it('call local reusable workflows that exist, with inputs they declare', () => {
-    const calls = allJobs.filter(({ job }) => job.uses?.startsWith('./'));
-    expect(calls.map(({ file, id }) => `${file}:${id}`)).toEqual(['apply.yml:plan', 'ci.yml:plan-staging', 'ci.yml:plan-production']);
-    for (const { job } of calls) {
-      const called = workflows[path.basename(job.uses as string)];
-      const declared = called.on.workflow_call.inputs as Record<string, { required?: boolean }>;
-      expect(Object.keys(job.with ?? {}).filter((k) => !(k in declared))).toEqual([]);
-      expect(Object.entries(declared).filter(([k, v]) => v.required && !(k in (job.with ?? {})))).toEqual([]);
-      // Secrets passed by name are declared by the called workflow.
-      const secrets = typeof job.secrets === 'object' ? Object.keys(job.secrets) : [];
-      expect(secrets.filter((k) => !(k in called.on.workflow_call.secrets))).toEqual([]);
+  it('use the plan action with inputs it declares, after checking out the repository', () => {
+    const uses = allJobs.flatMap(({ file, id, job }) => (job.steps ?? []).map((step, i) => ({ key: `${file}:${id}`, step, i, job })).filter(({ step }) => step.uses === PLAN_ACTION));
+    expect(uses.map((u) => u.key)).toEqual(['apply.yml:plan', 'ci.yml:plan-staging', 'ci.yml:plan-production']);
+    for (const { step, i, job } of uses) {
+      expect(Object.keys(step.with ?? {}).filter((k) => !(k in planAction.inputs))).toEqual([]);
+      expect(Object.entries(planAction.inputs).filter(([k, v]) => v.required && !(k in (step.with ?? {})))).toEqual([]);
+      expect((job.steps ?? []).slice(0, i).some((s) => s.uses?.startsWith('actions/checkout@'))).toBe(true);
     }
+    // No reusable workflow: a called workflow's job would not see its environment's secrets unless
+    // the caller passed every secret (secrets: inherit).
+    expect(allJobs.filter(({ job }) => job.uses !== undefined)).toEqual([]);
   });
 });
 
 describe('workflow hygiene', () => {
   it('pins every action to a commit SHA with its version in a comment', () => {
-    const uses = Object.values(sources).join('\n').split('\n').filter((l) => /^\s*(-\s+)?uses:\s+[^.]/.test(l));
+    const uses = [...Object.values(sources), actionSource].join('\n').split('\n').filter((l) => /^\s*(-\s+)?uses:\s+[^.]/.test(l));
     expect(uses.length).toBeGreaterThan(10);
     for (const line of uses) expect(line).toMatch(/uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
   });
@@ -123,10 +160,9 @@ describe('workflow hygiene', () => {
     for (const { file, id, job } of allJobs) {
       expect({ file, id, permissions: typeof job.permissions }).toEqual({ file, id, permissions: 'object' });
       const perms = job.permissions as Record<string, string>;
-      const assumesRole = (job.steps ?? []).some((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@')) || job.uses !== undefined;
       const writes = Object.entries(perms).filter(([, v]) => v === 'write').map(([k]) => k).sort();
       const expected = [
-        ...(assumesRole ? ['id-token'] : []),
+        ...(roleOf(job) !== undefined ? ['id-token'] : []),
         ...(file === 'ci.yml' && id === 'comment' ? ['pull-requests'] : []),
         ...(file === 'drift.yml' && id === 'report' ? ['issues'] : []),
       ].sort();
@@ -134,21 +170,99 @@ describe('workflow hygiene', () => {
     }
   });
 
-  it('never uploads a plan, its JSON or state unencrypted; the encrypted plan is kept one day', () => {
+  it('never uploads a plan, its JSON or state', () => {
     const uploads = allSteps.filter(({ step }) => step.uses?.startsWith('actions/upload-artifact@'));
-    expect(uploads.length).toBe(4);
+    expect(uploads.length).toBe(5);
     for (const { step } of uploads) expect(String(step.with?.path)).not.toMatch(/tfplan|\bplan(\.json)?$|tfstate|\.terraform\b|cdktf\.out\/stacks\/\*\/?$/);
-    expect(uploads.map(({ step }) => step.with?.path)).toEqual([expect.stringContaining('cdk.tf.json'), 'drift-report/', 'plan-summary/', 'plan-bundle/']);
-    const bundle = uploads.find(({ step }) => String(step.with?.name).startsWith('plan-bundle'));
-    expect(bundle?.step.with).toMatchObject({ path: 'plan-bundle/', 'retention-days': 1 });
-    expect(bundle?.step.if).toBe('inputs.bundle');
+    expect([...new Set(uploads.map(({ step }) => step.with?.path))].sort()).toEqual(['drift-report/', 'plan-summary/', expect.stringContaining('cdk.tf.json')].sort());
   });
 });
 
-describe('the pull-request plan', () => {
+describe('who may assume which role, and who sees which secret (docs/ci.md)', () => {
+  /** Jobs that read a secret without running in a GitHub environment. */
+  const secretsWithoutEnvironment = (wfs: Record<string, Workflow>) =>
+    Object.entries(wfs).flatMap(([file, wf]) =>
+      Object.entries(wf.jobs)
+        .filter(([, job]) => job.environment === undefined && secretsRead(job).length > 0)
+        .map(([id, job]) => ({ key: `${file}:${id}`, secrets: secretsRead(job) })),
+    );
+
+  it('no job without a GitHub environment reads a secret other than GITHUB_TOKEN', () => {
+    expect(secretsWithoutEnvironment(workflows)).toEqual([]);
+    // The jobs that read secrets, each in its environment.
+    expect(allJobs.filter(({ job }) => secretsRead(job).length > 0).map(({ file, id, job }) => [`${file}:${id}`, job.environment])).toEqual([
+      ['apply.yml:plan', '${{ inputs.environment }}-drift'],
+      ['apply.yml:apply', '${{ inputs.environment }}'],
+      ['ci.yml:plan-production', 'production-plan'],
+      ['drift.yml:plan', '${{ matrix.stack }}-drift'],
+    ]);
+  });
+
+  it('fails for a secret read outside an environment, or secrets: inherit (controls)', () => {
+    const mutated = (edit: (wfs: Record<string, Workflow>) => void) => {
+      const copy = structuredClone(workflows);
+      edit(copy);
+      return secretsWithoutEnvironment(copy);
+    };
+    expect(mutated((w) => w['ci.yml'].jobs.comment.steps?.push({ run: 'x', env: { T: '${{ secrets.REDIS_AUTH_TOKEN }}' } }))).toEqual([{ key: 'ci.yml:comment', secrets: ['REDIS_AUTH_TOKEN'] }]);
+    expect(mutated((w) => delete w['drift.yml'].jobs.plan.environment)).toEqual([{ key: 'drift.yml:plan', secrets: ['ACM_CERTIFICATE_ARN', 'AWS_OIDC_PROVIDER_ARN', 'REDIS_AUTH_TOKEN'] }]);
+    expect(mutated((w) => (w['ci.yml'].jobs.test.secrets = 'inherit'))).toEqual([{ key: 'ci.yml:test', secrets: ['(every secret: secrets: inherit)'] }]);
+    // GITHUB_TOKEN is every job's own.
+    expect(mutated((w) => w['ci.yml'].jobs.comment.steps?.push({ run: 'x', env: { T: '${{ secrets.GITHUB_TOKEN }}' } }))).toEqual([]);
+  });
+
+  it('there is no plan-encryption key any more: no plan file crosses jobs', () => {
+    expect([...Object.values(sources), actionSource].join('\n')).not.toContain('PLAN_ENCRYPTION_KEY');
+  });
+
+  it('every role is the AWS_ROLE_ARN variable of the job\'s GitHub environment; only the pull-request plan is the repository\'s', () => {
+    const roles = allJobs.filter(({ job }) => roleOf(job) !== undefined).map(({ file, id, job }) => [`${file}:${id}`, job.environment ?? null, roleOf(job)]);
+    expect(roles).toEqual([
+      ['apply.yml:plan', '${{ inputs.environment }}-drift', '${{ vars.AWS_ROLE_ARN }}'],
+      ['apply.yml:apply', '${{ inputs.environment }}', '${{ vars.AWS_ROLE_ARN }}'],
+      ['ci.yml:plan-staging', null, '${{ vars.AWS_PR_PLAN_ROLE_ARN }}'],
+      ['ci.yml:plan-production', 'production-plan', '${{ vars.AWS_ROLE_ARN }}'],
+      ['drift.yml:plan', '${{ matrix.stack }}-drift', '${{ vars.AWS_ROLE_ARN }}'],
+    ]);
+    // The pull-request plan job holds no secret, and runs only for pull requests from this repository.
+    expect(secretsRead(workflows['ci.yml'].jobs['plan-staging'])).toEqual([]);
+    expect(workflows['ci.yml'].jobs['plan-staging'].if).toBe("github.event_name == 'pull_request' && github.event.pull_request.head.repo.full_name == github.repository");
+  });
+
+  it('the GitHub environments are the ones the pipeline roles trust (lib/pipeline.ts)', () => {
+    const environmentOf = (file: string, id: string, env: string) =>
+      String(workflows[file].jobs[id].environment).replace('${{ inputs.environment }}', env).replace('${{ matrix.stack }}', env);
+    for (const env of Object.keys(ENVIRONMENTS)) {
+      const expected: [string, string, PipelineRoleKind][] = [
+        ['apply.yml', 'plan', 'drift'],
+        ['apply.yml', 'apply', 'apply'],
+        ['drift.yml', 'plan', 'drift'],
+      ];
+      for (const [file, id, kind] of expected) expect([file, id, environmentOf(file, id, env)]).toEqual([file, id, githubEnvironmentOf(env, kind)]);
+    }
+    expect(workflows['ci.yml'].jobs['plan-production'].environment).toBe(githubEnvironmentOf('production', 'plan'));
+  });
+
+  it('apply and drift refuse any ref but main with an if: guard on every job that holds a token or a secret', () => {
+    for (const file of ['apply.yml', 'drift.yml']) {
+      for (const [id, job] of Object.entries(workflows[file].jobs)) {
+        if (holdsIdToken(job) || secretsRead(job).length > 0 || file === 'drift.yml') expect({ file, id, if: job.if }).toEqual({ file, id, if: expect.stringMatching(/^github\.ref == 'refs\/heads\/main'|&& github\.ref == 'refs\/heads\/main'/) });
+      }
+      expect(Object.keys(workflows[file].on).filter((e) => e.startsWith('pull_request'))).toEqual([]);
+    }
+  });
+
+  it('every job that can mint an OIDC token installs with npm ci --ignore-scripts', () => {
+    const installs = allJobs.flatMap(({ file, id, job }) => stepsOf(job).filter((s) => /\bnpm ci\b/.test(s.run ?? '')).map((s) => ({ key: `${file}:${id}`, run: s.run, token: holdsIdToken(job) })));
+    const withToken = installs.filter((i) => i.token);
+    expect(withToken.map((i) => i.key)).toEqual(['apply.yml:plan', 'apply.yml:apply', 'ci.yml:plan-staging', 'ci.yml:plan-production', 'drift.yml:plan']);
+    expect(withToken.filter((i) => i.run !== 'npm ci --ignore-scripts')).toEqual([]);
+  });
+});
+
+describe('the pull-request plans', () => {
   const ci = workflows['ci.yml'];
-  const plan = workflows['terraform-plan.yml'];
-  const planStep = plan.jobs.plan.steps?.find((s) => s.id === 'plan') as Step;
+  const planStep = planAction.runs.steps.find((s) => s.id === 'plan') as Step;
 
   it('runs tests, the policy check, synth and validate on every pull request and push to main', () => {
     expect(Object.keys(ci.on).sort()).toEqual(['pull_request', 'push']);
@@ -158,149 +272,93 @@ describe('the pull-request plan', () => {
   });
 
   it('plans staging and production (production behind its environment), and posts one comment from the summaries', () => {
-    expect(ci.jobs['plan-staging'].with).toEqual({ stack: 'staging', 'lock-state': false });
-    expect(ci.jobs['plan-production'].with).toEqual({ stack: 'production', 'lock-state': false, environment: 'production-plan', 'stand-ins': 'redis_auth_token' });
-    for (const id of ['plan-staging', 'plan-production']) expect(ci.jobs[id].if).toContain("github.event_name == 'pull_request'");
+    const withOf = (id: string) => ci.jobs[id].steps?.find((s) => s.uses === PLAN_ACTION)?.with;
+    expect(withOf('plan-staging')).toEqual({ stack: 'staging', 'role-arn': '${{ vars.AWS_PR_PLAN_ROLE_ARN }}' });
+    expect(withOf('plan-production')).toMatchObject({ stack: 'production', 'stand-ins': 'redis_auth_token' });
     expect(ci.jobs.comment.needs).toEqual(['plan-staging', 'plan-production']);
     expect(ci.jobs.comment.steps?.map((s) => s.run).filter(Boolean)).toEqual([
       'npm ci',
       'npm run plan:comment -- plan-summary --expect staging,production --commit "$HEAD_SHA" --out plan-comment.md',
       'npm run pr:comment -- plan-comment.md',
     ]);
-    // The plan job runs in the environment it is given ('' is none).
-    expect((plan.jobs.plan as any).environment).toBe('${{ inputs.environment }}');
   });
 
-  it('plans through cdktf diff with the read-only plan role, without the lock', () => {
-    const creds = plan.jobs.plan.steps?.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
-    expect(creds?.with).toMatchObject({ 'role-to-assume': '${{ vars.AWS_PLAN_ROLE_ARN }}', 'aws-region': 'ap-southeast-2' });
+  it('plans through cdktf diff with the given read-only role, without the lock unless asked', () => {
+    const creds = planAction.runs.steps.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
+    expect(creds?.with).toMatchObject({ 'role-to-assume': '${{ inputs.role-arn }}', 'aws-region': 'ap-southeast-2' });
     expect(planStep.run).toBe('npm run plan:diff -- "$STACK" --summary-dir plan-summary $LOCK_FLAG $STAND_IN_FLAG');
-    expect(planStep.env).toMatchObject({ LOCK_FLAG: "${{ inputs.lock-state == false && '--no-lock' || '' }}" });
+    expect(planStep.env).toMatchObject({ LOCK_FLAG: "${{ inputs.lock-state != 'true' && '--no-lock' || '' }}" });
+    expect(planAction.inputs['lock-state'].default).toBe('false');
     const script = readFileSync(path.join(ROOT, 'scripts', 'diff-plan.ts'), 'utf8');
     expect(script).toContain("['diff', stack, '--skip-synth'");
     expect(script).toContain("'-lock=false'");
   });
 
   it('appends the cost estimate only when the cost script exists, from the plan cdktf diff left', () => {
-    const cost = plan.jobs.plan.steps?.find((s) => s.run?.includes(' cost '));
+    const cost = planAction.runs.steps.find((s) => s.run?.includes(' cost '));
     expect(cost?.run).toMatch(/^npm run --silent --if-present cost -- "\$STACK" --plan "cdktf\.out\/stacks\/\$STACK\/plan\.json" --markdown > "plan-summary\/\$STACK\.cost\.md"$/);
     expect((cost as any)['continue-on-error']).toBe(true);
   });
 
-  /** `TF_VAR_x: ${{ secrets.NAME }}` of the reusable plan step: variable -> secret. */
-  const secretOfVariable = Object.fromEntries(
+  /** `TF_VAR_x: ${{ inputs.y }}` of the action's plan step, and the secret each job passes as y: variable -> secret. */
+  const inputOfVariable = Object.fromEntries(
     Object.entries(planStep.env ?? {}).flatMap(([k, v]) => {
-      const m = /^\$\{\{ secrets\.([A-Z0-9_]+) \}\}$/.exec(v);
+      const m = /^\$\{\{ inputs\.([a-z-]+) \}\}$/.exec(v);
       return k.startsWith('TF_VAR_') && m ? [[k.slice('TF_VAR_'.length), m[1]]] : [];
     }),
   );
+  const passedSecrets = (job: Job) => {
+    const given = (job.steps ?? []).find((s) => s.uses === PLAN_ACTION)?.with ?? {};
+    return Object.fromEntries(
+      Object.entries(inputOfVariable).flatMap(([variable, input]) => {
+        const m = /^\$\{\{ secrets\.([A-Z0-9_]+) \}\}$/.exec(String(given[input] ?? ''));
+        return m ? [[variable, m[1]]] : [];
+      }),
+    );
+  };
 
-  /** Required variables (no default) of a synthesized stack that a caller job neither passes the secret of nor stands in for. */
-  const unsupplied = (json: Record<string, any>, caller: Job) => {
-    const passed = typeof caller.secrets === 'object' ? Object.keys(caller.secrets) : [];
-    const standIns = String(caller.with?.['stand-ins'] ?? '').split(',').filter(Boolean);
+  /** Required variables (no default) of a synthesized stack that a job neither passes the secret of nor stands in for. */
+  const unsupplied = (json: Record<string, any>, job: Job) => {
+    const passed = passedSecrets(job);
+    const given = (job.steps ?? []).find((s) => s.uses === PLAN_ACTION)?.with ?? {};
+    const standIns = String(given['stand-ins'] ?? '').split(',').filter(Boolean);
     return Object.entries((json.variable ?? {}) as Record<string, { default?: unknown }>)
       .filter(([, v]) => !('default' in v))
       .map(([k]) => k)
-      .filter((k) => !standIns.includes(k) && !(secretOfVariable[k] && passed.includes(secretOfVariable[k])))
+      .filter((k) => !standIns.includes(k) && passed[k] !== ciSecretFor(k))
       .map((k) => `TF_VAR_${k}`);
   };
 
   it.each(['staging', 'production'] as const)('supplies every required input variable of %s, from a secret or a stand-in (D15)', (name) => {
     const { json } = synthEnvironment(name);
-    const caller = ci.jobs[`plan-${name}`];
-    expect(unsupplied(json, caller)).toEqual([]);
+    const job = ci.jobs[`plan-${name}`];
+    expect(unsupplied(json, job)).toEqual([]);
     // Control: a required variable the workflow does not know is reported; one with a default is not.
-    expect(unsupplied({ ...json, variable: { ...json.variable, new_secret: { sensitive: true }, image_tag: { default: 'latest' } } }, caller)).toEqual(['TF_VAR_new_secret']);
+    expect(unsupplied({ ...json, variable: { ...json.variable, new_secret: { sensitive: true }, image_tag: { default: 'latest' } } }, job)).toEqual(['TF_VAR_new_secret']);
   });
 
-  it('maps the certificate, OIDC provider and Redis token secrets to their variables', () => {
-    expect(secretOfVariable).toEqual({ certificate_arn: 'ACM_CERTIFICATE_ARN', github_oidc_provider_arn: 'AWS_OIDC_PROVIDER_ARN', redis_auth_token: 'REDIS_AUTH_TOKEN' });
-    for (const [variable, secret] of Object.entries(secretOfVariable)) expect(ciSecretFor(variable)).toBe(secret);
-  });
-});
-
-describe('who sees which secret', () => {
-  /** Jobs of workflows that run for pull requests (code from the pull request runs in them). */
-  const pullRequestJobs = (wfs: Record<string, Workflow>) =>
-    Object.entries(wfs)
-      .filter(([, wf]) => 'pull_request' in wf.on || 'pull_request_target' in wf.on)
-      .flatMap(([file, wf]) => Object.entries(wf.jobs).map(([id, job]) => ({ key: `${file}:${id}`, job })));
-
-  /** The secrets a job can read: every repository secret with `inherit`, else those it names. */
-  const visible = (job: Job): string[] => {
-    if (job.secrets === 'inherit') return ['(every repository secret: secrets: inherit)'];
-    const named = job.uses ? Object.keys(job.secrets ?? {}) : [...JSON.stringify(job).matchAll(/secrets\.([A-Za-z0-9_]+)/g)].map((m) => m[1]);
-    return [...new Set(named)].sort();
-  };
-
-  /** What a job needs: a plan job, the secrets of its stack's required variables that are not stood in for; others nothing. */
-  const stackJson = { staging: synthEnvironment('staging').json, production: synthEnvironment('production').json } as Record<string, Record<string, any>>;
-  const needed = (job: Job): string[] => {
-    if (job.uses !== './.github/workflows/terraform-plan.yml') return [];
-    const standIns = String(job.with?.['stand-ins'] ?? '').split(',').filter(Boolean);
-    return Object.entries((stackJson[String(job.with?.stack)].variable ?? {}) as Record<string, { default?: unknown }>)
-      .filter(([name, v]) => !('default' in v) && !standIns.includes(name))
-      .map(([name]) => ciSecretFor(name))
-      .sort();
-  };
-
-  const excess = (wfs: Record<string, Workflow>) =>
-    pullRequestJobs(wfs)
-      .map(({ key, job }) => ({ key, extra: visible(job).filter((s) => !needed(job).includes(s)) }))
-      .filter((j) => j.extra.length > 0);
-
-  it('the secret matrix of pull-request jobs is exactly what each needs (docs/ci.md)', () => {
-    expect(Object.fromEntries(pullRequestJobs(workflows).map(({ key, job }) => [key, visible(job)]))).toEqual({
-      'ci.yml:test': [],
-      'ci.yml:validate': [],
-      'ci.yml:plan-staging': [],
-      'ci.yml:plan-production': ['ACM_CERTIFICATE_ARN', 'AWS_OIDC_PROVIDER_ARN'],
-      'ci.yml:comment': [],
-    });
-    expect(excess(workflows)).toEqual([]);
-  });
-
-  it('fails for secrets: inherit, an apply-only secret or the plan key in a pull-request job (controls)', () => {
-    const mutated = (edit: (ci: Workflow) => void) => {
-      const copy = structuredClone(workflows);
-      edit(copy['ci.yml']);
-      return excess(copy);
+  it('pull-request jobs see exactly the secrets their stack needs: staging none, production no Redis token', () => {
+    const needed = (name: string, job: Job) => {
+      const given = (job.steps ?? []).find((s) => s.uses === PLAN_ACTION)?.with ?? {};
+      const standIns = String(given['stand-ins'] ?? '').split(',').filter(Boolean);
+      return Object.entries((synthEnvironment(name as 'staging').json.variable ?? {}) as Record<string, { default?: unknown }>)
+        .filter(([k, v]) => !('default' in v) && !standIns.includes(k))
+        .map(([k]) => ciSecretFor(k))
+        .sort();
     };
-    expect(mutated((ci) => (ci.jobs['plan-staging'].secrets = 'inherit'))).toEqual([{ key: 'ci.yml:plan-staging', extra: ['(every repository secret: secrets: inherit)'] }]);
-    expect(mutated((ci) => Object.assign(ci.jobs['plan-production'].secrets as object, { PLAN_ENCRYPTION_KEY: '${{ secrets.PLAN_ENCRYPTION_KEY }}' }))).toEqual([
-      { key: 'ci.yml:plan-production', extra: ['PLAN_ENCRYPTION_KEY'] },
-    ]);
-    expect(mutated((ci) => Object.assign(ci.jobs['plan-production'].secrets as object, { REDIS_AUTH_TOKEN: '${{ secrets.REDIS_AUTH_TOKEN }}' }))).toEqual([
-      { key: 'ci.yml:plan-production', extra: ['REDIS_AUTH_TOKEN'] },
-    ]);
-    expect(mutated((ci) => ci.jobs.comment.steps?.push({ run: 'x', env: { T: '${{ secrets.AWS_OIDC_PROVIDER_ARN }}' } }))).toEqual([{ key: 'ci.yml:comment', extra: ['AWS_OIDC_PROVIDER_ARN'] }]);
-    // Without the stand-in, production needs the token: passing it is then not an excess.
-    expect(
-      mutated((ci) => {
-        delete ci.jobs['plan-production'].with?.['stand-ins'];
-        Object.assign(ci.jobs['plan-production'].secrets as object, { REDIS_AUTH_TOKEN: '${{ secrets.REDIS_AUTH_TOKEN }}' });
-      }),
-    ).toEqual([]);
+    expect(Object.fromEntries(Object.entries(ci.jobs).map(([id, job]) => [id, secretsRead(job)]))).toEqual({
+      test: [],
+      validate: [],
+      'plan-staging': needed('staging', ci.jobs['plan-staging']),
+      'plan-production': needed('production', ci.jobs['plan-production']),
+      comment: [],
+    });
+    expect(secretsRead(ci.jobs['plan-production'])).not.toContain('REDIS_AUTH_TOKEN');
   });
 
-  it('no workflow uses secrets: inherit', () => {
-    expect(allJobs.filter(({ job }) => job.secrets === 'inherit').map(({ file, id }) => `${file}:${id}`)).toEqual([]);
-  });
-
-  it('the plan-encryption key exists only in the apply path', () => {
-    const users = allJobs.filter(({ job }) => JSON.stringify(job).includes('PLAN_ENCRYPTION_KEY')).map(({ file, id }) => `${file}:${id}`);
-    expect(users).toEqual(['apply.yml:plan', 'apply.yml:apply', 'terraform-plan.yml:plan']);
-    const reusable = workflows['terraform-plan.yml'].jobs.plan.steps?.filter((s) => JSON.stringify(s).includes('PLAN_ENCRYPTION_KEY'));
-    expect(reusable?.map((s) => s.if)).toEqual(['inputs.bundle']);
-    // The apply workflow plans with `bundle: true`, and only there.
-    expect(allJobs.filter(({ job }) => job.with?.bundle === true).map(({ file, id }) => `${file}:${id}`)).toEqual(['apply.yml:plan']);
-  });
-
-  it('the Redis AUTH token reaches only main-branch jobs: the apply plan and the drift check', () => {
-    const users = allJobs.filter(({ job }) => /secrets\.REDIS_AUTH_TOKEN|REDIS_AUTH_TOKEN:/.test(JSON.stringify(job))).map(({ file, id }) => `${file}:${id}`);
-    expect(users).toEqual(['apply.yml:plan', 'drift.yml:plan', 'terraform-plan.yml:plan']);
-    for (const file of ['apply.yml', 'drift.yml']) expect(Object.keys(workflows[file].on).filter((e) => e.startsWith('pull_request'))).toEqual([]);
+  it('maps the certificate, OIDC provider and Redis token inputs to their variables and secrets', () => {
+    expect(inputOfVariable).toEqual({ certificate_arn: 'certificate-arn', github_oidc_provider_arn: 'oidc-provider-arn', redis_auth_token: 'redis-auth-token' });
+    expect(passedSecrets(workflows['apply.yml'].jobs.plan)).toEqual(Object.fromEntries(Object.keys(inputOfVariable).map((v) => [v, ciSecretFor(v)])));
   });
 });
 
@@ -314,13 +372,12 @@ describe('the drift check', () => {
     expect((drift.jobs.plan as any).strategy.matrix.stack).toEqual(Object.keys(ENVIRONMENTS));
   });
 
-  it('plans each environment with the read-only plan role, -detailed-exitcode and no lock, and never applies', () => {
-    expect(steps.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'))?.with).toMatchObject({ 'role-to-assume': '${{ vars.AWS_PLAN_ROLE_ARN }}' });
+  it('plans each environment with its drift role, -detailed-exitcode and no lock, and never applies', () => {
+    expect(steps.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'))?.with).toMatchObject({ 'role-to-assume': '${{ vars.AWS_ROLE_ARN }}' });
     expect(steps.find((s) => s.id === 'plan')?.run).toBe('npm run plan:stack -- "$STACK" --no-lock --quiet');
     expect(readFileSync(path.join(ROOT, 'scripts', 'stack-plan.ts'), 'utf8')).toContain("'-detailed-exitcode'");
     const runs = Object.values(drift.jobs).flatMap((j) => (j.steps ?? []).map((s) => s.run ?? ''));
-    expect(runs.filter((r) => /apply|plan:pack|terraform /.test(r))).toEqual([]);
-    expect(JSON.stringify(drift)).not.toContain('AWS_APPLY_ROLE_ARN');
+    expect(runs.filter((r) => /apply|terraform /.test(r))).toEqual([]);
   });
 
   it('reports value-free summaries, and handles the issues in a job without AWS credentials', () => {
@@ -339,14 +396,38 @@ describe('the manual apply', () => {
     expect(Object.keys(apply.on)).toEqual(['workflow_dispatch']);
     expect(apply.on.workflow_dispatch.inputs.environment).toMatchObject({ type: 'choice', required: true, options: Object.keys(ENVIRONMENTS) });
     expect(apply.jobs.plan.if).toBe("github.ref == 'refs/heads/main'");
+    expect(apply.jobs.apply.if).toBe("github.ref == 'refs/heads/main' && needs.plan.outputs.status == 'changes'");
   });
 
-  it('applies the bundled, reviewed plan in the protected GitHub environment', () => {
-    expect(apply.jobs.plan.with).toMatchObject({ bundle: true, stack: '${{ inputs.environment }}' });
-    expect(apply.jobs.apply).toMatchObject({ needs: 'plan', environment: '${{ inputs.environment }}', if: "needs.plan.outputs.status == 'changes'" });
+  it('plans again in the protected GitHub environment and applies only the reviewed changes', () => {
+    expect(apply.jobs.apply).toMatchObject({ needs: 'plan', environment: '${{ inputs.environment }}' });
     const steps = apply.jobs.apply.steps ?? [];
-    expect(steps.map((s) => s.run).filter(Boolean)).toEqual(['npm ci', 'npm run apply:plan -- "$STACK" plan-bundle']);
-    expect(steps.find((s) => s.uses?.startsWith('actions/download-artifact@'))?.with).toMatchObject({ name: 'plan-bundle-${{ inputs.environment }}' });
-    expect(steps.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'))?.with).toMatchObject({ 'role-to-assume': '${{ vars.AWS_APPLY_ROLE_ARN }}' });
+    expect(steps.map((s) => s.run).filter(Boolean)).toEqual(['npm ci --ignore-scripts', 'npm run synth', 'npm run apply:plan -- "$STACK" --reviewed "reviewed/$STACK.json"']);
+    expect(steps.find((s) => s.uses?.startsWith('actions/download-artifact@'))?.with).toMatchObject({ name: 'plan-summary-${{ inputs.environment }}', path: 'reviewed' });
+  });
+});
+
+describe('CODEOWNERS and Dependabot', () => {
+  it('CODEOWNERS covers the workflows, scripts, the lock file, the environments and the bootstrap stack', () => {
+    const owners = readFileSync(path.join(ROOT, '.github', 'CODEOWNERS'), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() && !l.startsWith('#'))
+      .map((l) => l.split(/\s+/));
+    const patterns = owners.map(([pattern]) => pattern);
+    for (const required of ['/.github/', '/scripts/', '/package-lock.json', '/environments/', '/stacks/bootstrap-stack.ts', '/constructs/pipeline-roles.ts', '/lib/pipeline.ts']) expect(patterns).toContain(required);
+    for (const [, ...who] of owners) expect(who.length).toBeGreaterThan(0);
+    for (const [pattern] of owners) expect(existsSync(path.join(ROOT, pattern))).toBe(true);
+  });
+
+  it('Dependabot updates npm and the pinned GitHub Actions', () => {
+    const config = parse(readFileSync(path.join(ROOT, '.github', 'dependabot.yml'), 'utf8')) as {
+      version: number;
+      updates: { 'package-ecosystem': string; directory?: string; directories?: string[] }[];
+    };
+    expect(config.version).toBe(2);
+    const dirs = (ecosystem: string) => config.updates.filter((u) => u['package-ecosystem'] === ecosystem).flatMap((u) => u.directories ?? [u.directory]);
+    expect(config.updates.map((u) => u['package-ecosystem']).sort()).toEqual(['github-actions', 'npm']);
+    expect(dirs('npm')).toEqual(['/']);
+    expect(dirs('github-actions')).toEqual(['/', '/.github/actions/*']);
   });
 });

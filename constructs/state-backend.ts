@@ -14,8 +14,10 @@ import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { Fn, Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import { logicalIds, pin } from '../lib/addresses';
+import { policyDocument, type PolicyStatement } from '../lib/iam-document';
 import type { SharedProps } from './base';
 
 /** The bootstrap settings these resources read, with their names there (checked by environments/schema.ts). */
@@ -63,6 +65,10 @@ export class StateBackendResources extends Construct {
   public readonly kmsKeyArn: string;
   /** Alias of that key (`alias/...`), as the backends reference it. */
   public readonly kmsKeyAlias: string;
+  /** The account the bucket is in: a Terraform expression (the account field of the key's ARN), known after the key exists. */
+  public readonly accountId: string;
+  /** Statements added to the bucket policy after the TLS-only one (addPolicyStatements). */
+  private readonly extraStatements: PolicyStatement[] = [];
 
   constructor(scope: Construct, id: string, shared: BootstrapSharedProps, settings: StateBackendResourcesSettings, names: StateBackendNames) {
     super(scope, id);
@@ -108,18 +114,20 @@ export class StateBackendResources extends Construct {
     pin(
       new S3BucketPolicy(this, 'Policy', {
         bucket: bucket.id,
-        policy: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Sid: 'DenyInsecureTransport',
-              Effect: 'Deny',
-              Principal: '*',
-              Action: 's3:*',
-              Resource: [bucket.arn, `${bucket.arn}/*`],
-              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-            },
-          ],
+        // Lazy: the pipeline's per-environment statements are added once its roles exist.
+        policy: Lazy.stringValue({
+          produce: () =>
+            policyDocument(
+              {
+                Sid: 'DenyInsecureTransport',
+                Effect: 'Deny',
+                Principal: '*',
+                Action: 's3:*',
+                Resource: [bucket.arn, `${bucket.arn}/*`],
+                Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+              },
+              ...this.extraStatements,
+            ),
         }),
         // S3 rejects a policy change while the public access block is being written.
         dependsOn: [publicAccessBlock],
@@ -166,5 +174,11 @@ export class StateBackendResources extends Construct {
     this.lockTableArn = table.arn;
     this.kmsKeyArn = key.arn;
     this.kmsKeyAlias = alias.name;
+    this.accountId = Fn.element(Fn.split(':', key.arn), 4);
+  }
+
+  /** Adds statements to the bucket policy (after the TLS-only one). */
+  public addPolicyStatements(...statements: PolicyStatement[]): void {
+    this.extraStatements.push(...statements);
   }
 }

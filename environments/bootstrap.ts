@@ -1,7 +1,7 @@
 /**
  * The bootstrap stack: what must exist before any environment can run `terraform init`
- * (the state bucket, its KMS key and the lock table), and optionally the account-wide
- * GitHub OIDC provider. Data only; the rules are in schema/bootstrap.ts. Names come from
+ * (the state bucket, its KMS keys and the lock table), the pipeline's GitHub OIDC roles, and
+ * optionally the account-wide GitHub OIDC provider. Data only; the rules are in schema/bootstrap.ts. Names come from
  * stacks/state-backend.ts, the definition the environment backends also use.
  */
 import type { BootstrapConfigInput } from './schema';
@@ -13,4 +13,11 @@ export const bootstrap = {
   kmsKeyDeletionWindowDays: 30,
   // Staging creates the provider today (environments/staging.ts); only one stack per account may (D14).
   github: { createOidcProvider: false },
+  pipeline: {
+    repository: 'MarkLimmage/ohmycoins',
+    // Staging (not production-like) is planned for every same-repository pull request.
+    pullRequestPlans: true,
+    // The IAM Identity Center permission set AdministratorAccess, in any region.
+    administratorRoles: ['aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_AdministratorAccess_*'],
+  },
 } satisfies BootstrapConfigInput;

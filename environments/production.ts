@@ -31,7 +31,8 @@ export const production = {
     repository: 'MarkLimmage/ohmycoins',
     // Staging owns the account-wide provider; production references it (D14).
     createOidcProvider: false,
-    deploySubjects: ['repo:MarkLimmage/ohmycoins:environment:production'],
+    // The application deploy workflow's own GitHub environment; `production` is the Terraform apply's.
+    deploySubjects: ['repo:MarkLimmage/ohmycoins:environment:production-deploy'],
   },
   database: {
     engineVersion: '17',

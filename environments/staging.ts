@@ -90,7 +90,9 @@ export const staging = {
   github: {
     repository: 'MarkLimmage/ohmycoins',
     createOidcProvider: true,
-    deploySubjects: ['repo:MarkLimmage/ohmycoins:ref:refs/heads/main'],
+    // The application deploy workflow's own GitHub environment (not a branch: every job on main
+    // could assume the role), distinct from the Terraform pipeline's (lib/pipeline.ts).
+    deploySubjects: ['repo:MarkLimmage/ohmycoins:environment:staging-deploy'],
   },
   database: {
     engineVersion: '17',

@@ -8,8 +8,11 @@
 export interface PolicyStatement {
   readonly Sid?: string;
   readonly Effect: 'Allow' | 'Deny';
-  readonly Action: string | readonly string[];
+  /** Exactly one of Action and NotAction. */
+  readonly Action?: string | readonly string[];
+  readonly NotAction?: string | readonly string[];
   readonly Resource?: string | readonly string[];
+  readonly NotResource?: string | readonly string[];
   readonly Principal?: '*' | Record<string, string | readonly string[]>;
   readonly Condition?: Record<string, Record<string, string | readonly string[]>>;
 }
@@ -45,4 +48,20 @@ export function assumeRolePolicy(service: string, source: ServiceTrustSource): s
       ...(source.arn !== undefined ? { ArnLike: { 'aws:SourceArn': source.arn } } : {}),
     },
   });
+}
+
+/**
+ * The key-policy statement of a KMS key's administrators: `kms:*` for the account's principals whose
+ * ARN matches one of `administratorArns` (patterns), and for nobody else. Unlike the default key
+ * policy it does not hand the key to every IAM policy of the account.
+ */
+export function keyAdministrators(accountId: string, administratorArns: readonly string[]): PolicyStatement {
+  return {
+    Sid: 'Administrators',
+    Effect: 'Allow',
+    Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+    Action: 'kms:*',
+    Resource: '*',
+    Condition: { ArnLike: { 'aws:PrincipalArn': [...administratorArns] } },
+  };
 }

@@ -6,6 +6,7 @@
  */
 import { App, TerraformStack } from 'cdktf';
 import { InvalidEnvironmentsError } from '../lib/config-errors';
+import type { PipelineEnvironment } from '../lib/pipeline';
 import { checkStackPolicy, describeWarnings, PolicyViolationError, type PolicyOptions } from '../lib/policy/engine';
 import type { PolicyReport } from '../lib/policy/model';
 import { BootstrapStack, type BootstrapSettings } from './bootstrap-stack';
@@ -26,11 +27,16 @@ export interface BuildAppOptions {
   readonly outdir?: string;
 }
 
+/** What the bootstrap stack's pipeline roles need of an environment's settings. */
+export function pipelineEnvironment(config: EnvironmentStackSettings): PipelineEnvironment {
+  return { name: config.name, productionLike: config.productionLike, projectName: config.projectName, region: config.region };
+}
+
 /** Builds one stack per environment and the bootstrap stack. */
 export function buildApp(settings: AppSettings, options: BuildAppOptions = {}): App {
   const app = new App(options.outdir ? { outdir: options.outdir } : {});
   for (const config of settings.environments) new PlatformStack(app, config);
-  new BootstrapStack(app, settings.bootstrap);
+  new BootstrapStack(app, settings.bootstrap, settings.environments.map(pipelineEnvironment));
   return app;
 }
 

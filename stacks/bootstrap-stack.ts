@@ -1,18 +1,23 @@
 /**
  * The `bootstrap` stack: what the environment stacks' S3 backend needs before their
- * first `terraform init` (state bucket, KMS key, lock table), with the names from
- * stacks/state-backend.ts, plus the account-wide GitHub OIDC provider when configured.
+ * first `terraform init` (state bucket, KMS keys, lock table), with the names from
+ * stacks/state-backend.ts, the pipeline's GitHub OIDC roles of every environment
+ * (constructs/pipeline-roles.ts), plus the account-wide GitHub OIDC provider when configured.
  * It starts with local state (the bucket does not exist yet) and can move its state
  * into the bucket later (`backend: 's3'`, then `terraform init -migrate-state`).
  */
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { LocalBackend, TerraformOutput } from 'cdktf';
+import { LocalBackend, TerraformLocal, TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import { GithubOidcProvider } from '../constructs/github-oidc-provider';
+import { GITHUB_OIDC_HOST } from '../constructs/iam';
+import { PipelineRoles } from '../constructs/pipeline-roles';
+import { StateAccessLog } from '../constructs/state-access-log';
 import { StateBackendResources } from '../constructs/state-backend';
 import { AddressPinnedStack } from '../lib/addresses';
+import { roleOutputName, snake, type PipelineEnvironment, type PipelineSettings } from '../lib/pipeline';
 import { enforcePolicy, type PolicyOptions } from '../lib/policy/engine';
-import { STATE_BACKEND, addS3Backend } from './state-backend';
+import { STATE_BACKEND, addS3Backend, stateKey, stateKeyAlias } from './state-backend';
 import { REQUIRED_TERRAFORM_VERSION } from './terraform';
 
 /** The bootstrap stack's name (also the name its settings' problems are reported under). */
@@ -29,6 +34,7 @@ export interface BootstrapSettings {
   readonly noncurrentVersionExpirationDays: number;
   readonly kmsKeyDeletionWindowDays: number;
   readonly github: { readonly createOidcProvider: boolean };
+  readonly pipeline: PipelineSettings;
 }
 
 /**
@@ -47,10 +53,13 @@ export class BootstrapStack extends AddressPinnedStack {
   public readonly stateBackend: StateBackendResources;
   /** The GitHub OIDC provider, when this stack creates it. */
   public readonly githubOidcProvider?: GithubOidcProvider;
+  /** Each environment's pipeline roles and state key. */
+  public readonly pipeline: PipelineRoles;
   /** The security and data-protection policy, strict: this stack holds every environment's state. */
   public readonly policy: PolicyOptions = { productionLike: true };
 
-  constructor(scope: Construct, config: BootstrapSettings) {
+  /** `environments`: every environment of the registry, in order (each gets its roles and key). */
+  constructor(scope: Construct, config: BootstrapSettings, environments: readonly PipelineEnvironment[]) {
     super(scope, BOOTSTRAP_NAME);
     this.config = config;
     enforcePolicy(this, this.policy);
@@ -62,7 +71,7 @@ export class BootstrapStack extends AddressPinnedStack {
       defaultTags: [{ tags }],
       allowedAccountIds: config.accountId ? [config.accountId] : undefined,
     });
-    if (config.backend === 's3') addS3Backend(this, BOOTSTRAP_NAME, 'lockfile');
+    if (config.backend === 's3') addS3Backend(this, BOOTSTRAP_NAME, 'lockfile', STATE_BACKEND.kmsKeyAlias);
     else new LocalBackend(this, { path: BOOTSTRAP_LOCAL_STATE_PATH });
 
     this.stateBackend = new StateBackendResources(this, 'state', { tags }, config, STATE_BACKEND);
@@ -78,6 +87,40 @@ export class BootstrapStack extends AddressPinnedStack {
         value: this.githubOidcProvider.arn,
         description: 'Give this ARN to the environments as github.oidcProviderArn',
       });
+    }
+
+    // A local, so policies embed `${local.account_id}` (JSON-safe), not the expression behind it.
+    const accountId = new TerraformLocal(this, 'account_id', config.accountId ?? this.stateBackend.accountId).asString;
+    this.pipeline = new PipelineRoles(this, 'pipeline', { tags, addressPrefix: BOOTSTRAP_NAME }, config.pipeline, environments, {
+      accountId,
+      // The account's one provider (D14): this stack's, or the one an environment stack creates.
+      oidcProviderArn: this.githubOidcProvider?.arn ?? `arn:aws:iam::${accountId}:oidc-provider/${GITHUB_OIDC_HOST}`,
+      region: STATE_BACKEND.region,
+      bucketName: STATE_BACKEND.bucket,
+      lockTableName: STATE_BACKEND.lockTable,
+      stateKey,
+      keyAlias: stateKeyAlias,
+      legacyKeyArn: this.stateBackend.kmsKeyArn,
+      kmsKeyDeletionWindowDays: config.kmsKeyDeletionWindowDays,
+    });
+    this.stateBackend.addPolicyStatements(...this.pipeline.bucketPolicyStatements(BOOTSTRAP_NAME));
+    const accessLog = new StateAccessLog(this, 'state-access', { tags, addressPrefix: BOOTSTRAP_NAME }, {
+      accountId,
+      region: STATE_BACKEND.region,
+      stateBucketName: STATE_BACKEND.bucket,
+      administratorArns: this.pipeline.administratorArns(),
+      kmsKeyDeletionWindowDays: config.kmsKeyDeletionWindowDays,
+    });
+    new TerraformOutput(this, 'state_access_trail_arn', { value: accessLog.trailArn, description: 'CloudTrail trail recording every read and write of a state object' });
+    new TerraformOutput(this, 'pipeline_apply_boundary_arn', { value: this.pipeline.applyBoundaryArn, description: 'Permissions boundary of every apply role' });
+    for (const { environment, roleArns, keyArn } of this.pipeline.environments) {
+      for (const [kind, arn] of Object.entries(roleArns)) {
+        new TerraformOutput(this, roleOutputName(environment.name, kind as keyof typeof roleArns), {
+          value: arn,
+          description: `Terraform ${kind} role of ${environment.name} (docs/ci.md)`,
+        });
+      }
+      new TerraformOutput(this, `state_kms_key_arn_${snake(environment.name)}`, { value: keyArn, description: `Encrypts the state of ${environment.name}` });
     }
   }
 }

@@ -53,23 +53,34 @@ export const STATE_BACKEND = {
   kmsKeyAlias: 'alias/ohmycoins-terraform-state',
 } as const;
 
+/**
+ * Alias of an environment's own state key (created by the bootstrap stack with the pipeline roles):
+ * the bucket policy refuses uploads to `<environment>/…` encrypted with any other key. The shared
+ * key above (`STATE_BACKEND.kmsKeyAlias`) stays for the bootstrap stack's state and for the state
+ * versions written before the switch (docs/ci.md, "Moving an existing account over").
+ */
+export function stateKeyAlias(environment: string): string {
+  return `${STATE_BACKEND.kmsKeyAlias}-${environment}`;
+}
+
 /** The state object key of an environment: `<environment>/terraform.tfstate`. */
 export function stateKey(environment: string): string {
   return `${environment}/terraform.tfstate`;
 }
 
 /**
- * Adds the S3 backend to an environment stack. `lockfile` uses S3-native locking
+ * Adds the S3 backend to an environment stack, encrypting with the environment's own key (the
+ * bootstrap stack passes the shared one). `lockfile` uses S3-native locking
  * (`use_lockfile`, Terraform >= 1.10), `dynamodb` the lock table, `both` the two
  * together (for a migration, while older Terraform versions still take locks).
  */
-export function addS3Backend(stack: TerraformStack, environment: string, locking: StateLockingMode): S3Backend {
+export function addS3Backend(stack: TerraformStack, environment: string, locking: StateLockingMode, kmsKeyAlias = stateKeyAlias(environment)): S3Backend {
   const backend = new S3Backend(stack, {
     bucket: STATE_BACKEND.bucket,
     key: stateKey(environment),
     region: STATE_BACKEND.region,
     encrypt: STATE_BACKEND.encrypt,
-    kmsKeyId: STATE_BACKEND.kmsKeyAlias,
+    kmsKeyId: kmsKeyAlias,
     dynamodbTable: locking === 'lockfile' ? undefined : STATE_BACKEND.lockTable,
   });
   // cdktf 0.21's S3Backend has no use_lockfile prop yet; the override writes it into the backend block.

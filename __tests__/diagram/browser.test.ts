@@ -66,7 +66,8 @@ async function ink(page: Page, png: Buffer): Promise<{ inked: number; colours: n
 const KEY_LABELS: Record<string, string[]> = {
   production: ['internet', 'listener HTTPS :443', 'listener HTTP :80', ':8000', ':80', ':5432', ':6379', 'service backend', 'service frontend', 'RDS postgres', 'ElastiCache redis', 'NAT gateway', 'GitHub Actions (OIDC)', 'SNS topic alarms', '18 CloudWatch alarms'],
   staging: ['internet', 'listener HTTP :80', ':8000', ':80', ':5432', ':6379', 'service backend', 'RDS postgres', 'NAT gateway', 'GitHub Actions (OIDC)', '17 CloudWatch alarms'],
-  bootstrap: ['S3 bucket state', 'DynamoDB table locks', 'KMS key state', 'encrypts'],
+  // The pipeline roles' names leave only ohmycoins- as the prefix the labels omit.
+  bootstrap: ['S3 bucket terraform-state', 'DynamoDB table terraform-locks', 'KMS key terraform-state', 'encrypts', 'GitHub Actions (OIDC)'],
 };
 
 /** What Chromium showed of one committed SVG. */

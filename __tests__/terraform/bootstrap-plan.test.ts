@@ -5,6 +5,9 @@
 import { countByType, plannedValues } from '../../tooling/terraform/offline-plan';
 import { STATE_BACKEND } from '../../stacks/state-backend';
 import { loadPlan, loadSynthesized } from './plans';
+import { bootstrap } from '../../environments/bootstrap';
+import { roleKindsOf } from '../../lib/pipeline';
+import { registryPipelineEnvironments } from '../helpers';
 
 describe('terraform on the bootstrap stack', () => {
   it('passes terraform validate without errors or warnings', () => {
@@ -13,21 +16,29 @@ describe('terraform on the bootstrap stack', () => {
     expect(validate.valid).toBe(true);
   });
 
-  it('plans exactly the bucket with its settings, the key and alias, and the lock table (no OIDC provider by default)', () => {
+  it('plans exactly the bucket with its settings, the keys and aliases, the lock table and the pipeline roles (no OIDC provider by default)', () => {
+    // Per environment of the registry: its state key and alias, and its roles with their policies.
+    const environments = registryPipelineEnvironments();
+    const roles = environments.flatMap((e) => roleKindsOf(e, bootstrap.pipeline)).length;
+    // Plus the access log: a trail, its bucket (with its settings) and its key.
     expect(countByType(loadPlan('bootstrap'))).toEqual({
+      aws_cloudtrail: 1,
       aws_dynamodb_table: 1,
-      aws_kms_alias: 1,
-      aws_kms_key: 1,
-      aws_s3_bucket: 1,
-      aws_s3_bucket_lifecycle_configuration: 1,
-      aws_s3_bucket_ownership_controls: 1,
-      aws_s3_bucket_policy: 1,
-      aws_s3_bucket_public_access_block: 1,
-      aws_s3_bucket_server_side_encryption_configuration: 1,
-      aws_s3_bucket_versioning: 1,
+      aws_iam_policy: 1,
+      aws_iam_role: roles,
+      aws_iam_role_policy: roles,
+      aws_kms_alias: 2 + environments.length,
+      aws_kms_key: 2 + environments.length,
+      aws_s3_bucket: 2,
+      aws_s3_bucket_lifecycle_configuration: 2,
+      aws_s3_bucket_ownership_controls: 2,
+      aws_s3_bucket_policy: 2,
+      aws_s3_bucket_public_access_block: 2,
+      aws_s3_bucket_server_side_encryption_configuration: 2,
+      aws_s3_bucket_versioning: 2,
     });
     const { plan } = loadPlan('bootstrap');
-    expect(plan.resource_changes).toHaveLength(10);
+    expect(plan.resource_changes).toHaveLength(21 + 2 * environments.length + 2 * roles);
     expect(plan.resource_changes.every((rc) => rc.change.actions.join() === 'create')).toBe(true);
   });
 

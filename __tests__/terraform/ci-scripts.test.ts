@@ -2,8 +2,9 @@
  * The CI scripts with real Terraform, no AWS:
  *  - validate:stacks validates a Terraform Cloud stack (init -backend=false + validate) and
  *    reports a broken one;
- *  - plan:stack, plan:pack and apply:plan carry a plan with a sensitive value from plan to
- *    apply, on a stack of terraform_data (no provider, local backend);
+ *  - plan:stack plans a stack with a sensitive value, and apply:plan plans it again, refuses
+ *    changes nobody reviewed and applies the reviewed ones, on a stack of terraform_data (no
+ *    provider, local backend);
  *  - without AWS credentials the S3 backend fails fast with a clear message (what
  *    `cdktf diff` shows), even when the EC2 metadata endpoint never answers.
  * The three run concurrently in beforeAll; the tests read what they showed, which is reused while
@@ -14,7 +15,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSyn
 import path from 'node:path';
 import { buildConfiguredApp } from '../../environments/load';
 import { runTerraform, TerraformRun, terraformEnv } from '../../tooling/terraform/offline-plan';
-import { applyBundledPlan, packPlan } from '../../scripts/plan-bundle';
+import { applyReviewedPlan, type ApplyResult } from '../../scripts/apply-plan';
 import { PlanStackResult, planStack } from '../../scripts/stack-plan';
 import { StackValidation, validateStacks } from '../../scripts/validate-stacks';
 import { hashFile } from '../../tooling/terraform/result-cache';
@@ -23,7 +24,6 @@ import { observed, SYNTH_DIR, TERRAFORM_TEST_DIR } from './plans';
 const WORK = path.join(TERRAFORM_TEST_DIR, 'ci-scripts');
 const CLOUD_ENV = { OMC_STATE_BACKEND_STAGING: 'cloud', OMC_TFC_ORGANIZATION: 'ohmycoins', OMC_TFC_WORKSPACE: 'ohmycoins-{environment}' };
 const SECRET = 'SENTINEL-demo-token-7f3c9a1e';
-const KEY = 'test-plan-encryption-key-0123456789abcdef';
 
 const SYNTH = path.join(WORK, 'synth');
 
@@ -37,13 +37,16 @@ let e2e: {
   planned: PlanStackResult;
   /** Whether the plan's show JSON holds the secret. */
   showJsonHoldsSecret: boolean;
-  /** The bundle's files that hold the secret. */
-  bundleFilesWithSecret: string[];
-  applyCode: number;
+  /** apply:plan with a reviewed summary that lists other changes. */
+  unreviewed: ApplyResult;
+  /** Whether that refusal left any state. */
+  stateAfterRefusal: boolean;
+  /** apply:plan with the reviewed summary. */
+  applied: ApplyResult;
   /** The resources of the applied state. */
   appliedResources: string[];
-  /** Whether the decrypted plan is still in the apply folder. */
-  decryptedPlanLeft: boolean;
+  /** The plan files still in the stack folder after the apply. */
+  planLeft: string[];
 };
 /** Where validate:stacks initialised the staging stack. */
 let initialised: { synthFolder: boolean; workFolder: boolean };
@@ -105,22 +108,28 @@ async function planPackApply(): Promise<void> {
   const missing = await planStack(demo, { ...quiet, env });
   const empty = await planStack(demo, { ...quiet, env: { ...env, TF_VAR_token: '' } });
   const planned = await planStack(demo, { ...quiet, env: { ...env, TF_VAR_token: SECRET, TF_VAR_tag: '' } });
-  const bundle = path.join(WORK, 'e2e', 'bundle');
-  packPlan(demo, bundle, KEY);
-  const appliedDir = path.join(WORK, 'e2e', 'applied', 'demo');
-  const applyCode = await applyBundledPlan(bundle, appliedDir, KEY, { env, echo: false });
+  const showJsonHoldsSecret = readFileSync(planned.showJsonFile as string, 'utf8').includes(SECRET);
+  const withToken = { ...env, TF_VAR_token: SECRET, TF_VAR_tag: '' };
+  const unreviewed = await applyReviewedPlan(
+    demo,
+    { ...planned.summary, changes: [{ address: 'terraform_data.other', type: 'terraform_data', action: 'create' }] },
+    { env: withToken, echo: false },
+  );
+  const stateAfterRefusal = existsSync(path.join(demo, 'terraform.tfstate'));
+  const applied = await applyReviewedPlan(demo, planned.summary, { env: withToken, echo: false });
   const cloud = await planStack(path.join(SYNTH, 'stacks', 'staging'), { ...quiet, env });
-  const state = JSON.parse(readFileSync(path.join(appliedDir, 'terraform.tfstate'), 'utf8'));
+  const state = JSON.parse(readFileSync(path.join(demo, 'terraform.tfstate'), 'utf8'));
   e2e = {
     missing,
     empty,
     cloud,
     planned,
-    showJsonHoldsSecret: readFileSync(planned.showJsonFile as string, 'utf8').includes(SECRET),
-    bundleFilesWithSecret: ['tfplan.enc', 'cdk.tf.json', 'bundle.json'].filter((file) => readFileSync(path.join(bundle, file)).includes(SECRET)),
-    applyCode,
+    showJsonHoldsSecret,
+    unreviewed,
+    stateAfterRefusal,
+    applied,
     appliedResources: state.resources.map((r: { type: string; name: string }) => `${r.type}.${r.name}`),
-    decryptedPlanLeft: existsSync(path.join(appliedDir, 'tfplan')),
+    planLeft: ['tfplan', 'tfplan.json'].filter((f) => existsSync(path.join(demo, f))),
   };
 }
 
@@ -158,7 +167,7 @@ describe('validate:stacks', () => {
   });
 });
 
-describe('plan:stack, plan:pack and apply:plan', () => {
+describe('plan:stack and apply:plan', () => {
   it('refuse to plan without every required variable, naming the CI secret', () => {
     expect(e2e.missing.summary).toMatchObject({ status: 'failed', message: 'demo needs a value for TF_VAR_token (CI secret TOKEN); set the secret, or export the variable to plan by hand' });
     // GitHub gives '' for an unset secret: that is missing too.
@@ -173,12 +182,14 @@ describe('plan:stack, plan:pack and apply:plan', () => {
     expect(e2e.showJsonHoldsSecret).toBe(true);
   });
 
-  it('carry the plan encrypted and apply exactly it', () => {
-    expect(e2e.bundleFilesWithSecret).toEqual([]);
-    expect(e2e.applyCode).toBe(0);
+  it('apply only changes someone reviewed: plan again, compare, apply; no plan file is left', () => {
+    expect(e2e.unreviewed).toMatchObject({ code: 1, differences: ['+ create terraform_data.demo', '- create terraform_data.other'] });
+    expect(e2e.unreviewed.refused).toContain('the plan differs from the reviewed one');
+    expect(e2e.stateAfterRefusal).toBe(false);
+    expect(e2e.applied).toEqual({ code: 0, refused: undefined, differences: [] });
     expect(e2e.appliedResources).toEqual(['terraform_data.demo']);
-    // The empty TF_VAR_tag did not override the default; the decrypted plan was removed.
-    expect(e2e.decryptedPlanLeft).toBe(false);
+    // The plan and its JSON (the token in clear) are deleted after the apply.
+    expect(e2e.planLeft).toEqual([]);
   });
 
   it('leave Terraform Cloud stacks to Terraform Cloud', () => {

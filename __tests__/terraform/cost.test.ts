@@ -14,6 +14,7 @@ import { loadUsage, usagePath } from '../../tooling/cost/usage';
 import { main } from '../../scripts/cost';
 import { planFromSynthesized } from '../cost-helpers';
 import { loadPlan, loadSynthesized, PLANNED_STACKS, PlannedStack } from './plans';
+import { registryPipelineEnvironments } from '../helpers';
 
 const catalogue = loadCatalogue();
 
@@ -108,16 +109,22 @@ describe('estimates of the shipped stacks from their offline plans', () => {
     expect(e.lines.some((l) => l.unitPrice === 0.056)).toBe(false);
   });
 
-  it('bootstrap: state bucket and lock table', () => {
+  it('bootstrap: state bucket, access-log bucket and lock table', () => {
     const e = estimateOf('bootstrap', planJson('bootstrap'));
-    // state bucket 1 GB × s3.standard.gb_month 0.025; lock table 0.001 GB × dynamodb.storage.gb_month 0.285
-    expect(e.totals.monthly).toBeCloseTo(0.025 + 0.001 * 0.285, 10);
-    expect(unpriced(e)).toEqual([
-      'aws_dynamodb_table.bootstrap_locks dynamodb.on_demand.write.per_million',
-      'aws_dynamodb_table.bootstrap_locks dynamodb.on_demand.read.per_million',
-      'aws_dynamodb_table.bootstrap_locks dynamodb.pitr.gb_month',
-      'aws_kms_key.bootstrap_state null',
-    ]);
+    // state and access-log buckets 1 GB each × s3.standard.gb_month 0.025; lock table 0.001 GB × dynamodb.storage.gb_month 0.285
+    expect(e.totals.monthly).toBeCloseTo(2 * 0.025 + 0.001 * 0.285, 10);
+    // Unpriced: the lock table's requests and backups, the keys (one per environment of the registry too) and the trail's data events.
+    expect([...unpriced(e)].sort()).toEqual(
+      [
+        'aws_cloudtrail.bootstrap_state_access_trail null',
+        'aws_dynamodb_table.bootstrap_locks dynamodb.on_demand.write.per_million',
+        'aws_dynamodb_table.bootstrap_locks dynamodb.on_demand.read.per_million',
+        'aws_dynamodb_table.bootstrap_locks dynamodb.pitr.gb_month',
+        'aws_kms_key.bootstrap_state null',
+        'aws_kms_key.bootstrap_state_access_log null',
+        ...registryPipelineEnvironments().map((env) => `aws_kms_key.bootstrap_pipeline_${env.name}_state null`),
+      ].sort(),
+    );
   });
 
   it.each(PLANNED_STACKS)('%s: accounts for every planned resource, priced or free', (stack) => {

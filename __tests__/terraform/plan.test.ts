@@ -217,11 +217,11 @@ describe('planned values', () => {
     });
   });
 
-  it('plans the production deploy role to trust the supplied provider ARN and the production environment only (D7, D21)', () => {
+  it('plans the production deploy role to trust the supplied provider ARN and the production-deploy environment only (D7, D21)', () => {
     const plan = loadPlan('production');
     const trust = JSON.parse(plannedValues(plan, 'aws_iam_role.iam_github_actions').assume_role_policy as string);
     expect(trust.Statement[0].Principal).toEqual({ Federated: plan.variables.github_oidc_provider_arn });
-    expect(trust.Statement[0].Condition.StringEquals['token.actions.githubusercontent.com:sub']).toEqual(['repo:MarkLimmage/ohmycoins:environment:production']);
+    expect(trust.Statement[0].Condition.StringEquals['token.actions.githubusercontent.com:sub']).toEqual(['repo:MarkLimmage/ohmycoins:environment:production-deploy']);
   });
 
   it.each(ENVIRONMENT_STACKS)('states every value the offline plan of %s stubs, none silently', (stack) => {

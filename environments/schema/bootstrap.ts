@@ -27,9 +27,33 @@ export const bootstrapConfigSchema = z
       })
       .strict()
       .describe('The account-wide GitHub Actions OIDC provider.'),
+    pipeline: z
+      .object({
+        repository: z
+          .string()
+          .regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, { message: 'must be a GitHub repository as owner/name' })
+          .describe('owner/name of the GitHub repository whose workflows plan and apply; every pipeline role trusts one subject of it.'),
+        pullRequestPlans: z
+          .boolean()
+          .describe(
+            'Whether each environment that is not productionLike gets a pull-request plan role (trusting repo:<owner>/<repo>:pull_request). false: no pull request can plan any environment.',
+          ),
+        administratorRoles: z
+          .array(
+            z.string().regex(/^[A-Za-z0-9+=,.@_\-/*]+$/, {
+              message: 'must be an IAM role path and name within the account, * allowed (e.g. aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_AdministratorAccess_*)',
+            }),
+          )
+          .min(1, { message: 'must name at least one administrator role: otherwise only the root user could administer the state keys' })
+          .describe(
+            "The account's administrators, as IAM role path/name patterns: with the root user, the only principals besides an environment's own roles that may read or write its state and administer its key.",
+          ),
+      })
+      .strict()
+      .describe("The GitHub Actions roles that plan and apply each environment, and who else may read each environment's state."),
   })
   .strict()
-  .describe('The bootstrap stack: the state bucket, its KMS key, the lock table and optionally the GitHub OIDC provider.') satisfies z.ZodType<BootstrapSettings>;
+  .describe('The bootstrap stack: the state bucket, the state keys, the lock table, the pipeline roles and optionally the GitHub OIDC provider.') satisfies z.ZodType<BootstrapSettings>;
 
 /** The validated bootstrap settings. */
 export type BootstrapConfig = z.output<typeof bootstrapConfigSchema>;

@@ -23,7 +23,7 @@ import { checkDatabaseWindows, checkEngineVersion, checkReservedNames, checkStor
 import { checkAutoscaling, checkTaskSizes } from './ecs';
 import { environmentFields, EnvironmentView } from './environment-fields';
 import { ConfigProblem, EnvironmentConfigError, renderValue, toProblems } from './errors';
-import { checkDeploySubjects, checkOidcProvider } from './github';
+import { checkDeploySubjects, checkDeploySubjectsApartFromPipeline, checkOidcProvider } from './github';
 import { checkSubnets } from './network';
 import { withPlaceholders } from './placeholders';
 import { checkPolicyExceptions } from './policy-exceptions';
@@ -65,6 +65,7 @@ const CHECKS: readonly Check[] = [
   inSection('github', checkOidcProvider),
   checkOidcProviderAccount,
   inSection('github', checkDeploySubjects),
+  (env, ctx) => env.github && checkDeploySubjectsApartFromPipeline(env.name, env.github, ctx),
   inSection('application', checkDomains),
   checkCorsOrigins,
   inSection('application', checkCorsIncludesFrontend),

@@ -1,6 +1,7 @@
 /** The `github` section (the GitHub Actions deploy identity) and its own cross-field checks. */
 import { z } from 'zod';
 import { GITHUB_OIDC_PROVIDER_ARN, GITHUB_OIDC_PROVIDER_ARN_HELP } from '../../lib/arns';
+import { deployGithubEnvironment, githubEnvironmentOf, PIPELINE_ROLE_KINDS } from '../../lib/pipeline';
 import { Ctx, issue, ViewOf } from './view';
 
 export const githubSchema = z
@@ -56,6 +57,30 @@ export function checkDeploySubjects(github: GithubView, ctx: Ctx): void {
   deploySubjects.forEach((subject, i) => {
     if (subject !== undefined && !subject.startsWith(`repo:${repository}:`)) {
       issue(ctx, ['github', 'deploySubjects', i], subject, `must be a subject of the configured repository: repo:${repository}:...`);
+    }
+  });
+}
+
+/**
+ * The application deploy role trusts none of the Terraform pipeline's subjects (lib/pipeline.ts):
+ * not the environment's apply, plan or drift GitHub environment, and not pull requests. Its own
+ * GitHub environment is `<name>-deploy`.
+ */
+export function checkDeploySubjectsApartFromPipeline(name: string | undefined, github: GithubView, ctx: Ctx): void {
+  if (name === undefined || !github.deploySubjects) return;
+  const pipeline = PIPELINE_ROLE_KINDS.map((kind) => githubEnvironmentOf(name, kind));
+  github.deploySubjects.forEach((subject, i) => {
+    // A subject of another repository is reported by checkDeploySubjects.
+    if (github.repository === undefined || !subject?.startsWith(`repo:${github.repository}:`)) return;
+    const suffix = subject.slice(`repo:${github.repository}:`.length);
+    const environment = suffix?.startsWith('environment:') ? suffix.slice('environment:'.length) : undefined;
+    if (suffix === 'pull_request' || (environment !== undefined && pipeline.includes(environment))) {
+      issue(
+        ctx,
+        ['github', 'deploySubjects', i],
+        subject,
+        `must not be a subject of the Terraform pipeline roles (pull_request, environment:${pipeline.filter(Boolean).join(', environment:')}): give the deploy workflow its own GitHub environment, e.g. environment:${deployGithubEnvironment(name)}`,
+      );
     }
   });
 }

@@ -113,6 +113,7 @@ const ROWS: readonly Row[] = [
   ['deploy subjects of the configured repository', 'github.deploySubjects', 'project', 'only the configured repository deploys'],
   ['deploy subjects without wildcards (D21)', 'github.deploySubjects', 'project', 'exact subjects only (D21)'],
   ['deploy subjects without ? (the deploy role would refuse them)', 'github.deploySubjects', 'project', 'exact subjects only (D21); git refs cannot contain ? anyway'],
+  ['deploy subjects apart from the Terraform pipeline roles', 'github.deploySubjects', 'project', 'the application deploy role and the Terraform roles trust different GitHub environments (lib/pipeline.ts), so a deploy job cannot apply Terraform'],
   // Application
   ['domain name syntax', 'application.domain, application.backendDomain, stateBackend.hostname', 'AWS', 'RFC 1035 host names as Route 53 and ACM accept them'],
   ['host names in any case', 'application.*Domain, application.frontendHost, application.backendCorsOrigins', 'AWS', 'DNS ignores case; the config stores lower case'],

@@ -7,6 +7,7 @@ import type { TfJson } from '../diagram/terraform-json';
 import { renderEnvironmentChecksPage } from './environment-checks';
 import { renderEnvironmentSettingsPage } from './environment-settings';
 import { renderOutputsPage } from './outputs';
+import { CI_PAGE, renderCiPage } from './pipeline-access';
 import { renderPolicyRulesPage } from './policy-rules';
 import { renderResourceCountsPage } from './resource-counts';
 
@@ -23,4 +24,6 @@ export const GENERATED_PAGES: readonly GeneratedPage[] = [
   { file: 'docs/policy-rules.md', render: () => renderPolicyRulesPage() },
   { file: 'docs/outputs.md', render: (stacks) => renderOutputsPage(stacks) },
   { file: 'docs/resource-counts.md', render: (stacks) => renderResourceCountsPage(stacks) },
+  // A section of a hand-written page: the subject → role → read/write matrix.
+  { file: CI_PAGE, render: (stacks) => renderCiPage(stacks) },
 ];
