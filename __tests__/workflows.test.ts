@@ -205,7 +205,7 @@ describe('who may assume which role, and who sees which secret (docs/ci.md)', ()
       return secretsWithoutEnvironment(copy);
     };
     expect(mutated((w) => w['ci.yml'].jobs.comment.steps?.push({ run: 'x', env: { T: '${{ secrets.REDIS_AUTH_TOKEN }}' } }))).toEqual([{ key: 'ci.yml:comment', secrets: ['REDIS_AUTH_TOKEN'] }]);
-    expect(mutated((w) => delete w['drift.yml'].jobs.plan.environment)).toEqual([{ key: 'drift.yml:plan', secrets: ['ACM_CERTIFICATE_ARN', 'AWS_OIDC_PROVIDER_ARN', 'REDIS_AUTH_TOKEN'] }]);
+    expect(mutated((w) => delete w['drift.yml'].jobs.plan.environment)).toEqual([{ key: 'drift.yml:plan', secrets: ['ACM_CERTIFICATE_ARN', 'REDIS_AUTH_TOKEN'] }]);
     expect(mutated((w) => (w['ci.yml'].jobs.test.secrets = 'inherit'))).toEqual([{ key: 'ci.yml:test', secrets: ['(every secret: secrets: inherit)'] }]);
     // GITHUB_TOKEN is every job's own.
     expect(mutated((w) => w['ci.yml'].jobs.comment.steps?.push({ run: 'x', env: { T: '${{ secrets.GITHUB_TOKEN }}' } }))).toEqual([]);
@@ -356,8 +356,8 @@ describe('the pull-request plans', () => {
     expect(secretsRead(ci.jobs['plan-production'])).not.toContain('REDIS_AUTH_TOKEN');
   });
 
-  it('maps the certificate, OIDC provider and Redis token inputs to their variables and secrets', () => {
-    expect(inputOfVariable).toEqual({ certificate_arn: 'certificate-arn', github_oidc_provider_arn: 'oidc-provider-arn', redis_auth_token: 'redis-auth-token' });
+  it('maps the certificate and Redis token inputs to their variables and secrets', () => {
+    expect(inputOfVariable).toEqual({ certificate_arn: 'certificate-arn', redis_auth_token: 'redis-auth-token' });
     expect(passedSecrets(workflows['apply.yml'].jobs.plan)).toEqual(Object.fromEntries(Object.keys(inputOfVariable).map((v) => [v, ciSecretFor(v)])));
   });
 });

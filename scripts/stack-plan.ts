@@ -30,7 +30,6 @@ import { failedSummary, StackPlanSummary, summarizePlan } from './plan-summary';
 /** The CI secret that supplies each known variable (docs/ci.md); others: the upper-cased name. */
 export const CI_SECRET_FOR_VARIABLE: Readonly<Record<string, string>> = {
   certificate_arn: 'ACM_CERTIFICATE_ARN',
-  github_oidc_provider_arn: 'AWS_OIDC_PROVIDER_ARN',
   redis_auth_token: 'REDIS_AUTH_TOKEN',
 };
 
