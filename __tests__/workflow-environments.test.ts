@@ -20,7 +20,8 @@ const source = (changes: Partial<WorkflowSource> = {}, accounts: { bootstrap?: s
     { name: 'beta', productionLike: true },
   ],
   bootstrap: { accountId: accounts.bootstrap, pipeline: { pullRequestPlans: true } },
-  variablesOf: (name) => (name === 'beta' ? { certificate_arn: {}, redis_auth_token: {}, image_tag: { default: 'x' } } : { image_tag: { default: 'x' } }),
+  variablesOf: (name): Record<string, { default?: unknown }> =>
+    name === 'beta' ? { certificate_arn: {}, redis_auth_token: {}, image_tag: { default: 'x' } } : { image_tag: { default: 'x' } },
   ...changes,
 });
 
