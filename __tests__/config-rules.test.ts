@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { App } from 'cdktf';
 import { FARGATE_TASK_SIZES, isFargateTaskSize, validateEnvironmentConfig } from '../environments/schema';
-import { ACM_CERTIFICATE_ARN, ACM_CERTIFICATE_ARN_RE2, GITHUB_OIDC_PROVIDER_ARN, GITHUB_OIDC_PROVIDER_ARN_RE2 } from '../lib/arns';
+import { ACM_CERTIFICATE_ARN, ACM_CERTIFICATE_ARN_RE2, GITHUB_OIDC_PROVIDER_ARN, GITHUB_OIDC_PROVIDER_ARN_RE2, githubOidcProviderArn } from '../lib/arns';
 import { OFFLINE_VARIABLE_VALUES } from '../tooling/terraform/offline-plan';
 import { loadSettings, nameConflictErrors } from '../environments/load';
 import { runSynth } from '../stacks/app';
@@ -98,7 +98,9 @@ describe('ARN shapes for Terraform variable validation', () => {
 
   it('keeps the offline plan values valid', () => {
     expect(ACM_CERTIFICATE_ARN.test(OFFLINE_VARIABLE_VALUES.certificate_arn)).toBe(true);
-    expect(GITHUB_OIDC_PROVIDER_ARN.test(OFFLINE_VARIABLE_VALUES.github_oidc_provider_arn)).toBe(true);
+    // No stack asks for the OIDC provider's ARN any more: it is built from the account id.
+    expect(OFFLINE_VARIABLE_VALUES.github_oidc_provider_arn).toBeUndefined();
+    expect(GITHUB_OIDC_PROVIDER_ARN.test(githubOidcProviderArn('123456789012'))).toBe(true);
   });
 });
 

@@ -118,15 +118,16 @@ describe('iam construct in the shipped environments', () => {
     expect(staging.json.variable?.github_oidc_provider_arn).toBeUndefined();
   });
 
-  it('makes the production deploy role trust the provider ARN variable, checked for a 12-digit account (D6, D7)', () => {
+  it("makes the production deploy role trust the account's provider by its ARN built from the account, with nothing to pass (D7)", () => {
     const trust = policyOf(production.resource('aws_iam_role', 'iam_github_actions'), 'assume_role_policy');
-    expect(trust.Statement[0].Principal).toEqual({ Federated: '${var.github_oidc_provider_arn}' });
-    const variable = production.json.variable.github_oidc_provider_arn;
-    expect(variable).toMatchObject({ type: 'string' });
-    expect(variable).not.toHaveProperty('default');
-    expect(variable.validation[0].condition).toBe(
-      '${can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/token[.]actions[.]githubusercontent[.]com$", var.github_oidc_provider_arn))}',
-    );
+    // No accountId in production's settings: the account that owns its VPC, known from the state (no AWS call).
+    expect(trust.Statement[0].Principal).toEqual({ Federated: 'arn:aws:iam::${aws_vpc.vpc_main.owner_id}:oidc-provider/token.actions.githubusercontent.com' });
+    expect(production.json.variable?.github_oidc_provider_arn).toBeUndefined();
+    // With an accountId, the ARN is known at synth.
+    const pinned = synthEnvironment('production', (r) => (r.accountId = '210987654321'));
+    expect(policyOf(pinned.resource('aws_iam_role', 'iam_github_actions'), 'assume_role_policy').Statement[0].Principal).toEqual({
+      Federated: 'arn:aws:iam::210987654321:oidc-provider/token.actions.githubusercontent.com',
+    });
   });
 
   it('narrows the subject to the configured subjects with StringEquals, never repo:<repo>:* (D21)', () => {
@@ -209,7 +210,6 @@ describe('iam construct options', () => {
     expect(make({ oidcProviderArn: 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com' })).toThrow(
       'test/iam: give either createOidcProvider or oidcProviderArn, not both',
     );
-    expect(make({}, { oidcProviderArnVariable: '${var.github_oidc_provider_arn}' })).toThrow('test/iam: give either createOidcProvider or oidcProviderArn, not both');
   });
 
   it('refuses wildcard or missing subjects (D21)', () => {

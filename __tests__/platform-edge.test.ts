@@ -40,7 +40,6 @@ describe('edge and compute in the shipped environments', () => {
     // Required (no default) in production: the certificate, plus the data tier's two.
     expect(Object.keys(production.json.variable).filter((k) => !('default' in production.json.variable[k])).sort()).toEqual([
       'certificate_arn',
-      'github_oidc_provider_arn',
       'redis_auth_token',
     ]);
     expect(staging.json.variable.certificate_arn).toBeUndefined();

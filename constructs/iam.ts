@@ -66,11 +66,6 @@ export interface IamRefs {
    */
   readonly executeCommand: boolean;
   /**
-   * The existing provider's ARN when the settings neither create it nor give `oidcProviderArn`:
-   * a reference to the `github_oidc_provider_arn` Terraform variable.
-   */
-  readonly oidcProviderArnVariable?: string;
-  /**
    * Customer-managed KMS keys encrypting those secrets; `kms:Decrypt` is granted on these keys only,
    * none when unset. Secrets encrypted with the AWS-managed key, as today's are, need no grant (D19).
    */
@@ -118,7 +113,7 @@ export class IamRoles extends PlatformConstruct {
     const at = this.at;
     const logWritesStatement = logWrites(refs.region, names.ecs.logGroupPrefix);
     const where = this.node.path;
-    const existingProviderArn = settings.oidcProviderArn ?? refs.oidcProviderArnVariable;
+    const existingProviderArn = settings.oidcProviderArn;
     if (refs.executionSecretArns.length === 0) throw new Error(`${where}: executionSecretArns is empty; give the secrets the containers receive`);
     if (settings.deploySubjects.length === 0) throw new Error(`${where}: deploySubjects is empty; nobody could assume the deploy role`);
     for (const subject of settings.deploySubjects) {

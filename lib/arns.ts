@@ -22,6 +22,14 @@ export const GITHUB_OIDC_PROVIDER_ARN_RE2 = '^arn:aws[a-z-]*:iam::[0-9]{12}:oidc
 export const GITHUB_OIDC_PROVIDER_ARN_HELP =
   'must be an IAM OIDC provider ARN with a 12-digit account id, e.g. arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com';
 
+/**
+ * The ARN of an account's GitHub Actions OIDC provider, built from the account id (an IAM ARN has
+ * no region; the partition is aws, the only one whose regions an environment may use).
+ */
+export function githubOidcProviderArn(accountId: string): string {
+  return `arn:aws:iam::${accountId}:oidc-provider/token.actions.githubusercontent.com`;
+}
+
 /** The account id inside an ARN, or undefined. */
 export function arnAccount(arn: string): string | undefined {
   return arn.split(':')[4] || undefined;

@@ -83,3 +83,12 @@ export function roleOutputName(environment: string, kind: PipelineRoleKind): str
 export function snake(name: string): string {
   return name.replace(/-/g, '_');
 }
+
+/**
+ * ARN of a pipeline role in the account the bootstrap stack creates it in (the roles have the
+ * default path `/`). Role ARNs are not secrets: the workflows compute the pull-request plan role's
+ * from this rather than keeping one repository variable per environment.
+ */
+export function pipelineRoleArn(accountId: string, environment: string, kind: PipelineRoleKind): string {
+  return `arn:aws:iam::${accountId}:role/${pipelineRoleName(environment, kind)}`;
+}

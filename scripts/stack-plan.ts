@@ -25,18 +25,10 @@ import path from 'node:path';
 import { defineCommand, execute, PROJECT_ROOT, runMain, STACK_NAMES, SYNTH_DIR_OPTION, synthDir } from './cli';
 import { declaredVariables, runTerraform, terraformCliEnv } from '../tooling/terraform/offline-plan';
 import { failedSummary, StackPlanSummary, summarizePlan } from './plan-summary';
+import { ciSecretFor } from '../tooling/environments/workflow-environments';
 
 
-/** The CI secret that supplies each known variable (docs/ci.md); others: the upper-cased name. */
-export const CI_SECRET_FOR_VARIABLE: Readonly<Record<string, string>> = {
-  certificate_arn: 'ACM_CERTIFICATE_ARN',
-  github_oidc_provider_arn: 'AWS_OIDC_PROVIDER_ARN',
-  redis_auth_token: 'REDIS_AUTH_TOKEN',
-};
-
-export function ciSecretFor(variable: string): string {
-  return CI_SECRET_FOR_VARIABLE[variable] ?? variable.toUpperCase();
-}
+export { CI_SECRET_FOR_VARIABLE, ciSecretFor } from '../tooling/environments/workflow-environments';
 
 type StackJson = Parameters<typeof declaredVariables>[0] & { terraform?: { cloud?: unknown } };
 

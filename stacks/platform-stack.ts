@@ -19,9 +19,9 @@ import { RedisCluster } from '../constructs/redis';
 import { retiredSecurityRuleRemovals, SecurityGroups } from '../constructs/security';
 import { VpcNetwork } from '../constructs/vpc';
 import { AddressPinnedStack } from '../lib/addresses';
-import { GITHUB_OIDC_PROVIDER_ARN_RE2 } from '../lib/arns';
+import { githubOidcProviderArn } from '../lib/arns';
 import { enforcePolicy, type PolicyOptions } from '../lib/policy/engine';
-import { addCertificateArnVariable, addImageVariables, patternVariable } from './deployment-variables';
+import { addCertificateArnVariable, addImageVariables } from './deployment-variables';
 import { platformDashboardWidgets } from './platform-dashboard';
 import type { PlatformSettings } from './settings';
 import { addStateBackend } from './state-backend';
@@ -137,17 +137,13 @@ export class PlatformStack extends AddressPinnedStack {
     });
 
     const github = config.github;
-    // Staging creates the account's provider; production gets its ARN from the config or a variable (D7, D14).
-    const oidcProviderArnVariable =
-      github.createOidcProvider || github.oidcProviderArn !== undefined
-        ? undefined
-        : patternVariable(this, 'github_oidc_provider_arn', GITHUB_OIDC_PROVIDER_ARN_RE2, {
-            description:
-              "ARN of the account's existing GitHub Actions OIDC provider (created by the stack whose config has github.createOidcProvider: true), e.g. arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com",
-            errorMessage:
-              'github_oidc_provider_arn must be an IAM OIDC provider ARN with a 12-digit account id, e.g. arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com',
-          });
-    this.iam = new IamRoles(this, 'iam', shared, github, {
+    // Staging creates the account's provider (D14); the others trust it by the ARN given in their
+    // settings or else built from the account id: nothing for a workflow to pass, and no AWS call at
+    // plan time (docs/decisions.md, "The OIDC provider of the account").
+    const oidcProviderArn = github.createOidcProvider
+      ? undefined
+      : (github.oidcProviderArn ?? githubOidcProviderArn(config.accountId ?? this.network.ownerAccountId));
+    this.iam = new IamRoles(this, 'iam', shared, { ...github, oidcProviderArn }, {
       region: config.region,
       accountId,
       executeCommand: config.ecs.executeCommand,
@@ -157,7 +153,6 @@ export class PlatformStack extends AddressPinnedStack {
         ...(this.cache.authTokenSecretArn ? [this.cache.authTokenSecretArn] : []),
       ],
       taskSecretArns: [this.appSecret.secretArn],
-      oidcProviderArnVariable,
     });
 
     this.loadBalancer = new LoadBalancer(this, 'alb', shared, config.loadBalancer, {

@@ -73,7 +73,6 @@ export const BAD_INPUTS: Partial<Record<PlannedStack, { variables: Record<string
   production: {
     variables: {
       redis_auth_token: 'Bad@token/"LEAK-MARKER-5d1e',
-      github_oidc_provider_arn: 'arn:aws:iam::ACCOUNT_ID:oidc-provider/token.actions.githubusercontent.com',
       certificate_arn: 'arn:aws:acm:ap-southeast-2:ACCOUNT_ID:certificate/CERT_ID',
       backend_image_tag: 'v1 .0',
       frontend_image: 'ghcr.io/marklimmage/ohmycoins-frontend:latest',

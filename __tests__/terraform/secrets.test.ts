@@ -121,13 +121,6 @@ describe('inputs the production stack refuses', () => {
     expect(outcome().output).not.toContain(badToken);
   });
 
-  it('refuses a placeholder OIDC provider ARN, naming the variable and the expected shape (D6)', () => {
-    expect(outcome().output).toContain('Invalid value for variable');
-    expect(outcome().output.replace(/\s+/g, ' ')).toContain(
-      'github_oidc_provider_arn must be an IAM OIDC provider ARN with a 12-digit account id, e.g. arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com',
-    );
-  });
-
   it('refuses the legacy placeholder certificate ARN (D6) and malformed image inputs, naming each variable', () => {
     const output = outcome().output.replace(/\s+/g, ' ');
     expect(output).toContain('var.certificate_arn is "arn:aws:acm:ap-southeast-2:ACCOUNT_ID:certificate/CERT_ID"');

@@ -13,7 +13,7 @@ export const githubSchema = z
     createOidcProvider: z
       .boolean()
       .describe(
-        'Whether this stack creates the account-wide GitHub OIDC provider (exactly one stack per AWS account may, D14). When false, the provider ARN comes from oidcProviderArn or, if that is unset, from the github_oidc_provider_arn Terraform variable.',
+        'Whether this stack creates the account-wide GitHub OIDC provider (exactly one stack per AWS account may, D14). When false, the deploy role trusts oidcProviderArn or, if that is unset, the account\'s provider by its ARN built from accountId (or from the account that owns the VPC).',
       ),
     oidcProviderArn: z
       .string()

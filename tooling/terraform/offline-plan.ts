@@ -16,7 +16,6 @@ import { CACHE_ROOT, cacheKey, cachedResult, hashFolder } from './result-cache';
 /** Dummy value given to every required non-sensitive variable the offline plan knows about. */
 export const OFFLINE_VARIABLE_VALUES: Readonly<Record<string, string>> = {
   certificate_arn: 'arn:aws:acm:ap-southeast-2:123456789012:certificate/00000000-0000-4000-8000-000000000000',
-  github_oidc_provider_arn: 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com',
 };
 
 /** One value the offline plan puts in place of what a real plan gets from AWS, a secret or the backend. */
