@@ -13,7 +13,7 @@ import { plannedResources, TerraformPlanJson } from '../../tooling/cost/plan';
 import { loadUsage, usagePath } from '../../tooling/cost/usage';
 import { main } from '../../scripts/cost';
 import { planFromSynthesized } from '../cost-helpers';
-import { loadPlan, loadSynthesized, PLANNED_STACKS, PlannedStack } from './plans';
+import { ENVIRONMENT_STACKS, loadPlan, loadSynthesized, PLANNED_STACKS, PlannedStack } from './plans';
 import { registryPipelineEnvironments } from '../helpers';
 
 const catalogue = loadCatalogue();
@@ -134,7 +134,7 @@ describe('estimates of the shipped stacks from their offline plans', () => {
     expect([...accounted].sort()).toEqual(plan.planned_values!.root_module!.resources!.map((r) => r.address).sort());
   });
 
-  it.each(['staging', 'production'] as const)('%s: lists the rotation redeploy (rule, target, state machine, roles) as free, not as cost lines', (stack) => {
+  it.each(ENVIRONMENT_STACKS)('%s: lists the rotation redeploy (rule, target, state machine, roles) as free, not as cost lines', (stack) => {
     const e = estimateOf(stack, planJson(stack));
     expect(e.lines.filter((l) => l.address.includes('.rotation_'))).toEqual([]);
     expect(e.free.filter((f) => f.address.includes('.rotation_')).map((f) => f.resourceType).sort()).toEqual([
