@@ -7,13 +7,13 @@
  *
  *   npm run test:record
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { docsDiagrams, synthesizeStackTexts } from '../tooling/diagram/docs';
 import type { TfJson } from '../tooling/diagram/terraform-json';
-import { GENERATED_PAGES } from '../tooling/docs/pages';
 import { defineCommand, execute, type Io, PROJECT_ROOT, runMain, STDIO } from './cli';
 import { writeDocsDiagrams } from './diagram';
+import { updateFile, writeGeneratedPages } from './docs';
 
 /** Where the golden copies live: `<stack>.cdk.tf.json`, as `cdktf synth` writes it with no OMC_* overrides. */
 export const GOLDEN_DIR = path.join(PROJECT_ROOT, '__tests__', 'fixtures', 'synth');
@@ -29,18 +29,6 @@ export const command = defineCommand({
     'Record what the tests compare for every stack of the registry: the golden copies (__tests__/fixtures/synth/), the generated pages of docs/ and the diagrams of docs/architecture/.',
 });
 
-/** Writes a file when its content changes; says which. */
-function update(file: string, content: string, io: Pick<Io, 'out'>): void {
-  let before: string | undefined;
-  try {
-    before = readFileSync(file, 'utf8');
-  } catch {
-    before = undefined;
-  }
-  if (before !== content) writeFileSync(file, content);
-  io.out(`${before === content ? 'unchanged' : 'wrote    '} ${path.relative(PROJECT_ROOT, file)}\n`);
-}
-
 export function cli(argv: readonly string[], io: Io = STDIO): Promise<number> {
   return execute(
     command,
@@ -48,9 +36,9 @@ export function cli(argv: readonly string[], io: Io = STDIO): Promise<number> {
     () => {
       const texts = synthesizeStackTexts();
       mkdirSync(GOLDEN_DIR, { recursive: true });
-      for (const [stack, text] of texts) update(goldenFile(stack), text, io);
+      for (const [stack, text] of texts) updateFile(goldenFile(stack), text, io.out);
       const stacks = new Map([...texts].map(([stack, text]) => [stack, JSON.parse(text) as TfJson]));
-      for (const page of GENERATED_PAGES) update(path.join(PROJECT_ROOT, page.file), page.render(stacks), io);
+      writeGeneratedPages(stacks, io.out);
       writeDocsDiagrams(docsDiagrams(stacks), io);
       return 0;
     },
