@@ -10,8 +10,7 @@ import path from 'node:path';
 import { loadCatalogue } from '../../tooling/cost/catalogue';
 import { Estimate, estimate } from '../../tooling/cost/estimate';
 import { plannedResources, TerraformPlanJson } from '../../tooling/cost/plan';
-import { loadUsage, usagePath } from '../../tooling/cost/usage';
-import { main } from '../../scripts/cost';
+import { main, usageFor } from '../../scripts/cost';
 import { planFromSynthesized } from '../cost-helpers';
 import { ENVIRONMENT_STACKS, loadPlan, loadSynthesized, PLANNED_STACKS, PlannedStack } from './plans';
 import { registryPipelineEnvironments } from '../helpers';
@@ -23,7 +22,8 @@ function planJson(stack: PlannedStack): TerraformPlanJson {
 }
 
 function estimateOf(stack: PlannedStack, plan: TerraformPlanJson): Estimate {
-  return estimate({ stack, resources: plannedResources(plan), catalogue, usage: loadUsage(usagePath(stack)) });
+  // A usage file is optional (README): without one every usage-based quantity is 0, as npm run cost does.
+  return estimate({ stack, resources: plannedResources(plan), catalogue, usage: usageFor(stack, undefined, []) });
 }
 
 function unpriced(e: Estimate): string[] {
