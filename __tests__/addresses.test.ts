@@ -6,7 +6,7 @@
  */
 import { Testing } from 'cdktf';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
-import { environment, registryPipelineEnvironments, synthEnvironment, synthesizeStack } from './helpers';
+import { ENV_NAMES, environment, registryPipelineEnvironments, synthEnvironment, synthesizeStack } from './helpers';
 import { bootstrap } from '../environments/bootstrap';
 import { validateBootstrapConfig } from '../environments/schema';
 import { BootstrapStack } from '../stacks/bootstrap-stack';
@@ -251,9 +251,23 @@ export const EXPECTED_ADDRESSES = {
   bootstrapWithOidcProvider: [...BOOTSTRAP, 'aws_iam_openid_connect_provider.bootstrap_github_actions'].sort(),
 };
 
+/** The deployed environments, whose every address is pinned above. */
+const PINNED = ['staging', 'production'] as const;
+
+/** An address with its per-zone or per-item number made generic: `aws_subnet.vpc_public_3` is `aws_subnet.vpc_public_N`. */
+const shape = (address: string) => address.replace(/_\d+$/, '_N');
+
 describe('pinned Terraform addresses', () => {
-  it.each(['staging', 'production'] as const)('%s has exactly the pinned addresses', (name) => {
+  it.each(PINNED)('%s has exactly the pinned addresses', (name) => {
     expect(synthEnvironment(name).addresses()).toEqual(EXPECTED_ADDRESSES[name]);
+  });
+
+  // An environment added to the registry has no state yet, so nothing to keep stable: its addresses are derived
+  // from the pinned ones (the same constructs make the same addresses; only the number of zones or items differs),
+  // and none needs writing here. Pinning its exact list, once it is deployed, is a choice, not a requirement.
+  it.each(ENV_NAMES)('%s uses only addresses of the shapes pinned for the deployed environments', (name) => {
+    const known = new Set(PINNED.flatMap((env) => EXPECTED_ADDRESSES[env].map(shape)));
+    expect(synthEnvironment(name).addresses().filter((address) => !known.has(shape(address)))).toEqual([]);
   });
 
   it('bootstrap has exactly the pinned addresses, with and without the OIDC provider', () => {

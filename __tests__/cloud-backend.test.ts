@@ -9,7 +9,7 @@ import { ENVIRONMENTS } from '../environments';
 import { buildConfiguredApp, loadSettings } from '../environments/load';
 import { applyStateBackendOverrides } from '../environments/overrides';
 import { runSynth } from '../stacks/app';
-import { synthEnvironment, tempDir } from './helpers';
+import { ENV_NAMES, synthEnvironment, tempDir } from './helpers';
 
 const cloud = (workspace: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ type: 'cloud', organization: 'ohmycoins', workspace, ...extra });
 
@@ -18,7 +18,7 @@ function synthTerraformBlocks(env: NodeJS.ProcessEnv): Record<string, Record<str
   const outdir = tempDir('cloud-synth-');
   buildConfiguredApp({ outdir, env }).synth();
   return Object.fromEntries(
-    ['staging', 'production'].map((s) => [s, JSON.parse(readFileSync(path.join(outdir, 'stacks', s, 'cdk.tf.json'), 'utf8')).terraform]),
+    ENV_NAMES.map((s) => [s, JSON.parse(readFileSync(path.join(outdir, 'stacks', s, 'cdk.tf.json'), 'utf8')).terraform]),
   );
 }
 
@@ -111,10 +111,9 @@ describe('overrides from environment variables (CI)', () => {
   });
 
   it('name the variable that supplied a bad value', () => {
-    expect(refusal({ OMC_STATE_BACKEND: 'terraform-cloud' })).toEqual([
-      '  - staging.stateBackend.type = "terraform-cloud": must be one of "s3", "cloud" (set by OMC_STATE_BACKEND)',
-      '  - production.stateBackend.type = "terraform-cloud": must be one of "s3", "cloud" (set by OMC_STATE_BACKEND)',
-    ]);
+    expect(refusal({ OMC_STATE_BACKEND: 'terraform-cloud' })).toEqual(
+      ENV_NAMES.map((name) => `  - ${name}.stateBackend.type = "terraform-cloud": must be one of "s3", "cloud" (set by OMC_STATE_BACKEND)`),
+    );
     expect(refusal({ OMC_STATE_BACKEND_STAGING: 'cloud', OMC_TFC_ORGANIZATION: 'Oh My Coins', OMC_TFC_WORKSPACE: 'w' })).toEqual([
       '  - staging.stateBackend.organization = "Oh My Coins": must be a Terraform Cloud organization name: 1-40 letters, digits, - or _ (set by OMC_TFC_ORGANIZATION)',
     ]);
@@ -128,8 +127,13 @@ describe('overrides from environment variables (CI)', () => {
   });
 
   it('refuse two environments sharing one workspace', () => {
-    expect(refusal({ OMC_STATE_BACKEND: 'cloud', OMC_TFC_ORGANIZATION: 'ohmycoins', OMC_TFC_WORKSPACE: 'ohmycoins' })).toEqual([
-      '  - production.stateBackend.workspace.name = "ohmycoins": must differ from every other environment\'s workspace: "staging" already uses app.terraform.io/ohmycoins/ohmycoins (give each environment its own, e.g. OMC_TFC_WORKSPACE=ohmycoins-{environment})',
-    ]);
+    // The first environment of the registry takes the workspace; every other one is refused.
+    const [first, ...others] = ENV_NAMES;
+    expect(refusal({ OMC_STATE_BACKEND: 'cloud', OMC_TFC_ORGANIZATION: 'ohmycoins', OMC_TFC_WORKSPACE: 'ohmycoins' })).toEqual(
+      others.map(
+        (name) =>
+          `  - ${name}.stateBackend.workspace.name = "ohmycoins": must differ from every other environment's workspace: "${first}" already uses app.terraform.io/ohmycoins/ohmycoins (give each environment its own, e.g. OMC_TFC_WORKSPACE=ohmycoins-{environment})`,
+      ),
+    );
   });
 });

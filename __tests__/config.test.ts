@@ -165,8 +165,8 @@ describe('synth with invalid settings', () => {
     }
   });
 
-  it('builds a stack per shipped environment and the bootstrap stack', () => {
+  it('builds a stack per environment of the registry and the bootstrap stack', () => {
     const app = buildConfiguredApp({ outdir: require('node:os').tmpdir() });
-    expect(app.node.children.map((c) => c.node.id).sort()).toEqual(['bootstrap', 'production', 'staging']);
+    expect(app.node.children.map((c) => c.node.id).sort()).toEqual([...Object.keys(ENVIRONMENTS), 'bootstrap'].sort());
   });
 });

@@ -3,7 +3,7 @@
  * machine that forces a new deployment of the backend, so its tasks read the new password.
  */
 import { nameProblem, NAME_RULES, resourceNames } from '../lib/names';
-import { synthEnvironment } from './helpers';
+import { ENV_NAMES, environment, synthEnvironment } from './helpers';
 
 type Json = Record<string, any>;
 const json = (text: string) => JSON.parse(text) as Json;
@@ -18,10 +18,7 @@ const trustedBy = (service: string, source: string) => ({
   Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT }, ArnLike: { 'aws:SourceArn': `arn:aws:${source}` } },
 });
 
-describe.each([
-  ['staging', 'ohmycoins-staging'],
-  ['production', 'ohmycoins-prod'],
-] as const)('credential rotation in %s', (env, p) => {
+describe.each(ENV_NAMES.map((name) => [name, environment(name).projectName] as const))('credential rotation in %s', (env, p) => {
   const stack = synthEnvironment(env);
   const rule = stack.resource('aws_cloudwatch_event_rule', 'rotation_password_rotated');
   const machine = stack.resource('aws_sfn_state_machine', 'rotation_backend_redeploy');

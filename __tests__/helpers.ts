@@ -14,8 +14,26 @@ import { synthesizeStacks } from '../tooling/diagram/docs';
 import type { TfJson } from '../tooling/diagram/terraform-json';
 import { PROJECT_ROOT } from '../lib/project-root';
 import { cachedResultSync, cacheKey, hashFolder } from '../tooling/terraform/result-cache';
+import { goldenFile } from '../scripts/test-record';
 
-export type EnvName = 'staging' | 'production';
+/** An environment of the registry (environments/index.ts); tests iterate `ENV_NAMES`, never a list of their own. */
+export type EnvName = string;
+/** Every environment of the registry, in its order. */
+export const ENV_NAMES: readonly EnvName[] = Object.keys(ENVIRONMENTS);
+
+/**
+ * The environments whose golden copy is recorded (__tests__/fixtures/synth/<env>.cdk.tf.json):
+ * the golden, generated-docs and diagram checks compare what was recorded for these. An environment
+ * just added to the registry is not among them until `npm run test:record` records it (see
+ * docs/testing.md, "A new environment").
+ */
+export const RECORDED_ENVIRONMENTS: readonly EnvName[] = ENV_NAMES.filter((name) => existsSync(goldenFile(name)));
+/** Environments of the registry not recorded yet. */
+export const UNRECORDED_ENVIRONMENTS: readonly EnvName[] = ENV_NAMES.filter((name) => !RECORDED_ENVIRONMENTS.includes(name));
+/** The registry restricted to the recorded environments. */
+export function recordedRegistry(): Record<string, unknown> {
+  return Object.fromEntries(RECORDED_ENVIRONMENTS.map((name) => [name, ENVIRONMENTS[name]]));
+}
 
 /** A deep copy of an environment's raw data, for tests to modify. */
 export function rawEnvironment(name: EnvName): Record<string, any> {
@@ -125,4 +143,15 @@ export function registryPipelineEnvironments(): PipelineEnvironment[] {
  */
 export function synthesizedStacks(): Map<string, TfJson> {
   return new Map(Object.entries(cachedResultSync(cacheKey('docs-synth', sourcesKey()), () => Object.fromEntries(synthesizeStacks()))));
+}
+
+/**
+ * Every stack of the app built from the recorded environments only (the bootstrap stack too holds
+ * something per environment): what the golden copies, the generated pages and the committed
+ * diagrams were recorded from. The same as `synthesizedStacks()` when every environment is recorded.
+ */
+export function recordedStacks(): Map<string, TfJson> {
+  if (UNRECORDED_ENVIRONMENTS.length === 0) return synthesizedStacks();
+  const key = cacheKey('docs-synth-recorded', RECORDED_ENVIRONMENTS.join(','), sourcesKey());
+  return new Map(Object.entries(cachedResultSync(key, () => Object.fromEntries(synthesizeStacks(recordedRegistry())))));
 }

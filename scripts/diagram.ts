@@ -3,7 +3,7 @@
  * (see tooling/diagram/ and docs/architecture.md).
  *
  *   npm run diagram -- <stack> [--format svg|mermaid|dot] [--out <file>] [--dir cdktf.out]
- *   npm run diagram -- --docs      regenerate docs/architecture/<stack>.svg for every stack
+ *   npm run diagram -- --docs      regenerate docs/architecture/<stack>.svg for every stack, and their sections of docs/architecture.md
  *
  * Without --out the diagram goes to stdout; with it, a line says what was written where. A wrong
  * command line exits 2 with the usage; other bad input is reported in one line, exit code 1.
@@ -13,7 +13,7 @@ import path from 'node:path';
 import { ENVIRONMENTS } from '../environments';
 import { BOOTSTRAP_NAME } from '../environments/schema';
 import { buildArchitecture } from '../tooling/diagram/architecture';
-import { DOCS_DIAGRAM_DIR, docsDiagrams } from '../tooling/diagram/docs';
+import { ARCHITECTURE_PAGE, DOCS_DIAGRAM_DIR, docsDiagrams, withArchitectureSections } from '../tooling/diagram/docs';
 import { toDot } from '../tooling/diagram/dot';
 import { toMermaid } from '../tooling/diagram/mermaid';
 import { renderSvg } from '../tooling/diagram/svg';
@@ -67,6 +67,18 @@ export const command = defineCommand({
   },
 });
 
+/** Writes docs/architecture/<stack>.svg for these diagrams, and the pictures' part of docs/architecture.md. */
+export function writeDocsDiagrams(diagrams: ReadonlyMap<string, string>, io: Pick<Io, 'out'>): void {
+  mkdirSync(DOCS_DIAGRAM_DIR, { recursive: true });
+  for (const [stack, svg] of diagrams) {
+    write(path.join(DOCS_DIAGRAM_DIR, `${stack}.svg`), svg);
+    io.out(`wrote ${path.relative(PROJECT_ROOT, path.join(DOCS_DIAGRAM_DIR, `${stack}.svg`))}\n`);
+  }
+  const page = ARCHITECTURE_PAGE;
+  write(page, withArchitectureSections(readFileSync(page, 'utf8'), [...diagrams.keys()]));
+  io.out(`wrote ${path.relative(PROJECT_ROOT, page)}\n`);
+}
+
 export function cli(argv: readonly string[], io: Io = STDIO): Promise<number> {
   return execute(
     command,
@@ -74,11 +86,7 @@ export function cli(argv: readonly string[], io: Io = STDIO): Promise<number> {
     ({ args, values }) => {
       if (values.docs) {
         if (args.stack !== undefined) throw new UsageError('--docs draws every stack: name no stack');
-        mkdirSync(DOCS_DIAGRAM_DIR, { recursive: true });
-        for (const [stack, svg] of docsDiagrams()) {
-          write(path.join(DOCS_DIAGRAM_DIR, `${stack}.svg`), svg);
-          io.out(`wrote ${path.relative(PROJECT_ROOT, path.join(DOCS_DIAGRAM_DIR, `${stack}.svg`))}\n`);
-        }
+        writeDocsDiagrams(docsDiagrams(), io);
         return 0;
       }
       const stack = args.stack;

@@ -8,6 +8,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { synthesizeStacks } from '../tooling/diagram/docs';
+import type { TfJson } from '../tooling/diagram/terraform-json';
 import { GENERATED_PAGES } from '../tooling/docs/pages';
 import { defineCommand, execute, PROJECT_ROOT, runMain } from './cli';
 
@@ -16,21 +17,26 @@ export const command = defineCommand({
   summary: 'Regenerate the reference pages of docs/: environment settings and checks, policy rules, stack outputs.',
 });
 
+/** Writes `file` when `content` differs from what it holds; says which. */
+export function updateFile(file: string, content: string, out: (text: string) => void): void {
+  let before: string | undefined;
+  try {
+    before = readFileSync(file, 'utf8');
+  } catch {
+    before = undefined;
+  }
+  if (before !== content) writeFileSync(file, content);
+  out(`${before === content ? 'unchanged' : 'wrote    '} ${path.relative(PROJECT_ROOT, file)}\n`);
+}
+
+/** Writes every generated page from these synthesized stacks. */
+export function writeGeneratedPages(stacks: ReadonlyMap<string, TfJson>, out: (text: string) => void): void {
+  for (const page of GENERATED_PAGES) updateFile(path.join(PROJECT_ROOT, page.file), page.render(stacks), out);
+}
+
 export function cli(argv: readonly string[]): Promise<number> {
   return execute(command, argv, () => {
-    const stacks = synthesizeStacks();
-    for (const page of GENERATED_PAGES) {
-      const file = path.join(PROJECT_ROOT, page.file);
-      const content = page.render(stacks);
-      let before: string | undefined;
-      try {
-        before = readFileSync(file, 'utf8');
-      } catch {
-        before = undefined;
-      }
-      if (before !== content) writeFileSync(file, content);
-      process.stdout.write(`${before === content ? 'unchanged' : 'wrote    '} ${page.file}\n`);
-    }
+    writeGeneratedPages(synthesizeStacks(), (text) => process.stdout.write(text));
     return 0;
   });
 }

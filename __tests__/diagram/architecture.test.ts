@@ -9,12 +9,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ArchitectureGraph, buildArchitecture, INTERNET, nodeId, portsBetween } from '../../tooling/diagram/architecture';
-import { DOCS_DIAGRAM_DIR, docsDiagrams } from '../../tooling/diagram/docs';
+import { ARCHITECTURE_PAGE, DOCS_DIAGRAM_DIR, docsDiagrams, withArchitectureSections } from '../../tooling/diagram/docs';
 import { toDot } from '../../tooling/diagram/dot';
 import { toMermaid } from '../../tooling/diagram/mermaid';
 import type { TfJson } from '../../tooling/diagram/terraform-json';
 import { cli } from '../../scripts/diagram';
-import { synthesizedStacks } from '../helpers';
+import { ENV_NAMES, environment, RECORDED_ENVIRONMENTS, recordedStacks, synthesizedStacks } from '../helpers';
 
 const ALB = 'aws_lb.alb_main';
 const BACKEND = 'aws_ecs_service.ecs_backend';
@@ -40,7 +40,9 @@ const node = (g: ArchitectureGraph, address: string) => {
 };
 const databaseSubnets = (g: ArchitectureGraph) => g.nodes.filter((n) => n.kind === 'subnet' && n.title.startsWith('database subnet')).map((n) => n.id);
 
-describe.each(['staging', 'production'])('the %s stack', (stack) => {
+describe.each(ENV_NAMES)('the %s stack', (stack) => {
+  // What the picture must show follows the environment's settings, not its name.
+  const config = environment(stack);
   let g: ArchitectureGraph;
   beforeAll(() => {
     g = graphOf(stack);
@@ -76,7 +78,7 @@ describe.each(['staging', 'production'])('the %s stack', (stack) => {
 
   it('draws every availability zone with its public, application and database subnet', () => {
     const zones = g.clusters.filter((c) => c.kind === 'az');
-    expect(zones.length).toBe(stack === 'production' ? 3 : 2);
+    expect(zones.length).toBe(config.network.availabilityZones.length);
     for (const zone of zones) {
       expect(g.nodes.filter((n) => n.cluster === zone.id && n.kind === 'subnet').map((n) => n.title.split(' ')[0]).sort()).toEqual(['application', 'database', 'public']);
     }
@@ -84,7 +86,7 @@ describe.each(['staging', 'production'])('the %s stack', (stack) => {
 
   it('shows who assumes the roles and which secrets they may read', () => {
     const github = g.nodes.find((n) => n.kind === 'github')!;
-    expect(github.details).toEqual([expect.stringMatching(/^subject repo:MarkLimmage\/ohmycoins:/), ...(stack === 'staging' ? ['OIDC provider created in this stack'] : [])]);
+    expect(github.details).toEqual([expect.stringMatching(/^subject repo:MarkLimmage\/ohmycoins:/), ...(config.github.createOidcProvider ? ['OIDC provider created in this stack'] : [])]);
     expect(g.edges).toContainEqual(expect.objectContaining({ from: github.id, to: nodeId('aws_iam_role.iam_github_actions'), kind: 'assumes' }));
     // Each service its own roles; the frontend's execution role reads no secret.
     for (const [service, task, execution] of [
@@ -96,7 +98,7 @@ describe.each(['staging', 'production'])('the %s stack', (stack) => {
     }
     expect(g.edges.filter((e) => e.kind === 'reads' && e.from.includes('frontend'))).toEqual([]);
     const read = g.edges.filter((e) => e.kind === 'reads' && e.from === nodeId('aws_iam_role.iam_ecs_task_execution')).map((e) => e.to).sort();
-    const expected = [nodeId('aws_secretsmanager_secret.app_secrets'), `${nodeId(RDS)}__master_user_secret`, ...(stack === 'production' ? [nodeId('aws_secretsmanager_secret.redis_auth_token')] : [])];
+    const expected = [nodeId('aws_secretsmanager_secret.app_secrets'), `${nodeId(RDS)}__master_user_secret`, ...(config.cache.authToken ? [nodeId('aws_secretsmanager_secret.redis_auth_token')] : [])];
     expect(read).toEqual(expected.sort());
   });
 
@@ -220,7 +222,7 @@ describe('npm run diagram', () => {
   });
 
   it.each([
-    [['nowhere'], 1, 'unknown stack "nowhere": the stacks are bootstrap, production, staging'],
+    [['nowhere'], 1, `unknown stack "nowhere": the stacks are ${[...ENV_NAMES, 'bootstrap'].sort().join(', ')}`],
     [['production'], 1, 'stack "production" is not synthesized yet (no DIR/stacks/production/cdk.tf.json): run npm run synth first'],
     [['staging', '--format', 'dot', '--out', '/nonexistent-dir/x.dot'], 1, 'cannot write /nonexistent-dir/x.dot: its folder does not exist'],
     [['staging', '--format', 'dot', '--out', os.tmpdir()], 1, `cannot write ${os.tmpdir()}: it is a folder`],
@@ -237,15 +239,19 @@ describe('npm run diagram', () => {
 });
 
 describe('docs/architecture.md', () => {
-  it('embeds the committed SVG of every stack, and each is what the code draws today', () => {
-    const page = readFileSync(path.join(DOCS_DIAGRAM_DIR, '..', 'architecture.md'), 'utf8');
-    const drawn = docsDiagrams();
-    expect([...drawn.keys()].sort()).toEqual(['bootstrap', 'production', 'staging']);
+  it('shows the committed SVG of every recorded stack in a generated section, and each is what the code draws today', () => {
+    // As recorded (the stacks of the environments with a golden copy): a new environment is drawn
+    // when `npm run test:record` records it (docs/testing.md, "A new environment").
+    const page = readFileSync(ARCHITECTURE_PAGE, 'utf8');
+    const drawn = docsDiagrams(recordedStacks());
+    expect([...drawn.keys()].sort()).toEqual([...RECORDED_ENVIRONMENTS, 'bootstrap'].sort());
+    const stale = 'run npm run test:record (or npm run diagram -- --docs once every environment is recorded) and commit the result';
+    if (withArchitectureSections(page, [...drawn.keys()]) !== page) throw new Error(`docs/architecture.md's sections of the stacks are stale: ${stale}`);
     for (const [stack, svg] of drawn) {
       const file = path.join(DOCS_DIAGRAM_DIR, `${stack}.svg`);
       expect(page).toContain(`](architecture/${stack}.svg)`);
       const committed = existsSync(file) ? readFileSync(file, 'utf8') : '(missing)';
-      if (committed !== svg) throw new Error(`docs/architecture/${stack}.svg is stale: run npm run diagram -- --docs and commit the result`);
+      if (committed !== svg) throw new Error(`docs/architecture/${stack}.svg is stale: ${stale}`);
     }
   });
 });

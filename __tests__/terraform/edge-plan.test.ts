@@ -7,7 +7,7 @@
  */
 import { plannedValues } from '../../tooling/terraform/offline-plan';
 import { legacyBackendContainer, legacyFrontendContainer, stackBackendInputs } from '../legacy-containers';
-import { configuredResource, loadPlan, PlannedStack } from './plans';
+import { configuredResource, ENVIRONMENT_STACKS, loadPlan, PlannedStack } from './plans';
 
 type Json = Record<string, any>;
 
@@ -62,7 +62,7 @@ describe('load balancer routing as planned', () => {
   });
 
   it('plans the load balancer with invalid headers dropped and no cross-zone argument (D23)', () => {
-    for (const stack of ['staging', 'production'] as const) {
+    for (const stack of ENVIRONMENT_STACKS) {
       const lb = plannedValues(loadPlan(stack), 'aws_lb.alb_main');
       expect(lb).toMatchObject({ load_balancer_type: 'application', internal: false, enable_http2: true, drop_invalid_header_fields: true });
       expect(lb.enable_cross_zone_load_balancing ?? null).toBeNull();

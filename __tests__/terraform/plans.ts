@@ -8,6 +8,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { cachedTerraformRun, type OfflinePlanResult, type PlanOutcome } from '../../tooling/terraform/offline-plan';
 import { hashFolder } from '../../tooling/terraform/result-cache';
+import { ENVIRONMENTS } from '../../environments';
+import { BOOTSTRAP_NAME } from '../../environments/schema';
 
 export const TERRAFORM_TEST_DIR = path.resolve(__dirname, '..', '..', '.terraform-test');
 export const SYNTH_DIR = path.join(TERRAFORM_TEST_DIR, 'cdktf.out');
@@ -33,12 +35,12 @@ export async function waitForPlans(): Promise<void> {
   while (existsSync(RESULTS_DIR) && !existsSync(PLANS_DONE)) await new Promise((resolve) => setTimeout(resolve, 100));
 }
 
-/** The environment stacks. */
-export const ENVIRONMENT_STACKS = ['staging', 'production'] as const;
-export type EnvironmentStack = (typeof ENVIRONMENT_STACKS)[number];
+/** The environment stacks: every environment of the registry (environments/index.ts). */
+export const ENVIRONMENT_STACKS: readonly string[] = Object.keys(ENVIRONMENTS);
+export type EnvironmentStack = string;
 /** Stacks the global setup synthesizes and plans: the environments and the bootstrap stack. */
-export const PLANNED_STACKS = [...ENVIRONMENT_STACKS, 'bootstrap'] as const;
-export type PlannedStack = (typeof PLANNED_STACKS)[number];
+export const PLANNED_STACKS: readonly string[] = [...ENVIRONMENT_STACKS, BOOTSTRAP_NAME];
+export type PlannedStack = string;
 
 export interface RecordedFailure {
   readonly error: string;

@@ -7,10 +7,17 @@
  * refused secret is not printed either.
  */
 import { declaredVariables, sentinelFor } from '../../tooling/terraform/offline-plan';
-import { BAD_INPUTS, loadBadInputsPlan, loadPlan, loadSynthesized, PLANNED_STACKS, PlannedStack } from './plans';
+import { BAD_INPUTS, ENVIRONMENT_STACKS, loadBadInputsPlan, loadPlan, loadSynthesized, PLANNED_STACKS, PlannedStack } from './plans';
+import { environment } from '../helpers';
 
-/** Sensitive variables each stack must declare. Production: the Redis AUTH token (D5, D13); no master password anywhere (D12). */
-const SENSITIVE_VARIABLES: Record<PlannedStack, string[]> = { staging: [], production: ['redis_auth_token'], bootstrap: [] };
+/**
+ * Sensitive variables each stack must declare: the Redis AUTH token where AUTH is on (production: D5, D13), no master
+ * password anywhere (D12). Derived from each environment's settings, so a new environment needs no entry.
+ */
+const SENSITIVE_VARIABLES: Record<PlannedStack, string[]> = {
+  ...Object.fromEntries(ENVIRONMENT_STACKS.map((name) => [name, environment(name).cache.authToken ? ['redis_auth_token'] : []])),
+  bootstrap: [],
+};
 
 /** `[address, attribute]` of every top-level resource argument set to exactly `${var.<name>}`. */
 function argumentsFrom(stackJson: Record<string, any>, variable: string): [string, string][] {
