@@ -2,7 +2,7 @@
  * The "done when" of issue 22: a new environment is one file plus its registry line. In a temporary
  * copy of the repository (its sources, docs and package files; node_modules linked), `env:new`
  * writes the file and the registry line on disk, the test fills the placeholders as a user edits the
- * file, and then the copy's own synth, docs generator and diagram generator, loaded from the copy,
+ * file, and then the copy's own synth, docs generator, diagram generator and workflow environment list, loaded from the copy,
  * include the new environment with no other edit. (Its npm test is proven by hand in a clone:
  * see docs/testing.md, "A new environment".)
  */
@@ -96,7 +96,20 @@ describe(`a new environment (${NEW}, from ${FROM}) in a temporary copy of the re
     expect(readFileSync(path.join(root, 'docs', 'architecture.md'), 'utf8')).toContain(`## ${NEW}\n\n[![${NEW}](architecture/${NEW}.svg)](architecture/${NEW}.svg)`);
   });
 
-  // Item 2 of issue 22 (workflows computed from the registry) is another branch's: its check that the
-  // workflow matrix plans this environment belongs here, on the same copy.
-  it.todo('is planned by every workflow matrix computed from the copy (issue 22, item 2: workflows from the registry)');
+  it("is in every workflow's list, computed by the copy's `npm run environments` (the matrices' input)", () => {
+    const { listEnvironments } = fromCopy<typeof import('../scripts/environments')>(root, 'scripts/environments.ts');
+    const list = listEnvironments(undefined, '123456789012');
+    const entry = list.environments.find((e) => e.name === NEW);
+    const from = list.environments.find((e) => e.name === FROM);
+    expect(entry).toBeDefined();
+    // Copied from FROM: planned the same way, in GitHub environments of its own name.
+    expect(entry?.productionLike).toBe(from?.productionLike);
+    expect(entry?.pullRequestPlan).toBe(from?.pullRequestPlan);
+    expect(entry?.github.apply).toBe(from?.github.apply.replace(FROM, NEW));
+    expect(entry?.github.drift).toBe(from?.github.drift.replace(FROM, NEW));
+    expect(list.names.split(',')).toContain(NEW);
+    expect(list.planned.split(',')).toContain(NEW);
+    const plans = entry?.pullRequestPlan === 'reviewed' ? list.reviewedPlans : list.pullRequestPlans;
+    expect(plans.map((e) => e.name)).toContain(NEW);
+  });
 });
