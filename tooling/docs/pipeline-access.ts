@@ -93,7 +93,9 @@ export function renderCiPage(stacks: ReadonlyMap<string, TfJson>, current = read
   const bootstrap = stacks.get('bootstrap');
   if (!bootstrap) throw new Error('the app has no bootstrap stack');
   const settings = loadSettings();
-  const list = workflowEnvironments({ environments: settings.environments, bootstrap: settings.bootstrap, variablesOf: (name) => stacks.get(name)?.variable });
+  // The environments of the stacks given (every stack for npm run docs; the recorded ones in the staleness test).
+  const environments = settings.environments.filter((e) => stacks.has(e.name));
+  const list = workflowEnvironments({ environments, bootstrap: settings.bootstrap, variablesOf: (name) => stacks.get(name)?.variable });
   const withMatrix = replaceSection(current, BEGIN, renderPipelineMatrix(bootstrap), 'the pipeline matrix');
   return replaceSection(withMatrix, ENVIRONMENTS_BEGIN, renderGithubEnvironmentsTable(list), 'the GitHub environments');
 }
