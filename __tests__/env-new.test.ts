@@ -15,6 +15,7 @@ import { runSynth } from '../stacks/app';
 import { cli } from '../scripts/env-new';
 import { addToRegistry, environmentFile, type Files, newEnvironment, REGISTRY_FILE, toSource } from '../tooling/environments/new-environment';
 import { tempDir } from './temp';
+import { withPlaceholdersSet } from './placeholders';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -64,17 +65,6 @@ function typeErrors(overlay: ReadonlyMap<string, string>): string[] {
   return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
 }
 
-/** The settings with every placeholder replaced as a user would, for the environment `name`. */
-function filled(config: Record<string, any>, name: string): Record<string, any> {
-  const copy = structuredClone(config);
-  Object.assign(copy.application, {
-    domain: `${name}.ohmycoins.com`,
-    backendDomain: `api.${name}.ohmycoins.com`,
-    frontendHost: `https://dashboard.${name}.ohmycoins.com`,
-    backendCorsOrigins: [`https://dashboard.${name}.ohmycoins.com`],
-  });
-  return copy;
-}
 
 describe.each(Object.keys(ENVIRONMENTS))('npm run env:new -- <new> --from %s', (from) => {
   let result: Awaited<ReturnType<typeof run>>;
@@ -111,7 +101,7 @@ describe.each(Object.keys(ENVIRONMENTS))('npm run env:new -- <new> --from %s', (
   });
 
   it('validates beside the others once they are set, in a free range, under its own names, referencing the OIDC provider', () => {
-    const settings = loadSettings({ environments: { ...ENVIRONMENTS, [NEW]: filled(config(), NEW) } });
+    const settings = loadSettings({ environments: { ...ENVIRONMENTS, [NEW]: withPlaceholdersSet(config(), NEW) } });
     const created = settings.environments.find((e) => e.name === NEW);
     const original = validateEnvironmentConfig(from, ENVIRONMENTS[from]);
     expect(created?.projectName).not.toBe(original.projectName);
@@ -129,7 +119,7 @@ describe.each(Object.keys(ENVIRONMENTS))('npm run env:new -- <new> --from %s', (
   });
 
   it('synthesizes with the other stacks once the placeholders are set and the exceptions re-approved', () => {
-    const ready = { ...filled(config(), NEW), policyExceptions: original(from).policyExceptions };
+    const ready = { ...withPlaceholdersSet(config(), NEW), policyExceptions: original(from).policyExceptions };
     const outdir = tempDir('env-new-');
     const lines: string[] = [];
     expect(runSynth(() => loadSettings({ environments: { ...ENVIRONMENTS, [NEW]: ready } }), { outdir, stderr: (l) => lines.push(l) })).toBe(0);
@@ -169,7 +159,7 @@ describe('npm run env:new: what it refuses', () => {
 
   it('finds a range for a second and a third new environment too', () => {
     const first = newEnvironment({ name: 'aa', from: 'staging', registry: ENVIRONMENTS });
-    const second = newEnvironment({ name: 'bb', from: 'staging', registry: { ...ENVIRONMENTS, aa: filled(first.config, 'aa') } });
+    const second = newEnvironment({ name: 'bb', from: 'staging', registry: { ...ENVIRONMENTS, aa: withPlaceholdersSet(first.config, 'aa') } });
     expect(second.config.network.vpcCidr).not.toBe(first.config.network.vpcCidr);
   });
 });

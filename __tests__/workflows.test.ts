@@ -21,6 +21,7 @@ import { ciSecretFor } from '../scripts/stack-plan';
 import { newEnvironment } from '../tooling/environments/new-environment';
 import type { WorkflowEnvironment, WorkflowEnvironments } from '../tooling/environments/workflow-environments';
 import { synthEnvironment } from './helpers';
+import { withPlaceholdersSet } from './placeholders';
 
 const ROOT = path.resolve(__dirname, '..');
 const WORKFLOW_DIR = path.join(ROOT, '.github', 'workflows');
@@ -547,14 +548,7 @@ describe('environments added in memory: every workflow plans, applies and drift-
   const suffix = Math.random().toString(36).slice(2, 8).replace(/[^a-z]/g, 'x');
   /** The scaffold's copy of `from` (npm run env:new), its placeholders set as a user would. */
   const copy = (name: string, from: string, registry: Readonly<Record<string, unknown>>) => {
-    const config = newEnvironment({ name, from, registry }).config;
-    Object.assign(config.application, {
-      domain: `${name}.example.com`,
-      backendDomain: `api.${name}.example.com`,
-      frontendHost: `https://dashboard.${name}.example.com`,
-      backendCorsOrigins: [`https://dashboard.${name}.example.com`],
-    });
-    return config;
+    return withPlaceholdersSet(newEnvironment({ name, from, registry }).config, name);
   };
   const source = (productionLike: boolean) => Object.keys(ENVIRONMENTS).find((n) => (ENVIRONMENTS[n] as { productionLike: boolean }).productionLike === productionLike) as string;
   const like = `t${suffix}-a`;
