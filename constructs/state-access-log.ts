@@ -11,16 +11,12 @@
 import { Cloudtrail } from '@cdktf/provider-aws/lib/cloudtrail';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
-import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
-import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
-import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
-import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
-import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Construct } from 'constructs';
 import { logicalIds, pin } from '../lib/addresses';
 import { keyAdministrators, policyDocument } from '../lib/iam-document';
+import { privateBucket } from './private-bucket';
 import type { BootstrapSharedProps } from './state-backend';
 
 /** How long the access log is kept: a year of who read the state. */
@@ -72,20 +68,7 @@ export class StateAccessLog extends Construct {
     );
     pin(new KmsAlias(this, 'KeyAlias', { name: `alias/${logBucketName}`, targetKeyId: key.keyId }), at('log'));
 
-    const bucket = pin(new S3Bucket(this, 'Bucket', { bucket: logBucketName, tags: { ...tags, Name: logBucketName }, lifecycle: { preventDestroy: true } }), at('log'));
-    const versioning = pin(new S3BucketVersioningA(this, 'Versioning', { bucket: bucket.id, versioningConfiguration: { status: 'Enabled' } }), at('log'));
-    pin(
-      new S3BucketServerSideEncryptionConfigurationA(this, 'Encryption', {
-        bucket: bucket.id,
-        rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: key.arn }, bucketKeyEnabled: true }],
-      }),
-      at('log'),
-    );
-    const publicAccessBlock = pin(
-      new S3BucketPublicAccessBlock(this, 'PublicAccessBlock', { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }),
-      at('log'),
-    );
-    pin(new S3BucketOwnershipControls(this, 'OwnershipControls', { bucket: bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } }), at('log'));
+    const { bucket, versioning, publicAccessBlock } = privateBucket(this, at('log'), { name: logBucketName, tags, keyArn: key.arn });
     const policy = pin(
       new S3BucketPolicy(this, 'Policy', {
         bucket: bucket.id,

@@ -7,18 +7,14 @@
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
-import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
-import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
-import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
-import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
-import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Fn, Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import { logicalIds, pin } from '../lib/addresses';
 import { policyDocument, type PolicyStatement } from '../lib/iam-document';
 import type { SharedProps } from './base';
+import { privateBucket } from './private-bucket';
 
 /** The bootstrap settings these resources read, with their names there (checked by environments/schema.ts). */
 export interface StateBackendResourcesSettings {
@@ -88,29 +84,7 @@ export class StateBackendResources extends Construct {
     );
     const alias = pin(new KmsAlias(this, 'KeyAlias', { name: names.kmsKeyAlias, targetKeyId: key.keyId }), at('state'));
 
-    const bucket = pin(new S3Bucket(this, 'Bucket', { bucket: names.bucket, tags: named(names.bucket), lifecycle: PROTECTED }), at('state'));
-    const versioning = pin(
-      new S3BucketVersioningA(this, 'Versioning', { bucket: bucket.id, versioningConfiguration: { status: 'Enabled' } }),
-      at('state'),
-    );
-    pin(
-      new S3BucketServerSideEncryptionConfigurationA(this, 'Encryption', {
-        bucket: bucket.id,
-        rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: key.arn }, bucketKeyEnabled: true }],
-      }),
-      at('state'),
-    );
-    const publicAccessBlock = pin(
-      new S3BucketPublicAccessBlock(this, 'PublicAccessBlock', {
-        bucket: bucket.id,
-        blockPublicAcls: true,
-        blockPublicPolicy: true,
-        ignorePublicAcls: true,
-        restrictPublicBuckets: true,
-      }),
-      at('state'),
-    );
-    pin(new S3BucketOwnershipControls(this, 'OwnershipControls', { bucket: bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } }), at('state'));
+    const { bucket, versioning, publicAccessBlock } = privateBucket(this, at('state'), { name: names.bucket, tags, keyArn: key.arn });
     pin(
       new S3BucketPolicy(this, 'Policy', {
         bucket: bucket.id,
