@@ -1,5 +1,5 @@
 /**
- * The layers, checked by `npm run lint:layers` and __tests__/layers.test.ts (dependency-cruiser).
+ * The layers, checked by `npm run lint:layers` and __tests__/repository/layers.test.ts (dependency-cruiser).
  *
  *   environments/  data and schema        (top: may import everything below)
  *   stacks/        the stacks and the app  (may import constructs/ and lib/)

@@ -7,7 +7,7 @@
  *    tests (sequencer.js) and wait for the plans (wait-for-plans.ts).
  * Type checking is done by `tsc --noEmit` next to jest (npm test, scripts/test.js), so ts-jest
  * only transpiles.
- * Every run gets its own temp folder (TMPDIR), removed at the end (__tests__/setup/temp-dir.ts).
+ * Every run gets its own temp folder (TMPDIR), removed at the end (__tests__/support/setup/temp-dir.ts).
  */
 const os = require('node:os');
 
@@ -25,9 +25,9 @@ module.exports = {
   // A worker grows with every file it runs (each loads cdktf and the provider classes anew); past
   // this it is replaced after its file, which keeps npm test's peak memory well under 1.5 GB.
   workerIdleMemoryLimit: '450MB',
-  testSequencer: '<rootDir>/__tests__/setup/sequencer.js',
-  globalSetup: '<rootDir>/__tests__/setup/temp-dir.ts',
-  globalTeardown: '<rootDir>/__tests__/setup/temp-dir-teardown.ts',
+  testSequencer: '<rootDir>/__tests__/support/setup/sequencer.js',
+  globalSetup: '<rootDir>/__tests__/support/setup/temp-dir.ts',
+  globalTeardown: '<rootDir>/__tests__/support/setup/temp-dir-teardown.ts',
   projects: [
     {
       displayName: 'unit',
@@ -39,9 +39,9 @@ module.exports = {
       displayName: 'terraform',
       ...shared,
       testMatch: ['<rootDir>/__tests__/terraform/**/*.test.ts'],
-      globalSetup: '<rootDir>/__tests__/terraform/global-setup.ts',
-      globalTeardown: '<rootDir>/__tests__/terraform/global-teardown.ts',
-      setupFilesAfterEnv: ['<rootDir>/__tests__/terraform/wait-for-plans.ts'],
+      globalSetup: '<rootDir>/__tests__/support/terraform/global-setup.ts',
+      globalTeardown: '<rootDir>/__tests__/support/terraform/global-teardown.ts',
+      setupFilesAfterEnv: ['<rootDir>/__tests__/support/terraform/wait-for-plans.ts'],
     },
   ],
 };

@@ -12,8 +12,8 @@ import { ENVIRONMENTS } from '../environments';
 import { NO_USAGE } from '../tooling/cost/usage';
 import { quantity } from '../tooling/cost/report';
 import { planOf } from './cost-helpers';
-import { tempDir } from './temp';
-import { UNKNOWN_ENVIRONMENT } from './unknown-environment';
+import { tempDir } from './support/temp';
+import { UNKNOWN_ENVIRONMENT } from './support/unknown-environment';
 
 const FIXTURE_PLAN = path.join(__dirname, 'fixtures', 'cost', 'plan-all-types.json');
 const dir = tempDir('cost-cli-');

@@ -12,7 +12,7 @@ import { plannedResources, priorResources, TerraformPlanJson } from '../tooling/
 import { compareEstimates } from '../tooling/cost/report';
 import { parseUsage, Usage } from '../tooling/cost/usage';
 import { HandResource, planFromSynthesized, planOf, testCatalogue } from './cost-helpers';
-import { synthEnvironment } from './helpers';
+import { synthEnvironment } from './support/helpers';
 
 const PRICES: Record<string, number | null> = {
   'rds.postgres.db.t3.micro.single_az.hour': 0.028,

@@ -14,7 +14,7 @@ import { toDot } from '../../tooling/diagram/dot';
 import { toMermaid } from '../../tooling/diagram/mermaid';
 import type { TfJson } from '../../tooling/diagram/terraform-json';
 import { cli } from '../../scripts/diagram';
-import { ENV_NAMES, environment, RECORDED_ENVIRONMENTS, recordedStacks, synthesizedStacks } from '../helpers';
+import { ENV_NAMES, environment, RECORDED_ENVIRONMENTS, recordedStacks, synthesizedStacks } from '../support/helpers';
 
 const ALB = 'aws_lb.alb_main';
 const BACKEND = 'aws_ecs_service.ecs_backend';

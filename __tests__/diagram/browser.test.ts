@@ -3,7 +3,7 @@
  * docs/architecture/ renders at its size, is not blank and carries its key labels; the Mermaid
  * texts (architecture and change diagram) are accepted by the mermaid package's parser (and the
  * change diagram renders). The browser is the one `npm ci` installs (the @sparticuz/chromium
- * devDependency), or CHROMIUM_PATH, or a system Chromium: see __tests__/setup/chromium.ts. No
+ * devDependency), or CHROMIUM_PATH, or a system Chromium: see __tests__/support/chromium.ts. No
  * browser is downloaded and none needs installing.
  *
  * What Chromium showed is reused while everything it looked at is unchanged (a content hash of the
@@ -22,8 +22,8 @@ import { toMermaid } from '../../tooling/diagram/mermaid';
 import { PROJECT_ROOT } from '../../lib/project-root';
 import { cachedResult, cacheKey } from '../../tooling/terraform/result-cache';
 import { summarizePlan } from '../../scripts/plan-summary';
-import { synthesizedStacks } from '../helpers';
-import { chromiumForTests } from '../setup/chromium';
+import { synthesizedStacks } from '../support/helpers';
+import { chromiumForTests } from '../support/chromium';
 import { samplePlan } from './sample-plan';
 
 /** Run in the page, where the DOM exists (the tests' own types have no DOM library). */

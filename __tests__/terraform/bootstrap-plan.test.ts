@@ -4,10 +4,10 @@
  */
 import { countByType, plannedValues } from '../../tooling/terraform/offline-plan';
 import { STATE_BACKEND } from '../../stacks/state-backend';
-import { loadPlan, loadSynthesized } from './plans';
+import { loadPlan, loadSynthesized } from '../support/terraform/plans';
 import { bootstrap } from '../../environments/bootstrap';
 import { roleKindsOf } from '../../lib/pipeline';
-import { registryPipelineEnvironments } from '../helpers';
+import { registryPipelineEnvironments } from '../support/helpers';
 
 describe('terraform on the bootstrap stack', () => {
   it('passes terraform validate without errors or warnings', () => {

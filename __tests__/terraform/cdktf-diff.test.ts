@@ -11,7 +11,7 @@ import { CDKTF_PLAN_FILE, diffStack, standInValue } from '../../scripts/diff-pla
 import { terraformEnv } from '../../tooling/terraform/offline-plan';
 import { renderPlanComment } from '../../scripts/plan-summary';
 import { PlanStackResult } from '../../scripts/stack-plan';
-import { observed, TERRAFORM_TEST_DIR } from './plans';
+import { observed, TERRAFORM_TEST_DIR } from '../support/terraform/plans';
 
 const WORK = path.join(TERRAFORM_TEST_DIR, 'cdktf-diff');
 const OUT = path.join(WORK, 'cdktf.out');

@@ -5,7 +5,7 @@
  */
 import { changeDiagramMarkdown } from '../../tooling/diagram/changes';
 import { MAX_COMMENT_LENGTH, renderPlanComment, ShowJsonPlan, summarizePlan } from '../../scripts/plan-summary';
-import { ENVIRONMENT_STACKS, loadPlan } from './plans';
+import { ENVIRONMENT_STACKS, loadPlan } from '../support/terraform/plans';
 
 const summaries = () => ENVIRONMENT_STACKS.map((stack) => summarizePlan(stack, loadPlan(stack).plan as unknown as ShowJsonPlan));
 

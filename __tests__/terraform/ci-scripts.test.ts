@@ -19,7 +19,7 @@ import { applyReviewedPlan, type ApplyResult } from '../../scripts/apply-plan';
 import { PlanStackResult, planStack } from '../../scripts/stack-plan';
 import { StackValidation, validateStacks } from '../../scripts/validate-stacks';
 import { hashFile } from '../../tooling/terraform/result-cache';
-import { observed, SYNTH_DIR, TERRAFORM_TEST_DIR } from './plans';
+import { observed, SYNTH_DIR, TERRAFORM_TEST_DIR } from '../support/terraform/plans';
 
 const WORK = path.join(TERRAFORM_TEST_DIR, 'ci-scripts');
 const CLOUD_ENV = { OMC_STATE_BACKEND_STAGING: 'cloud', OMC_TFC_ORGANIZATION: 'ohmycoins', OMC_TFC_WORKSPACE: 'ohmycoins-{environment}' };

@@ -12,8 +12,8 @@ import { Estimate, estimate } from '../../tooling/cost/estimate';
 import { plannedResources, TerraformPlanJson } from '../../tooling/cost/plan';
 import { main, usageFor } from '../../scripts/cost';
 import { planFromSynthesized } from '../cost-helpers';
-import { ENVIRONMENT_STACKS, loadPlan, loadSynthesized, PLANNED_STACKS, PlannedStack } from './plans';
-import { registryPipelineEnvironments } from '../helpers';
+import { ENVIRONMENT_STACKS, loadPlan, loadSynthesized, PLANNED_STACKS, PlannedStack } from '../support/terraform/plans';
+import { registryPipelineEnvironments } from '../support/helpers';
 
 const catalogue = loadCatalogue();
 

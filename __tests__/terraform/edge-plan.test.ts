@@ -6,8 +6,8 @@
  * resources it references.
  */
 import { plannedValues } from '../../tooling/terraform/offline-plan';
-import { legacyBackendContainer, legacyFrontendContainer, stackBackendInputs } from '../legacy-containers';
-import { configuredResource, ENVIRONMENT_STACKS, loadPlan, PlannedStack } from './plans';
+import { legacyBackendContainer, legacyFrontendContainer, stackBackendInputs } from '../support/legacy-containers';
+import { configuredResource, ENVIRONMENT_STACKS, loadPlan, PlannedStack } from '../support/terraform/plans';
 
 type Json = Record<string, any>;
 

@@ -9,8 +9,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { RETIRED_SECURITY_RULES } from '../../constructs/security';
 import { renderReport } from '../../scripts/migrate-check';
-import { DRIFTED_BACKEND_COUNT, DRIFTED_ENGINE_VERSION, LEGACY_ENVIRONMENTS, loadMigration, MIGRATION_VARIANTS, PREMOVED_MODULE, SWITCHED_SECRET_ARN } from './migration-plans';
-import { type EnvironmentStack, loadPlan, loadSynthesized } from './plans';
+import { DRIFTED_BACKEND_COUNT, DRIFTED_ENGINE_VERSION, LEGACY_ENVIRONMENTS, loadMigration, MIGRATION_VARIANTS, PREMOVED_MODULE, SWITCHED_SECRET_ARN } from '../support/terraform/migration-plans';
+import { type EnvironmentStack, loadPlan, loadSynthesized } from '../support/terraform/plans';
 
 const REFERENCE = JSON.parse(readFileSync(path.resolve(__dirname, '..', 'fixtures', 'legacy-platform', 'addresses.json'), 'utf8')) as {
   instances: Record<EnvironmentStack, string[]>;

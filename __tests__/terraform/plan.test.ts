@@ -4,8 +4,8 @@
  */
 import { countResources } from '../../tooling/docs/resource-counts';
 import { countByType, describeStubs, OFFLINE_VARIABLE_VALUES, plannedValues, sentinelFor } from '../../tooling/terraform/offline-plan';
-import { environment, synthesizedStacks } from '../helpers';
-import { ENVIRONMENT_STACKS, EnvironmentStack, loadPlan } from './plans';
+import { environment, synthesizedStacks } from '../support/helpers';
+import { ENVIRONMENT_STACKS, EnvironmentStack, loadPlan } from '../support/terraform/plans';
 
 /**
  * Resources to create per type. Legacy totals (reference section 3): vpc 24 / 45, security 14 / 14,

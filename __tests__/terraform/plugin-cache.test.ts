@@ -8,7 +8,7 @@
 import { lstatSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PLUGIN_CACHE_DIR, terraform, terraformEnv } from '../../tooling/terraform/offline-plan';
-import { tempDir } from '../temp';
+import { tempDir } from '../support/temp';
 
 const PROVIDER = path.join('registry.terraform.io', 'hashicorp', 'aws', '5.100.0', 'linux_amd64');
 

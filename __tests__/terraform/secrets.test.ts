@@ -7,8 +7,8 @@
  * refused secret is not printed either.
  */
 import { declaredVariables, sentinelFor } from '../../tooling/terraform/offline-plan';
-import { BAD_INPUTS, ENVIRONMENT_STACKS, loadBadInputsPlan, loadPlan, loadSynthesized, PLANNED_STACKS, PlannedStack } from './plans';
-import { environment } from '../helpers';
+import { BAD_INPUTS, ENVIRONMENT_STACKS, loadBadInputsPlan, loadPlan, loadSynthesized, PLANNED_STACKS, PlannedStack } from '../support/terraform/plans';
+import { environment } from '../support/helpers';
 
 /**
  * Sensitive variables each stack must declare: the Redis AUTH token where AUTH is on (production: D5, D13), no master

@@ -2,7 +2,7 @@
  * The list of every environment check, with where its rule comes from, from which
  * docs/environment-checks.md is generated (`npm run docs`; a test fails when the page
  * is stale). Each check's title is the title of its table-driven case in
- * __tests__/config-rules.test.ts (one refused value with its exact message, one accepted
+ * __tests__/environments/schema/environment.rules.test.ts (one refused value with its exact message, one accepted
  * value), or, for checks tested elsewhere, a test name in the file given as `testedIn`; a
  * test keeps the two lists equal.
  */
@@ -19,7 +19,7 @@ export interface EnvironmentCheck {
   readonly source: CheckSource;
   /** The document, provider behaviour or project reason behind the rule. */
   readonly reference: string;
-  /** The test file holding the check's test, when it is not a case of config-rules.test.ts. */
+  /** The test file (under __tests__/) holding the check's test, when it is not a case of environments/schema/environment.rules.test.ts. */
   readonly testedIn?: string;
 }
 
@@ -46,18 +46,18 @@ const ROWS: readonly Row[] = [
   ['region in lower case', 'region', 'provider', 'hashicorp/aws checks the region name against its list; SigV4 signs with the name as written'],
   ['region in the aws partition', 'region', 'project', 'constructs build arn:aws: ARNs; China and GovCloud use other partitions'],
   ['zone the region has', 'network.availabilityZones', 'AWS', AWS_REGIONS.source],
-  ['rejects availability zones outside the region', 'network.availabilityZones', 'AWS', AWS_REGIONS.source, 'config.test.ts'],
+  ['rejects availability zones outside the region', 'network.availabilityZones', 'AWS', AWS_REGIONS.source, 'environments/schema/environment.test.ts'],
   ['two zones for the DB subnet group', 'network.availabilityZones', 'AWS', `${RDS_GUIDE}, "Working with a DB instance in a VPC": a DB subnet group spans at least two zones`],
   ['CIDR octets without leading zeros', 'network.*Cidr*, security.managementCidrBlocks', 'provider', 'hashicorp/aws compares a CIDR with Go net.IPNet.String(): canonical form only'],
   ['CIDR prefix without leading zero', 'network.*Cidr*, security.managementCidrBlocks', 'provider', 'hashicorp/aws compares a CIDR with Go net.IPNet.String(): canonical form only'],
-  ['rejects a malformed CIDR, naming environment, field, value and what is allowed', 'network.*Cidr*', 'provider', 'hashicorp/aws CIDR validation', 'config.test.ts'],
-  ['rejects a CIDR whose address is not the network address', 'network.*Cidr*', 'provider', 'hashicorp/aws: the address must be the network address of the block', 'config.test.ts'],
-  ['rejects a VPC larger than AWS allows', 'network.vpcCidr, network.*SubnetCidrs', 'AWS', 'Amazon VPC User Guide, "VPC CIDR blocks": /16 to /28', 'config.test.ts'],
-  ['rejects a subnet outside the VPC', 'network.*SubnetCidrs', 'AWS', 'Amazon VPC User Guide: a subnet lies inside its VPC', 'config.test.ts'],
-  ['rejects overlapping subnets and names the one it overlaps', 'network.*SubnetCidrs', 'AWS', 'Amazon VPC User Guide: subnets of a VPC do not overlap', 'config.test.ts'],
-  ['rejects subnet lists whose length differs from the number of zones', 'network.*SubnetCidrs', 'project', 'one subnet of each tier per zone (the legacy layout)', 'config.test.ts'],
-  ['rejects an unknown NAT mode with the allowed values', 'network.natGateways', 'project', 'the three NAT layouts the vpc construct builds', 'config.test.ts'],
-  ['rejects a flow-log retention CloudWatch does not accept', 'network.flowLogs.retentionDays', 'AWS', 'CloudWatch Logs API, PutRetentionPolicy retentionInDays', 'config.test.ts'],
+  ['rejects a malformed CIDR, naming environment, field, value and what is allowed', 'network.*Cidr*', 'provider', 'hashicorp/aws CIDR validation', 'environments/schema/environment.test.ts'],
+  ['rejects a CIDR whose address is not the network address', 'network.*Cidr*', 'provider', 'hashicorp/aws: the address must be the network address of the block', 'environments/schema/environment.test.ts'],
+  ['rejects a VPC larger than AWS allows', 'network.vpcCidr, network.*SubnetCidrs', 'AWS', 'Amazon VPC User Guide, "VPC CIDR blocks": /16 to /28', 'environments/schema/environment.test.ts'],
+  ['rejects a subnet outside the VPC', 'network.*SubnetCidrs', 'AWS', 'Amazon VPC User Guide: a subnet lies inside its VPC', 'environments/schema/environment.test.ts'],
+  ['rejects overlapping subnets and names the one it overlaps', 'network.*SubnetCidrs', 'AWS', 'Amazon VPC User Guide: subnets of a VPC do not overlap', 'environments/schema/environment.test.ts'],
+  ['rejects subnet lists whose length differs from the number of zones', 'network.*SubnetCidrs', 'project', 'one subnet of each tier per zone (the legacy layout)', 'environments/schema/environment.test.ts'],
+  ['rejects an unknown NAT mode with the allowed values', 'network.natGateways', 'project', 'the three NAT layouts the vpc construct builds', 'environments/schema/environment.test.ts'],
+  ['rejects a flow-log retention CloudWatch does not accept', 'network.flowLogs.retentionDays', 'AWS', 'CloudWatch Logs API, PutRetentionPolicy retentionInDays', 'environments/schema/environment.test.ts'],
   // Database
   ['PostgreSQL version with a parameter-group family', 'database.engineVersion', 'AWS', `${RDS_GUIDE}, "Supported PostgreSQL versions"; lib/engines.ts`],
   ['RDS instance class format', 'database.instanceClass', 'AWS', `${RDS_GUIDE}, "DB instance class types"`],
@@ -122,21 +122,21 @@ const ROWS: readonly Row[] = [
   ['CORS origins include the frontend', 'application.backendCorsOrigins', 'project', 'the dashboard must be able to call the API'],
   ['HTTPS-only CORS origins in a production-like environment', 'application.backendCorsOrigins', 'project', 'no plain-HTTP origins where real users are'],
   ['image repository as the image variables accept', 'application.backendImage, application.frontendImage', 'project', 'the same pattern as the backend_image and frontend_image variable validation (stacks/deployment-variables.ts), a subset of the Docker reference grammar'],
-  ['is refused while the placeholders are there, one problem each naming the field and what it takes', 'application.domain, application.backendDomain, application.frontendHost, application.backendCorsOrigins', 'project', 'npm run env:new cannot know a new environment\'s addresses; a placeholder must not reach AWS', 'env-new.test.ts'],
+  ['is refused while the placeholders are there, one problem each naming the field and what it takes', 'application.domain, application.backendDomain, application.frontendHost, application.backendCorsOrigins', 'project', 'npm run env:new cannot know a new environment\'s addresses; a placeholder must not reach AWS', 'scripts/env-new.test.ts'],
   ['image tag as the tag variables accept', 'application.imageTag', 'provider', 'the Docker tag grammar, the same pattern as the *_image_tag variable validation'],
   // Monitoring, policy, state
-  ['refuses notifications without subscribers, and subscribers with notifications off', 'monitoring.notifications', 'project', 'an alarm must reach someone, or say explicitly that it does not', 'monitoring.test.ts'],
+  ['refuses notifications without subscribers, and subscribers with notifications off', 'monitoring.notifications', 'project', 'an alarm must reach someone, or say explicitly that it does not', 'constructs/monitoring.test.ts'],
   ['exception for a rule that exists', 'policyExceptions.*.rule', 'project', 'lib/policy/rule-ids.ts'],
   ['exception naming a Terraform address', 'policyExceptions.*.resource', 'project', 'exceptions name one resource of the stack'],
   ['exception with a reason', 'policyExceptions.*.reason', 'project', 'every exception explains itself'],
   ['one exception per rule and resource', 'policyExceptions', 'project', 'one reason per exception'],
-  ['state backend validation', 'stateBackend', 'provider', 'Terraform cloud block and HCP Terraform naming rules', 'cloud-backend.test.ts'],
+  ['state backend validation', 'stateBackend', 'provider', 'Terraform cloud block and HCP Terraform naming rules', 'stacks/state-backend.cloud.test.ts'],
   // Across stacks
-  ['refuses a second environment with the same projectName in the same account and region, naming both and the fix', 'projectName', 'AWS', 'names unique per account (IAM, dashboards) or per account and region (everything else); lib/names.ts NAME_SCOPES', 'config-rules.test.ts'],
-  ['refuses two environments creating it', 'github.createOidcProvider', 'AWS', 'IAM: one OIDC provider per URL per account (D14)', 'bootstrap.test.ts'],
-  ['refuses a range overlapping another environment that may share the account, naming both and a free range', 'network.vpcCidr', 'project', 'peering, VPNs and shared routes need disjoint VPC ranges; a VPC range cannot change without replacing the VPC', 'environments-together.test.ts'],
-  ['refuse two environments sharing one workspace', 'stateBackend.workspace', 'project', 'two environments in one workspace would overwrite each other\'s state', 'cloud-backend.test.ts'],
-  ['bootstrap settings validation', 'environments/bootstrap.ts', 'AWS', 'S3 lifecycle and KMS deletion window limits', 'bootstrap.test.ts'],
+  ['refuses a second environment with the same projectName in the same account and region, naming both and the fix', 'projectName', 'AWS', 'names unique per account (IAM, dashboards) or per account and region (everything else); lib/names.ts NAME_SCOPES', 'environments/schema/environment.rules.test.ts'],
+  ['refuses two environments creating it', 'github.createOidcProvider', 'AWS', 'IAM: one OIDC provider per URL per account (D14)', 'stacks/bootstrap-stack.test.ts'],
+  ['refuses a range overlapping another environment that may share the account, naming both and a free range', 'network.vpcCidr', 'project', 'peering, VPNs and shared routes need disjoint VPC ranges; a VPC range cannot change without replacing the VPC', 'environments/load.test.ts'],
+  ['refuse two environments sharing one workspace', 'stateBackend.workspace', 'project', 'two environments in one workspace would overwrite each other\'s state', 'stacks/state-backend.cloud.test.ts'],
+  ['bootstrap settings validation', 'environments/bootstrap.ts', 'AWS', 'S3 lifecycle and KMS deletion window limits', 'stacks/bootstrap-stack.test.ts'],
 ];
 
 /** Every check, in page order. */
@@ -176,7 +176,7 @@ export function renderEnvironmentChecksPage(): string {
     `Every check \`npm run synth\` makes on an environment file (environments/<name>.ts) before building anything: ${ENVIRONMENT_CHECKS.length} in all.`,
     'A refused setting stops the synth with the environment, the field, the value and what is allowed; every problem is reported at once,',
     'and the previous cdktf.out/ is left as it was. Each check has a test case with a refused value (and its exact message) and an accepted one,',
-    'named by the check\'s title, in __tests__/config-rules.test.ts unless another file is given.',
+    'named by the check\'s title, in __tests__/environments/schema/environment.rules.test.ts unless another file is given.',
     '',
     'The AWS facts (regions and zones, instance classes, node types, reserved names, storage settings) are data in lib/aws-facts.ts, each with',
     'its source. Where a region has cost/offerings/<region>.json (written by `npm run cost:refresh` from the AWS Price List, with the price',

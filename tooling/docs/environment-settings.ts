@@ -2,7 +2,7 @@
  * docs/environment-settings.md, generated from the zod schemas of an environment file and of
  * environments/bootstrap.ts (zod's JSON Schema export): every setting's path, type, allowed
  * values or bounds, default and description (`.describe()` on the field). `npm run docs` writes
- * it; __tests__/docs-generated.test.ts fails when the committed page is stale.
+ * it; __tests__/repository/docs-generated.test.ts fails when the committed page is stale.
  *
  * JSON Schema cannot say everything the schemas check (a refinement such as "one CIDR per
  * availability zone" is code): those checks are listed, with their sources, in

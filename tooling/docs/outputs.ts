@@ -1,7 +1,7 @@
 /**
  * docs/outputs.md, generated from the synthesized stacks: every Terraform output of every stack
  * with its description, whether it is sensitive, and the expression it reads. `npm run docs`
- * writes it; __tests__/docs-generated.test.ts fails when the committed page is stale.
+ * writes it; __tests__/repository/docs-generated.test.ts fails when the committed page is stale.
  */
 import type { TfJson } from '../diagram/terraform-json';
 

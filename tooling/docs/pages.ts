@@ -1,6 +1,6 @@
 /**
  * The generated reference pages of docs/, each with the function that renders it. `npm run docs`
- * (scripts/docs.ts) writes them all; __tests__/docs-generated.test.ts fails when a committed page
+ * (scripts/docs.ts) writes them all; __tests__/repository/docs-generated.test.ts fails when a committed page
  * differs from what its function renders now.
  */
 import type { TfJson } from '../diagram/terraform-json';

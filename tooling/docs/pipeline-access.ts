@@ -2,8 +2,8 @@
  * The subject → role → read/write matrix of docs/ci.md, generated from the synthesized bootstrap
  * stack: for every pipeline role, the GitHub OIDC subject its trust policy accepts, and what its
  * policies and the state keys' key policies let it read and write. `npm run docs` rewrites the
- * section between the markers; __tests__/docs-generated.test.ts fails when it is stale.
- * (What each role can NOT do is proven by simulation: __tests__/pipeline-access.test.ts.)
+ * section between the markers; __tests__/repository/docs-generated.test.ts fails when it is stale.
+ * (What each role can NOT do is proven by simulation: __tests__/constructs/pipeline-roles.test.ts.)
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -2,7 +2,7 @@
  * docs/policy-rules.md, generated from the policy rules (lib/policy/rule-ids.ts for the ids and
  * their order, lib/policy/rules.ts for each rule's checkov id, title and level outside production)
  * plus the notes below, which say more than a rule's one-line title. `npm run docs` writes it;
- * __tests__/docs-generated.test.ts fails when the committed page is stale.
+ * __tests__/repository/docs-generated.test.ts fails when the committed page is stale.
  */
 import { POLICY_RULE_IDS, PolicyRuleId } from '../../lib/policy/rule-ids';
 import { POLICY_RULES } from '../../lib/policy/rules';

@@ -1,7 +1,7 @@
 /**
  * docs/resource-counts.md, generated from the synthesized stacks: how many resources each stack
  * plans, by construct. The README and docs/platform.md link here instead of stating figures that
- * go stale. `npm run docs` writes it; __tests__/docs-generated.test.ts fails when the committed page
+ * go stale. `npm run docs` writes it; __tests__/repository/docs-generated.test.ts fails when the committed page
  * is stale, and __tests__/terraform/plan.test.ts checks the offline plans create exactly these.
  */
 import type { TfJson } from '../diagram/terraform-json';

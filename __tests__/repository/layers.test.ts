@@ -1,0 +1,70 @@
+/**
+ * The one-way layers of .dependency-cruiser.cjs (environments -> stacks -> constructs -> lib, with
+ * tooling/ and scripts/ beside them depending only downward), checked with dependency-cruiser's
+ * own CLI (it is an ES module; jest runs CommonJS). Imports that still point the wrong way are
+ * listed in .dependency-cruiser-known-violations.json; this test fails on any other, and on a
+ * listed one that no longer occurs (delete it from the list), so the list only shrinks.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { tempDir } from '../support/temp';
+import { REPO_ROOT } from '../support/paths';
+
+const ROOT = REPO_ROOT;
+const CONFIG = path.join(ROOT, '.dependency-cruiser.cjs');
+const KNOWN = path.join(ROOT, '.dependency-cruiser-known-violations.json');
+const SOURCES = ['main.ts', 'environments', 'stacks', 'constructs', 'lib', 'tooling', 'scripts'];
+
+interface Violation {
+  readonly from: string;
+  readonly to: string;
+  readonly rule: { readonly name: string };
+}
+
+/** `depcruise` over `sources` in `cwd`: the rule violations, as `rule: from -> to`. */
+function violations(cwd: string, sources: readonly string[]): string[] {
+  const bin = path.join(ROOT, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs');
+  // Exit code 0 without --validate's error exit: the JSON holds the violations.
+  const out = execFileSync(process.execPath, [bin, '--config', CONFIG, '--output-type', 'json', ...sources], { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const result = JSON.parse(out) as { summary: { violations: Violation[] } };
+  return result.summary.violations.map((v) => `${v.rule.name}: ${v.from} -> ${v.to}`).sort();
+}
+
+describe('the layers of the project', () => {
+  let found: string[];
+  const known = (JSON.parse(readFileSync(KNOWN, 'utf8')) as Violation[]).map((v) => `${v.rule.name}: ${v.from} -> ${v.to}`).sort();
+
+  beforeAll(() => {
+    found = violations(ROOT, SOURCES);
+  });
+
+  it('has no import that points the wrong way, beyond the known ones', () => {
+    expect(found.filter((v) => !known.includes(v))).toEqual([]);
+  });
+
+  it('lists no known violation that is gone (remove it from .dependency-cruiser-known-violations.json)', () => {
+    expect(known.filter((v) => !found.includes(v))).toEqual([]);
+  });
+});
+
+describe('the layer rules', () => {
+  it('refuse a helper importing a construct, and a construct importing a stack type', () => {
+    const dir = tempDir('layers-');
+    const write = (file: string, text: string) => {
+      mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      writeFileSync(path.join(dir, file), text);
+    };
+    write('tsconfig.json', JSON.stringify({ compilerOptions: { module: 'commonjs', strict: true } }));
+    write('lib/helper.ts', "import { Thing } from '../constructs/thing';\nexport const made = new Thing();\n");
+    write('constructs/thing.ts', "import type { Settings } from '../stacks/settings';\nexport class Thing { settings?: Settings; }\n");
+    write('stacks/settings.ts', 'export interface Settings { readonly name: string }\n');
+    write('tooling/tool.ts', "import { run } from '../scripts/cli';\nexport const tool = run;\n");
+    write('scripts/cli.ts', 'export function run(): number { return 0; }\n');
+    expect(violations(dir, ['lib', 'constructs', 'stacks', 'tooling', 'scripts'])).toEqual([
+      'constructs-imports-only-downward: constructs/thing.ts -> stacks/settings.ts',
+      'lib-imports-only-downward: lib/helper.ts -> constructs/thing.ts',
+      'tooling-never-imports-scripts: tooling/tool.ts -> scripts/cli.ts',
+    ]);
+  });
+});
