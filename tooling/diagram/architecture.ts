@@ -7,6 +7,12 @@
  * and who assumes them, secrets and who may read them, alarms and their topic, and the
  * EventBridge → Step Functions redeploy. Nothing here looks at the environment's name: two
  * stacks differ in the picture exactly where their resources differ.
+ *
+ * buildArchitecture draws it in named steps, each a function of a shared GraphBuilder and what the
+ * steps before it found: network (VPCs, zones, gateways, subnets), edge (the internet, load
+ * balancers, listeners, target groups), services (ECS), data (databases, caches), traffic (the
+ * security groups' verdicts), identity (secrets, IAM roles), monitoring, automation (EventBridge,
+ * Step Functions), storage (S3, DynamoDB, KMS) and the rest, counted.
  */
 import { cidrContains, type Ipv4Range, parseCidr } from '../../lib/cidr';
 import { type Addressed, allResources, list, parseJson, reference, references, resourcesOf, type TfJson, type TfResource } from './terraform-json';
