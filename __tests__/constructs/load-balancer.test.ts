@@ -17,13 +17,13 @@ function routing(json: Json) {
   };
 }
 
-describe('alb construct', () => {
-  const http = buildEdge();
-  const httpJson = synthJson(http.stack);
-  // Settings of the shipped environments: staging serves HTTP only, production HTTPS with deletion protection.
-  const https = buildEdge({ env: 'production' });
-  const httpsJson = synthJson(https.stack);
+const http = buildEdge();
+const httpJson = synthJson(http.stack);
+// Settings of the shipped environments: staging serves HTTP only, production HTTPS with deletion protection.
+const https = buildEdge({ env: 'production' });
+const httpsJson = synthJson(https.stack);
 
+describe('alb construct', () => {
   it('creates the legacy load balancer, with invalid headers dropped and no cross-zone argument (D23)', () => {
     const lb = httpJson.resource.aws_lb.alb_main;
     expect(lb).toEqual({
@@ -129,6 +129,9 @@ describe('alb construct', () => {
     });
   });
 
+});
+
+describe('alb construct: alarms', () => {
   it('creates the three legacy alarms (unhealthy hosts on the backend target group) and the load balancer 5xx alarm', () => {
     const alarms = Object.fromEntries(Object.entries(httpJson.resource.aws_cloudwatch_metric_alarm as Json).filter(([id]) => id.startsWith('alb_')));
     const common = { namespace: 'AWS/ApplicationELB', period: 60, evaluation_periods: 2, comparison_operator: 'GreaterThanThreshold', alarm_actions: [IDS.alarmTopic], ok_actions: [IDS.alarmTopic], tags: {} };
@@ -191,6 +194,9 @@ describe('alb construct', () => {
     for (const alarm of albAlarms) expect([alarm.alarm_actions, alarm.ok_actions]).toEqual([[other], [other]]);
   });
 
+});
+
+describe('alb construct: refused settings and outputs', () => {
   it('refuses a certificate without https, and https without a certificate', () => {
     expect(() => buildEdge({ alb: { certificateArn: IDS.certificate } })).toThrow(
       'test/alb: a certificateArn was given but https is off; pass the certificate_arn variable exactly when https is true',

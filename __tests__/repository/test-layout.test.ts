@@ -25,11 +25,6 @@ const MOVED_ELSEWHERE = [
   'cost-estimate.test.ts',
   'cost-helpers.ts',
   'cost-refresh.test.ts',
-  'diagram/architecture.test.ts',
-  'diagram/browser.test.ts',
-  'diagram/changes.test.ts',
-  'diagram/chromium.test.ts',
-  'diagram/sample-plan.ts',
 ];
 
 /**

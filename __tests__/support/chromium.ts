@@ -1,5 +1,5 @@
 /**
- * The Chromium the browser checks (__tests__/diagram/browser.test.ts) launch, first found of:
+ * The Chromium the browser checks (__tests__/tooling/diagram/svg.browser.test.ts) launch, first found of:
  *
  *  1. `CHROMIUM_PATH`, when set: your own Chromium or Chrome (it must exist, or the checks fail
  *     naming it; it is never silently skipped);

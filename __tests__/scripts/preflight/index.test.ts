@@ -234,15 +234,15 @@ describe('a ready account', () => {
   });
 });
 
-describe('each item failing on its own', () => {
-  /** Runs production after `breakIt` and expects only `changed` to differ from a ready account. */
-  async function expectOnly(breakIt: () => unknown, changed: Record<string, Status>, config = production, extra = {}): Promise<CheckResult[]> {
-    await breakIt();
-    const results = await run(config, extra);
-    expect(statuses(results)).toEqual({ ...ALL_PASS, ...changed });
-    return results;
-  }
+/** Runs production after `breakIt` and expects only `changed` to differ from a ready account. */
+async function expectOnly(breakIt: () => unknown, changed: Record<string, Status>, config = production, extra = {}): Promise<CheckResult[]> {
+  await breakIt();
+  const results = await run(config, extra);
+  expect(statuses(results)).toEqual({ ...ALL_PASS, ...changed });
+  return results;
+}
 
+describe('each item failing on its own: Terraform, the credentials and the account', () => {
   it('terraform older than 1.10', async () => {
     const fake = path.join(tmp, 'terraform-1.9');
     writeFileSync(fake, '#!/bin/sh\necho \'{"terraform_version":"1.9.8"}\'\n');
@@ -279,6 +279,9 @@ describe('each item failing on its own', () => {
     expect(row(results, 'Region').detail).toContain("the shell's default region is us-east-1 but production deploys to ap-southeast-2");
   });
 
+});
+
+describe('each item failing on its own: the state bucket and the lock table', () => {
   it('no state bucket: the bucket settings are not checked', async () => {
     const results = await expectOnly(() => s3Client.send(new DeleteBucketCommand({ Bucket })), {
       'State bucket': 'fail',
@@ -358,6 +361,9 @@ describe('each item failing on its own', () => {
     expect(row(results, 'Lock table').detail).toBe('ohmycoins-terraform-locks has the key id (S); Terraform needs LockID (S)');
   });
 
+});
+
+describe('each item failing on its own: the application secret, the certificate and the Elastic IP quota', () => {
   it('a secret without some keys names them, never a value', async () => {
     const results = await expectOnly(
       () => apis.state.secrets.set('ohmycoins-prod-app-secrets', secretJson(APP_SECRET_KEYS.filter((k) => k !== 'OPENAI_API_KEY' && k !== 'SMTP_HOST'))),

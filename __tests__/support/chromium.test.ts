@@ -8,8 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { brotliCompressSync } from 'node:zlib';
 import { PROJECT_ROOT } from '../../lib/project-root';
-import { CHROMIUM_PACKAGE, chooseChromium, chromiumForTests, installedPackage, tarFiles, unpackChromium } from '../support/chromium';
-import { tempDir } from '../support/temp';
+import { CHROMIUM_PACKAGE, chooseChromium, chromiumForTests, installedPackage, tarFiles, unpackChromium } from './chromium';
+import { tempDir } from './temp';
 
 const PACKAGE = { binDir: '/pkg/bin', version: '143.0.4' };
 const present = (...files: string[]) => (file: string) => files.includes(file);

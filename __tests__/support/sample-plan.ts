@@ -1,11 +1,12 @@
 /** A plan for the change-diagram tests, over the configuration of a recorded real plan. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { FIXTURES_DIR } from './paths';
 import type { PlanConfiguration } from '../../tooling/diagram/changes';
 import type { ShowJsonPlan } from '../../scripts/plan-summary';
 
 /** A recorded plan of every priced resource type (its configuration section holds the references). */
-const recorded = JSON.parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'cost', 'plan-all-types.json'), 'utf8')) as { configuration: PlanConfiguration };
+const recorded = JSON.parse(readFileSync(path.join(FIXTURES_DIR, 'cost', 'plan-all-types.json'), 'utf8')) as { configuration: PlanConfiguration };
 
 export const change = (address: string, actions: string[]) => ({ address, type: address.split('.')[0], mode: 'managed', change: { actions } });
 

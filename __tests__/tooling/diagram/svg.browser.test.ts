@@ -15,16 +15,16 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Page } from 'playwright-core';
-import { buildArchitecture } from '../../tooling/diagram/architecture';
-import { changeMermaid } from '../../tooling/diagram/changes';
-import { DOCS_DIAGRAM_DIR } from '../../tooling/diagram/docs';
-import { toMermaid } from '../../tooling/diagram/mermaid';
-import { PROJECT_ROOT } from '../../lib/project-root';
-import { cachedResult, cacheKey } from '../../tooling/terraform/result-cache';
-import { summarizePlan } from '../../scripts/plan-summary';
-import { synthesizedStacks } from '../support/helpers';
-import { chromiumForTests } from '../support/chromium';
-import { samplePlan } from './sample-plan';
+import { buildArchitecture } from '../../../tooling/diagram/architecture';
+import { changeMermaid } from '../../../tooling/diagram/changes';
+import { DOCS_DIAGRAM_DIR } from '../../../tooling/diagram/docs';
+import { toMermaid } from '../../../tooling/diagram/mermaid';
+import { PROJECT_ROOT } from '../../../lib/project-root';
+import { cachedResult, cacheKey } from '../../../tooling/terraform/result-cache';
+import { summarizePlan } from '../../../scripts/plan-summary';
+import { synthesizedStacks } from '../../support/helpers';
+import { chromiumForTests } from '../../support/chromium';
+import { samplePlan } from '../../support/sample-plan';
 
 /** Run in the page, where the DOM exists (the tests' own types have no DOM library). */
 declare const document: any, window: any, Image: any;

@@ -3,9 +3,9 @@
  * neighbours from a plan's configuration, coloured by action, capped with a note, and the
  * comment kept within GitHub's size limit. (That the Mermaid parses: browser.test.ts.)
  */
-import { changeDiagramMarkdown, changeGraph, changeMermaid } from '../../tooling/diagram/changes';
-import { MAX_COMMENT_LENGTH, renderPlanComment, summarizePlan } from '../../scripts/plan-summary';
-import { change, samplePlan } from './sample-plan';
+import { changeDiagramMarkdown, changeGraph, changeMermaid } from '../../../tooling/diagram/changes';
+import { MAX_COMMENT_LENGTH, renderPlanComment, summarizePlan } from '../../../scripts/plan-summary';
+import { change, samplePlan } from '../../support/sample-plan';
 
 describe('changeGraph', () => {
   const graph = summarizePlan('production', samplePlan).graph!;

@@ -8,13 +8,13 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ArchitectureGraph, buildArchitecture, INTERNET, nodeId, portsBetween } from '../../tooling/diagram/architecture';
-import { ARCHITECTURE_PAGE, DOCS_DIAGRAM_DIR, docsDiagrams, withArchitectureSections } from '../../tooling/diagram/docs';
-import { toDot } from '../../tooling/diagram/dot';
-import { toMermaid } from '../../tooling/diagram/mermaid';
-import type { TfJson } from '../../tooling/diagram/terraform-json';
-import { cli } from '../../scripts/diagram';
-import { ENV_NAMES, environment, RECORDED_ENVIRONMENTS, recordedStacks, synthesizedStacks } from '../support/helpers';
+import { ArchitectureGraph, buildArchitecture, INTERNET, nodeId, portsBetween } from '../../../tooling/diagram/architecture';
+import { ARCHITECTURE_PAGE, DOCS_DIAGRAM_DIR, docsDiagrams, withArchitectureSections } from '../../../tooling/diagram/docs';
+import { toDot } from '../../../tooling/diagram/dot';
+import { toMermaid } from '../../../tooling/diagram/mermaid';
+import type { TfJson } from '../../../tooling/diagram/terraform-json';
+import { cli } from '../../../scripts/diagram';
+import { ENV_NAMES, environment, RECORDED_ENVIRONMENTS, recordedStacks, synthesizedStacks } from '../../support/helpers';
 
 const ALB = 'aws_lb.alb_main';
 const BACKEND = 'aws_ecs_service.ecs_backend';
