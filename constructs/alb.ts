@@ -3,7 +3,7 @@
  * backend and a frontend IP target group, its listeners and listener rules, and
  * three CloudWatch alarms.
  *
- * Routing (D9, D10 fixed):
+ * Routing (D9 [staging frontend target group unattached], D10 [redirect to a missing HTTPS listener] fixed):
  *  - with a certificate: HTTP:80 redirects (301) to HTTPS:443; the HTTPS listener
  *    forwards to the frontend by default and the backend host name to the backend;
  *  - without one: the HTTP listener forwards to the frontend by default and the API
@@ -94,7 +94,7 @@ export class LoadBalancer extends PlatformConstruct {
   public readonly https: boolean;
   /**
    * The resource that attaches the backend target group to the load balancer (the
-   * listener rule); the backend ECS service must depend on it (D11).
+   * listener rule); the backend ECS service must depend on it (D11 [service created before its listener rule]).
    */
   public readonly backendRouting: ITerraformDependable;
   /**
@@ -136,7 +136,7 @@ export class LoadBalancer extends PlatformConstruct {
         subnets: [...refs.subnetIds],
         enableDeletionProtection: settings.deletionProtection,
         enableHttp2: true,
-        // D23: enable_cross_zone_load_balancing is not set; it is always on for an ALB.
+        // D23 [ignored arguments, hard-coded family]: enable_cross_zone_load_balancing is not set; it is always on for an ALB.
         // Drop headers with invalid names instead of passing them to the targets: not set by the
         // legacy module, a hardening recommended by AWS Security Hub (ELB.4).
         dropInvalidHeaderFields: true,

@@ -26,7 +26,7 @@ export const BACKEND_SECRET_KEYS = [
 ] as const;
 export type BackendSecretKey = (typeof BACKEND_SECRET_KEYS)[number];
 
-/** The JSON keys an operator stores in the application secret: every backend secret except POSTGRES_PASSWORD (D12). */
+/** The JSON keys an operator stores in the application secret: every backend secret except POSTGRES_PASSWORD (D12 [empty app secret, password copied by hand]). */
 export const APP_SECRET_KEYS = BACKEND_SECRET_KEYS.filter(
   (key): key is Exclude<BackendSecretKey, 'POSTGRES_PASSWORD'> => key !== 'POSTGRES_PASSWORD',
 );

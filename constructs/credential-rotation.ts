@@ -1,6 +1,6 @@
 /**
  * Credential rotation: replaces the backend's tasks after RDS rotates the master password.
- * Not a legacy module (the legacy stack had a fixed password, D12).
+ * Not a legacy module (the legacy stack had a fixed password, D12 [empty app secret, password copied by hand]).
  *
  * RDS keeps the master password in a Secrets Manager secret it rotates itself (every 7 days
  * by default). ECS reads POSTGRES_PASSWORD from that secret only when a task starts, so

@@ -11,9 +11,9 @@
  * (database address, secret ARNs, image variables) stay Terraform interpolations
  * inside the JSON string, resolved by Terraform at plan/apply.
  *
- * Fixes of legacy defects (D3, D11 and D18: see web-service.ts):
- *  - D12: POSTGRES_PASSWORD comes from the RDS-managed master secret;
- *  - D13: with Redis TLS/AUTH the backend gets REDIS_SSL and REDIS_PASSWORD.
+ * Fixes of legacy defects (D3 [CloudFormation-style ECS deployment block], D11 [service created before its listener rule] and D18 [fixed desired_count under autoscaling]: see web-service.ts):
+ *  - D12 [empty app secret, password copied by hand]: POSTGRES_PASSWORD comes from the RDS-managed master secret;
+ *  - D13 [backend without Redis TLS and AUTH]: with Redis TLS/AUTH the backend gets REDIS_SSL and REDIS_PASSWORD.
  */
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster';

@@ -2,7 +2,7 @@
  * The account-wide IAM OIDC identity provider for GitHub Actions, for a stack that
  * owns it without the rest of the iam module (the bootstrap stack). Same settings as
  * the iam module's provider. IAM allows one provider per URL per account, so exactly
- * one stack may create it (D14, checked when the settings load, environments/load.ts); every other stack
+ * one stack may create it (D14 [two creators of the OIDC provider], checked when the settings load, environments/load.ts); every other stack
  * references its ARN.
  */
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';

@@ -4,9 +4,9 @@
  * role, and optionally the account-wide GitHub OIDC provider.
  *
  * Fixed here: the deploy role trusts the provider this stack creates or a given
- * provider ARN, never an empty principal (D7); exactly one stack per account creates
- * the provider (D14); the subject condition lists exact subjects (D21); no
- * `kms:Decrypt` on secret ARNs (D19); no ECR permissions, the images are on GHCR (D20).
+ * provider ARN, never an empty principal (D7 [empty OIDC principal]); exactly one stack per account creates
+ * the provider (D14 [two creators of the OIDC provider]); the subject condition lists exact subjects (D21 [wildcard OIDC subject]); no
+ * `kms:Decrypt` on secret ARNs (D19 [kms:Decrypt on secret ARNs]); no ECR permissions, the images are on GHCR (D20 [unused ECR permissions]).
  */
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
@@ -36,7 +36,7 @@ function logWrites(region: string, logGroupPrefix: string): PolicyStatement {
 
 /**
  * The environment's `github` section, with the names it has there (checked by
- * environments/schema.ts; its `repository` only checks that every deploy subject is of that repository).
+ * environments/schema/github.ts; its `repository` only checks that every deploy subject is of that repository).
  */
 export interface GithubSettings {
   /** Create the account-wide GitHub OIDC provider; exactly one stack per AWS account may (D14). */

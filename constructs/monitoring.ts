@@ -1,7 +1,7 @@
 /**
  * Monitoring: the alarm topic every alarm notifies (encrypted with a customer-managed
  * KMS key that CloudWatch may use), its subscriptions, and the platform dashboard.
- * Not a legacy module: the legacy alarms notified nobody (D22) and the legacy
+ * Not a legacy module: the legacy alarms notified nobody (D22 [alarms notifying nobody]) and the legacy
  * dashboard was never deployed.
  */
 import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard';
@@ -16,7 +16,7 @@ import { PlatformConstruct, type SharedProps } from './base';
 
 /**
  * The environment's `monitoring` section, with the names it has there (checked by
- * environments/schema.ts; its `notifications` flag is a check of these subscribers only).
+ * environments/schema/monitoring.ts; its `notifications` flag is a check of these subscribers only).
  */
 export interface MonitoringSettings {
   /** E-mail addresses subscribed to the alarm topic. */

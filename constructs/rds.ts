@@ -2,11 +2,11 @@
  * The legacy `rds` module: PostgreSQL on RDS with its subnet group, a custom
  * parameter group, enhanced monitoring and three CloudWatch alarms.
  *
- * Fixed here: the parameter-group family follows the engine version (D23), the
- * static `shared_preload_libraries` is applied at the next reboot (D8), the final
- * snapshot has a stable name (D16), only the major version is pinned and the minor
- * version AWS upgrades to is never undone (D17), and the master password is generated
- * and kept in Secrets Manager by RDS itself (`manage_master_user_password`, D12).
+ * Fixed here: the parameter-group family follows the engine version (D23 [ignored arguments, hard-coded family]), the
+ * static `shared_preload_libraries` is applied at the next reboot (D8 [static parameter applied immediately]), the final
+ * snapshot has a stable name (D16 [timestamp in final snapshot name]), only the major version is pinned and the minor
+ * version AWS upgrades to is never undone (D17 [pinned minor engine version]), and the master password is generated
+ * and kept in Secrets Manager by RDS itself (`manage_master_user_password`, D12 [empty app secret, password copied by hand]).
  */
 import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
 import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
@@ -29,7 +29,7 @@ export { postgresParameterGroupFamily };
 
 /**
  * The environment's `database` section, with the names it has there (checked by
- * environments/schema.ts; its `readReplica`, always disabled while RDS manages the master
+ * environments/schema/database.ts; its `readReplica`, always disabled while RDS manages the master
  * password (D12), is a check only and creates nothing).
  */
 export interface DatabaseSettings {

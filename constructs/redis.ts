@@ -4,10 +4,10 @@
  * and three CloudWatch alarms.
  *
  * Fixed here: `description` instead of the removed `replication_group_description`
- * (D1), no `auth_token_enabled` argument (D2: AUTH is on exactly when a token is
+ * (D1 [removed Redis description argument]), no `auth_token_enabled` argument (D2 [nonexistent auth_token_enabled]: AUTH is on exactly when a token is
  * given), the parameter-group family follows the engine version, fail-over and
  * Multi-AZ only with two or more nodes, and the AUTH token is kept in a Secrets
- * Manager secret whose ARN the backend container receives (D13).
+ * Manager secret whose ARN the backend container receives (D13 [backend without Redis TLS and AUTH]).
  */
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { ElasticacheParameterGroup } from '@cdktf/provider-aws/lib/elasticache-parameter-group';
@@ -35,7 +35,7 @@ export const REDIS_AUTH_TOKEN_PATTERN = '^[A-Za-z0-9!&#$^<>-]{16,128}$';
 /** Re-exported: the family derivation lives with the accepted versions in lib/engines.ts. */
 export { redisParameterGroupFamily };
 
-/** The environment's `cache` section, with the names it has there (checked by environments/schema.ts). */
+/** The environment's `cache` section, with the names it has there (checked by environments/schema/cache.ts). */
 export interface CacheSettings {
   /** Redis engine version, e.g. `7.0`. */
   readonly engineVersion: string;
@@ -194,7 +194,7 @@ export class RedisCluster extends PlatformConstruct {
         ],
         tags: { ...tags, Name: this.replicationGroupId },
         // A precondition, not a variable validation block: Terraform 1.11 prints the value of a
-        // sensitive variable whose validation fails, but not the values in a failed precondition (D5).
+        // sensitive variable whose validation fails, but not the values in a failed precondition (D5 [empty Redis AUTH token]).
         lifecycle:
           authToken === undefined
             ? undefined

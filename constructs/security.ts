@@ -57,7 +57,7 @@ export function retiredSecurityRuleRemovals(): RemovedBlock[] {
   });
 }
 
-/** The environment's `security` section, with the names it has there (checked by environments/schema.ts). */
+/** The environment's `security` section, with the names it has there (checked by environments/schema/security.ts). */
 export interface SecuritySettings {
   /** CIDRs allowed to reach PostgreSQL directly; the rule exists only when the list is not empty. */
   readonly managementCidrBlocks: readonly string[];

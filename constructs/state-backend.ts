@@ -16,7 +16,7 @@ import { policyDocument, type PolicyStatement } from '../lib/iam-document';
 import type { SharedProps } from './base';
 import { privateBucket } from './private-bucket';
 
-/** The bootstrap settings these resources read, with their names there (checked by environments/schema.ts). */
+/** The bootstrap settings these resources read, with their names there (checked by environments/schema/bootstrap.ts). */
 export interface StateBackendResourcesSettings {
   /** Days after which a noncurrent (replaced or deleted) state version is removed. */
   readonly noncurrentVersionExpirationDays: number;

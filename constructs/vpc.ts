@@ -27,7 +27,7 @@ export const NAT_MODES = ['none', 'single', 'one-per-az'] as const;
 export type NatMode = (typeof NAT_MODES)[number];
 
 /**
- * The environment's `network` section, with the names it has there (environments/schema.ts
+ * The environment's `network` section, with the names it has there (environments/schema/network.ts
  * checks the values; docs/environment-settings.md describes them).
  */
 export interface VpcSettings {
@@ -256,7 +256,7 @@ export class VpcNetwork extends PlatformConstruct {
       );
     }
 
-    // D25: associate the endpoint only with route tables that exist.
+    // D25 [subnets by zone position]: associate the endpoint only with route tables that exist.
     if (settings.s3GatewayEndpoint) {
       const endpoint = pin(
         new VpcEndpoint(this, 's3-endpoint', {

@@ -10,9 +10,9 @@
  * keep their construct paths and addresses.
  *
  * Fixes of legacy defects:
- *  - D3: top-level `deployment_maximum_percent` / `deployment_minimum_healthy_percent`;
- *  - D11: the service depends on what attaches its target group (`dependsOn`);
- *  - D18: `desired_count` is ignored while autoscaling owns it. Task-definition revisions are
+ *  - D3 [CloudFormation-style ECS deployment block]: top-level `deployment_maximum_percent` / `deployment_minimum_healthy_percent`;
+ *  - D11 [service created before its listener rule]: the service depends on what attaches its target group (`dependsOn`);
+ *  - D18 [fixed desired_count under autoscaling]: `desired_count` is ignored while autoscaling owns it. Task-definition revisions are
  *    owned by Terraform: image tags are Terraform variables, so a deployment is
  *    `terraform apply -var backend_image_tag=...`, and nothing else registers revisions the
  *    next apply would revert.

@@ -11,7 +11,7 @@ export const bootstrap = {
   backend: 'local',
   noncurrentVersionExpirationDays: 90,
   kmsKeyDeletionWindowDays: 30,
-  // Staging creates the provider today (environments/staging.ts); only one stack per account may (D14).
+  // Staging creates the provider today (environments/staging.ts); only one stack per account may (D14 [two creators of the OIDC provider]).
   github: { createOidcProvider: false },
   pipeline: {
     repository: 'MarkLimmage/ohmycoins',

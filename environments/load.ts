@@ -94,7 +94,7 @@ function whyMayShare(a: string | undefined, b: string | undefined): string {
 }
 
 /**
- * IAM allows one GitHub OIDC provider per account (D14): every pair of creators that may share an
+ * IAM allows one GitHub OIDC provider per account (D14 [two creators of the OIDC provider]): every pair of creators that may share an
  * account (same `accountId`, or either without one) is a conflict. The bootstrap settings take part
  * when they are valid.
  */

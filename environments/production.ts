@@ -1,5 +1,5 @@
 /**
- * Production: the legacy `environments/production` values. Data only; the rules are in schema/ (one file per section).
+ * Production: the values of the legacy root configuration for production. Data only; the rules are in schema/ (one file per section).
  */
 import type { EnvironmentConfigInput } from './schema';
 
@@ -29,7 +29,7 @@ export const production = {
   security: { managementCidrBlocks: [] },
   github: {
     repository: 'MarkLimmage/ohmycoins',
-    // Staging owns the account-wide provider; production references it (D14).
+    // Staging owns the account-wide provider; production references it (D14 [two creators of the OIDC provider]).
     createOidcProvider: false,
     // The application deploy workflow's own GitHub environment; `production` is the Terraform apply's.
     deploySubjects: ['repo:MarkLimmage/ohmycoins:environment:production-deploy'],

@@ -1,5 +1,5 @@
 /**
- * Staging: the legacy `environments/staging` values. Data only; the rules are in schema/ (one file per section).
+ * Staging: the values of the legacy root configuration for staging. Data only; the rules are in schema/ (one file per section).
  */
 import type { EnvironmentConfigInput } from './schema';
 

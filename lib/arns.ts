@@ -1,5 +1,5 @@
 /**
- * Shapes of the ARNs the platform takes as input (D6: a placeholder such as
+ * Shapes of the ARNs the platform takes as input (D6 [placeholder ARNs]: a placeholder such as
  * `arn:aws:acm:ap-southeast-2:ACCOUNT_ID:certificate/CERT_ID` is refused at synth,
  * not at apply). The environment schema uses the JavaScript patterns; Terraform
  * variable `validation` blocks use the `*_RE2` strings with `can(regex(...))`,

@@ -1,6 +1,6 @@
 /**
  * Engine versions the platform accepts and the parameter-group families that go with
- * them (D23: the family follows the engine version instead of being hard-coded). The
+ * them (D23 [ignored arguments, hard-coded family]: the family follows the engine version instead of being hard-coded). The
  * schema refuses versions outside these lists; the rds and redis constructs derive their
  * parameter-group family with the same functions.
  */

@@ -154,7 +154,7 @@ const NAME_SPECS = {
     parameterGroup: ['rdsParameterGroup', (p) => `${p}-postgres-params`],
     instance: ['rdsIdentifier', (p) => `${p}-postgres`],
     replica: ['rdsIdentifier', (p) => `${p}-postgres-replica`],
-    /** Stable final snapshot identifier (D16: no timestamp). */
+    /** Stable final snapshot identifier (D16 [timestamp in final snapshot name]: no timestamp). */
     finalSnapshot: ['rdsIdentifier', (p) => `${p}-final-snapshot`],
     monitoringRole: ['iamRole', (p) => `${p}-rds-monitoring-role`],
     cpuAlarm: ['alarm', (p) => `${p}-rds-cpu-utilization`],
@@ -168,7 +168,7 @@ const NAME_SPECS = {
     replicationGroup: ['elasticacheReplicationGroup', (p) => `${p}-redis`],
     slowLogGroup: ['logGroup', (p) => `/aws/elasticache/${p}/slow-log`],
     engineLogGroup: ['logGroup', (p) => `/aws/elasticache/${p}/engine-log`],
-    /** Secret holding the AUTH token for the backend (D13). */
+    /** Secret holding the AUTH token for the backend (D13 [backend without Redis TLS and AUTH]). */
     authTokenSecret: ['secret', (p) => `${p}-redis-auth`],
     cpuAlarm: ['alarm', (p) => `${p}-redis-cpu-utilization`],
     memoryAlarm: ['alarm', (p) => `${p}-redis-memory-utilization`],
@@ -208,7 +208,7 @@ const NAME_SPECS = {
     secret: ['secret', (p) => `${p}-app-secrets`],
   },
   monitoring: {
-    /** The topic alarms notify (D22). */
+    /** The topic alarms notify (D22 [alarms notifying nobody]). */
     alarmTopic: ['snsTopic', (p) => `${p}-alarms`],
     /** Alias of the key that encrypts the topic. */
     alarmTopicKeyAlias: ['kmsAlias', (p) => `alias/${p}-alarms`],

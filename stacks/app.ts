@@ -62,6 +62,16 @@ export function settingsFiles(error: InvalidEnvironmentsError): string {
   return files.length === 1 ? files[0] : `${files.slice(0, -1).join(', ')} and ${files[files.length - 1]}`;
 }
 
+/**
+ * What synth prints when it refuses the settings, one message each: the invalid settings of every
+ * environment in one message, or (when every environment is valid on its own) one sentence per
+ * conflict between stacks. The pre-flight check prints the same.
+ */
+export function refusalMessages(error: InvalidEnvironmentsError): string[] {
+  if (error.errors.length === 0) return error.conflicts.map((conflict) => `Synth refused: ${conflict.message}`);
+  return [`Synth refused: invalid environment settings.\n\n${error.message}\n\nFix the values in ${settingsFiles(error)}; the rules are in environments/schema/.`];
+}
+
 export interface RunSynthOptions extends BuildAppOptions {
   /** Where messages go, one call per message. @default process.stderr */
   readonly stderr?: (line: string) => void;
@@ -85,13 +95,8 @@ export function runSynth(load: () => AppSettings, options: RunSynthOptions = {})
     app.synth();
     return 0;
   } catch (e) {
-    if (e instanceof InvalidEnvironmentsError && e.errors.length === 0) {
-      // Only stacks that cannot be deployed together: each conflict is its own sentence.
-      for (const conflict of e.conflicts) stderr(`Synth refused: ${conflict.message}`);
-      return 1;
-    }
     if (e instanceof InvalidEnvironmentsError) {
-      stderr(`Synth refused: invalid environment settings.\n\n${e.message}\n\nFix the values in ${settingsFiles(e)}; the rules are in environments/schema/.`);
+      for (const message of refusalMessages(e)) stderr(message);
       return 1;
     }
     if (e instanceof PolicyViolationError) {

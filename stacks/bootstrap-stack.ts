@@ -93,7 +93,7 @@ export class BootstrapStack extends AddressPinnedStack {
     const accountId = new TerraformLocal(this, 'account_id', config.accountId ?? this.stateBackend.accountId).asString;
     this.pipeline = new PipelineRoles(this, 'pipeline', { tags, addressPrefix: BOOTSTRAP_NAME }, config.pipeline, environments, {
       accountId,
-      // The account's one provider (D14): this stack's, or the one an environment stack creates.
+      // The account's one provider (D14 [two creators of the OIDC provider]): this stack's, or the one an environment stack creates.
       oidcProviderArn: this.githubOidcProvider?.arn ?? `arn:aws:iam::${accountId}:oidc-provider/${GITHUB_OIDC_HOST}`,
       region: STATE_BACKEND.region,
       bucketName: STATE_BACKEND.bucket,

@@ -7,7 +7,7 @@
 import { Fn, TerraformStack, TerraformVariable } from 'cdktf';
 import { ACM_CERTIFICATE_ARN_RE2 } from '../lib/arns';
 
-/** RE2 pattern of an ACM certificate ARN with a 12-digit account id and a certificate UUID (D6); one definition, in lib/arns.ts. */
+/** RE2 pattern of an ACM certificate ARN with a 12-digit account id and a certificate UUID (D6 [placeholder ARNs]); one definition, in lib/arns.ts. */
 export const ACM_CERTIFICATE_ARN_PATTERN = ACM_CERTIFICATE_ARN_RE2;
 
 /** RE2 pattern of an image repository without tag or digest, e.g. ghcr.io/owner/name or owner/name. */

@@ -84,7 +84,7 @@ export class PlatformStack extends AddressPinnedStack {
     // The account of the confused-deputy conditions and of the S3 grants.
     const accountId = config.accountId ?? this.network.ownerAccountId;
 
-    // The alarm topic comes first: every construct's alarms notify it on ALARM and OK (D22).
+    // The alarm topic comes first: every construct's alarms notify it on ALARM and OK (D22 [alarms notifying nobody]).
     const mon = config.monitoring;
     const webhookUrl = mon.webhook
       ? new TerraformVariable(this, 'alarm_webhook_url', {
@@ -109,7 +109,7 @@ export class PlatformStack extends AddressPinnedStack {
     });
 
     const cache = config.cache;
-    // Sensitive, no default; its format is checked by a precondition in the redis construct (D5).
+    // Sensitive, no default; its format is checked by a precondition in the redis construct (D5 [empty Redis AUTH token]).
     const authTokenValue = cache.authToken
       ? new TerraformVariable(this, 'redis_auth_token', {
           type: 'string',
@@ -137,7 +137,7 @@ export class PlatformStack extends AddressPinnedStack {
     });
 
     const github = config.github;
-    // Staging creates the account's provider (D14); the others trust it by the ARN given in their
+    // Staging creates the account's provider (D14 [two creators of the OIDC provider]); the others trust it by the ARN given in their
     // settings or else built from the account id: nothing for a workflow to pass, and no AWS call at
     // plan time (docs/decisions.md, "The OIDC provider of the account").
     const oidcProviderArn = github.createOidcProvider
@@ -160,7 +160,7 @@ export class PlatformStack extends AddressPinnedStack {
       subnetIds: this.network.publicSubnetIds,
       securityGroupIds: [this.securityGroups.albSecurityGroupId],
       application: config.application,
-      // HTTPS (and the required certificate_arn variable) only where the environment serves it (D9, D10).
+      // HTTPS (and the required certificate_arn variable) only where the environment serves it (D9 [staging frontend target group unattached], D10 [redirect to a missing HTTPS listener]).
       certificateArn: config.loadBalancer.https ? addCertificateArnVariable(this) : undefined,
       alarmTopicArn: this.monitoring.alarmTopicArn,
     });
@@ -178,7 +178,7 @@ export class PlatformStack extends AddressPinnedStack {
         imageTag: images.backendImageTag,
         targetGroupArn: this.loadBalancer.backendTargetGroupArn,
         targetGroupArnSuffix: this.loadBalancer.backendTargetGroupArnSuffix,
-        // D11: after the listener rule that attaches the backend target group, not just a listener.
+        // D11 [service created before its listener rule]: after the listener rule that attaches the backend target group, not just a listener.
         dependsOn: [this.loadBalancer.backendRouting],
         securityGroupIds: [this.securityGroups.backendSecurityGroupId],
         roles: this.iam.backend,

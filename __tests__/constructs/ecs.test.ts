@@ -16,7 +16,7 @@ function containers(json: Json, id: string): Json[] {
   return JSON.parse(json.resource.aws_ecs_task_definition[id].container_definitions) as Json[];
 }
 
-/** The legacy backend container (reference 10.1) for the fixture's inputs, with the D12 fix. */
+/** The legacy backend container (reference 10.1) for the fixture's inputs, with the D12 [empty app secret, password copied by hand] fix. */
 const LEGACY_BACKEND = legacyBackendContainer({
   image: 'ghcr.io/example/backend:1.2.3',
   environment: 'test',

@@ -121,7 +121,7 @@ const IAM = [
   'aws_iam_role.iam_frontend_task_execution',
   'aws_iam_role_policy.iam_frontend_task_execution_logs',
 ];
-/** Only the stack that owns the account-wide provider (staging) creates it (D14). */
+/** Only the stack that owns the account-wide provider (staging) creates it (D14 [two creators of the OIDC provider]). */
 const IAM_OIDC_PROVIDER = ['aws_iam_openid_connect_provider.iam_github_actions'];
 
 const RDS = [
@@ -147,7 +147,7 @@ const REDIS = [
   'aws_elasticache_replication_group.redis_main',
   'aws_elasticache_subnet_group.redis_main',
 ];
-/** Not in the legacy module: the Secrets Manager copy of the AUTH token, only where AUTH is on (D13). */
+/** Not in the legacy module: the Secrets Manager copy of the AUTH token, only where AUTH is on (D13 [backend without Redis TLS and AUTH]). */
 const REDIS_AUTH = ['aws_secretsmanager_secret.redis_auth_token', 'aws_secretsmanager_secret_version.redis_auth_token'];
 
 const ALB = [
@@ -178,7 +178,7 @@ const ECS_EXEC = ['aws_cloudwatch_log_group.ecs_exec'];
 /** Production only (`backend[0]`, `backend_cpu[0]`, `backend_memory[0]`). */
 const ECS_AUTOSCALING = ['aws_appautoscaling_policy.ecs_backend_cpu', 'aws_appautoscaling_policy.ecs_backend_memory', 'aws_appautoscaling_target.ecs_backend'];
 
-/** Not in the legacy code: the alarm topic, its key, the dashboard and the alarms an on-call engineer expects (D22). */
+/** Not in the legacy code: the alarm topic, its key, the dashboard and the alarms an on-call engineer expects (D22 [alarms notifying nobody]). */
 const MONITORING = [
   'aws_cloudwatch_dashboard.monitoring_main',
   'aws_cloudwatch_metric_alarm.alb_elb_5xx_count',

@@ -1,34 +1,22 @@
 /**
- * docs/legacy-defects.md defines the codes D1-D29 that comments, tests and docs use for the
- * legacy platform's defects. Every code used anywhere in the repository must be defined there,
- * once, so a reader who meets "(D17)" in a comment can look it up without the legacy sources.
+ * docs/legacy-defects.md defines the defect codes (`D` and a number) that comments, tests and docs use
+ * for the legacy platform's defects. Every code used anywhere in the repository must be defined there,
+ * once, with a short name, so a reader who meets a code in a comment can look it up without the legacy
+ * sources.
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../lib/project-root';
-
-const PAGE = 'docs/legacy-defects.md';
-const CODE = /\bD([1-9][0-9]*)\b/g;
-
-function definedCodes(): number[] {
-  const page = readFileSync(path.join(PROJECT_ROOT, PAGE), 'utf8');
-  return [...page.matchAll(/^\| D([0-9]+) \|/gm)].map((m) => Number(m[1]));
-}
+import { DEFECT_CODE } from '../support/comments';
+import { DEFECTS_PAGE as PAGE, defectShortNames, definedDefectCodes as definedCodes } from '../support/legacy-defects';
+import { repositoryFiles } from '../support/repository-files';
 
 function usedCodes(): Map<number, string> {
-  const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard'], { cwd: PROJECT_ROOT, encoding: 'utf8' })
-    .split('\n')
-    .filter((f) => f && f !== PAGE && !/\.(json|svg|tfstate)$/.test(f) && !f.startsWith('node_modules/'));
+  const files = repositoryFiles().filter((f) => f !== PAGE && !/\.(json|svg|tfstate)$/.test(f));
   const used = new Map<number, string>();
   for (const file of files) {
-    let text: string;
-    try {
-      text = readFileSync(path.join(PROJECT_ROOT, file), 'utf8');
-    } catch {
-      continue; // deleted in the working tree
-    }
-    for (const m of text.matchAll(CODE)) if (!used.has(Number(m[1]))) used.set(Number(m[1]), file);
+    const text = readFileSync(path.join(PROJECT_ROOT, file), 'utf8');
+    for (const m of text.matchAll(DEFECT_CODE)) if (!used.has(Number(m[1]))) used.set(Number(m[1]), file);
   }
   return used;
 }
@@ -36,6 +24,13 @@ function usedCodes(): Map<number, string> {
 describe(PAGE, () => {
   it('defines each defect code once, D1 to D29 in order', () => {
     expect(definedCodes()).toEqual(Array.from({ length: 29 }, (_, i) => i + 1));
+  });
+
+  it('gives each code a short name of a few words, in the same order', () => {
+    const names = defectShortNames();
+    expect([...names.keys()]).toEqual(definedCodes().map((code) => `D${code}`));
+    const tooLong = [...names].filter(([, name]) => name.split(' ').length > 7 || /[[\]]/.test(name));
+    expect(tooLong).toEqual([]);
   });
 
   it('defines every defect code the repository uses', () => {

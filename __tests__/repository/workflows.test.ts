@@ -2,7 +2,7 @@
  * The GitHub Actions workflows and the shared plan action: valid against the workflow schema
  * (@action-validator/core), every npm script and repository script they call exists, actions are
  * pinned, permissions are least-privilege, no plan or state leaves a runner, CI supplies every
- * required input variable of the stacks (D15), and the rules of docs/ci.md "Who sees which secret":
+ * required input variable of the stacks (D15 [CI plan without required variables]), and the rules of docs/ci.md "Who sees which secret":
  * no job without a GitHub environment reads a secret, every role comes from the variables of the
  * GitHub environment that uses it (the pull-request plan role aside), apply and drift refuse any ref
  * but main, and every job that can mint an OIDC token installs without install scripts. The

@@ -14,7 +14,7 @@ describe('pruneOrphans', () => {
       'lib/names.ts': '',
       'dist/environments/schema/index.js': '',
       'dist/environments/schema/index.js.map': '',
-      // environments/schema.ts became environments/schema/index.ts: its old output would shadow the new one.
+      // The schema was one file before it became the folder environments/schema/: its old output would shadow the new one.
       'dist/environments/schema.js': '',
       'dist/environments/schema.js.map': '',
       'dist/environments/schema.d.ts': '',

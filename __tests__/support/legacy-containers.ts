@@ -1,7 +1,7 @@
 /**
  * The legacy container definitions (reference section 10.1) as functions of their
  * inputs, so the unit and Terraform tests compare against one written-out copy.
- * POSTGRES_PASSWORD is already the D12 fix: it comes from `postgresPasswordValueFrom`.
+ * POSTGRES_PASSWORD is already the D12 [empty app secret, password copied by hand] fix: it comes from `postgresPasswordValueFrom`.
  */
 
 export interface LegacyBackendInputs {

@@ -11,7 +11,7 @@ import { ENVIRONMENT_STACKS, EnvironmentStack, loadPlan } from '../support/terra
  * Resources to create per type. Legacy totals (reference section 3): vpc 24 / 45, security 14 / 14,
  * iam 8 / 7, rds 8 / 8, redis 8 / 8, alb 8 / 9, ecs 7 / 10, root secret 1 / 1: 78 / 102. Documented
  * additions: the Redis AUTH-token secret and its version where AUTH is on (production, +2), and the
- * monitoring of issue 9 (D22): alarm topic, its KMS key and alias, the dashboard, 8 more alarms (ECS CPU,
+ * monitoring of issue 9 (D22 [alarms notifying nobody]): alarm topic, its KMS key and alias, the dashboard, 8 more alarms (ECS CPU,
  * memory and running tasks per service, ALB 5xx, RDS freeable memory), plus in production the Redis
  * replication-lag alarm and the on-call e-mail subscription (staging +12, production +14), and the
  * redeploy of the backend after RDS rotates the master password: an EventBridge rule and target, a Step

@@ -11,8 +11,8 @@ import { BAD_INPUTS, ENVIRONMENT_STACKS, loadBadInputsPlan, loadPlan, loadSynthe
 import { environment } from '../support/helpers';
 
 /**
- * Sensitive variables each stack must declare: the Redis AUTH token where AUTH is on (production: D5, D13), no master
- * password anywhere (D12). Derived from each environment's settings, so a new environment needs no entry.
+ * Sensitive variables each stack must declare: the Redis AUTH token where AUTH is on (production: D5 [empty Redis AUTH token], D13 [backend without Redis TLS and AUTH]), no master
+ * password anywhere (D12 [empty app secret, password copied by hand]). Derived from each environment's settings, so a new environment needs no entry.
  */
 const SENSITIVE_VARIABLES: Record<PlannedStack, string[]> = {
   ...Object.fromEntries(ENVIRONMENT_STACKS.map((name) => [name, environment(name).cache.authToken ? ['redis_auth_token'] : []])),

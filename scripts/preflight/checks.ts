@@ -3,6 +3,9 @@
  * environment? Each check returns pass, fail, warn or skip with one line of detail;
  * a failed check never stops the others. Secret values are never read into a message.
  */
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
 import { DescribeCertificateCommand, KeyAlgorithm, paginateListCertificates } from '@aws-sdk/client-acm';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetBucketEncryptionCommand, GetBucketVersioningCommand, GetPublicAccessBlockCommand, HeadBucketCommand } from '@aws-sdk/client-s3';
@@ -13,7 +16,7 @@ import { APP_SECRET_KEYS, appSecretName } from '../../constructs/app-secret';
 import { natGatewayCount } from '../../constructs/vpc';
 import type { EnvironmentConfig } from '../../environments/schema';
 import { REQUIRED_TERRAFORM_VERSION } from '../../stacks/terraform';
-import { STATE_BACKEND } from '../../stacks/state-backend';
+import { type CloudStateBackendSettings, type S3StateBackendSettings, STATE_BACKEND, type StateBackendSettings } from '../../stacks/state-backend';
 import { TerraformMissingError, terraformVersion } from '../../tooling/terraform/offline-plan';
 import type { AwsClients } from './clients';
 
@@ -115,14 +118,80 @@ export function checkRegion(config: EnvironmentConfig, shellRegion: string | und
     : result(check, 'warn', `the shell's default region is ${shellRegion} but ${config.name} deploys to ${config.region}; Terraform uses ${config.region}, AWS CLI commands would not`);
 }
 
-/** The bucket checks: exists in the right region, versioning, default encryption, public access block. */
-/** The state-bucket rows of an environment whose state lives in Terraform Cloud: nothing to check in S3. */
-export function cloudStateRows(environment: string): CheckResult[] {
-  return ['State bucket', 'Bucket versioning', 'Bucket encryption', 'Bucket public access'].map((check) =>
-    result(check, 'skip', `not needed: ${environment} keeps its state in Terraform Cloud`),
-  );
+/** Where an environment keeps its state, for the report's first line. */
+export function stateLocation(backend: StateBackendSettings): string {
+  if (backend.type === 's3') return `s3://${STATE_BACKEND.bucket}`;
+  const { name, tags } = backend.workspace;
+  const workspace = name !== undefined ? `workspace ${name}` : `workspaces tagged ${(tags ?? []).join(', ')}`;
+  return `Terraform Cloud ${cloudHost(backend)}, organization ${backend.organization}, ${workspace}`;
 }
 
+/** The Terraform Cloud or Enterprise host of a cloud backend. */
+function cloudHost(backend: CloudStateBackendSettings): string {
+  return backend.hostname ?? 'app.terraform.io';
+}
+
+/** The host a TF_TOKEN_<host> variable is for: `_` stands for `.`, `__` for `-` (Terraform's encoding). */
+function tokenVariableHost(variable: string): string {
+  return variable
+    .slice('TF_TOKEN_'.length)
+    .split('__')
+    .map((part) => part.replace(/_/g, '.'))
+    .join('-')
+    .toLowerCase();
+}
+
+/** The text of a file, or undefined when it cannot be read. */
+function readIfPresent(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Where Terraform would find an API token for a Terraform Cloud host, in its own order: a TF_TOKEN_<host>
+ * variable, the credentials file `terraform login` writes (~/.terraform.d/credentials.tfrc.json), or a
+ * `credentials "<host>"` block of the CLI configuration (TF_CLI_CONFIG_FILE or ~/.terraformrc). Names the
+ * place, never the token. Undefined when there is none.
+ */
+export function cloudTokenSource(host: string, env: NodeJS.ProcessEnv): string | undefined {
+  const variable = Object.keys(env).find((k) => k.startsWith('TF_TOKEN_') && env[k] && tokenVariableHost(k) === host.toLowerCase());
+  if (variable) return variable;
+  const home = env.HOME || homedir();
+  const credentialsFile = path.join(home, '.terraform.d', 'credentials.tfrc.json');
+  const credentials = readIfPresent(credentialsFile);
+  if (credentials !== undefined) {
+    try {
+      const parsed = JSON.parse(credentials) as { credentials?: Record<string, { token?: unknown }> };
+      if (typeof parsed.credentials?.[host]?.token === 'string' && parsed.credentials[host].token !== '') return credentialsFile;
+    } catch {
+      // Not JSON: Terraform would not read a token from it either.
+    }
+  }
+  const cliConfigFile = env.TF_CLI_CONFIG_FILE || path.join(home, '.terraformrc');
+  const cliConfig = readIfPresent(cliConfigFile);
+  const blocks = [...(cliConfig ?? '').matchAll(/credentials\s+"([^"]+)"\s*\{([^}]*)\}/g)];
+  return blocks.some((m) => m[1] === host && /\btoken\s*=\s*"[^"]+"/.test(m[2])) ? cliConfigFile : undefined;
+}
+
+/**
+ * The state check of an environment whose state lives in Terraform Cloud: the S3 bucket and lock table
+ * do not apply, and `terraform init` needs an API token for the host. The organization and workspace
+ * cannot be checked without calling Terraform Cloud; `terraform init` does.
+ */
+export function checkCloudToken(backend: CloudStateBackendSettings, env: NodeJS.ProcessEnv): CheckResult {
+  const check = 'Terraform Cloud';
+  const host = cloudHost(backend);
+  const source = cloudTokenSource(host, env);
+  const variable = `TF_TOKEN_${host.replace(/-/g, '__').replace(/\./g, '_')}`;
+  return source
+    ? result(check, 'pass', `a token for ${host} in ${source} (not shown); terraform init checks the organization ${backend.organization} and the workspace`)
+    : result(check, 'fail', `no API token for ${host}: run 'terraform login${host === 'app.terraform.io' ? '' : ` ${host}`}' or set ${variable}`);
+}
+
+/** The bucket checks: exists in the right region, versioning, default encryption, public access block. */
 export async function checkStateBucket(clients: AwsClients): Promise<CheckResult[]> {
   const Bucket = STATE_BACKEND.bucket;
   const bucket = Bucket;
@@ -186,13 +255,9 @@ export async function checkStateBucket(clients: AwsClients): Promise<CheckResult
   return [result(rows[0], 'pass', `${bucket} exists in ${STATE_BACKEND.region}`), versioning, encryption, publicAccess];
 }
 
-export async function checkLockTable(clients: AwsClients, config: EnvironmentConfig): Promise<CheckResult> {
+export async function checkLockTable(clients: AwsClients, config: EnvironmentConfig, backend: S3StateBackendSettings): Promise<CheckResult> {
   const check = 'Lock table';
   const table = STATE_BACKEND.lockTable;
-  const backend = config.stateBackend;
-  if (backend.type === 'cloud') {
-    return result(check, 'skip', `not needed: ${config.name} keeps its state in Terraform Cloud (organization ${backend.organization}), which locks it`);
-  }
   if (backend.locking === 'lockfile') {
     return result(check, 'skip', `not needed: ${config.name} locks with S3 lock files (stateBackend.locking = lockfile)`);
   }

@@ -1,25 +1,29 @@
 /**
  * `npm run preflight -- <environment>`: checks that an AWS account is ready for the
  * environment's `terraform apply`, prints every result as a table and a summary, and
- * exits 1 when a required item fails (2 for a usage error). It keeps checking after a
- * failure. Without credentials it stops at once with one line.
+ * exits 1 when a required item fails (2 for a usage error or settings synth refuses). It
+ * keeps checking after a failure. Without credentials it stops at once with one line.
+ * The settings are loaded as synth loads them (environments/load.ts, OMC_* overrides
+ * included), so it checks the state backend the stacks will use.
  */
-import { ENVIRONMENTS } from '../../environments';
-import { EnvironmentConfig, EnvironmentConfigError, validateEnvironmentConfig } from '../../environments/schema';
+import { InvalidEnvironmentsError, loadSettings } from '../../environments/load';
+import type { EnvironmentConfig } from '../../environments/schema';
+import { refusalMessages } from '../../stacks/app';
 import { STATE_BACKEND } from '../../stacks/state-backend';
 import {
   checkAccount,
   checkAppSecret,
   checkCertificate,
+  checkCloudToken,
   checkCredentials,
   checkElasticIpQuota,
   checkLockTable,
   checkRegion,
   checkStateBucket,
-  cloudStateRows,
   checkTerraform,
   CheckResult,
   describeError,
+  stateLocation,
 } from './checks';
 import { defineCommand, ENVIRONMENT_NAMES, execute, type OptionSpec, runMain } from '../cli';
 import { createClients, defaultRegion, ENDPOINT_ENV, Endpoints, endpointsFromEnv, RequestLimits, SERVICES } from './clients';
@@ -34,6 +38,8 @@ export interface PreflightOptions {
   readonly certificateArn?: string;
   /** Time limits of every AWS request. @default REQUEST_LIMITS (3 s to connect, 5 s to answer, 2 attempts) */
   readonly limits?: RequestLimits;
+  /** Variables read for the Terraform Cloud token (TF_TOKEN_<host>, HOME, TF_CLI_CONFIG_FILE). @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /** No credentials could be found at all: nothing in AWS can be checked. */
@@ -44,12 +50,20 @@ export class NoCredentialsError extends Error {
   }
 }
 
-/** Rows reported as skipped when the credentials do not work. */
-const AWS_ROWS = ['State bucket', 'Bucket versioning', 'Bucket encryption', 'Bucket public access', 'Lock table', 'Application secret', 'ACM certificate', 'Elastic IP quota'];
+/** The rows of the S3 state backend: they do not apply to state in Terraform Cloud. */
+const S3_STATE_ROWS = ['State bucket', 'Bucket versioning', 'Bucket encryption', 'Bucket public access', 'Lock table'];
 
-/** Runs every check; throws NoCredentialsError before any request when there are no credentials. */
+/** Rows reported as skipped when the credentials do not work. */
+const AWS_ROWS = ['Application secret', 'ACM certificate', 'Elastic IP quota'];
+
+/**
+ * Runs every check; throws NoCredentialsError before any request when there are no credentials.
+ * The state rows follow the environment's backend: the S3 bucket and lock table, or for
+ * Terraform Cloud the API token `terraform init` needs (no S3 row).
+ */
 export async function runPreflight(options: PreflightOptions): Promise<CheckResult[]> {
   const { config } = options;
+  const backend = config.stateBackend;
   const clients = createClients(config.region, STATE_BACKEND.region, options.endpoints, options.limits);
   try {
     try {
@@ -59,21 +73,20 @@ export async function runPreflight(options: PreflightOptions): Promise<CheckResu
     }
     const local = Promise.all([checkTerraform(), defaultRegion()]);
     const { result: credentials, identity } = await checkCredentials(clients);
+    const cloud = backend.type === 'cloud' ? [checkCloudToken(backend, options.env ?? process.env)] : [];
+    const skipped = [...(backend.type === 's3' ? S3_STATE_ROWS : []), ...AWS_ROWS];
     const aws: CheckResult[] = identity
       ? (
           await Promise.all([
-            config.stateBackend.type === 'cloud'
-              ? Promise.resolve(cloudStateRows(config.name))
-              : checkStateBucket(clients),
-            checkLockTable(clients, config),
+            ...(backend.type === 's3' ? [checkStateBucket(clients), checkLockTable(clients, config, backend)] : []),
             checkAppSecret(clients, config),
             checkCertificate(clients, config, options.certificateArn),
             checkElasticIpQuota(clients, config),
           ])
         ).flat()
-      : AWS_ROWS.map((check) => ({ check, status: 'skip' as const, detail: 'not checked: the credentials did not work' }));
+      : skipped.map((check) => ({ check, status: 'skip' as const, detail: 'not checked: the credentials did not work' }));
     const [terraform, shellRegion] = await local;
-    return [terraform, credentials, checkAccount(config, identity), checkRegion(config, shellRegion), ...aws];
+    return [terraform, credentials, checkAccount(config, identity), checkRegion(config, shellRegion), ...cloud, ...aws];
   } finally {
     clients.destroy();
   }
@@ -106,14 +119,17 @@ export async function main(argv: readonly string[], io: Io = processIo, env: Nod
 }
 
 async function preflight(name: string, values: Record<string, string | boolean | undefined>, io: Io, env: NodeJS.ProcessEnv): Promise<number> {
-  let config: EnvironmentConfig;
+  let config: EnvironmentConfig | undefined;
   try {
-    config = validateEnvironmentConfig(name, ENVIRONMENTS[name]);
+    // As synth loads them: every environment, the OMC_* overrides applied, the checks across environments.
+    config = loadSettings({ env }).environments.find((e) => e.name === name);
   } catch (e) {
-    if (!(e instanceof EnvironmentConfigError)) throw e;
-    io.stderr(`preflight: fix the settings first.\n${e.message}`);
+    if (!(e instanceof InvalidEnvironmentsError)) throw e;
+    io.stderr(`preflight ${name}: not checked, fix the settings first; synth refuses them:`);
+    for (const message of refusalMessages(e)) io.stderr(message);
     return 2;
   }
+  if (config === undefined) throw new Error(`preflight: ${name} is not among the loaded environments`);
   const endpoints: Endpoints = { ...endpointsFromEnv(env) };
   if (typeof values['endpoint-url'] === 'string') endpoints.all = values['endpoint-url'];
   for (const s of SERVICES) {
@@ -124,7 +140,7 @@ async function preflight(name: string, values: Record<string, string | boolean |
 
   let results: CheckResult[];
   try {
-    results = await runPreflight({ config, endpoints, certificateArn });
+    results = await runPreflight({ config, endpoints, certificateArn, env });
   } catch (e) {
     if (e instanceof NoCredentialsError) {
       io.stderr(
@@ -135,7 +151,7 @@ async function preflight(name: string, values: Record<string, string | boolean |
     io.stderr(`preflight ${name}: ${describeError(e)}`);
     return 1;
   }
-  io.stdout(`Pre-flight check for ${name} (${config.projectName}, ${config.region}, state in s3://${STATE_BACKEND.bucket})`);
+  io.stdout(`Pre-flight check for ${name} (${config.projectName}, ${config.region}, state in ${stateLocation(config.stateBackend)})`);
   io.stdout(renderSummary(name, results));
   io.stdout(renderTable(results));
   return isReady(results) ? 0 : 1;

@@ -19,7 +19,7 @@ export interface EnvironmentCheck {
   readonly source: CheckSource;
   /** The document, provider behaviour or project reason behind the rule. */
   readonly reference: string;
-  /** The test file (under __tests__/) holding the check's test, when it is not a case of environments/schema/environment.rules.test.ts. */
+  /** The test file (under __tests__/) holding the check's test, when it is not a case of __tests__/environments/schema/environment.rules.test.ts. */
   readonly testedIn?: string;
 }
 

@@ -5,7 +5,7 @@
  *  - network: a VPC range of the source's size overlapping no environment that may share the
  *    account (environments/load.ts vpcOverlapErrors), the subnets moved with it;
  *  - github: the new stack references the account's OIDC provider (only one stack per account
- *    creates it, D14); deploy subjects of the source's GitHub environment name the new one;
+ *    creates it, D14 [two creators of the OIDC provider]); deploy subjects of the source's GitHub environment name the new one;
  *  - application: domains and CORS origins become placeholders (schema/placeholders.ts) that
  *    synth refuses until they are set;
  *  - policyExceptions: emptied; the source's are listed for the user to re-approve.

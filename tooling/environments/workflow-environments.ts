@@ -36,7 +36,7 @@ export interface WorkflowEnvironment {
   readonly pullRequestPlan: 'reviewed' | 'pull-request' | 'none';
   /** The pull-request plan role's ARN; null when not planned so, or when no account id is known. */
   readonly prPlanRoleArn: string | null;
-  /** Secrets of its GitHub environments: one per required input variable of its stack (D15). */
+  /** Secrets of its GitHub environments: one per required input variable of its stack (D15 [CI plan without required variables]). */
   readonly secrets: readonly string[];
   /** Variables its pull-request plan gives a stand-in instead of reading their secret (comma-separated, as plan:diff takes them). */
   readonly standIns: string;

@@ -3,7 +3,7 @@
  * for STS, Secrets Manager, ACM and Service Quotas): the real SDK clients run end to end.
  * Every test starts from a ready account and breaks one thing.
  */
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -26,7 +26,11 @@ import { APP_SECRET_KEYS } from '../../../constructs/app-secret';
 import { UNKNOWN_ENVIRONMENT } from '../../support/unknown-environment';
 import type { CheckResult, Status } from '../../../scripts/preflight/checks';
 import { Endpoints } from '../../../scripts/preflight/clients';
+import { checkCloudToken } from '../../../scripts/preflight/checks';
 import { main, runPreflight } from '../../../scripts/preflight/index';
+import { loadSettings } from '../../../environments/load';
+import { runSynth } from '../../../stacks/app';
+import type { CloudStateBackendSettings } from '../../../stacks/state-backend';
 import { environment } from '../../support/helpers';
 import { ApiStandIn, defaultApiState, S3StandIn, StandIn, startAwsApis, startDynamoDb, startS3 } from '../../support/preflight-stand-ins';
 
@@ -186,26 +190,6 @@ describe('a ready account', () => {
     expect(row(results, 'Lock table').detail).toBe('not needed: staging locks with S3 lock files (stateBackend.locking = lockfile)');
     expect(row(results, 'ACM certificate').detail).toBe('not needed: staging serves HTTP only (loadBalancer.https = false)');
     expect(row(results, 'Elastic IP quota').detail).toContain('room for 1 NAT gateway (natGateways = single)');
-  });
-
-  it('skips the state bucket and lock table for an environment whose state is in Terraform Cloud', async () => {
-    const results = await run(
-      environment('staging', (r) => {
-        r.accountId = ACCOUNT;
-        r.stateBackend = { type: 'cloud', organization: 'ohmycoins', workspace: { name: 'ohmycoins-staging' } };
-      }),
-    );
-    expect(statuses(results)).toEqual({
-      ...ALL_PASS,
-      'State bucket': 'skip',
-      'Bucket versioning': 'skip',
-      'Bucket encryption': 'skip',
-      'Bucket public access': 'skip',
-      'Lock table': 'skip',
-      'ACM certificate': 'skip',
-    });
-    expect(row(results, 'State bucket').detail).toBe('not needed: staging keeps its state in Terraform Cloud');
-    expect(row(results, 'Lock table').detail).toBe('not needed: staging keeps its state in Terraform Cloud (organization ohmycoins), which locks it');
   });
 
   it('prints the table and a READY summary from the command line, exit 0 (shipped staging: no accountId is a warning)', async () => {
@@ -546,5 +530,125 @@ describe('command line', () => {
     expect({ code: help.code, err: help.err }).toEqual({ code: 0, err: [] });
     expect(help.out[0]).toMatch(/^usage: npm run preflight -- <environment> \[--certificate-arn <arn>\]/);
     expect(help.out[0]).toContain('--endpoint-url-secretsmanager <url>');
+  });
+});
+
+describe('settings loaded as synth loads them: the OMC_* overrides apply', () => {
+  const endpointArgs = () => ['--endpoint-url', apis.url, '--endpoint-url-s3', s3.url, '--endpoint-url-dynamodb', dynamo.url];
+  const TOKEN = 'TFC-TOKEN-SENTINEL-77c2';
+  const toCloud = { OMC_STATE_BACKEND: 'cloud', OMC_TFC_ORGANIZATION: 'ohmycoins', OMC_TFC_WORKSPACE: 'ohmycoins-{environment}' };
+  const capture = async (argv: string[], env: NodeJS.ProcessEnv) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await main(argv, { stdout: (t) => out.push(t), stderr: (t) => err.push(t) }, env);
+    return { code, out, err, text: [...out, ...err].join('\n') };
+  };
+
+  it('OMC_STATE_BACKEND=cloud: the S3 rows do not apply (a broken bucket does not matter), the Terraform Cloud token is checked', async () => {
+    s3.bucketRegion = 'us-west-2';
+    const asShipped = await capture(['staging', ...endpointArgs()], {});
+    expect(asShipped.code).toBe(1);
+    expect(asShipped.text).toMatch(/│ State bucket +│ FAIL +│ ohmycoins-terraform-state is in us-west-2/);
+
+    const cloud = await capture(['staging', ...endpointArgs()], { ...toCloud, TF_TOKEN_app_terraform_io: TOKEN, HOME: tmp });
+    expect({ code: cloud.code, err: cloud.err }).toEqual({ code: 0, err: [] });
+    expect(cloud.out[0]).toBe(
+      'Pre-flight check for staging (ohmycoins-staging, ap-southeast-2, state in Terraform Cloud app.terraform.io, organization ohmycoins, workspace ohmycoins-staging)',
+    );
+    for (const s3Row of ['State bucket', 'Bucket versioning', 'Bucket encryption', 'Bucket public access', 'Lock table']) expect(cloud.text).not.toContain(s3Row);
+    expect(cloud.text).toMatch(/│ Terraform Cloud +│ PASS +│ a token for app\.terraform\.io in TF_TOKEN_app_terraform_io \(not shown\)/);
+    expect(cloud.text).not.toContain(TOKEN);
+    expect(cloud.out[1].replace(/\n {2}/g, ' ')).toMatch(/^staging: READY \(6 passed, 0 failed, 1 warning, 1 skipped\)/);
+  });
+
+  it('a scoped override changes only its environment', async () => {
+    const env = { ...toCloud, OMC_STATE_BACKEND: undefined, OMC_STATE_BACKEND_PRODUCTION: 'cloud', HOME: tmp };
+    const staging = await capture(['staging', ...endpointArgs()], env);
+    expect(staging.out[0]).toMatch(/state in s3:\/\/ohmycoins-terraform-state\)$/);
+    expect(staging.text).toMatch(/│ State bucket +│ PASS +│/);
+    const production = await capture(['production', ...endpointArgs()], env);
+    expect(production.out[0]).toMatch(/state in Terraform Cloud app\.terraform\.io, organization ohmycoins, workspace ohmycoins-production\)$/);
+    expect(production.text).toMatch(/│ Terraform Cloud +│ FAIL +│ no API token for app\.terraform\.io: run 'terraform login' or set/);
+  });
+
+  it('an invalid override is refused as synth refuses it, before any AWS request (exit 2)', async () => {
+    for (const env of [{ OMC_STATE_BACKEND: 'clod' }, { OMC_STATE_BACKEND_STAGING: 'cloud' }]) {
+      const synth: string[] = [];
+      expect(runSynth(() => loadSettings({ env }), { stderr: (l) => synth.push(l) })).toBe(1);
+      const preflight = await capture(['staging', ...endpointArgs()], env);
+      expect(preflight.code).toBe(2);
+      expect(preflight.out).toEqual([]);
+      expect(preflight.err).toEqual(['preflight staging: not checked, fix the settings first; synth refuses them:', ...synth]);
+    }
+    const clod = await capture(['staging'], { OMC_STATE_BACKEND: 'clod' });
+    expect(clod.text).toContain('staging.stateBackend.type = "clod": must be one of "s3", "cloud" (set by OMC_STATE_BACKEND)');
+    const noOrganization = await capture(['staging'], { OMC_STATE_BACKEND_STAGING: 'cloud' });
+    expect(noOrganization.text).toContain('(OMC_STATE_BACKEND_STAGING=cloud needs OMC_TFC_ORGANIZATION)');
+    expect(apis.state.calls).toEqual([]);
+  });
+});
+
+describe('an environment whose state is in Terraform Cloud', () => {
+  const cloudStaging = (backend: Partial<CloudStateBackendSettings> = {}) =>
+    environment('staging', (r) => {
+      r.accountId = ACCOUNT;
+      r.stateBackend = { type: 'cloud', organization: 'ohmycoins', workspace: { name: 'ohmycoins-staging' }, ...backend };
+    });
+  const home = (name: string) => {
+    const dir = path.join(tmp, name);
+    mkdirSync(path.join(dir, '.terraform.d'), { recursive: true });
+    return dir;
+  };
+
+  it('has no S3 row: the token replaces the state bucket and lock table; the AWS rows stay', async () => {
+    const results = await runPreflight({ config: cloudStaging(), endpoints, env: { TF_TOKEN_app_terraform_io: 'x', HOME: home('with-variable') } });
+    expect(results.map((r) => r.check)).toEqual([
+      'Terraform',
+      'AWS credentials',
+      'AWS account',
+      'Region',
+      'Terraform Cloud',
+      'Application secret',
+      'ACM certificate',
+      'Elastic IP quota',
+    ]);
+    expect(statuses(results)).toMatchObject({ 'Terraform Cloud': 'pass', 'Application secret': 'pass', 'Elastic IP quota': 'pass' });
+  });
+
+  it('with credentials that STS rejects, still checks the token (it needs no AWS call) and skips only the AWS rows', async () => {
+    apis.state.rejectCredentials = true;
+    const results = await runPreflight({ config: cloudStaging(), endpoints, env: { HOME: home('empty') } });
+    expect(statuses(results)).toEqual({
+      Terraform: 'pass',
+      'AWS credentials': 'fail',
+      'AWS account': 'skip',
+      Region: 'pass',
+      'Terraform Cloud': 'fail',
+      'Application secret': 'skip',
+      'ACM certificate': 'skip',
+      'Elastic IP quota': 'skip',
+    });
+  });
+
+  it('finds the token where Terraform does, and names the place, never the token', () => {
+    const backend = cloudStaging().stateBackend as CloudStateBackendSettings;
+    const tfe = cloudStaging({ hostname: 'tfe.example-corp.com' }).stateBackend as CloudStateBackendSettings;
+    const loggedIn = home('logged-in');
+    const credentials = path.join(loggedIn, '.terraform.d', 'credentials.tfrc.json');
+    writeFileSync(credentials, JSON.stringify({ credentials: { 'app.terraform.io': { token: 'secret-1' } } }));
+    const cliConfig = path.join(tmp, 'terraformrc');
+    writeFileSync(cliConfig, 'credentials "tfe.example-corp.com" {\n  token = "secret-2"\n}\n');
+    const cases: [CloudStateBackendSettings, NodeJS.ProcessEnv, string][] = [
+      [backend, { HOME: loggedIn }, `pass: a token for app.terraform.io in ${credentials} (not shown)`],
+      [tfe, { HOME: loggedIn }, "fail: no API token for tfe.example-corp.com: run 'terraform login tfe.example-corp.com' or set TF_TOKEN_tfe_example__corp_com"],
+      [tfe, { HOME: loggedIn, TF_TOKEN_tfe_example__corp_com: 'secret-3' }, 'pass: a token for tfe.example-corp.com in TF_TOKEN_tfe_example__corp_com (not shown)'],
+      [tfe, { HOME: loggedIn, TF_CLI_CONFIG_FILE: cliConfig }, `pass: a token for tfe.example-corp.com in ${cliConfig} (not shown)`],
+      [backend, { HOME: home('empty'), TF_TOKEN_app_terraform_io: '' }, "fail: no API token for app.terraform.io: run 'terraform login' or set TF_TOKEN_app_terraform_io"],
+    ];
+    for (const [b, env, expected] of cases) {
+      const found = checkCloudToken(b, env);
+      expect(`${found.status}: ${found.detail}`).toMatch(new RegExp(`^${expected.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+      expect(found.detail).not.toMatch(/secret-\d/);
+    }
   });
 });
