@@ -65,7 +65,7 @@ describe('links of README.md and docs/', () => {
 });
 
 /** Paths the pages name that are examples or legacy files, not files of this repository. */
-const NOT_IN_REPOSITORY = new Set(['environments/qa.ts', 'environments/usage/qa.yaml', 'scripts/estimate-costs.sh']);
+const NOT_IN_REPOSITORY = new Set(['environments/qa.ts', 'cost/usage/qa.yaml', 'scripts/estimate-costs.sh']);
 
 describe('paths named in README.md, help and docs/', () => {
   it.each(['README.md', 'help', ...PAGES.filter((p) => p !== 'README.md')])('every project path %s names in code spans exists', (page) => {

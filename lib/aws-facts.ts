@@ -5,7 +5,7 @@
  *
  * Where the AWS Price List says what a region offers (RDS instance classes for PostgreSQL,
  * ElastiCache node types), `npm run cost:refresh` writes `cost/offerings/<region>.json` from
- * the same offer files as the price catalogue (tooling/cost/offerings.ts); a region with such a
+ * the same offer files as the price catalogue (cost/prices/offerings.ts); a region with such a
  * file is checked against it, any other region against the documented lists below.
  */
 import { existsSync, readFileSync } from 'node:fs';
