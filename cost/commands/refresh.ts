@@ -6,15 +6,14 @@
  *
  * Prices found in the offer files replace the committed ones; entries the bulk API
  * does not cover are kept and listed. The same files give the RDS instance classes and
- * ElastiCache node types the region offers, written to cost/offerings/<region>.json (with
- * --out and no --offerings-out, next to the catalogue as <name>.offerings.json), which the
- * environment checks use. Offline, it stops with a clear message and changes nothing.
+ * ElastiCache node types the region offers, recorded in lib/aws-offerings.ts (with --out and
+ * no --offerings-out, next to the catalogue as <name>.offerings.ts), the committed module the
+ * environment checks import. Offline, it stops with a clear message and changes nothing.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Catalogue, HOURS_PER_MONTH, cataloguePath, loadCatalogue, writeCatalogue } from '../prices/catalogue';
-import { OFFERINGS_DIR } from '../../lib/aws-facts';
-import { OfferingsCollector, writeOfferings } from '../prices/offerings';
+import { OFFERINGS_MODULE, OfferingsCollector, writeOfferings } from '../prices/offerings';
 import { PROJECT_ROOT } from '../paths';
 import { PRICE_LIST_ENDPOINT, PriceListUnreachableError, fetchPrices, mergeRefresh } from '../prices/price-list';
 import { defineCommand, execute, runMain, STDIO } from '../../scripts/cli';
@@ -25,12 +24,12 @@ function emptyCatalogue(region: string): Catalogue {
 
 export const command = defineCommand({
   name: 'cost:refresh',
-  summary: 'Rebuild cost/catalogue/ and cost/offerings/ (what the region offers, for the environment checks) from the AWS Price List bulk API (online, no AWS account).',
+  summary: 'Rebuild cost/catalogue/ and lib/aws-offerings.ts (what the region offers, for the environment checks) from the AWS Price List bulk API (online, no AWS account).',
   options: {
     region: { type: 'string', value: '<region>', description: 'the region (default ap-southeast-2)' },
     endpoint: { type: 'string', value: '<url>', description: 'the Price List endpoint (default OMC_PRICE_LIST_ENDPOINT, else AWS)' },
     out: { type: 'string', value: '<file>', description: 'the catalogue to write (default cost/catalogue/<region>.json)' },
-    'offerings-out': { type: 'string', value: '<file>', description: 'the offerings to write (default cost/offerings/<region>.json)' },
+    'offerings-out': { type: 'string', value: '<file>', description: 'the offerings module to update (default lib/aws-offerings.ts)' },
   },
 });
 
@@ -45,8 +44,8 @@ async function refresh(values: { region?: string; endpoint?: string; out?: strin
   const offeringsFile = values['offerings-out']
     ? path.resolve(values['offerings-out'])
     : values.out
-      ? file.replace(/(\.json)?$/, '.offerings.json')
-      : path.join(OFFERINGS_DIR, `${region}.json`);
+      ? file.replace(/(\.json)?$/, '.offerings.ts')
+      : OFFERINGS_MODULE;
   try {
     // A region without a catalogue starts empty: never seed it with another region's figures.
     const previous = existsSync(file) ? loadCatalogue(file) : emptyCatalogue(region);

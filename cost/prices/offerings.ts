@@ -1,12 +1,14 @@
 /**
  * What a region offers, from the same AWS Price List offer files as the price catalogue:
  * the current-generation RDS instance classes for PostgreSQL and ElastiCache node types for
- * Redis OSS. `npm run cost:refresh` writes them to cost/offerings/<region>.json, and the
- * environment checks (lib/aws-facts.ts) read them, so one refresh updates prices and offerings.
+ * Redis OSS. `npm run cost:refresh` records them in lib/aws-offerings.ts, a committed module the
+ * environment checks import (lib/aws-facts.ts), so one refresh updates prices and offerings and
+ * the change is reviewed like any other source.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { RegionOfferings } from '../../lib/aws-facts';
+import type { RecordedOfferings, RegionOfferings } from '../../lib/aws-facts';
+import { PROJECT_ROOT } from '../paths';
 import type { BulkProduct, OfferCode, OfferHooks, OfferProvenance } from './price-list';
 
 /** Collects the offerings of one region while the offer files are read. */
@@ -62,8 +64,36 @@ function compareTypes(a: string, b: string): number {
   return family(a).localeCompare(family(b)) || rank(a) - rank(b) || a.localeCompare(b);
 }
 
-/** Writes the offerings file (pretty JSON, one entry a line). */
-export function writeOfferings(offerings: RegionOfferings, file: string): void {
+/** The committed module of the recorded offerings, which `npm run cost:refresh` rewrites. */
+export const OFFERINGS_MODULE = path.join(PROJECT_ROOT, 'lib', 'aws-offerings.ts');
+
+const HEADER = `/**
+ * What the AWS Price List says each region offers: the current-generation RDS instance classes for
+ * PostgreSQL and ElastiCache node types for Redis OSS, by region. Written by \`npm run cost:refresh\`
+ * (cost/prices/offerings.ts) from the same offer files as the price catalogue, and committed like
+ * any source: the environment checks read it through lib/aws-facts.ts (offeredInRegion), never from
+ * disk at run time. A region not listed here is checked against the documented lists of aws-facts.ts.
+ * Do not edit by hand: run the refresh.
+ */
+export const PRICE_LIST_OFFERINGS = `;
+
+/** The source text of the offerings module holding `recorded` (regions in alphabetical order). */
+export function renderOfferingsModule(recorded: RecordedOfferings): string {
+  const sorted = Object.fromEntries(Object.keys(recorded).sort().map((region) => [region, recorded[region]]));
+  return `${HEADER}${JSON.stringify(sorted, null, 2)};\n`;
+}
+
+/** The offerings recorded in a module `renderOfferingsModule` wrote; none when there is no file. */
+export function readOfferingsModule(file: string): RecordedOfferings {
+  if (!existsSync(file)) return {};
+  const text = readFileSync(file, 'utf8');
+  if (!text.startsWith(HEADER)) throw new Error(`${file} is not an offerings module written by npm run cost:refresh`);
+  return JSON.parse(text.slice(HEADER.length).replace(/;\s*$/, '')) as RecordedOfferings;
+}
+
+/** Records a region's offerings in the module `file`, keeping the other regions'. */
+export function writeOfferings(offerings: RegionOfferings, file: string = OFFERINGS_MODULE): void {
+  const recorded = { ...readOfferingsModule(file), [offerings.region]: offerings };
   mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify(offerings, null, 2)}\n`);
+  writeFileSync(file, renderOfferingsModule(recorded));
 }

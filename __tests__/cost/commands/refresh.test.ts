@@ -1,14 +1,14 @@
 /**
  * `npm run cost:refresh` (cost/commands/refresh.ts) against the local Price List stand-in
- * (__tests__/support/cost.ts): it writes the catalogue and what the region offers, starts a new region
+ * (__tests__/support/cost.ts): it writes the catalogue and the offerings module, starts a new region
  * empty, and offline stops with a clear message and exit code 3, changing nothing.
  */
-import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { main as refreshCli } from '../../../cost/commands/refresh';
 import { PROJECT_ROOT } from '../../../cost/paths';
-import { ELASTICACHE_NODE_TYPES, offeredInRegion } from '../../../lib/aws-facts';
 import { cataloguePath, loadCatalogue } from '../../../cost/prices/catalogue';
+import { readOfferingsModule, renderOfferingsModule } from '../../../cost/prices/offerings';
 import { type PriceListStandIn, servePriceList } from '../../support/cost';
 import { tempDir } from '../../temp';
 
@@ -24,7 +24,7 @@ describe('npm run cost:refresh', () => {
 
   afterAll(() => priceList.close());
 
-  it('writes the refreshed catalogue through the command, and reports what it did', async () => {
+  it('writes the refreshed catalogue and the offerings module through the command, and reports what it did', async () => {
     const dir = tempDir('cost-refresh-');
     const out = path.join(dir, 'ap-southeast-2.json');
     copyFileSync(cataloguePath('ap-southeast-2'), out);
@@ -36,19 +36,35 @@ describe('npm run cost:refresh', () => {
     expect(stdout).toMatch(/updated from the Price List: \d+/);
     expect(stdout).toMatch(/kept from the previous catalogue \(not in the bulk API\): .*vpc_endpoint\.gateway\.s3\.hour/);
     expect(stderr).toMatch(/AmazonRDS: 5 prices/);
-    // The same offer files give what the region offers, for the environment checks.
-    const offerings = JSON.parse(readFileSync(path.join(dir, 'ap-southeast-2.offerings.json'), 'utf8'));
-    expect(offerings).toEqual({
-      region: 'ap-southeast-2',
-      source: expect.stringMatching(/^AWS Price List bulk API: http:\/\/127\.0\.0\.1:\d+\/offers\/v1\.0\/aws\/AmazonRDS\/20261120184209\/ap-southeast-2\/index\.json \(offer AmazonRDS version 20261120184209, published 2026-11-20T18:42:09Z\); .*AmazonElastiCache/),
-      // PostgreSQL only (not the MySQL or SQL Server products), Redis only (not Valkey), regions only (not Outposts).
-      rdsPostgresInstanceClasses: ['db.t3.micro'],
-      elasticacheRedisNodeTypes: ['cache.t3.micro'],
+    // The same offer files give what the region offers, for the environment checks: with --out, in an
+    // offerings module beside the catalogue (by default lib/aws-offerings.ts).
+    const module = path.join(dir, 'ap-southeast-2.offerings.ts');
+    expect(readOfferingsModule(module)).toEqual({
+      'ap-southeast-2': {
+        region: 'ap-southeast-2',
+        source: expect.stringMatching(
+          /^AWS Price List bulk API: http:\/\/127\.0\.0\.1:\d+\/offers\/v1\.0\/aws\/AmazonRDS\/20261120184209\/ap-southeast-2\/index\.json \(offer AmazonRDS version 20261120184209, published 2026-11-20T18:42:09Z\); .*AmazonElastiCache/,
+        ),
+        // PostgreSQL only (not the MySQL or SQL Server products), Redis only (not Valkey), regions only (not Outposts).
+        rdsPostgresInstanceClasses: ['db.t3.micro'],
+        elasticacheRedisNodeTypes: ['cache.t3.micro'],
+      },
     });
-    expect(stdout).toContain('wrote ' + path.relative(PROJECT_ROOT, path.join(dir, 'ap-southeast-2.offerings.json')) + ': 1 RDS instance classes for PostgreSQL, 1 ElastiCache node types for Redis OSS');
-    copyFileSync(path.join(dir, 'ap-southeast-2.offerings.json'), path.join(dir, 'eu-west-1.json'));
-    expect(offeredInRegion('elasticache', 'eu-west-1', dir)).toMatchObject({ value: ['cache.t3.micro'], regional: true });
-    expect(offeredInRegion('elasticache', 'eu-west-2', dir)).toMatchObject({ value: ELASTICACHE_NODE_TYPES.value, regional: false });
+    expect(stdout).toContain(`wrote ${path.relative(PROJECT_ROOT, module)}: 1 RDS instance classes for PostgreSQL, 1 ElastiCache node types for Redis OSS`);
+  });
+
+  it('adds a region to the offerings module given with --offerings-out, keeping the regions recorded before', async () => {
+    const dir = tempDir('cost-refresh-');
+    const module = path.join(dir, 'offerings.ts');
+    const earlier = { region: 'eu-west-1', source: 'earlier refresh', rdsPostgresInstanceClasses: ['db.t4g.micro'], elasticacheRedisNodeTypes: ['cache.t4g.micro'] };
+    writeFileSync(module, renderOfferingsModule({ 'eu-west-1': earlier }));
+    const out = path.join(dir, 'ap-southeast-2.json');
+    copyFileSync(cataloguePath('ap-southeast-2'), out);
+    expect(await refreshCli(['--endpoint', endpoint, '--out', out, '--offerings-out', module], () => undefined, () => undefined)).toBe(0);
+    const recorded = readOfferingsModule(module);
+    expect(Object.keys(recorded)).toEqual(['ap-southeast-2', 'eu-west-1']);
+    expect(recorded['eu-west-1']).toEqual(earlier);
+    expect(recorded['ap-southeast-2'].rdsPostgresInstanceClasses).toEqual(['db.t3.micro']);
   });
 
   it("starts a region without a catalogue empty, never from another region's figures", async () => {

@@ -1,7 +1,12 @@
 /**
- * What a region offers, collected from the same offer files as the prices (cost/prices/offerings.ts).
+ * What a region offers, collected from the same offer files as the prices (cost/prices/offerings.ts),
+ * and the committed module it is recorded in (lib/aws-offerings.ts).
  */
-import { OfferingsCollector } from '../../../cost/prices/offerings';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { OFFERINGS_MODULE, OfferingsCollector, readOfferingsModule, renderOfferingsModule, writeOfferings } from '../../../cost/prices/offerings';
+import { RECORDED_OFFERINGS } from '../../../lib/aws-facts';
+import { tempDir } from '../../temp';
 
 describe('offerings from the offer files', () => {
   const product = (instanceType: string, extra: Record<string, string> = {}, productFamily = 'Database Instance') => ({
@@ -35,5 +40,30 @@ describe('offerings from the offer files', () => {
       rdsPostgresInstanceClasses: ['db.r6g.large', 'db.r6g.2xlarge', 'db.r6g.16xlarge'],
       elasticacheRedisNodeTypes: ['cache.t4g.micro', 'cache.t4g.medium'],
     });
+  });
+});
+
+describe('the offerings module (lib/aws-offerings.ts)', () => {
+  const tokyo = { region: 'ap-northeast-1', source: 's', rdsPostgresInstanceClasses: ['db.t4g.micro'], elasticacheRedisNodeTypes: ['cache.t4g.micro'] };
+
+  it('is committed exactly as the refresh writes it: its data, in the module the environment checks import', () => {
+    expect(readFileSync(OFFERINGS_MODULE, 'utf8')).toBe(renderOfferingsModule(RECORDED_OFFERINGS));
+    expect(readOfferingsModule(OFFERINGS_MODULE)).toEqual(RECORDED_OFFERINGS);
+  });
+
+  it('records each region under its own name, regions in order, and reads back what it wrote', () => {
+    const file = path.join(tempDir('offerings-'), 'offerings.ts');
+    writeOfferings(tokyo, file);
+    writeOfferings({ ...tokyo, region: 'af-south-1' }, file);
+    writeOfferings({ ...tokyo, source: 'newer' }, file);
+    expect(readOfferingsModule(file)).toEqual({ 'af-south-1': { ...tokyo, region: 'af-south-1' }, 'ap-northeast-1': { ...tokyo, source: 'newer' } });
+    expect(Object.keys(readOfferingsModule(file))).toEqual(['af-south-1', 'ap-northeast-1']);
+  });
+
+  it('refuses to rewrite a file the refresh did not write', () => {
+    const file = path.join(tempDir('offerings-'), 'other.ts');
+    writeFileSync(file, 'export const PRICE_LIST_OFFERINGS = {};\n');
+    expect(() => writeOfferings(tokyo, file)).toThrow(`${file} is not an offerings module written by npm run cost:refresh`);
+    expect(readFileSync(file, 'utf8')).toBe('export const PRICE_LIST_OFFERINGS = {};\n');
   });
 });
