@@ -6,19 +6,20 @@
  *   constructs/    one per legacy module   (may import lib/)
  *   lib/           helpers                 (names, addresses, policy engine, AWS facts: imports nothing above)
  *
- * Beside them, depending only downward: tooling/ (Terraform runner, cost, diagram, docs
- * generators) may import the layers; scripts/ (the npm commands) may import tooling/ and the
- * layers; main.ts is the entry point. No layer imports tooling/ or scripts/, tooling/ never
- * imports scripts/, and nothing but tests imports __tests__/.
+ * Beside them, depending only downward: tooling/ (Terraform runner, diagram, docs generators)
+ * and cost/ (the cost estimate: its code and data) may import the layers; scripts/ (the npm
+ * commands) and cost/commands/ (the cost commands) may import tooling/, cost/ and the layers;
+ * main.ts is the entry point. No layer imports tooling/, cost/ or scripts/, neither tooling/ nor
+ * cost/ outside cost/commands/ imports a command, and nothing but tests imports __tests__/.
  */
 const LAYERS = ['lib', 'constructs', 'stacks', 'environments'];
 
 const layerRules = LAYERS.map((layer, i) => ({
   name: `${layer}-imports-only-downward`,
-  comment: `${layer}/ may import only ${LAYERS.slice(0, i + 1).join(', ')} (the layers below it), never ${[...LAYERS.slice(i + 1), 'tooling', 'scripts', 'main.ts'].join(', ')}`,
+  comment: `${layer}/ may import only ${LAYERS.slice(0, i + 1).join(', ')} (the layers below it), never ${[...LAYERS.slice(i + 1), 'tooling', 'cost', 'scripts', 'main.ts'].join(', ')}`,
   severity: 'error',
   from: { path: `^${layer}/` },
-  to: { path: `^(${[...LAYERS.slice(i + 1), 'tooling', 'scripts', '__tests__'].join('|')})/|^main\\.ts$` },
+  to: { path: `^(${[...LAYERS.slice(i + 1), 'tooling', 'cost', 'scripts', '__tests__'].join('|')})/|^main\\.ts$` },
 }));
 
 module.exports = {
@@ -29,13 +30,20 @@ module.exports = {
       comment: 'tooling/ is the library the npm commands in scripts/ use, never the other way round',
       severity: 'error',
       from: { path: '^tooling/' },
-      to: { path: '^(scripts|__tests__)/|^main\\.ts$' },
+      to: { path: '^(scripts|cost/commands|__tests__)/|^main\\.ts$' },
+    },
+    {
+      name: 'cost-never-imports-commands',
+      comment: 'cost/ is a library like tooling/: only its commands (cost/commands/) import the command helpers of scripts/',
+      severity: 'error',
+      from: { path: '^cost/', pathNot: '^cost/commands/' },
+      to: { path: '^(scripts|cost/commands|__tests__)/|^main\\.ts$' },
     },
     {
       name: 'scripts-never-import-tests',
       comment: 'only tests import __tests__/',
       severity: 'error',
-      from: { path: '^(scripts/|main\\.ts$)' },
+      from: { path: '^(scripts/|cost/commands/|main\\.ts$)' },
       to: { path: '^__tests__/' },
     },
     {
@@ -52,6 +60,6 @@ module.exports = {
     tsConfig: { fileName: 'tsconfig.json' },
     doNotFollow: { path: 'node_modules' },
     exclude: { path: '^(node_modules|dist|cdktf\\.out|\\.cache)/' },
-    includeOnly: '^(main\\.ts|environments|stacks|constructs|lib|tooling|scripts)(/|$)',
+    includeOnly: '^(main\\.ts|environments|stacks|constructs|lib|tooling|cost|scripts)(/|$)',
   },
 };

@@ -3,14 +3,12 @@
  * from. The schema (environments/schema/) checks values against them and the generated
  * reference (docs/environment-checks.md) cites the same sources.
  *
- * Where the AWS Price List says what a region offers (RDS instance classes for PostgreSQL,
- * ElastiCache node types), `npm run cost:refresh` writes `cost/offerings/<region>.json` from
- * the same offer files as the price catalogue (tooling/cost/offerings.ts); a region with such a
- * file is checked against it, any other region against the documented lists below.
+ * What a region offers (RDS instance classes for PostgreSQL, ElastiCache node types) is an input
+ * of validation, so it is source, never a file looked up at run time: the AWS Price List's lists
+ * of a region, recorded in lib/aws-offerings.ts by `npm run cost:refresh`, or, for a region not
+ * recorded there, the documented lists below (offeredInRegion).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { PROJECT_ROOT } from './project-root';
+import { PRICE_LIST_OFFERINGS } from './aws-offerings';
 
 /** A fact, with its source. */
 export interface Sourced<T> {
@@ -126,7 +124,7 @@ export const RDS_POSTGRES_INSTANCE_CLASSES: Sourced<readonly string[]> = {
   }),
   source:
     'AWS documentation, Amazon RDS User Guide, "Supported DB engines for DB instance classes" (PostgreSQL column), read 2026-12; ' +
-    'per region, cost/offerings/<region>.json from the AWS Price List replaces it (npm run cost:refresh)',
+    'for a region recorded in lib/aws-offerings.ts, the AWS Price List lists recorded there replace it (npm run cost:refresh)',
 };
 
 /**
@@ -149,10 +147,10 @@ export const ELASTICACHE_NODE_TYPES: Sourced<readonly string[]> = {
   }),
   source:
     'AWS documentation, Amazon ElastiCache User Guide, "Supported node types" (current generation), read 2026-12; ' +
-    'per region, cost/offerings/<region>.json from the AWS Price List replaces it (npm run cost:refresh)',
+    'for a region recorded in lib/aws-offerings.ts, the AWS Price List lists recorded there replace it (npm run cost:refresh)',
 };
 
-/** What the Price List says one region offers (written by `npm run cost:refresh`). */
+/** What the Price List says one region offers (recorded in lib/aws-offerings.ts by `npm run cost:refresh`). */
 export interface RegionOfferings {
   readonly region: string;
   /** Where the lists come from: the offer files, their versions and publication dates. */
@@ -163,23 +161,25 @@ export interface RegionOfferings {
   readonly elasticacheRedisNodeTypes: readonly string[];
 }
 
-/** Folder of the per-region offerings files. */
-export const OFFERINGS_DIR = path.join(PROJECT_ROOT, 'cost', 'offerings');
+/** The Price List offerings recorded per region (lib/aws-offerings.ts); the key is the region. */
+export type RecordedOfferings = Readonly<Record<string, RegionOfferings>>;
 
-const offeringsCache = new Map<string, RegionOfferings | undefined>();
+/** The committed offerings the environment checks use. */
+export const RECORDED_OFFERINGS: RecordedOfferings = PRICE_LIST_OFFERINGS;
 
-/** The Price List offerings of a region, or undefined when none were recorded for it. */
-export function regionOfferings(region: string, dir: string = OFFERINGS_DIR): RegionOfferings | undefined {
-  const file = path.join(dir, `${region}.json`);
-  if (!offeringsCache.has(file)) {
-    offeringsCache.set(file, existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as RegionOfferings) : undefined);
-  }
-  return offeringsCache.get(file);
-}
-
-/** The instance classes (or node types) offered in a region, and where the list comes from. */
-export function offeredInRegion(kind: 'rds' | 'elasticache', region: string | undefined, dir?: string): Sourced<readonly string[]> & { readonly regional: boolean } {
-  const regional = region === undefined ? undefined : regionOfferings(region, dir);
+/**
+ * The instance classes (or node types) offered in a region, and where the list comes from. The
+ * rule: a region with recorded Price List offerings is checked against them (`regional: true`);
+ * any other region, or no region, against the documented list (RDS_POSTGRES_INSTANCE_CLASSES,
+ * ELASTICACHE_NODE_TYPES). `recorded` is an argument so that tests can give other offerings;
+ * validation always uses the committed ones.
+ */
+export function offeredInRegion(
+  kind: 'rds' | 'elasticache',
+  region: string | undefined,
+  recorded: RecordedOfferings = RECORDED_OFFERINGS,
+): Sourced<readonly string[]> & { readonly regional: boolean } {
+  const regional = region === undefined || !Object.hasOwn(recorded, region) ? undefined : recorded[region];
   if (regional) {
     return {
       value: kind === 'rds' ? regional.rdsPostgresInstanceClasses : regional.elasticacheRedisNodeTypes,

@@ -65,7 +65,7 @@ describe('links of README.md and docs/', () => {
 });
 
 /** Paths the pages name that are examples or legacy files, not files of this repository. */
-const NOT_IN_REPOSITORY = new Set(['environments/qa.ts', 'environments/usage/qa.yaml', 'scripts/estimate-costs.sh']);
+const NOT_IN_REPOSITORY = new Set(['environments/qa.ts', 'cost/usage/qa.yaml', 'scripts/estimate-costs.sh']);
 
 describe('paths named in README.md, help and docs/', () => {
   it.each(['README.md', 'help', ...PAGES.filter((p) => p !== 'README.md')])('every project path %s names in code spans exists', (page) => {
@@ -126,7 +126,7 @@ describe('npm run lint:layers, which the README names', () => {
     const args = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts['lint:layers'].split(' ');
     expect(args.slice(0, 5)).toEqual(['depcruise', '--config', '.dependency-cruiser.cjs', '--ignore-known', '.dependency-cruiser-known-violations.json']);
     expect(existsSync(path.join(PROJECT_ROOT, args[4]))).toBe(true);
-    expect(args.slice(5)).toEqual(['main.ts', 'environments', 'stacks', 'constructs', 'lib', 'tooling', 'scripts']);
+    expect(args.slice(5)).toEqual(['main.ts', 'environments', 'stacks', 'constructs', 'lib', 'tooling', 'cost', 'scripts']);
   });
 });
 

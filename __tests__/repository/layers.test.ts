@@ -1,6 +1,6 @@
 /**
  * The one-way layers of .dependency-cruiser.cjs (environments -> stacks -> constructs -> lib, with
- * tooling/ and scripts/ beside them depending only downward), checked with dependency-cruiser's
+ * tooling/, cost/ and scripts/ beside them depending only downward), checked with dependency-cruiser's
  * own CLI (it is an ES module; jest runs CommonJS). Imports that still point the wrong way are
  * listed in .dependency-cruiser-known-violations.json; this test fails on any other, and on a
  * listed one that no longer occurs (delete it from the list), so the list only shrinks.
@@ -14,7 +14,7 @@ import { REPO_ROOT } from '../support/paths';
 const ROOT = REPO_ROOT;
 const CONFIG = path.join(ROOT, '.dependency-cruiser.cjs');
 const KNOWN = path.join(ROOT, '.dependency-cruiser-known-violations.json');
-const SOURCES = ['main.ts', 'environments', 'stacks', 'constructs', 'lib', 'tooling', 'scripts'];
+const SOURCES = ['main.ts', 'environments', 'stacks', 'constructs', 'lib', 'tooling', 'cost', 'scripts'];
 
 interface Violation {
   readonly from: string;
@@ -49,7 +49,7 @@ describe('the layers of the project', () => {
 });
 
 describe('the layer rules', () => {
-  it('refuse a helper importing a construct, and a construct importing a stack type', () => {
+  it('refuse a helper importing a construct or the cost library, a construct importing a stack type, and the cost library importing a command helper', () => {
     const dir = tempDir('layers-');
     const write = (file: string, text: string) => {
       mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
@@ -61,8 +61,14 @@ describe('the layer rules', () => {
     write('stacks/settings.ts', 'export interface Settings { readonly name: string }\n');
     write('tooling/tool.ts', "import { run } from '../scripts/cli';\nexport const tool = run;\n");
     write('scripts/cli.ts', 'export function run(): number { return 0; }\n');
-    expect(violations(dir, ['lib', 'constructs', 'stacks', 'tooling', 'scripts'])).toEqual([
+    // cost/: its commands may use the command helpers of scripts/, its library may not, and no layer imports it.
+    write('cost/commands/estimate.ts', "import { run } from '../../scripts/cli';\nimport { price } from '../estimate/price';\nexport const estimate = run() + price;\n");
+    write('cost/estimate/price.ts', "import { run } from '../../scripts/cli';\nexport const price = run();\n");
+    write('lib/facts.ts', "import { price } from '../cost/estimate/price';\nexport const fact = price;\n");
+    expect(violations(dir, ['lib', 'constructs', 'stacks', 'tooling', 'cost', 'scripts'])).toEqual([
       'constructs-imports-only-downward: constructs/thing.ts -> stacks/settings.ts',
+      'cost-never-imports-commands: cost/estimate/price.ts -> scripts/cli.ts',
+      'lib-imports-only-downward: lib/facts.ts -> cost/estimate/price.ts',
       'lib-imports-only-downward: lib/helper.ts -> constructs/thing.ts',
       'tooling-never-imports-scripts: tooling/tool.ts -> scripts/cli.ts',
     ]);

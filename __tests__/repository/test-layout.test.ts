@@ -15,19 +15,6 @@ import { REPO_ROOT, TESTS_DIR } from '../support/paths';
 const NAMED_BY_CHECK = ['repository', 'terraform'];
 
 /**
- * Files other changes of issue 24 move (the cost estimate into `cost/`, the diagrams into
- * `tooling/diagram/`): accepted where they are until then. An entry whose file is gone fails below,
- * so the list empties as they land.
- */
-const MOVED_ELSEWHERE = [
-  'cost-catalogue.test.ts',
-  'cost-cli.test.ts',
-  'cost-estimate.test.ts',
-  'cost-helpers.ts',
-  'cost-refresh.test.ts',
-];
-
-/**
  * Sources renamed by other changes of issue 24, final name -> current name: a test already named
  * after the final name is accepted while the current one exists. An entry whose final name exists
  * (or whose current one is gone) fails below, so the list empties as the renames land.
@@ -83,7 +70,7 @@ describe('the layout of __tests__/', () => {
   });
 
   it('names every test file after its source at the mirrored path, and keeps helpers in support/', () => {
-    const offenders = files.filter((f) => !MOVED_ELSEWHERE.includes(f)).flatMap((f) => {
+    const offenders = files.flatMap((f) => {
       const why = misplaced(f);
       return why ? [`__tests__/${f}: ${why}`] : [];
     });
@@ -92,7 +79,6 @@ describe('the layout of __tests__/', () => {
 
   it('lists only files still waiting for another change (empty the lists as they land)', () => {
     const stale = [
-      ...MOVED_ELSEWHERE.filter((f) => !files.includes(f) || misplaced(f) === undefined).map((f) => `MOVED_ELSEWHERE: __tests__/${f} is gone or in place`),
       ...Object.entries(RENAMED_ELSEWHERE)
         .filter(([final, current]) => existsSync(path.join(REPO_ROOT, final)) || !existsSync(path.join(REPO_ROOT, current)))
         .map(([final, current]) => `RENAMED_ELSEWHERE: ${current} -> ${final} has landed`),

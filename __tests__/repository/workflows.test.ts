@@ -229,7 +229,7 @@ describe('workflow files', () => {
     const called = new Set(allSteps.flatMap(({ step }) => npmRunCalls(step.run ?? '').map((c) => c.name)));
     const targets = [...called]
       .filter((name) => packageScripts[name] !== undefined)
-      .flatMap((name) => [...packageScripts[name].matchAll(/dist\/(scripts\/[\w-]+)\.js/g)].map((m) => `${m[1]}.ts`));
+      .flatMap((name) => [...packageScripts[name].matchAll(/dist\/([\w/-]+)\.js/g)].map((m) => `${m[1]}.ts`));
     expect(targets.length).toBeGreaterThan(4);
     expect(targets.filter((t) => !existsSync(path.join(ROOT, t)))).toEqual([]);
     const paths = allSteps.flatMap(({ step }) => [...(step.run ?? '').matchAll(/(?:^|\s)(\.?\/?(?:scripts|\.ci)\/[\w./-]+)/g)].map((m) => m[1]));

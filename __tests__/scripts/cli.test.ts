@@ -16,14 +16,14 @@ const PACKAGE = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'),
 
 interface NpmCommand {
   readonly script: string;
-  /** The compiled module (scripts/<module>.ts) and the arguments package.json passes before the user's. */
+  /** The command's source module (scripts/docs.ts, cost/commands/estimate.ts, ...) and the arguments package.json passes before the user's. */
   readonly module: string;
   readonly fixed: string[];
 }
 
-/** Every npm script that runs a compiled command: `node dist/scripts/<module>.js [fixed args]`. */
+/** Every npm script that runs a compiled command: `node dist/<module>.js [fixed args]`. */
 const COMMANDS: NpmCommand[] = Object.entries(PACKAGE.scripts).flatMap(([script, line]) => {
-  const m = /node dist\/scripts\/([\w/-]+)\.js((?: [\w-]+)*)$/.exec(line);
+  const m = /node dist\/([\w/-]+)\.js((?: [\w-]+)*)$/.exec(line);
   return m ? [{ script, module: m[1], fixed: m[2].trim().split(' ').filter(Boolean) }] : [];
 });
 
@@ -35,7 +35,7 @@ interface ScriptModule {
 
 function load(c: NpmCommand): ScriptModule {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(path.join(PROJECT_ROOT, 'scripts', c.module)) as ScriptModule;
+  return require(path.join(PROJECT_ROOT, c.module)) as ScriptModule;
 }
 
 /** Runs `cli` with stdout and stderr captured. */

@@ -86,15 +86,12 @@ function synthesized(text: string): SynthesizedStack {
 let sourcesHash: string | undefined;
 
 /**
- * What the synth of a shipped environment depends on: the sources, the recorded AWS offerings the
- * validation reads (lib/aws-facts.ts) and the locked dependencies.
+ * What the synth of a shipped environment depends on: the sources (the AWS offerings validation
+ * checks against are source too, lib/aws-offerings.ts) and the locked dependencies.
  */
 function sourcesKey(): string {
   sourcesHash ??= cacheKey(
-    ...['lib', 'stacks', 'constructs', 'environments', path.join('cost', 'offerings')].map((dir) => {
-      const full = path.join(PROJECT_ROOT, dir);
-      return existsSync(full) ? hashFolder(full) : `${dir}: none`;
-    }),
+    ...['lib', 'stacks', 'constructs', 'environments'].map((dir) => hashFolder(path.join(PROJECT_ROOT, dir))),
     readFileSync(path.join(PROJECT_ROOT, 'package-lock.json'), 'utf8'),
   );
   return sourcesHash;

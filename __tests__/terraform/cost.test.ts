@@ -7,11 +7,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadCatalogue } from '../../tooling/cost/catalogue';
-import { Estimate, estimate } from '../../tooling/cost/estimate';
-import { plannedResources, TerraformPlanJson } from '../../tooling/cost/plan';
-import { main, usageFor } from '../../scripts/cost';
-import { planFromSynthesized } from '../cost-helpers';
+import { loadCatalogue } from '../../cost/prices/catalogue';
+import { Estimate, estimate } from '../../cost/estimate';
+import { plannedResources, TerraformPlanJson } from '../../cost/estimate/plan';
+import { main, usageFor } from '../../cost/commands/estimate';
+import { planFromSynthesized } from '../support/cost';
 import { ENVIRONMENT_STACKS, loadPlan, loadSynthesized, PLANNED_STACKS, PlannedStack } from '../support/terraform/plans';
 import { registryPipelineEnvironments } from '../support/helpers';
 
@@ -149,7 +149,7 @@ describe('estimates of the shipped stacks from their offline plans', () => {
   });
 
   it.each(PLANNED_STACKS)('%s: the plan-shaped view of the synthesized stack prices exactly like the real plan', (stack) => {
-    // The config-change tests (cost-estimate.test.ts) rely on this view instead of running Terraform.
+    // The config-change tests (__tests__/cost/estimate/index.test.ts) rely on this view instead of running Terraform.
     const summary = (e: Estimate) => e.lines.map((l) => ({ address: l.address, description: l.description, quantity: l.quantity, monthly: l.monthly, status: l.status }));
     const real = estimateOf(stack, planJson(stack));
     const view = estimateOf(stack, planFromSynthesized(JSON.parse(loadSynthesized(stack))));

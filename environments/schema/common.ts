@@ -159,7 +159,7 @@ export function checkWindows(
 
 /**
  * A well-formed instance class or node type must be one AWS offers: in the region's Price List
- * offerings when recorded (cost/offerings), otherwise in the documented list (lib/aws-facts.ts).
+ * offerings when recorded (lib/aws-offerings.ts), otherwise in the documented list (lib/aws-facts.ts).
  * The message says what is not offered, the size or the whole family, and lists what is.
  */
 export function checkOffered(ctx: Ctx, path: Path, value: string | undefined, offered: ReturnType<typeof offeredInRegion>, what: string): void {
@@ -167,7 +167,7 @@ export function checkOffered(ctx: Ctx, path: Path, value: string | undefined, of
   const [prefix, familyName, size] = value.split('.');
   const family = `${prefix}.${familyName}`;
   const sizes = offered.value.filter((v) => v.startsWith(`${family}.`)).map((v) => v.split('.')[2]);
-  const where = offered.regional ? 'in this region (AWS Price List, cost/offerings)' : '(AWS documentation, lib/aws-facts.ts)';
+  const where = offered.regional ? 'in this region (AWS Price List, lib/aws-offerings.ts)' : '(AWS documentation, lib/aws-facts.ts)';
   const families = [...new Set(offered.value.map((v) => v.split('.')[1]))];
   const why =
     sizes.length > 0

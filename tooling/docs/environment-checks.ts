@@ -6,7 +6,7 @@
  * value), or, for checks tested elsewhere, a test name in the file given as `testedIn`; a
  * test keeps the two lists equal.
  */
-import { AWS_REGIONS, ELASTICACHE_NODE_TYPES, POSTGRES_RESERVED_USER_NAMES, RDS_POSTGRES_INSTANCE_CLASSES, RDS_STORAGE_TYPES } from '../../lib/aws-facts';
+import { AWS_REGIONS, ELASTICACHE_NODE_TYPES, POSTGRES_RESERVED_USER_NAMES, RDS_POSTGRES_INSTANCE_CLASSES, RDS_STORAGE_TYPES, RECORDED_OFFERINGS } from '../../lib/aws-facts';
 
 /** Where a rule comes from. */
 export type CheckSource = 'AWS' | 'provider' | 'project';
@@ -155,6 +155,12 @@ const SOURCE_HEADINGS: Readonly<Record<CheckSource, string>> = {
 };
 
 /** docs/environment-checks.md. */
+/** The regions with Price List offerings recorded in lib/aws-offerings.ts, each with where its lists come from. */
+function recordedRegions(): string {
+  const regions = Object.values(RECORDED_OFFERINGS).map((o) => `${o.region} (${o.source})`);
+  return regions.length > 0 ? regions.join('; ') : 'no region yet, so every region is checked against the documented lists';
+}
+
 export function renderEnvironmentChecksPage(): string {
   const cell = (text: string) => text.replace(/\|/g, '\\|');
   const sections = (Object.keys(SOURCE_HEADINGS) as CheckSource[]).map((source) => {
@@ -179,8 +185,9 @@ export function renderEnvironmentChecksPage(): string {
     'named by the check\'s title, in __tests__/environments/schema/environment.rules.test.ts unless another file is given.',
     '',
     'The AWS facts (regions and zones, instance classes, node types, reserved names, storage settings) are data in lib/aws-facts.ts, each with',
-    'its source. Where a region has cost/offerings/<region>.json (written by `npm run cost:refresh` from the AWS Price List, with the price',
-    'catalogue), the instance classes and node types of that region are checked against it instead of the documented lists.',
+    'its source. The instance classes and node types of a region recorded in lib/aws-offerings.ts (written by `npm run cost:refresh` from the',
+    'AWS Price List, with the price catalogue) are checked against its lists; any other region against the documented lists. Recorded:',
+    `${recordedRegions()}.`,
     '',
     ...sections,
   ].join('\n');
