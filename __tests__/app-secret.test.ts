@@ -1,5 +1,5 @@
 import { TerraformOutput, TerraformStack, Testing } from 'cdktf';
-import { APP_SECRET_KEYS, AppSecret, BACKEND_SECRET_KEYS } from '../constructs/app-secret';
+import { APP_SECRET_KEYS, Application, BACKEND_SECRET_KEYS } from '../constructs/application';
 import { environment, synthEnvironment } from './helpers';
 
 describe('application secret', () => {
@@ -37,7 +37,7 @@ describe('application secret', () => {
 
   it('gives the ECS valueFrom of a key', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
-    const secret = new AppSecret(stack, 'secret', { projectName: 'x', tags: {} }, environment('production').application, { environment: 'qa' });
+    const secret = new Application(stack, 'secret', { projectName: 'x', tags: {} }, environment('production').application, { environment: 'qa' });
     new TerraformOutput(stack, 'from', { value: secret.valueFrom('SECRET_KEY') });
     const json = JSON.parse(Testing.synth(stack));
     expect(json.output.from.value).toBe('${aws_secretsmanager_secret.app_secrets.arn}:SECRET_KEY::');

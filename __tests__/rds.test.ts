@@ -1,5 +1,5 @@
 import { TerraformOutput, TerraformStack, Testing } from 'cdktf';
-import { DatabaseInstance, postgresParameterGroupFamily } from '../constructs/rds';
+import { Database, postgresParameterGroupFamily } from '../constructs/database';
 import { alarmRow, environment, problemsOf, synthEnvironment } from './helpers';
 
 describe('rds construct in the shipped environments', () => {
@@ -183,7 +183,7 @@ describe('rds construct options and outputs', () => {
   it('exposes typed outputs for the ECS task definition, and wires alarm actions', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
     const settings = { ...environment('staging').database, databaseName: 'ledger', masterUsername: 'owner' };
-    const db = new DatabaseInstance(stack, 'rds', { projectName: 'x', tags: {} }, settings, {
+    const db = new Database(stack, 'rds', { projectName: 'x', tags: {} }, settings, {
       subnetIds: ['s'],
       securityGroupIds: ['g'],
       alarmTopicArn: 'arn:aws:sns:ap-southeast-2:123456789012:alarms',

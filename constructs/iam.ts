@@ -36,7 +36,7 @@ function logWrites(region: string, logGroupPrefix: string): PolicyStatement {
 
 /**
  * The environment's `github` section, with the names it has there (checked by
- * environments/schema.ts; its `repository` only checks that every deploy subject is of that repository).
+ * environments/schema/; its `repository` only checks that every deploy subject is of that repository).
  */
 export interface GithubSettings {
   /** Create the account-wide GitHub OIDC provider; exactly one stack per AWS account may (D14). */
@@ -95,7 +95,7 @@ export interface ServiceRoles {
   readonly taskRoleName: string;
 }
 
-export class IamRoles extends PlatformConstruct {
+export class Iam extends PlatformConstruct {
   /** The backend's roles (the legacy ECS roles, kept: renaming a role replaces it). */
   public readonly backend: ServiceRoles;
   /** The frontend's roles: its task role has no permission at all, its execution role writes its log group only. */

@@ -16,7 +16,7 @@ import { PlatformConstruct, type SharedProps } from './base';
 
 /**
  * The environment's `monitoring` section, with the names it has there (checked by
- * environments/schema.ts; its `notifications` flag is a check of these subscribers only).
+ * environments/schema/; its `notifications` flag is a check of these subscribers only).
  */
 export interface MonitoringSettings {
   /** E-mail addresses subscribed to the alarm topic. */

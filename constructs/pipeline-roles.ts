@@ -34,7 +34,7 @@ import {
 } from '../lib/pipeline';
 import { exceptPolicy } from '../lib/policy/engine';
 import { GITHUB_OIDC_HOST } from './iam';
-import type { BootstrapSharedProps } from './state-backend';
+import type { BootstrapSharedProps } from './state-storage';
 
 /** What the roles connect to: the state bucket and lock table of the bootstrap stack. */
 export interface PipelineRefs {

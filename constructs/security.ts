@@ -57,7 +57,7 @@ export function retiredSecurityRuleRemovals(): RemovedBlock[] {
   });
 }
 
-/** The environment's `security` section, with the names it has there (checked by environments/schema.ts). */
+/** The environment's `security` section, with the names it has there (checked by environments/schema/). */
 export interface SecuritySettings {
   /** CIDRs allowed to reach PostgreSQL directly; the rule exists only when the list is not empty. */
   readonly managementCidrBlocks: readonly string[];
@@ -92,7 +92,7 @@ const tcp = (type: 'ingress' | 'egress', port: number, peer: SecurityGroup, desc
 const tcpFrom = (port: number, source: SecurityGroup, description: string) => tcp('ingress', port, source, description);
 const tcpTo = (port: number, target: SecurityGroup, description: string) => tcp('egress', port, target, description);
 
-export class SecurityGroups extends PlatformConstruct {
+export class Security extends PlatformConstruct {
   /** ALB security group id. */
   public readonly albSecurityGroupId: string;
   /** The backend tasks' security group id (the legacy ECS group): the only group RDS and Redis admit. */

@@ -1,19 +1,19 @@
 /**
  * What a platform stack is built from: one environment's settings, each section in the shape the
- * construct it shapes declares (`VpcSettings` in constructs/vpc.ts, `DatabaseSettings` in
- * constructs/rds.ts, ...), with the names the environment file gives it. The validated
+ * construct it shapes declares (`VpcSettings` in constructs/network.ts, `DatabaseSettings` in
+ * constructs/database.ts, ...), with the names the environment file gives it. The validated
  * environment config (environments/schema/) is one of these; reading down from
  * `environments/<name>.ts`, a setting keeps its name to the resource it shapes.
  */
-import type { LoadBalancerRefs, LoadBalancerSettings } from '../constructs/alb';
-import type { AppSecretSettings } from '../constructs/app-secret';
+import type { LoadBalancerRefs, LoadBalancerSettings } from '../constructs/load-balancer';
+import type { AppSecretSettings } from '../constructs/application';
 import type { EcsApplicationSettings, EcsSettings } from '../constructs/ecs';
 import type { GithubSettings } from '../constructs/iam';
 import type { MonitoringSettings } from '../constructs/monitoring';
-import type { DatabaseSettings } from '../constructs/rds';
-import type { CacheSettings } from '../constructs/redis';
+import type { DatabaseSettings } from '../constructs/database';
+import type { CacheSettings } from '../constructs/cache';
 import type { SecuritySettings } from '../constructs/security';
-import type { VpcSettings } from '../constructs/vpc';
+import type { VpcSettings } from '../constructs/network';
 import type { ConfiguredException } from '../lib/policy/engine';
 import type { ImageDefaults } from './deployment-variables';
 import type { StateBackendSettings } from './state-backend';
@@ -33,25 +33,25 @@ export interface PlatformSettings {
   readonly policyExceptions: readonly ConfiguredException[];
   /** Where the state lives: the shared S3 bucket or Terraform Cloud (stacks/state-backend.ts). */
   readonly stateBackend: StateBackendSettings;
-  /** The VPC (constructs/vpc.ts). */
+  /** The VPC (constructs/network.ts). */
   readonly network: VpcSettings;
   /** The security groups (constructs/security.ts). */
   readonly security: SecuritySettings;
   /** The alarm topic's subscribers (constructs/monitoring.ts). */
   readonly monitoring: MonitoringSettings;
-  /** PostgreSQL (constructs/rds.ts). */
+  /** PostgreSQL (constructs/database.ts). */
   readonly database: DatabaseSettings;
-  /** Redis (constructs/redis.ts). */
+  /** Redis (constructs/cache.ts). */
   readonly cache: CacheSettings;
   /** The GitHub Actions deploy identity (constructs/iam.ts). */
   readonly github: GithubSettings;
   /**
    * The application, read by several constructs, each declaring the fields it reads: its secret
-   * (constructs/app-secret.ts), the backend's host name (constructs/alb.ts), the backend container's
+   * (constructs/application.ts), the backend's host name (constructs/load-balancer.ts), the backend container's
    * domains (constructs/ecs.ts) and the image variables' defaults (stacks/deployment-variables.ts).
    */
   readonly application: AppSecretSettings & LoadBalancerRefs['application'] & EcsApplicationSettings & ImageDefaults;
-  /** The load balancer (constructs/alb.ts). */
+  /** The load balancer (constructs/load-balancer.ts). */
   readonly loadBalancer: LoadBalancerSettings;
   /** The ECS cluster and services (constructs/ecs.ts). */
   readonly ecs: EcsSettings;

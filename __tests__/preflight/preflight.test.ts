@@ -22,7 +22,7 @@ import {
 import { ENVIRONMENTS } from '../../environments';
 import type { EnvironmentConfig } from '../../environments/schema';
 import { STATE_BACKEND } from '../../stacks/state-backend';
-import { APP_SECRET_KEYS } from '../../constructs/app-secret';
+import { APP_SECRET_KEYS } from '../../constructs/application';
 import { UNKNOWN_ENVIRONMENT } from '../unknown-environment';
 import type { CheckResult, Status } from '../../scripts/preflight/checks';
 import { Endpoints } from '../../scripts/preflight/clients';

@@ -1,12 +1,12 @@
 /** The `network` section (the legacy vpc module) and its own cross-field checks. */
 import { z } from 'zod';
-import { NAT_MODES } from '../../constructs/vpc';
+import { NAT_MODES } from '../../constructs/network';
 import { cidrContains, cidrsOverlap, parseCidr } from '../../lib/cidr';
 import { availabilityZone, cidr, logRetentionDays, subnetCidr } from './common';
 import { Ctx, issue, ViewOf } from './view';
 
 /** How the private application subnets reach the internet (declared by the construct that uses it). */
-export { NAT_MODES, type NatMode } from '../../constructs/vpc';
+export { NAT_MODES, type NatMode } from '../../constructs/network';
 
 export const networkSchema = z
   .object({

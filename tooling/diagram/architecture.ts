@@ -534,7 +534,7 @@ export function buildArchitecture(stack: string, json: TfJson): ArchitectureGrap
   for (const d of databases.filter((x) => x.body.manage_master_user_password)) {
     addNode({ id: masterSecretId(d.address), kind: 'secret', title: `master password of ${nameOf(d)}`, details: ['managed and rotated by RDS'], cluster: secretsCluster });
   }
-  // A value may reach the master secret through a terraform_data relay (constructs/rds.ts passes the ARN
+  // A value may reach the master secret through a terraform_data relay (constructs/database.ts passes the ARN
   // through one so that the first plan against a legacy state does not index an empty list).
   const masterSecretOf = (expression: string): string | undefined => {
     const direct = /\$\{(aws_db_instance\.[A-Za-z0-9_-]+)\.master_user_secret/.exec(expression);

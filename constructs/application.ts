@@ -12,7 +12,7 @@ import { PlatformConstruct, type SharedProps } from './base';
 /**
  * Every secret the backend container reads from Secrets Manager (legacy reference,
  * section 11). POSTGRES_PASSWORD comes from the RDS-managed master-user secret
- * (`DatabaseInstance.masterPasswordValueFrom`), the others from the application secret.
+ * (`Database.masterPasswordValueFrom`), the others from the application secret.
  */
 export const BACKEND_SECRET_KEYS = [
   'SECRET_KEY',
@@ -49,7 +49,7 @@ export function appSecretName(projectName: string): string {
   return resourceNames(projectName).app.secret;
 }
 
-export class AppSecret extends PlatformConstruct {
+export class Application extends PlatformConstruct {
   /** ARN of the secret. */
   public readonly secretArn: string;
   /** Name of the secret, `<projectName>-app-secrets`. */

@@ -29,7 +29,7 @@ export { postgresParameterGroupFamily };
 
 /**
  * The environment's `database` section, with the names it has there (checked by
- * environments/schema.ts; its `readReplica`, always disabled while RDS manages the master
+ * environments/schema/; its `readReplica`, always disabled while RDS manages the master
  * password (D12), is a check only and creates nothing).
  */
 export interface DatabaseSettings {
@@ -102,7 +102,7 @@ export interface DatabaseRefs {
   readonly accountId: string;
 }
 
-export class DatabaseInstance extends PlatformConstruct {
+export class Database extends PlatformConstruct {
   /** The instance identifier, `<projectName>-postgres` (also the CloudWatch `DBInstanceIdentifier`). */
   public readonly instanceIdentifier: string;
   /** `address:port` of the instance (the legacy `db_endpoint` output). */

@@ -35,7 +35,7 @@ export const REDIS_AUTH_TOKEN_PATTERN = '^[A-Za-z0-9!&#$^<>-]{16,128}$';
 /** Re-exported: the family derivation lives with the accepted versions in lib/engines.ts. */
 export { redisParameterGroupFamily };
 
-/** The environment's `cache` section, with the names it has there (checked by environments/schema.ts). */
+/** The environment's `cache` section, with the names it has there (checked by environments/schema/). */
 export interface CacheSettings {
   /** Redis engine version, e.g. `7.0`. */
   readonly engineVersion: string;
@@ -97,7 +97,7 @@ export interface CacheRefs {
   readonly secretRecoveryWindowDays: number;
 }
 
-export class RedisCluster extends PlatformConstruct {
+export class Cache extends PlatformConstruct {
   /** The replication group id, `<projectName>-redis` (also the CloudWatch `ReplicationGroupId`). */
   public readonly replicationGroupId: string;
   /** Host name of the primary endpoint (for REDIS_HOST). */

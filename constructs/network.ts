@@ -27,7 +27,7 @@ export const NAT_MODES = ['none', 'single', 'one-per-az'] as const;
 export type NatMode = (typeof NAT_MODES)[number];
 
 /**
- * The environment's `network` section, with the names it has there (environments/schema.ts
+ * The environment's `network` section, with the names it has there (environments/schema/
  * checks the values; docs/environment-settings.md describes them).
  */
 export interface VpcSettings {
@@ -102,7 +102,7 @@ export function s3EndpointPolicy(projectName: string, accountId: string): string
   });
 }
 
-export class VpcNetwork extends PlatformConstruct {
+export class Network extends PlatformConstruct {
   /** VPC id. */
   public readonly vpcId: string;
   /** VPC CIDR block. */
