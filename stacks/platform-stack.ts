@@ -18,24 +18,24 @@ import { Database } from '../constructs/database';
 import { Cache } from '../constructs/cache';
 import { retiredSecurityRuleRemovals, Security } from '../constructs/security';
 import { Network } from '../constructs/network';
+import type { EnvironmentConfig } from '../environments/schema';
 import { AddressPinnedStack } from '../lib/addresses';
 import { githubOidcProviderArn } from '../lib/arns';
 import { enforcePolicy, type PolicyOptions } from '../lib/policy/engine';
 import { addCertificateArnVariable, addImageVariables } from './deployment-variables';
 import { platformDashboardWidgets } from './platform-dashboard';
-import type { PlatformSettings } from './settings';
 import { addStateBackend } from './state-backend';
 
 import { REQUIRED_TERRAFORM_VERSION } from './terraform';
 
 /** Tags on every resource: the legacy `default_tags`. */
-export function commonTags(config: Pick<PlatformSettings, 'name'>): Record<string, string> {
+export function commonTags(config: Pick<EnvironmentConfig, 'name'>): Record<string, string> {
   return { Project: 'Oh My Coins', Environment: config.name, ManagedBy: 'Terraform' };
 }
 
 export class PlatformStack extends AddressPinnedStack {
   /** The environment's settings this stack was built from. */
-  public readonly config: PlatformSettings;
+  public readonly config: EnvironmentConfig;
   /** The VPC construct. */
   public readonly network: Network;
   /** The security groups construct. */
@@ -59,7 +59,7 @@ export class PlatformStack extends AddressPinnedStack {
   /** How the security and data-protection policy judges this stack (checked at every synth). */
   public readonly policy: PolicyOptions;
 
-  constructor(scope: Construct, config: PlatformSettings) {
+  constructor(scope: Construct, config: EnvironmentConfig) {
     super(scope, config.name);
     this.config = config;
     this.policy = { productionLike: config.productionLike, exceptions: config.policyExceptions };
