@@ -1,5 +1,6 @@
 import { TerraformStack, Testing } from 'cdktf';
-import { EXEC_LOG_ACTIONS, EXEC_SSM_ACTIONS, type GithubSettings, type IamRefs, Iam } from '../constructs/iam';
+import { EXEC_LOG_ACTIONS, EXEC_SSM_ACTIONS, type IamRefs, Iam } from '../constructs/iam';
+import type { GithubSettings } from '../environments/schema/github';
 import { environment, problemsOf, synthEnvironment } from './helpers';
 
 const policyOf = (resource: Record<string, any>, key = 'policy') => JSON.parse(resource[key]) as { Version: string; Statement: Record<string, any>[] };

@@ -20,6 +20,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Construct } from 'constructs';
+import type { BootstrapConfig } from '../environments/schema/bootstrap';
 import { logicalIds, pin } from '../lib/addresses';
 import { keyAdministrators, policyDocument, type PolicyStatement } from '../lib/iam-document';
 import {
@@ -30,7 +31,6 @@ import {
   snake,
   type PipelineEnvironment,
   type PipelineRoleKind,
-  type PipelineSettings,
 } from '../lib/pipeline';
 import { exceptPolicy } from '../lib/policy/engine';
 import { GITHUB_OIDC_HOST } from './iam';
@@ -177,9 +177,9 @@ export class PipelineRoles extends Construct {
   /** ARN of the permissions boundary of every apply role. */
   public readonly applyBoundaryArn: string;
   private readonly refs: PipelineRefs;
-  private readonly settings: PipelineSettings;
+  private readonly settings: BootstrapConfig['pipeline'];
 
-  constructor(scope: Construct, id: string, shared: BootstrapSharedProps, settings: PipelineSettings, environments: readonly PipelineEnvironment[], refs: PipelineRefs) {
+  constructor(scope: Construct, id: string, shared: BootstrapSharedProps, settings: BootstrapConfig['pipeline'], environments: readonly PipelineEnvironment[], refs: PipelineRefs) {
     super(scope, id);
     this.refs = refs;
     this.settings = settings;

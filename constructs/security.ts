@@ -18,6 +18,7 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { SecurityGroupRule, SecurityGroupRuleConfig } from '@cdktf/provider-aws/lib/security-group-rule';
 import type { Construct } from 'constructs';
 import { legacyAddress, logicalIds, pin } from '../lib/addresses';
+import type { SecuritySettings } from '../environments/schema/security';
 import { PlatformConstruct, type SharedProps } from './base';
 
 /** Ports the groups open; these are the application's, fixed in the legacy module. */
@@ -55,12 +56,6 @@ export function retiredSecurityRuleRemovals(): RemovedBlock[] {
     const legacy = legacyAddress('aws_security_group_rule', current);
     return [legacy, `aws_security_group_rule.${current}`].map((from) => ({ from: from as string, lifecycle: { destroy: false } as const }));
   });
-}
-
-/** The environment's `security` section, with the names it has there (checked by environments/schema/). */
-export interface SecuritySettings {
-  /** CIDRs allowed to reach PostgreSQL directly; the rule exists only when the list is not empty. */
-  readonly managementCidrBlocks: readonly string[];
 }
 
 /** What the groups connect to. */

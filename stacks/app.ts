@@ -5,12 +5,12 @@
  * how errors are reported.
  */
 import { App, TerraformStack } from 'cdktf';
-import type { EnvironmentConfig } from '../environments/schema';
+import type { BootstrapConfig, EnvironmentConfig } from '../environments/schema';
 import { InvalidEnvironmentsError } from '../lib/config-errors';
 import type { PipelineEnvironment } from '../lib/pipeline';
 import { checkStackPolicy, describeWarnings, PolicyViolationError, type PolicyOptions } from '../lib/policy/engine';
 import type { PolicyReport } from '../lib/policy/model';
-import { BootstrapStack, type BootstrapSettings } from './bootstrap-stack';
+import { BootstrapStack } from './bootstrap-stack';
 import { PlatformStack } from './platform-stack';
 
 /**
@@ -20,7 +20,7 @@ import { PlatformStack } from './platform-stack';
 export interface LoadedEnvironments {
   /** One platform stack each, in this order. */
   readonly environments: readonly EnvironmentConfig[];
-  readonly bootstrap: BootstrapSettings;
+  readonly bootstrap: BootstrapConfig;
 }
 
 export interface BuildAppOptions {

@@ -14,8 +14,9 @@ import { GITHUB_OIDC_HOST } from '../constructs/iam';
 import { PipelineRoles } from '../constructs/pipeline-roles';
 import { StateAccessLog } from '../constructs/state-access-log';
 import { StateStorage } from '../constructs/state-storage';
+import type { BootstrapConfig } from '../environments/schema/bootstrap';
 import { AddressPinnedStack } from '../lib/addresses';
-import { roleOutputName, snake, type PipelineEnvironment, type PipelineSettings } from '../lib/pipeline';
+import { roleOutputName, snake, type PipelineEnvironment } from '../lib/pipeline';
 import { enforcePolicy, type PolicyOptions } from '../lib/policy/engine';
 import { STATE_BACKEND, addS3Backend, stateKey, stateKeyAlias } from './state-backend';
 import { REQUIRED_TERRAFORM_VERSION } from './terraform';
@@ -25,17 +26,6 @@ export const BOOTSTRAP_NAME = 'bootstrap';
 
 /** Where the bootstrap stack keeps its own state: a local file before the bucket exists, then the bucket. */
 export const BOOTSTRAP_BACKENDS = ['local', 's3'] as const;
-
-/** The bootstrap stack's settings (environments/bootstrap.ts; the schema documents each field). */
-export interface BootstrapSettings {
-  /** When set, the provider refuses to run against any other account. */
-  readonly accountId?: string;
-  readonly backend: (typeof BOOTSTRAP_BACKENDS)[number];
-  readonly noncurrentVersionExpirationDays: number;
-  readonly kmsKeyDeletionWindowDays: number;
-  readonly github: { readonly createOidcProvider: boolean };
-  readonly pipeline: PipelineSettings;
-}
 
 /**
  * Local state file, relative to the stack folder (cdktf.out/stacks/bootstrap): the project
@@ -48,7 +38,7 @@ export const BOOTSTRAP_TAGS = { Project: 'Oh My Coins', Environment: 'shared', M
 
 export class BootstrapStack extends AddressPinnedStack {
   /** The validated settings this stack was built from. */
-  public readonly config: BootstrapSettings;
+  public readonly config: BootstrapConfig;
   /** The state bucket, key and lock table. */
   public readonly stateStorage: StateStorage;
   /** The GitHub OIDC provider, when this stack creates it. */
@@ -59,7 +49,7 @@ export class BootstrapStack extends AddressPinnedStack {
   public readonly policy: PolicyOptions = { productionLike: true };
 
   /** `environments`: every environment of the registry, in order (each gets its roles and key). */
-  constructor(scope: Construct, config: BootstrapSettings, environments: readonly PipelineEnvironment[]) {
+  constructor(scope: Construct, config: BootstrapConfig, environments: readonly PipelineEnvironment[]) {
     super(scope, BOOTSTRAP_NAME);
     this.config = config;
     enforcePolicy(this, this.policy);

@@ -116,6 +116,8 @@ export const databaseSchema = z
   .describe('RDS PostgreSQL (legacy rds module).');
 
 export type DatabaseView = ViewOf<typeof databaseSchema>;
+/** The `database` section as the Database construct (constructs/database.ts) takes it. */
+export type DatabaseSettings = z.output<typeof databaseSchema>;
 
 /** The engine version must be one RDS offers, with its parameter-group family. */
 export function checkEngineVersion(db: DatabaseView, ctx: Ctx): void {

@@ -89,10 +89,6 @@ export const environmentConfigSchema = environmentFields
 
 /** The validated, typed settings of one environment: the one name of that concept (stacks, constructs and tooling use it). */
 export type EnvironmentConfig = z.output<typeof environmentConfigSchema>;
-/** An environment's state backend settings. */
-export type StateBackendConfig = EnvironmentConfig['stateBackend'];
-/** Terraform Cloud state backend settings. */
-export type CloudStateBackendConfig = Extract<StateBackendConfig, { type: 'cloud' }>;
 /** What an environment data file must provide (checked by TypeScript, then by zod). */
 export type EnvironmentConfigInput = z.input<typeof environmentConfigSchema>;
 
