@@ -42,7 +42,7 @@ export { redisParameterGroupFamily };
  * one statement of the rule: the schema's check (environments/schema/cache.ts) reports it for an
  * environment file, the construct's guard for settings given to it directly.
  */
-export function authWithoutTransitEncryption(cache: { readonly authToken?: boolean; readonly transitEncryption?: boolean }): boolean {
+export function authWithoutTransitEncryption(cache: Partial<Pick<CacheSettings, 'authToken' | 'transitEncryption'>>): boolean {
   return cache.authToken === true && cache.transitEncryption === false;
 }
 

@@ -41,7 +41,7 @@ function logWrites(region: string, logGroupPrefix: string): PolicyStatement {
  * statement of the rule: the schema's check (environments/schema/github.ts) reports it for an
  * environment file, the construct's guard for settings given to it directly.
  */
-export function createsAndNamesOidcProvider(github: { readonly createOidcProvider?: boolean; readonly oidcProviderArn?: string }): boolean {
+export function createsAndNamesOidcProvider(github: Partial<Pick<GithubSettings, 'createOidcProvider' | 'oidcProviderArn'>>): boolean {
   return github.createOidcProvider === true && github.oidcProviderArn !== undefined;
 }
 

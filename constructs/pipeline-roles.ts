@@ -51,7 +51,8 @@ export interface PipelineRefs {
   readonly keyAlias: (environment: string) => string;
   /** The shared key of the state before per-environment keys: no pipeline role may use it. */
   readonly legacyKeyArn: string;
-  readonly kmsKeyDeletionWindowDays: number;
+  /** The bootstrap settings' own: the environments' state keys wait as long as the shared one. */
+  readonly kmsKeyDeletionWindowDays: BootstrapConfig['kmsKeyDeletionWindowDays'];
 }
 
 /** One environment's roles and key. */

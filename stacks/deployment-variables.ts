@@ -17,14 +17,14 @@ export const IMAGE_REPOSITORY_PATTERN = '^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/
 /** RE2 pattern of a container image tag (the Docker rule). */
 export const IMAGE_TAG_PATTERN = '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$';
 
-/** The image variables' values, as Terraform references. */
+/** The image variables' values, as Terraform references (the `application` settings of the same names are their defaults). */
 export interface ImageVariables {
-  /** `var.backend_image`: backend repository without tag. */
-  readonly backendImage: string;
+  /** `var.backend_image`. */
+  readonly backendImage: ApplicationSettings['backendImage'];
   /** `var.backend_image_tag`. */
   readonly backendImageTag: string;
-  /** `var.frontend_image`: frontend repository without tag. */
-  readonly frontendImage: string;
+  /** `var.frontend_image`. */
+  readonly frontendImage: ApplicationSettings['frontendImage'];
   /** `var.frontend_image_tag`. */
   readonly frontendImageTag: string;
 }
