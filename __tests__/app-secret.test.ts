@@ -52,7 +52,6 @@ describe('stack outputs', () => {
       // objectContaining: the other modules add their own outputs.
       expect(Object.fromEntries(Object.entries(outputs).map(([k, v]: [string, any]) => [k, v.value]))).toEqual(expect.objectContaining({
         db_endpoint: '${aws_db_instance.rds_main.endpoint}',
-        db_replica_endpoint: null,
         redis_endpoint: '${aws_elasticache_replication_group.redis_main.primary_endpoint_address}',
         redis_reader_endpoint: '${aws_elasticache_replication_group.redis_main.reader_endpoint_address}',
         github_actions_role_arn: '${aws_iam_role.iam_github_actions.arn}',

@@ -159,9 +159,9 @@ describe('rds construct in the shipped environments', () => {
     }
   });
 
-  it('rejects a read replica, which RDS refuses while it manages the master password', () => {
-    expect(problemsOf('production', (r) => (r.database.readReplica.enabled = true))).toEqual([
-      '- production.database.readReplica.enabled = true: must be false: RDS cannot create a read replica of an instance whose master password it manages in Secrets Manager (manage_master_user_password, chosen for D12)',
+  it('refuses a readReplica setting: RDS creates no replica of an instance whose master password it manages (D12), so the setting went', () => {
+    expect(problemsOf('production', (r) => (r.database.readReplica = { enabled: false }))).toEqual([
+      '- production.database.readReplica = {"enabled":false}: unknown field; the allowed fields and their documentation are in docs/environment-settings.md',
     ]);
   });
 

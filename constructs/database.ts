@@ -7,6 +7,8 @@
  * snapshot has a stable name (D16), only the major version is pinned and the minor
  * version AWS upgrades to is never undone (D17), and the master password is generated
  * and kept in Secrets Manager by RDS itself (`manage_master_user_password`, D12).
+ * The legacy read replica (`create_read_replica`, off in both environments) is not built: RDS
+ * creates no read replica of an instance whose master password it manages.
  */
 import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
 import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';

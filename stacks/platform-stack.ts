@@ -5,7 +5,7 @@
  */
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { IResolvable, TerraformOutput, TerraformVariable, Token } from 'cdktf';
+import { IResolvable, TerraformOutput, TerraformVariable } from 'cdktf';
 import type { Construct } from 'constructs';
 import { LoadBalancer } from '../constructs/load-balancer';
 import { Application } from '../constructs/application';
@@ -244,12 +244,11 @@ export class PlatformStack extends AddressPinnedStack {
       }),
     );
 
-    // The legacy outputs; the two production-only ones are declared in every environment.
+    // The legacy outputs; redis_reader_endpoint, production-only there, is declared in every environment.
     const output = (id: string, value: string | IResolvable, description: string) => new TerraformOutput(this, id, { value, description });
     output('vpc_id', this.network.vpcId, 'VPC id');
     output('alb_dns_name', this.loadBalancer.albDnsName, 'Public DNS name of the load balancer (point the DNS records at it)');
     output('db_endpoint', this.database.endpoint, 'PostgreSQL endpoint, address:port');
-    output('db_replica_endpoint', Token.nullValue(), 'Read-replica endpoint; always null: no replica while RDS manages the master password');
     output('redis_endpoint', this.cache.primaryEndpointAddress, 'Redis primary endpoint address');
     output('redis_reader_endpoint', this.cache.readerEndpointAddress, 'Redis reader endpoint address');
     output('github_actions_role_arn', this.iam.githubActionsRoleArn, 'Role GitHub Actions assumes to deploy');
