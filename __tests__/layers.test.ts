@@ -48,13 +48,19 @@ describe('the layers of the project', () => {
 });
 
 describe('the layer rules', () => {
-  it('refuse a helper importing a construct, and a construct importing a stack type', () => {
+  /** A project folder with a tsconfig, and a function writing files into it. */
+  const project = (): [dir: string, write: (file: string, text: string) => void] => {
     const dir = tempDir('layers-');
     const write = (file: string, text: string) => {
       mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
       writeFileSync(path.join(dir, file), text);
     };
     write('tsconfig.json', JSON.stringify({ compilerOptions: { module: 'commonjs', strict: true } }));
+    return [dir, write];
+  };
+
+  it('refuse a helper importing a construct, and a construct importing a stack type', () => {
+    const [dir, write] = project();
     write('lib/helper.ts', "import { Thing } from '../constructs/thing';\nexport const made = new Thing();\n");
     write('constructs/thing.ts', "import type { Settings } from '../stacks/settings';\nexport class Thing { settings?: Settings; }\n");
     write('stacks/settings.ts', 'export interface Settings { readonly name: string }\n');
@@ -68,12 +74,7 @@ describe('the layer rules', () => {
   });
 
   it('let constructs and stacks import types, and only types, from environments/schema/ (the settings types)', () => {
-    const dir = tempDir('layers-');
-    const write = (file: string, text: string) => {
-      mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-      writeFileSync(path.join(dir, file), text);
-    };
-    write('tsconfig.json', JSON.stringify({ compilerOptions: { module: 'commonjs', strict: true } }));
+    const [dir, write] = project();
     write('environments/schema/thing.ts', "import { LIMIT } from '../../constructs/typed';\nexport const limit = LIMIT;\nexport interface ThingSettings { readonly size: number }\n");
     write('environments/load.ts', 'export interface Loaded { readonly all: boolean }\n');
     // A type-only import, closing a cycle with the schema's value import: allowed, and no cycle of the import order.
