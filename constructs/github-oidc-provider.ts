@@ -9,7 +9,7 @@ import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-con
 import { Construct } from 'constructs';
 import { logicalIds, pin } from '../lib/addresses';
 import { GITHUB_OIDC_HOST, GITHUB_OIDC_THUMBPRINTS } from './iam';
-import type { BootstrapSharedProps } from './state-backend';
+import type { BootstrapSharedProps } from './state-storage';
 
 export class GithubOidcProvider extends Construct {
   /** ARN of the provider, for the deploy roles' trust policies. */

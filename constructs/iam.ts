@@ -15,6 +15,7 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import type { Construct } from 'constructs';
 import { pin } from '../lib/addresses';
 import { assumeRolePolicy, policyDocument, PolicyStatement } from '../lib/iam-document';
+import type { GithubSettings } from '../environments/schema/github';
 import { PlatformConstruct, type SharedProps } from './base';
 
 /** The GitHub Actions OIDC issuer. */
@@ -35,16 +36,13 @@ function logWrites(region: string, logGroupPrefix: string): PolicyStatement {
 }
 
 /**
- * The environment's `github` section, with the names it has there (checked by
- * environments/schema/github.ts; its `repository` only checks that every deploy subject is of that repository).
+ * Whether the `github` settings both create the account's OIDC provider and name an existing one
+ * (one owner per account, D14: the account holds one provider for GitHub's URL). The one
+ * statement of the rule: the schema's check (environments/schema/github.ts) reports it for an
+ * environment file, the construct's guard for settings given to it directly.
  */
-export interface GithubSettings {
-  /** Create the account-wide GitHub OIDC provider; exactly one stack per AWS account may (D14). */
-  readonly createOidcProvider: boolean;
-  /** ARN of the account's existing GitHub OIDC provider; not allowed when `createOidcProvider` is true. */
-  readonly oidcProviderArn?: string;
-  /** Exact OIDC `sub` claims allowed to assume the deploy role, e.g. `repo:owner/name:environment:production` (D21). */
-  readonly deploySubjects: readonly string[];
+export function createsAndNamesOidcProvider(github: Partial<Pick<GithubSettings, 'createOidcProvider' | 'oidcProviderArn'>>): boolean {
+  return github.createOidcProvider === true && github.oidcProviderArn !== undefined;
 }
 
 /** What the roles connect to. */
@@ -95,7 +93,7 @@ export interface ServiceRoles {
   readonly taskRoleName: string;
 }
 
-export class IamRoles extends PlatformConstruct {
+export class Iam extends PlatformConstruct {
   /** The backend's roles (the legacy ECS roles, kept: renaming a role replaces it). */
   public readonly backend: ServiceRoles;
   /** The frontend's roles: its task role has no permission at all, its execution role writes its log group only. */
@@ -119,7 +117,7 @@ export class IamRoles extends PlatformConstruct {
     for (const subject of settings.deploySubjects) {
       if (subject.includes('*') || subject.includes('?')) throw new Error(`${where}: deploy subject "${subject}" has a wildcard; list exact subjects (D21)`);
     }
-    if (settings.createOidcProvider && existingProviderArn !== undefined) {
+    if (createsAndNamesOidcProvider(settings)) {
       throw new Error(`${where}: give either createOidcProvider or oidcProviderArn, not both; one stack per account owns the provider (D14)`);
     }
     if (!settings.createOidcProvider && !existingProviderArn) {

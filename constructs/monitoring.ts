@@ -12,18 +12,8 @@ import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscrip
 import type { Construct } from 'constructs';
 import { pin } from '../lib/addresses';
 import { layoutWidgets, UnplacedWidget } from '../lib/dashboard';
+import type { MonitoringSettings } from '../environments/schema/monitoring';
 import { PlatformConstruct, type SharedProps } from './base';
-
-/**
- * The environment's `monitoring` section, with the names it has there (checked by
- * environments/schema/monitoring.ts; its `notifications` flag is a check of these subscribers only).
- */
-export interface MonitoringSettings {
-  /** E-mail addresses subscribed to the alarm topic. */
-  readonly alarmEmails: readonly string[];
-  /** Subscribe an HTTPS webhook: its URL is then `MonitoringRefs.webhookUrl`. */
-  readonly webhook: boolean;
-}
 
 /** What the monitoring needs besides its settings. */
 export interface MonitoringRefs {

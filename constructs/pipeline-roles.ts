@@ -20,6 +20,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Construct } from 'constructs';
+import type { BootstrapConfig } from '../environments/schema/bootstrap';
 import { logicalIds, pin } from '../lib/addresses';
 import { keyAdministrators, policyDocument, type PolicyStatement } from '../lib/iam-document';
 import {
@@ -30,11 +31,10 @@ import {
   snake,
   type PipelineEnvironment,
   type PipelineRoleKind,
-  type PipelineSettings,
 } from '../lib/pipeline';
 import { exceptPolicy } from '../lib/policy/engine';
 import { GITHUB_OIDC_HOST } from './iam';
-import type { BootstrapSharedProps } from './state-backend';
+import type { BootstrapSharedProps } from './state-storage';
 
 /** What the roles connect to: the state bucket and lock table of the bootstrap stack. */
 export interface PipelineRefs {
@@ -51,7 +51,8 @@ export interface PipelineRefs {
   readonly keyAlias: (environment: string) => string;
   /** The shared key of the state before per-environment keys: no pipeline role may use it. */
   readonly legacyKeyArn: string;
-  readonly kmsKeyDeletionWindowDays: number;
+  /** The bootstrap settings' own: the environments' state keys wait as long as the shared one. */
+  readonly kmsKeyDeletionWindowDays: BootstrapConfig['kmsKeyDeletionWindowDays'];
 }
 
 /** One environment's roles and key. */
@@ -177,9 +178,9 @@ export class PipelineRoles extends Construct {
   /** ARN of the permissions boundary of every apply role. */
   public readonly applyBoundaryArn: string;
   private readonly refs: PipelineRefs;
-  private readonly settings: PipelineSettings;
+  private readonly settings: BootstrapConfig['pipeline'];
 
-  constructor(scope: Construct, id: string, shared: BootstrapSharedProps, settings: PipelineSettings, environments: readonly PipelineEnvironment[], refs: PipelineRefs) {
+  constructor(scope: Construct, id: string, shared: BootstrapSharedProps, settings: BootstrapConfig['pipeline'], environments: readonly PipelineEnvironment[], refs: PipelineRefs) {
     super(scope, id);
     this.refs = refs;
     this.settings = settings;

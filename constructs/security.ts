@@ -18,6 +18,7 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { SecurityGroupRule, SecurityGroupRuleConfig } from '@cdktf/provider-aws/lib/security-group-rule';
 import type { Construct } from 'constructs';
 import { legacyAddress, logicalIds, pin } from '../lib/addresses';
+import type { SecuritySettings } from '../environments/schema/security';
 import { PlatformConstruct, type SharedProps } from './base';
 
 /** Ports the groups open; these are the application's, fixed in the legacy module. */
@@ -57,12 +58,6 @@ export function retiredSecurityRuleRemovals(): RemovedBlock[] {
   });
 }
 
-/** The environment's `security` section, with the names it has there (checked by environments/schema/security.ts). */
-export interface SecuritySettings {
-  /** CIDRs allowed to reach PostgreSQL directly; the rule exists only when the list is not empty. */
-  readonly managementCidrBlocks: readonly string[];
-}
-
 /** What the groups connect to. */
 export interface SecurityRefs {
   /** VPC the groups belong to. */
@@ -92,7 +87,7 @@ const tcp = (type: 'ingress' | 'egress', port: number, peer: SecurityGroup, desc
 const tcpFrom = (port: number, source: SecurityGroup, description: string) => tcp('ingress', port, source, description);
 const tcpTo = (port: number, target: SecurityGroup, description: string) => tcp('egress', port, target, description);
 
-export class SecurityGroups extends PlatformConstruct {
+export class Security extends PlatformConstruct {
   /** ALB security group id. */
   public readonly albSecurityGroupId: string;
   /** The backend tasks' security group id (the legacy ECS group): the only group RDS and Redis admit. */

@@ -17,7 +17,7 @@ import { Construct } from 'constructs';
 import { logicalIds, pin } from '../lib/addresses';
 import { keyAdministrators, policyDocument } from '../lib/iam-document';
 import { privateBucket } from './private-bucket';
-import type { BootstrapSharedProps } from './state-backend';
+import type { BootstrapSharedProps } from './state-storage';
 
 /** How long the access log is kept: a year of who read the state. */
 export const ACCESS_LOG_RETENTION_DAYS = 365;

@@ -11,7 +11,7 @@ import { GITHUB_OIDC_HOST } from '../constructs/iam';
 import { cidrsOverlap, formatCidr, freeCidr, type Ipv4Range, parseCidr } from '../lib/cidr';
 import { InvalidEnvironmentsError, type StackConflict } from '../lib/config-errors';
 import { NAME_RULES, sharedNames } from '../lib/names';
-import { type AppSettings, buildApp } from '../stacks/app';
+import { buildApp, type LoadedEnvironments } from '../stacks/app';
 import { cloudWorkspaceKey } from '../stacks/state-backend';
 import { bootstrap } from './bootstrap';
 import { ENVIRONMENTS } from './index';
@@ -30,12 +30,6 @@ export interface LoadOptions {
   readonly bootstrap?: unknown;
   /** Variables read for the state-backend overrides (OMC_STATE_BACKEND, OMC_TFC_*). @default process.env */
   readonly env?: NodeJS.ProcessEnv;
-}
-
-/** The validated settings: what stacks/app.ts builds from (`extends` makes tsc check that they fit). */
-export interface LoadedSettings extends AppSettings {
-  readonly environments: readonly EnvironmentConfig[];
-  readonly bootstrap: BootstrapConfig;
 }
 
 /**
@@ -248,7 +242,7 @@ function byEnvironment(errors: readonly EnvironmentConfigError[]): EnvironmentCo
  * @throws InvalidEnvironmentsError listing every invalid setting of every environment, the
  *   problems across environments and the stacks that cannot be deployed together, all at once
  */
-export function loadSettings(options: LoadOptions = {}): LoadedSettings {
+export function loadSettings(options: LoadOptions = {}): LoadedEnvironments {
   const raw = options.environments ?? ENVIRONMENTS;
   const env = options.env ?? process.env;
   const errors: EnvironmentConfigError[] = [];

@@ -51,7 +51,6 @@ export const production = {
     monitoringIntervalSeconds: 60,
     databaseName: 'app',
     masterUsername: 'postgres',
-    readReplica: { enabled: false, instanceClass: 'db.t3.small' },
     alarms: { cpuPercent: 80, freeStorageBytes: 10737418240, connections: 80, freeableMemoryBytes: 209715200 },
   },
   cache: {

@@ -111,7 +111,6 @@ export const staging = {
     monitoringIntervalSeconds: 60,
     databaseName: 'app',
     masterUsername: 'postgres',
-    readReplica: { enabled: false },
     alarms: { cpuPercent: 80, freeStorageBytes: 10737418240, connections: 80, freeableMemoryBytes: 104857600 },
   },
   cache: {

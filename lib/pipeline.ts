@@ -20,21 +20,6 @@ export interface PipelineEnvironment {
   readonly region: string;
 }
 
-/** The pipeline settings of the bootstrap stack (environments/bootstrap.ts `pipeline`). */
-export interface PipelineSettings {
-  /** owner/name of the repository whose workflows plan and apply. */
-  readonly repository: string;
-  /** Whether environments that are not production-like get a pull-request plan role. */
-  readonly pullRequestPlans: boolean;
-  /**
-   * The account's administrators, as IAM role path/name patterns (`*` allowed) within the account,
-   * e.g. `aws-reserved/sso.amazonaws.com/*\/AWSReservedSSO_AdministratorAccess_*`. With the account's
-   * root user, the only principals besides an environment's own roles that may read or write its
-   * state and use its key.
-   */
-  readonly administratorRoles: readonly string[];
-}
-
 /** The GitHub environment a role's jobs run in; undefined for the pull-request plan role (none). */
 export function githubEnvironmentOf(environment: string, kind: PipelineRoleKind): string | undefined {
   switch (kind) {
@@ -61,7 +46,7 @@ export function pipelineSubject(repository: string, environment: string, kind: P
 }
 
 /** The role kinds an environment gets: a pull-request plan role or a reviewer-gated plan role, then apply and drift. */
-export function roleKindsOf(environment: PipelineEnvironment, settings: Pick<PipelineSettings, 'pullRequestPlans'>): PipelineRoleKind[] {
+export function roleKindsOf(environment: PipelineEnvironment, settings: { readonly pullRequestPlans: boolean }): PipelineRoleKind[] {
   const plan: PipelineRoleKind[] = environment.productionLike ? ['plan'] : settings.pullRequestPlans ? ['pr-plan'] : [];
   return [...plan, 'apply', 'drift'];
 }

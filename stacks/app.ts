@@ -5,21 +5,22 @@
  * how errors are reported.
  */
 import { App, TerraformStack } from 'cdktf';
+import type { BootstrapConfig, EnvironmentConfig } from '../environments/schema';
 import { InvalidEnvironmentsError } from '../lib/config-errors';
 import type { PipelineEnvironment } from '../lib/pipeline';
 import { checkStackPolicy, describeWarnings, PolicyViolationError, type PolicyOptions } from '../lib/policy/engine';
 import type { PolicyReport } from '../lib/policy/model';
-import { BootstrapStack, type BootstrapSettings } from './bootstrap-stack';
+import { BootstrapStack } from './bootstrap-stack';
 import { PlatformStack } from './platform-stack';
 
-/** The settings of one environment's stack, as PlatformStack takes them. */
-export type EnvironmentStackSettings = ConstructorParameters<typeof PlatformStack>[1];
-
-/** What the app is built from (environments/load.ts loadSettings produces it). */
-export interface AppSettings {
+/**
+ * What the app is built from: every environment's validated settings and the bootstrap settings
+ * (environments/load.ts loadSettings produces it).
+ */
+export interface LoadedEnvironments {
   /** One platform stack each, in this order. */
-  readonly environments: readonly EnvironmentStackSettings[];
-  readonly bootstrap: BootstrapSettings;
+  readonly environments: readonly EnvironmentConfig[];
+  readonly bootstrap: BootstrapConfig;
 }
 
 export interface BuildAppOptions {
@@ -28,12 +29,12 @@ export interface BuildAppOptions {
 }
 
 /** What the bootstrap stack's pipeline roles need of an environment's settings. */
-export function pipelineEnvironment(config: EnvironmentStackSettings): PipelineEnvironment {
+export function pipelineEnvironment(config: EnvironmentConfig): PipelineEnvironment {
   return { name: config.name, productionLike: config.productionLike, projectName: config.projectName, region: config.region };
 }
 
 /** Builds one stack per environment and the bootstrap stack. */
-export function buildApp(settings: AppSettings, options: BuildAppOptions = {}): App {
+export function buildApp(settings: LoadedEnvironments, options: BuildAppOptions = {}): App {
   const app = new App(options.outdir ? { outdir: options.outdir } : {});
   for (const config of settings.environments) new PlatformStack(app, config);
   new BootstrapStack(app, settings.bootstrap, settings.environments.map(pipelineEnvironment));
@@ -83,7 +84,7 @@ export interface RunSynthOptions extends BuildAppOptions {
  * stack are printed as one plain message, without a stack trace, and give exit code 1
  * (the output folder is left as it was); policy warnings are printed and synth goes on.
  */
-export function runSynth(load: () => AppSettings, options: RunSynthOptions = {}): number {
+export function runSynth(load: () => LoadedEnvironments, options: RunSynthOptions = {}): number {
   const stderr = options.stderr ?? ((l: string) => process.stderr.write(`${l}\n`));
   try {
     const app = buildApp(load(), { outdir: options.outdir });

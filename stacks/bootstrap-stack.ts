@@ -13,9 +13,10 @@ import { GithubOidcProvider } from '../constructs/github-oidc-provider';
 import { GITHUB_OIDC_HOST } from '../constructs/iam';
 import { PipelineRoles } from '../constructs/pipeline-roles';
 import { StateAccessLog } from '../constructs/state-access-log';
-import { StateBackendResources } from '../constructs/state-backend';
+import { StateStorage } from '../constructs/state-storage';
+import type { BootstrapConfig } from '../environments/schema/bootstrap';
 import { AddressPinnedStack } from '../lib/addresses';
-import { roleOutputName, snake, type PipelineEnvironment, type PipelineSettings } from '../lib/pipeline';
+import { roleOutputName, snake, type PipelineEnvironment } from '../lib/pipeline';
 import { enforcePolicy, type PolicyOptions } from '../lib/policy/engine';
 import { STATE_BACKEND, addS3Backend, stateKey, stateKeyAlias } from './state-backend';
 import { REQUIRED_TERRAFORM_VERSION } from './terraform';
@@ -25,17 +26,6 @@ export const BOOTSTRAP_NAME = 'bootstrap';
 
 /** Where the bootstrap stack keeps its own state: a local file before the bucket exists, then the bucket. */
 export const BOOTSTRAP_BACKENDS = ['local', 's3'] as const;
-
-/** The bootstrap stack's settings (environments/bootstrap.ts; the schema documents each field). */
-export interface BootstrapSettings {
-  /** When set, the provider refuses to run against any other account. */
-  readonly accountId?: string;
-  readonly backend: (typeof BOOTSTRAP_BACKENDS)[number];
-  readonly noncurrentVersionExpirationDays: number;
-  readonly kmsKeyDeletionWindowDays: number;
-  readonly github: { readonly createOidcProvider: boolean };
-  readonly pipeline: PipelineSettings;
-}
 
 /**
  * Local state file, relative to the stack folder (cdktf.out/stacks/bootstrap): the project
@@ -48,9 +38,9 @@ export const BOOTSTRAP_TAGS = { Project: 'Oh My Coins', Environment: 'shared', M
 
 export class BootstrapStack extends AddressPinnedStack {
   /** The validated settings this stack was built from. */
-  public readonly config: BootstrapSettings;
+  public readonly config: BootstrapConfig;
   /** The state bucket, key and lock table. */
-  public readonly stateBackend: StateBackendResources;
+  public readonly stateStorage: StateStorage;
   /** The GitHub OIDC provider, when this stack creates it. */
   public readonly githubOidcProvider?: GithubOidcProvider;
   /** Each environment's pipeline roles and state key. */
@@ -59,7 +49,7 @@ export class BootstrapStack extends AddressPinnedStack {
   public readonly policy: PolicyOptions = { productionLike: true };
 
   /** `environments`: every environment of the registry, in order (each gets its roles and key). */
-  constructor(scope: Construct, config: BootstrapSettings, environments: readonly PipelineEnvironment[]) {
+  constructor(scope: Construct, config: BootstrapConfig, environments: readonly PipelineEnvironment[]) {
     super(scope, BOOTSTRAP_NAME);
     this.config = config;
     enforcePolicy(this, this.policy);
@@ -74,12 +64,12 @@ export class BootstrapStack extends AddressPinnedStack {
     if (config.backend === 's3') addS3Backend(this, BOOTSTRAP_NAME, 'lockfile', STATE_BACKEND.kmsKeyAlias);
     else new LocalBackend(this, { path: BOOTSTRAP_LOCAL_STATE_PATH });
 
-    this.stateBackend = new StateBackendResources(this, 'state', { tags }, config, STATE_BACKEND);
-    new TerraformOutput(this, 'state_bucket', { value: this.stateBackend.bucketName, description: 'S3 bucket holding every environment state' });
-    new TerraformOutput(this, 'state_bucket_arn', { value: this.stateBackend.bucketArn });
-    new TerraformOutput(this, 'lock_table', { value: this.stateBackend.lockTableName, description: 'DynamoDB state lock table' });
-    new TerraformOutput(this, 'state_kms_key_arn', { value: this.stateBackend.kmsKeyArn });
-    new TerraformOutput(this, 'state_kms_key_alias', { value: this.stateBackend.kmsKeyAlias });
+    this.stateStorage = new StateStorage(this, 'state', { tags }, config, STATE_BACKEND);
+    new TerraformOutput(this, 'state_bucket', { value: this.stateStorage.bucketName, description: 'S3 bucket holding every environment state' });
+    new TerraformOutput(this, 'state_bucket_arn', { value: this.stateStorage.bucketArn });
+    new TerraformOutput(this, 'lock_table', { value: this.stateStorage.lockTableName, description: 'DynamoDB state lock table' });
+    new TerraformOutput(this, 'state_kms_key_arn', { value: this.stateStorage.kmsKeyArn });
+    new TerraformOutput(this, 'state_kms_key_alias', { value: this.stateStorage.kmsKeyAlias });
 
     if (config.github.createOidcProvider) {
       this.githubOidcProvider = new GithubOidcProvider(this, 'github-oidc', { tags, addressPrefix: BOOTSTRAP_NAME });
@@ -90,7 +80,7 @@ export class BootstrapStack extends AddressPinnedStack {
     }
 
     // A local, so policies embed `${local.account_id}` (JSON-safe), not the expression behind it.
-    const accountId = new TerraformLocal(this, 'account_id', config.accountId ?? this.stateBackend.accountId).asString;
+    const accountId = new TerraformLocal(this, 'account_id', config.accountId ?? this.stateStorage.accountId).asString;
     this.pipeline = new PipelineRoles(this, 'pipeline', { tags, addressPrefix: BOOTSTRAP_NAME }, config.pipeline, environments, {
       accountId,
       // The account's one provider (D14 [two creators of the OIDC provider]): this stack's, or the one an environment stack creates.
@@ -100,10 +90,10 @@ export class BootstrapStack extends AddressPinnedStack {
       lockTableName: STATE_BACKEND.lockTable,
       stateKey,
       keyAlias: stateKeyAlias,
-      legacyKeyArn: this.stateBackend.kmsKeyArn,
+      legacyKeyArn: this.stateStorage.kmsKeyArn,
       kmsKeyDeletionWindowDays: config.kmsKeyDeletionWindowDays,
     });
-    this.stateBackend.addPolicyStatements(...this.pipeline.bucketPolicyStatements(BOOTSTRAP_NAME));
+    this.stateStorage.addPolicyStatements(...this.pipeline.bucketPolicyStatements(BOOTSTRAP_NAME));
     const accessLog = new StateAccessLog(this, 'state-access', { tags, addressPrefix: BOOTSTRAP_NAME }, {
       accountId,
       region: STATE_BACKEND.region,

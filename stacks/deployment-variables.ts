@@ -5,6 +5,7 @@
  * the stack itself with snake_case ids, as in the legacy root configurations.
  */
 import { Fn, TerraformStack, TerraformVariable } from 'cdktf';
+import type { ApplicationSettings } from '../environments/schema/application';
 import { ACM_CERTIFICATE_ARN_RE2 } from '../lib/arns';
 
 /** RE2 pattern of an ACM certificate ARN with a 12-digit account id and a certificate UUID (D6 [placeholder ARNs]); one definition, in lib/arns.ts. */
@@ -16,26 +17,16 @@ export const IMAGE_REPOSITORY_PATTERN = '^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/
 /** RE2 pattern of a container image tag (the Docker rule). */
 export const IMAGE_TAG_PATTERN = '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$';
 
-/** The image variables' values, as Terraform references. */
+/** The image variables' values, as Terraform references (the `application` settings of the same names are their defaults). */
 export interface ImageVariables {
-  /** `var.backend_image`: backend repository without tag. */
-  readonly backendImage: string;
+  /** `var.backend_image`. */
+  readonly backendImage: ApplicationSettings['backendImage'];
   /** `var.backend_image_tag`. */
   readonly backendImageTag: string;
-  /** `var.frontend_image`: frontend repository without tag. */
-  readonly frontendImage: string;
+  /** `var.frontend_image`. */
+  readonly frontendImage: ApplicationSettings['frontendImage'];
   /** `var.frontend_image_tag`. */
   readonly frontendImageTag: string;
-}
-
-/** Defaults of the image variables (the legacy variable defaults, from the environment config). */
-export interface ImageDefaults {
-  /** Default of `backend_image`. */
-  readonly backendImage: string;
-  /** Default of `frontend_image`. */
-  readonly frontendImage: string;
-  /** Default of `backend_image_tag` and `frontend_image_tag`. */
-  readonly imageTag: string;
 }
 
 /** Options of a pattern-checked string variable. */
@@ -60,7 +51,7 @@ export function patternVariable(stack: TerraformStack, id: string, pattern: stri
 }
 
 /** Declares `backend_image`, `backend_image_tag`, `frontend_image`, `frontend_image_tag` on the stack. */
-export function addImageVariables(stack: TerraformStack, defaults: ImageDefaults): ImageVariables {
+export function addImageVariables(stack: TerraformStack, defaults: Pick<ApplicationSettings, 'backendImage' | 'frontendImage' | 'imageTag'>): ImageVariables {
   const repository = (id: string, service: string, value: string) =>
     patternVariable(stack, id, IMAGE_REPOSITORY_PATTERN, {
       description: `Container image repository of the ${service}, without tag.`,

@@ -5,49 +5,49 @@
  */
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { IResolvable, TerraformOutput, TerraformVariable, Token } from 'cdktf';
+import { IResolvable, TerraformOutput, TerraformVariable } from 'cdktf';
 import type { Construct } from 'constructs';
-import { LoadBalancer } from '../constructs/alb';
-import { AppSecret } from '../constructs/app-secret';
+import { LoadBalancer } from '../constructs/load-balancer';
+import { Application } from '../constructs/application';
 import type { SharedProps } from '../constructs/base';
 import { ContainerServices } from '../constructs/ecs';
 import { CredentialRotation } from '../constructs/credential-rotation';
 import { Monitoring } from '../constructs/monitoring';
-import { IamRoles } from '../constructs/iam';
-import { DatabaseInstance } from '../constructs/rds';
-import { RedisCluster } from '../constructs/redis';
-import { retiredSecurityRuleRemovals, SecurityGroups } from '../constructs/security';
-import { VpcNetwork } from '../constructs/vpc';
+import { Iam } from '../constructs/iam';
+import { Database } from '../constructs/database';
+import { Cache } from '../constructs/cache';
+import { retiredSecurityRuleRemovals, Security } from '../constructs/security';
+import { Network } from '../constructs/network';
+import type { EnvironmentConfig } from '../environments/schema';
 import { AddressPinnedStack } from '../lib/addresses';
 import { githubOidcProviderArn } from '../lib/arns';
 import { enforcePolicy, type PolicyOptions } from '../lib/policy/engine';
 import { addCertificateArnVariable, addImageVariables } from './deployment-variables';
 import { platformDashboardWidgets } from './platform-dashboard';
-import type { PlatformSettings } from './settings';
 import { addStateBackend } from './state-backend';
 
 import { REQUIRED_TERRAFORM_VERSION } from './terraform';
 
 /** Tags on every resource: the legacy `default_tags`. */
-export function commonTags(config: Pick<PlatformSettings, 'name'>): Record<string, string> {
+export function commonTags(config: Pick<EnvironmentConfig, 'name'>): Record<string, string> {
   return { Project: 'Oh My Coins', Environment: config.name, ManagedBy: 'Terraform' };
 }
 
 export class PlatformStack extends AddressPinnedStack {
   /** The environment's settings this stack was built from. */
-  public readonly config: PlatformSettings;
+  public readonly config: EnvironmentConfig;
   /** The VPC construct. */
-  public readonly network: VpcNetwork;
+  public readonly network: Network;
   /** The security groups construct. */
-  public readonly securityGroups: SecurityGroups;
+  public readonly securityGroups: Security;
   /** The application secret (legacy root resource). */
-  public readonly appSecret: AppSecret;
+  public readonly appSecret: Application;
   /** The PostgreSQL instance. */
-  public readonly database: DatabaseInstance;
+  public readonly database: Database;
   /** The Redis replication group. */
-  public readonly cache: RedisCluster;
+  public readonly cache: Cache;
   /** The ECS and GitHub Actions roles. */
-  public readonly iam: IamRoles;
+  public readonly iam: Iam;
   /** The Application Load Balancer, its target groups, listeners and alarms. */
   public readonly loadBalancer: LoadBalancer;
   /** The ECS cluster, task definitions, services and backend autoscaling. */
@@ -59,7 +59,7 @@ export class PlatformStack extends AddressPinnedStack {
   /** How the security and data-protection policy judges this stack (checked at every synth). */
   public readonly policy: PolicyOptions;
 
-  constructor(scope: Construct, config: PlatformSettings) {
+  constructor(scope: Construct, config: EnvironmentConfig) {
     super(scope, config.name);
     this.config = config;
     this.policy = { productionLike: config.productionLike, exceptions: config.policyExceptions };
@@ -76,9 +76,9 @@ export class PlatformStack extends AddressPinnedStack {
 
     // What every construct shares; each then gets its config section as is, and what it connects to.
     const shared: SharedProps = { projectName: config.projectName, tags };
-    this.network = new VpcNetwork(this, 'vpc', shared, config.network, { region: config.region });
+    this.network = new Network(this, 'vpc', shared, config.network, { region: config.region });
 
-    this.securityGroups = new SecurityGroups(this, 'security', shared, config.security, { vpcId: this.network.vpcId });
+    this.securityGroups = new Security(this, 'security', shared, config.security, { vpcId: this.network.vpcId });
     // The legacy rules the groups no longer have: forgotten, not destroyed, by the first plan (constructs/security.ts).
     this.addOverride('removed', retiredSecurityRuleRemovals());
     // The account of the confused-deputy conditions and of the S3 grants.
@@ -99,9 +99,9 @@ export class PlatformStack extends AddressPinnedStack {
       webhookUrl,
     });
 
-    this.appSecret = new AppSecret(this, 'app-secret', shared, config.application, { environment: config.name });
+    this.appSecret = new Application(this, 'app-secret', shared, config.application, { environment: config.name });
 
-    this.database = new DatabaseInstance(this, 'rds', shared, config.database, {
+    this.database = new Database(this, 'rds', shared, config.database, {
       subnetIds: this.network.privateDbSubnetIds,
       securityGroupIds: [this.securityGroups.rdsSecurityGroupId],
       alarmTopicArn: this.monitoring.alarmTopicArn,
@@ -127,7 +127,7 @@ export class PlatformStack extends AddressPinnedStack {
           validation: [{ condition: '${var.redis_auth_token_version >= 1 && floor(var.redis_auth_token_version) == var.redis_auth_token_version}', errorMessage: 'redis_auth_token_version must be a whole number from 1.' }],
         }).numberValue
       : undefined;
-    this.cache = new RedisCluster(this, 'redis', shared, cache, {
+    this.cache = new Cache(this, 'redis', shared, cache, {
       subnetIds: this.network.privateDbSubnetIds,
       securityGroupIds: [this.securityGroups.redisSecurityGroupId],
       alarmTopicArn: this.monitoring.alarmTopicArn,
@@ -143,7 +143,7 @@ export class PlatformStack extends AddressPinnedStack {
     const oidcProviderArn = github.createOidcProvider
       ? undefined
       : (github.oidcProviderArn ?? githubOidcProviderArn(config.accountId ?? this.network.ownerAccountId));
-    this.iam = new IamRoles(this, 'iam', shared, { ...github, oidcProviderArn }, {
+    this.iam = new Iam(this, 'iam', shared, { ...github, oidcProviderArn }, {
       region: config.region,
       accountId,
       executeCommand: config.ecs.executeCommand,
@@ -244,12 +244,11 @@ export class PlatformStack extends AddressPinnedStack {
       }),
     );
 
-    // The legacy outputs; the two production-only ones are declared in every environment.
+    // The legacy outputs; redis_reader_endpoint, production-only there, is declared in every environment.
     const output = (id: string, value: string | IResolvable, description: string) => new TerraformOutput(this, id, { value, description });
     output('vpc_id', this.network.vpcId, 'VPC id');
     output('alb_dns_name', this.loadBalancer.albDnsName, 'Public DNS name of the load balancer (point the DNS records at it)');
     output('db_endpoint', this.database.endpoint, 'PostgreSQL endpoint, address:port');
-    output('db_replica_endpoint', Token.nullValue(), 'Read-replica endpoint; always null: no replica while RDS manages the master password');
     output('redis_endpoint', this.cache.primaryEndpointAddress, 'Redis primary endpoint address');
     output('redis_reader_endpoint', this.cache.readerEndpointAddress, 'Redis reader endpoint address');
     output('github_actions_role_arn', this.iam.githubActionsRoleArn, 'Role GitHub Actions assumes to deploy');

@@ -4,35 +4,15 @@
  * both read it, so the names cannot drift apart. An environment may instead use
  * Terraform Cloud (`stateBackend.type = 'cloud'`); CI may switch or adjust that
  * choice with OMC_* environment variables, applied when the settings are loaded
- * (environments/overrides.ts). The settings types below are what the stacks take; the
- * schema's `stateBackend` section produces values of these types.
+ * (environments/overrides.ts). The backend is built from the `stateBackend` section as the schema
+ * declares it (environments/schema/state-backend.ts).
  */
 import { CloudBackend, NamedCloudWorkspace, S3Backend, TaggedCloudWorkspaces, TerraformBackend, TerraformStack } from 'cdktf';
+import type { CloudStateBackendSettings, StateBackendSettings } from '../environments/schema/state-backend';
 
 /** How Terraform locks the S3 state. */
 export const STATE_LOCKING_MODES = ['dynamodb', 'lockfile', 'both'] as const;
 export type StateLockingMode = (typeof STATE_LOCKING_MODES)[number];
-
-/** State in the shared S3 bucket, key `<environment>/terraform.tfstate`. */
-export interface S3StateBackendSettings {
-  readonly type: 's3';
-  /** The DynamoDB lock table, S3-native lock files, or both (see addS3Backend). */
-  readonly locking: StateLockingMode;
-}
-
-/** State in Terraform Cloud (HCP Terraform) or Terraform Enterprise, through the `cloud` block. */
-export interface CloudStateBackendSettings {
-  readonly type: 'cloud';
-  readonly organization: string;
-  /** Terraform Enterprise host name; the block omits it for app.terraform.io. */
-  readonly hostname?: string;
-  readonly project?: string;
-  /** Exactly one of `name` (one workspace) or `tags` (the workspaces carrying all of them). */
-  readonly workspace: { readonly name?: string; readonly tags?: readonly string[] };
-}
-
-/** Where an environment keeps its state (the `stateBackend` section of its settings). */
-export type StateBackendSettings = S3StateBackendSettings | CloudStateBackendSettings;
 
 export const STATE_BACKEND = {
   /** S3 bucket holding every environment's state. */

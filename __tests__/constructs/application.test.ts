@@ -1,5 +1,5 @@
 import { TerraformOutput, TerraformStack, Testing } from 'cdktf';
-import { APP_SECRET_KEYS, AppSecret, BACKEND_SECRET_KEYS } from '../../constructs/app-secret';
+import { APP_SECRET_KEYS, Application, BACKEND_SECRET_KEYS } from '../../constructs/application';
 import { environment, synthEnvironment } from '../support/helpers';
 
 describe('application secret', () => {
@@ -37,7 +37,7 @@ describe('application secret', () => {
 
   it('gives the ECS valueFrom of a key', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
-    const secret = new AppSecret(stack, 'secret', { projectName: 'x', tags: {} }, environment('production').application, { environment: 'qa' });
+    const secret = new Application(stack, 'secret', { projectName: 'x', tags: {} }, environment('production').application, { environment: 'qa' });
     new TerraformOutput(stack, 'from', { value: secret.valueFrom('SECRET_KEY') });
     const json = JSON.parse(Testing.synth(stack));
     expect(json.output.from.value).toBe('${aws_secretsmanager_secret.app_secrets.arn}:SECRET_KEY::');
@@ -52,7 +52,6 @@ describe('stack outputs', () => {
       // objectContaining: the other modules add their own outputs.
       expect(Object.fromEntries(Object.entries(outputs).map(([k, v]: [string, any]) => [k, v.value]))).toEqual(expect.objectContaining({
         db_endpoint: '${aws_db_instance.rds_main.endpoint}',
-        db_replica_endpoint: null,
         redis_endpoint: '${aws_elasticache_replication_group.redis_main.primary_endpoint_address}',
         redis_reader_endpoint: '${aws_elasticache_replication_group.redis_main.reader_endpoint_address}',
         github_actions_role_arn: '${aws_iam_role.iam_github_actions.arn}',

@@ -1,5 +1,5 @@
 import { TerraformOutput, TerraformStack, TerraformVariable, Testing } from 'cdktf';
-import { RedisCluster, redisParameterGroupFamily } from '../../constructs/redis';
+import { Cache, redisParameterGroupFamily } from '../../constructs/cache';
 import { alarmRow, environment, problemsOf, synthEnvironment } from '../support/helpers';
 
 describe('redis construct in the shipped environments', () => {
@@ -203,7 +203,7 @@ describe('redis construct options and outputs', () => {
   it('refuses an AUTH token without transit encryption', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
     const token = new TerraformVariable(stack, 'token', { type: 'string', sensitive: true });
-    expect(() => new RedisCluster(stack, 'redis', shared, { ...production, transitEncryption: false }, { ...refs, authTokenValue: token.stringValue, authTokenVersion: 1 })).toThrow(
+    expect(() => new Cache(stack, 'redis', shared, { ...production, transitEncryption: false }, { ...refs, authTokenValue: token.stringValue, authTokenVersion: 1 })).toThrow(
       'test/redis: an AUTH token needs transitEncryption: ElastiCache accepts AUTH only with encryption in transit',
     );
   });
@@ -211,20 +211,20 @@ describe('redis construct options and outputs', () => {
   it('takes the token value exactly when the cache settings ask for AUTH', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
     const token = new TerraformVariable(stack, 'token', { type: 'string', sensitive: true });
-    expect(() => new RedisCluster(stack, 'with', shared, production, refs)).toThrow(
+    expect(() => new Cache(stack, 'with', shared, production, refs)).toThrow(
       'test/with: authToken is true but a token value was not given; give the token exactly when authToken is true',
     );
-    expect(() => new RedisCluster(stack, 'without', shared, staging, { ...refs, authTokenValue: token.stringValue, authTokenVersion: 1 })).toThrow(
+    expect(() => new Cache(stack, 'without', shared, staging, { ...refs, authTokenValue: token.stringValue, authTokenVersion: 1 })).toThrow(
       'test/without: authToken is false but a token value was given; give the token exactly when authToken is true',
     );
   });
 
   it('exposes what the backend container needs: endpoints, port, TLS flag and the token secret', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
-    const plain = new RedisCluster(stack, 'plain', { ...shared, addressPrefix: 'plain' }, staging, refs);
+    const plain = new Cache(stack, 'plain', { ...shared, addressPrefix: 'plain' }, staging, refs);
     expect([plain.port, plain.transitEncryption, plain.authTokenSecretArn, plain.replicationGroupId]).toEqual([6379, false, undefined, 'x-redis']);
     const token = new TerraformVariable(stack, 'token', { type: 'string', sensitive: true });
-    const secured = new RedisCluster(stack, 'secured', { ...shared, projectName: 'y', addressPrefix: 'secured' }, production, { ...refs, authTokenValue: token.stringValue, authTokenVersion: 1 });
+    const secured = new Cache(stack, 'secured', { ...shared, projectName: 'y', addressPrefix: 'secured' }, production, { ...refs, authTokenValue: token.stringValue, authTokenVersion: 1 });
     expect(secured.transitEncryption).toBe(true);
     new TerraformOutput(stack, 'host', { value: secured.primaryEndpointAddress });
     new TerraformOutput(stack, 'reader', { value: secured.readerEndpointAddress });

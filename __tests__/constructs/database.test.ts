@@ -1,5 +1,5 @@
 import { TerraformOutput, TerraformStack, Testing } from 'cdktf';
-import { DatabaseInstance, postgresParameterGroupFamily } from '../../constructs/rds';
+import { Database, postgresParameterGroupFamily } from '../../constructs/database';
 import { alarmRow, environment, problemsOf, synthEnvironment } from '../support/helpers';
 
 describe('rds construct in the shipped environments', () => {
@@ -159,9 +159,9 @@ describe('rds construct in the shipped environments', () => {
     }
   });
 
-  it('rejects a read replica, which RDS refuses while it manages the master password', () => {
-    expect(problemsOf('production', (r) => (r.database.readReplica.enabled = true))).toEqual([
-      '- production.database.readReplica.enabled = true: must be false: RDS cannot create a read replica of an instance whose master password it manages in Secrets Manager (manage_master_user_password, chosen for D12)',
+  it('refuses a readReplica setting: RDS creates no replica of an instance whose master password it manages (D12), so the setting went', () => {
+    expect(problemsOf('production', (r) => (r.database.readReplica = { enabled: false }))).toEqual([
+      '- production.database.readReplica = {"enabled":false}: unknown field; the allowed fields and their documentation are in docs/environment-settings.md',
     ]);
   });
 
@@ -183,7 +183,7 @@ describe('rds construct options and outputs', () => {
   it('exposes typed outputs for the ECS task definition, and wires alarm actions', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
     const settings = { ...environment('staging').database, databaseName: 'ledger', masterUsername: 'owner' };
-    const db = new DatabaseInstance(stack, 'rds', { projectName: 'x', tags: {} }, settings, {
+    const db = new Database(stack, 'rds', { projectName: 'x', tags: {} }, settings, {
       subnetIds: ['s'],
       securityGroupIds: ['g'],
       alarmTopicArn: 'arn:aws:sns:ap-southeast-2:123456789012:alarms',

@@ -1,5 +1,5 @@
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
-import { BACKEND_SECRET_KEYS } from '../../constructs/app-secret';
+import { BACKEND_SECRET_KEYS } from '../../constructs/application';
 import { secretKeyValueFrom } from '../../constructs/ecs';
 import { WebService } from '../../constructs/web-service';
 import { DEFAULT_HEALTH_CHECK_GRACE_PERIOD_SECONDS } from '../../environments/schema/ecs';

@@ -1,5 +1,6 @@
 import { TerraformStack, Testing } from 'cdktf';
-import { EXEC_LOG_ACTIONS, EXEC_SSM_ACTIONS, type GithubSettings, type IamRefs, IamRoles } from '../../constructs/iam';
+import { EXEC_LOG_ACTIONS, EXEC_SSM_ACTIONS, type IamRefs, Iam } from '../../constructs/iam';
+import type { GithubSettings } from '../../environments/schema/github';
 import { environment, problemsOf, synthEnvironment } from '../support/helpers';
 
 const policyOf = (resource: Record<string, any>, key = 'policy') => JSON.parse(resource[key]) as { Version: string; Statement: Record<string, any>[] };
@@ -200,7 +201,7 @@ describe('iam construct options', () => {
   };
   const shared = { projectName: 'x', tags: {} };
   const make = (changed: Partial<GithubSettings>, changedRefs: Partial<IamRefs> = {}) => () =>
-    new IamRoles(new TerraformStack(Testing.app(), 'test'), 'iam', shared, { ...settings, ...changed }, { ...refs, ...changedRefs });
+    new Iam(new TerraformStack(Testing.app(), 'test'), 'iam', shared, { ...settings, ...changed }, { ...refs, ...changedRefs });
 
   it('refuses a deploy role without any OIDC provider (D7)', () => {
     expect(make({ createOidcProvider: false })).toThrow('test/iam: the deploy role needs an OIDC provider: set createOidcProvider or give oidcProviderArn (D7)');
@@ -220,7 +221,7 @@ describe('iam construct options', () => {
   it('grants kms:Decrypt on customer-managed key ARNs only when given (D19)', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
     const key = 'arn:aws:kms:ap-southeast-2:123456789012:key/0000';
-    new IamRoles(stack, 'iam', shared, settings, { ...refs, secretsKmsKeyArns: [key] });
+    new Iam(stack, 'iam', shared, settings, { ...refs, secretsKmsKeyArns: [key] });
     const policies = JSON.parse(Testing.synth(stack)).resource.aws_iam_role_policy;
     expect(policyOf(policies.iam_ecs_task_execution_secrets).Statement[1]).toEqual({ Effect: 'Allow', Action: ['kms:Decrypt'], Resource: [key] });
     // No task secrets given: the task policy has no Secrets Manager statement.

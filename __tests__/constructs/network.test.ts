@@ -1,5 +1,5 @@
 import { TerraformOutput, TerraformStack, Testing } from 'cdktf';
-import { VpcNetwork } from '../../constructs/vpc';
+import { Network } from '../../constructs/network';
 import { environment, synthEnvironment } from '../support/helpers';
 
 describe('vpc construct in the shipped environments', () => {
@@ -126,7 +126,7 @@ describe('vpc construct options', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
     expect(
       () =>
-        new VpcNetwork(stack, 'vpc', shared, {
+        new Network(stack, 'vpc', shared, {
           ...staging.network,
           availabilityZones: ['ap-southeast-2a', 'ap-southeast-2b'],
           publicSubnetCidrs: ['10.0.1.0/24', '10.0.2.0/24'],
@@ -138,7 +138,7 @@ describe('vpc construct options', () => {
 
   it('exposes typed outputs that reference the resources', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
-    const vpc = new VpcNetwork(stack, 'vpc', shared, {
+    const vpc = new Network(stack, 'vpc', shared, {
       ...staging.network,
       availabilityZones: ['ap-southeast-2a'],
       publicSubnetCidrs: ['10.0.1.0/24'],

@@ -49,13 +49,19 @@ describe('the layers of the project', () => {
 });
 
 describe('the layer rules', () => {
-  it('refuse a helper importing a construct or the cost library, a construct importing a stack type, and the cost library importing a command helper', () => {
+  /** A project folder with a tsconfig, and a function writing files into it. */
+  const project = (): [dir: string, write: (file: string, text: string) => void] => {
     const dir = tempDir('layers-');
     const write = (file: string, text: string) => {
       mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
       writeFileSync(path.join(dir, file), text);
     };
     write('tsconfig.json', JSON.stringify({ compilerOptions: { module: 'commonjs', strict: true } }));
+    return [dir, write];
+  };
+
+  it('refuse a helper importing a construct or the cost library, a construct importing a stack type, and the cost library importing a command helper', () => {
+    const [dir, write] = project();
     write('lib/helper.ts', "import { Thing } from '../constructs/thing';\nexport const made = new Thing();\n");
     write('constructs/thing.ts', "import type { Settings } from '../stacks/settings';\nexport class Thing { settings?: Settings; }\n");
     write('stacks/settings.ts', 'export interface Settings { readonly name: string }\n');
@@ -71,6 +77,20 @@ describe('the layer rules', () => {
       'lib-imports-only-downward: lib/facts.ts -> cost/estimate/price.ts',
       'lib-imports-only-downward: lib/helper.ts -> constructs/thing.ts',
       'tooling-never-imports-scripts: tooling/tool.ts -> scripts/cli.ts',
+    ]);
+  });
+
+  it('let constructs and stacks import types, and only types, from environments/schema/ (the settings types)', () => {
+    const [dir, write] = project();
+    write('environments/schema/thing.ts', "import { LIMIT } from '../../constructs/typed';\nexport const limit = LIMIT;\nexport interface ThingSettings { readonly size: number }\n");
+    write('environments/load.ts', 'export interface Loaded { readonly all: boolean }\n');
+    // A type-only import, closing a cycle with the schema's value import: allowed, and no cycle of the import order.
+    write('constructs/typed.ts', "import type { ThingSettings } from '../environments/schema/thing';\nexport const LIMIT = 3;\nexport class Typed { settings?: ThingSettings; }\n");
+    write('constructs/valued.ts', "import { limit } from '../environments/schema/thing';\nexport const twice = limit * 2;\n");
+    write('stacks/loaded.ts', "import type { Loaded } from '../environments/load';\nexport type Stack = Loaded;\n");
+    expect(violations(dir, ['environments', 'constructs', 'stacks'])).toEqual([
+      'constructs-imports-only-downward: constructs/valued.ts -> environments/schema/thing.ts',
+      'stacks-imports-only-downward: stacks/loaded.ts -> environments/load.ts',
     ]);
   });
 });

@@ -14,19 +14,6 @@ import { REPO_ROOT, TESTS_DIR } from '../support/paths';
 /** Folders named by what their tests check, not after a source: any test file name goes. */
 const NAMED_BY_CHECK = ['repository', 'terraform'];
 
-/**
- * Sources renamed by other changes of issue 24, final name -> current name: a test already named
- * after the final name is accepted while the current one exists. An entry whose final name exists
- * (or whose current one is gone) fails below, so the list empties as the renames land.
- */
-const RENAMED_ELSEWHERE: Record<string, string> = {
-  'constructs/application.ts': 'constructs/app-secret.ts',
-  'constructs/cache.ts': 'constructs/redis.ts',
-  'constructs/database.ts': 'constructs/rds.ts',
-  'constructs/load-balancer.ts': 'constructs/alb.ts',
-  'constructs/network.ts': 'constructs/vpc.ts',
-};
-
 const posix = (p: string) => p.split(path.sep).join('/');
 const isTest = (file: string) => file.endsWith('.test.ts');
 
@@ -46,7 +33,7 @@ function sourcesNamed(testFile: string): string[] {
   return stems.flatMap((s) => [`${s}.ts`, `${s}.js`]);
 }
 
-const sourceExists = (source: string) => existsSync(path.join(REPO_ROOT, source)) || (RENAMED_ELSEWHERE[source] !== undefined && existsSync(path.join(REPO_ROOT, RENAMED_ELSEWHERE[source])));
+const sourceExists = (source: string) => existsSync(path.join(REPO_ROOT, source));
 
 /** Why a file of __tests__/ is out of place, or undefined. */
 function misplaced(file: string): string | undefined {
@@ -75,15 +62,6 @@ describe('the layout of __tests__/', () => {
       return why ? [`__tests__/${f}: ${why}`] : [];
     });
     expect(offenders).toEqual([]);
-  });
-
-  it('lists only files still waiting for another change (empty the lists as they land)', () => {
-    const stale = [
-      ...Object.entries(RENAMED_ELSEWHERE)
-        .filter(([final, current]) => existsSync(path.join(REPO_ROOT, final)) || !existsSync(path.join(REPO_ROOT, current)))
-        .map(([final, current]) => `RENAMED_ELSEWHERE: ${current} -> ${final} has landed`),
-    ];
-    expect(stale).toEqual([]);
   });
 
   it('tells a misplaced file from a well-placed one', () => {

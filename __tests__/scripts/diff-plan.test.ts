@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { REDIS_AUTH_TOKEN_PATTERN } from '../../constructs/redis';
+import { REDIS_AUTH_TOKEN_PATTERN } from '../../constructs/cache';
 import { CDKTF_PLAN_FILE, standInValue } from '../../scripts/diff-plan';
 
 describe('plan:diff', () => {

@@ -153,7 +153,6 @@ describe('edge and compute in the shipped environments', () => {
         vpc_id: '${aws_vpc.vpc_main.id}',
         alb_dns_name: '${aws_lb.alb_main.dns_name}',
         db_endpoint: '${aws_db_instance.rds_main.endpoint}',
-        db_replica_endpoint: null,
         redis_endpoint: '${aws_elasticache_replication_group.redis_main.primary_endpoint_address}',
         redis_reader_endpoint: '${aws_elasticache_replication_group.redis_main.reader_endpoint_address}',
         ecs_cluster_name: '${aws_ecs_cluster.ecs_main.name}',

@@ -104,13 +104,6 @@ export const cases: Case[] = [
     (r) => (r.database.instanceClass = 'db.r6g.2xlarge'),
   ],
   [
-    'read replica instance class format',
-    'production',
-    (r) => (r.database.readReplica.instanceClass = 'db_t3_micro'),
-    ['- production.database.readReplica.instanceClass = "db_t3_micro": must be an RDS instance class: db, a family and a size joined by dots, e.g. db.t3.micro, db.t4g.small, db.m7g.large or db.r6g.2xlarge'],
-    (r) => (r.database.readReplica.instanceClass = 'db.t4g.medium'),
-  ],
-  [
     'allocated storage minimum',
     'staging',
     (r) => (r.database.allocatedStorage = 10),
@@ -474,13 +467,6 @@ export const cases: Case[] = [
     (r) => (r.database.instanceClass = 'db.t3.mega'),
     ['- staging.database.instanceClass = "db.t3.mega": is not an RDS instance class offered for PostgreSQL (AWS documentation, lib/aws-facts.ts): db.t3 has no size "mega"; it comes in micro, small, medium, large, xlarge, 2xlarge'],
     (r) => (r.database.instanceClass = 'db.t3.2xlarge'),
-  ],
-  [
-    'read replica instance class offered',
-    'production',
-    (r) => (r.database.readReplica.instanceClass = 'db.r7g.24xlarge'),
-    ['- production.database.readReplica.instanceClass = "db.r7g.24xlarge": is not an RDS instance class offered for PostgreSQL (AWS documentation, lib/aws-facts.ts): db.r7g has no size "24xlarge"; it comes in large, xlarge, 2xlarge, 4xlarge, 8xlarge, 12xlarge, 16xlarge'],
-    (r) => (r.database.readReplica.instanceClass = 'db.r7i.48xlarge'),
   ],
   [
     'ElastiCache node type offered',

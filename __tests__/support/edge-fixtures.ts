@@ -5,7 +5,8 @@
  * constructs.
  */
 import { TerraformOutput, Testing } from 'cdktf';
-import { LoadBalancer, type LoadBalancerRefs, type LoadBalancerSettings } from '../../constructs/alb';
+import { LoadBalancer, type LoadBalancerRefs } from '../../constructs/load-balancer';
+import type { LoadBalancerSettings } from '../../environments/schema/load-balancer';
 import { type BackendRefs, ContainerServices, type EcsRefs, type EcsSettings, type FrontendRefs } from '../../constructs/ecs';
 import { AddressPinnedStack } from '../../lib/addresses';
 import { addCertificateArnVariable, addImageVariables } from '../../stacks/deployment-variables';

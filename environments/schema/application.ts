@@ -36,6 +36,12 @@ export const applicationSchema = z
   .describe('Application settings passed to the containers, and the defaults of the image variables.');
 
 export type ApplicationView = ViewOf<typeof applicationSchema>;
+/**
+ * The `application` section. Several constructs and stacks read it, each a `Pick` of the fields it
+ * reads: the secret (constructs/application.ts), the backend's host name (constructs/load-balancer.ts),
+ * the backend container (constructs/ecs.ts) and the image variables' defaults (stacks/deployment-variables.ts).
+ */
+export type ApplicationSettings = z.output<typeof applicationSchema>;
 
 function inDomain(host: string, domain: string): boolean {
   return host === domain || host.endsWith(`.${domain}`);

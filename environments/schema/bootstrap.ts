@@ -1,6 +1,6 @@
 /** The schema of the bootstrap stack's settings (`environments/bootstrap.ts`) and their validation. */
 import { z } from 'zod';
-import { BOOTSTRAP_BACKENDS, BOOTSTRAP_NAME, type BootstrapSettings } from '../../stacks/bootstrap-stack';
+import { BOOTSTRAP_BACKENDS, BOOTSTRAP_NAME } from '../../stacks/bootstrap-stack';
 import { accountId, positiveInt } from './common';
 import { EnvironmentConfigError, toProblems } from './errors';
 
@@ -53,9 +53,9 @@ export const bootstrapConfigSchema = z
       .describe("The GitHub Actions roles that plan and apply each environment, and who else may read each environment's state."),
   })
   .strict()
-  .describe('The bootstrap stack: the state bucket, the state keys, the lock table, the pipeline roles and optionally the GitHub OIDC provider.') satisfies z.ZodType<BootstrapSettings>;
+  .describe('The bootstrap stack: the state bucket, the state keys, the lock table, the pipeline roles and optionally the GitHub OIDC provider.');
 
-/** The validated bootstrap settings. */
+/** The validated bootstrap settings: what the bootstrap stack (stacks/bootstrap-stack.ts) is built from. */
 export type BootstrapConfig = z.output<typeof bootstrapConfigSchema>;
 /** What `environments/bootstrap.ts` must provide. */
 export type BootstrapConfigInput = z.input<typeof bootstrapConfigSchema>;

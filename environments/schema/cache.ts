@@ -1,5 +1,6 @@
 /** The `cache` section (ElastiCache Redis, the legacy redis module) and its own cross-field checks. */
 import { z } from 'zod';
+import { authWithoutTransitEncryption } from '../../constructs/cache';
 import { ELASTICACHE_REDIS_VERSIONS, isOfferedRedisVersion, redisParameterGroupFamily } from '../../lib/engines';
 import { checkWindows, dailyWindowSchema, logRetentionDays, positiveInt, weeklyWindowSchema } from './common';
 import { Ctx, issue, ViewOf } from './view';
@@ -51,6 +52,8 @@ export const cacheSchema = z
   .describe('ElastiCache Redis (legacy redis module).');
 
 export type CacheView = ViewOf<typeof cacheSchema>;
+/** The `cache` section as the Cache construct (constructs/cache.ts) takes it. */
+export type CacheSettings = z.output<typeof cacheSchema>;
 
 /** The engine version must be one ElastiCache offers, with its parameter-group family. */
 export function checkCacheEngineVersion(cache: CacheView, ctx: Ctx): void {
@@ -76,7 +79,7 @@ export function checkCacheSettings(cache: CacheView, ctx: Ctx): void {
       `requires numCacheClusters of at least 2 (it is ${nodes}): Multi-AZ and automatic failover need a replica to fail over to`,
     );
   }
-  if (cache.authToken === true && cache.transitEncryption === false) {
+  if (authWithoutTransitEncryption(cache)) {
     issue(
       ctx,
       ['cache', 'authToken'],

@@ -44,7 +44,6 @@ export function checkDatabaseClassesOffered(env: EnvironmentView, ctx: Ctx): voi
   const offered = offeredInRegion('rds', env.region);
   const what = 'an RDS instance class offered for PostgreSQL';
   checkOffered(ctx, ['database', 'instanceClass'], db.instanceClass, offered, what);
-  if (db.readReplica) checkOffered(ctx, ['database', 'readReplica', 'instanceClass'], db.readReplica.instanceClass, offered, what);
 }
 
 /** A production-like environment keeps at least a week of database backups. */

@@ -90,18 +90,6 @@ export const databaseSchema = z
       .string()
       .regex(POSTGRES_NAME, { message: 'must be a PostgreSQL user name: a letter, then up to 62 letters, digits or _' })
       .describe('Master user name: a letter, then up to 62 letters, digits or _; not a name PostgreSQL or RDS reserves. RDS keeps its password in Secrets Manager.'),
-    readReplica: z
-      .object({
-        enabled: z
-          .literal(false, {
-            message:
-              'must be false: RDS cannot create a read replica of an instance whose master password it manages in Secrets Manager (manage_master_user_password, chosen for D12)',
-          })
-          .describe('Must be false: RDS does not create read replicas of an instance whose master password it manages in Secrets Manager (D12).'),
-        instanceClass: rdsInstanceClass.optional().describe("The replica's RDS instance class. Default: unset."),
-      })
-      .strict()
-      .describe('Optional read replica. Must stay disabled while RDS manages the master password in Secrets Manager (D12).'),
     alarms: z
       .object({
         cpuPercent: z.number().min(0).max(100).describe('CPU utilisation alarm threshold, percent (average, 2 periods of 5 minutes).'),
@@ -116,6 +104,8 @@ export const databaseSchema = z
   .describe('RDS PostgreSQL (legacy rds module).');
 
 export type DatabaseView = ViewOf<typeof databaseSchema>;
+/** The `database` section as the Database construct (constructs/database.ts) takes it. */
+export type DatabaseSettings = z.output<typeof databaseSchema>;
 
 /** The engine version must be one RDS offers, with its parameter-group family. */
 export function checkEngineVersion(db: DatabaseView, ctx: Ctx): void {

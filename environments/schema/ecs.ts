@@ -32,7 +32,7 @@ function describeFargateMemory(cpu: number): string {
  * healthy in its target group, twice over. ECS's own default is 0 ("HealthCheckGracePeriodSeconds",
  * Amazon ECS API reference: ELB health checks count from the start); a task's container health check
  * starts after its 60 s `startPeriod` (constructs/ecs.ts), and the load balancer marks a target healthy
- * after `healthyThreshold` (2) checks `interval` (30 s) apart (constructs/alb.ts): 60 + 2 x 30 = 120 s
+ * after `healthyThreshold` (2) checks `interval` (30 s) apart (constructs/load-balancer.ts): 60 + 2 x 30 = 120 s
  * when nothing is slow. The backend runs its database migrations before it listens, so the default
  * doubles that; raise it when a migration may take longer.
  */

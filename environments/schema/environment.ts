@@ -5,7 +5,6 @@
  * that lists every problem at once.
  */
 import { z } from 'zod';
-import type { PlatformSettings } from '../../stacks/settings';
 import { checkCorsIncludesFrontend, checkDomains } from './application';
 import { checkCacheEngineVersion, checkCacheSettings } from './cache';
 import {
@@ -73,9 +72,9 @@ const CHECKS: readonly Check[] = [
 ];
 
 /**
- * The zod schema of an environment. What it produces is what a platform stack is built from
- * (`PlatformSettings`, declared by the stacks and constructs): a field renamed on either side
- * fails the type check here.
+ * The zod schema of an environment. What it produces, `EnvironmentConfig`, is what a platform
+ * stack is built from; each construct's settings type is its section of it (`DatabaseSettings` =
+ * `z.output<typeof databaseSchema>`, ...), so a setting is declared here only.
  */
 export const environmentConfigSchema = environmentFields
   .superRefine(
@@ -86,14 +85,10 @@ export const environmentConfigSchema = environmentFields
     // Also when fields are invalid: every problem is reported at once.
     { when: () => true },
   )
-  .describe('One environment: the settings of environments/<name>.ts.') satisfies z.ZodType<PlatformSettings>;
+  .describe('One environment: the settings of environments/<name>.ts.');
 
-/** The validated, typed description of one environment. */
+/** The validated, typed settings of one environment: the one name of that concept (stacks, constructs and tooling use it). */
 export type EnvironmentConfig = z.output<typeof environmentConfigSchema>;
-/** An environment's state backend settings. */
-export type StateBackendConfig = EnvironmentConfig['stateBackend'];
-/** Terraform Cloud state backend settings. */
-export type CloudStateBackendConfig = Extract<StateBackendConfig, { type: 'cloud' }>;
 /** What an environment data file must provide (checked by TypeScript, then by zod). */
 export type EnvironmentConfigInput = z.input<typeof environmentConfigSchema>;
 

@@ -1,5 +1,6 @@
 /** The `github` section (the GitHub Actions deploy identity) and its own cross-field checks. */
 import { z } from 'zod';
+import { createsAndNamesOidcProvider } from '../../constructs/iam';
 import { GITHUB_OIDC_PROVIDER_ARN, GITHUB_OIDC_PROVIDER_ARN_HELP } from '../../lib/arns';
 import { deployGithubEnvironment, githubEnvironmentOf, PIPELINE_ROLE_KINDS } from '../../lib/pipeline';
 import { Ctx, issue, ViewOf } from './view';
@@ -36,11 +37,13 @@ export const githubSchema = z
   .describe('GitHub Actions deployment identity.');
 
 export type GithubView = ViewOf<typeof githubSchema>;
+/** The `github` section as the Iam construct (constructs/iam.ts) takes it (`oidcProviderArn` filled in by the stack when it is unset). */
+export type GithubSettings = z.output<typeof githubSchema>;
 
 /** A stack that creates the OIDC provider trusts its own: no ARN of another one. */
 export function checkOidcProvider(github: GithubView, ctx: Ctx): void {
   const arn = github.oidcProviderArn;
-  if (arn !== undefined && github.createOidcProvider === true) {
+  if (arn !== undefined && createsAndNamesOidcProvider(github)) {
     issue(
       ctx,
       ['github', 'oidcProviderArn'],

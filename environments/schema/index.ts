@@ -13,7 +13,14 @@ export { NAT_MODES, type NatMode } from './network';
 export { PERFORMANCE_INSIGHTS_RETENTION_DAYS } from './database';
 export { REDIS_VERSION } from './cache';
 export { FARGATE_TASK_SIZES, isFargateTaskSize } from './ecs';
-export { STATE_BACKEND_TYPES, type StateBackendType, STATE_LOCKING_MODES, type StateLockingMode } from './state-backend';
+export {
+  STATE_BACKEND_TYPES,
+  type StateBackendType,
+  STATE_LOCKING_MODES,
+  type StateLockingMode,
+  type StateBackendSettings,
+  type CloudStateBackendSettings,
+} from './state-backend';
 export { type ConfigProblem, EnvironmentConfigError } from './errors';
 export { ENVIRONMENT_NAME, ENVIRONMENT_NAME_HELP } from './environment-fields';
 export { isPlaceholder, PLACEHOLDER, placeholder, placeholdersIn } from './placeholders';
@@ -21,8 +28,6 @@ export {
   environmentConfigSchema,
   type EnvironmentConfig,
   type EnvironmentConfigInput,
-  type StateBackendConfig,
-  type CloudStateBackendConfig,
   validateEnvironmentConfig,
 } from './environment';
 export { bootstrapConfigSchema, type BootstrapConfig, type BootstrapConfigInput, BOOTSTRAP_NAME, validateBootstrapConfig } from './bootstrap';

@@ -20,3 +20,6 @@ export const loadBalancerSchema = z
   })
   .strict()
   .describe('Application Load Balancer (legacy alb module).');
+
+/** The `loadBalancer` section as the LoadBalancer construct (constructs/load-balancer.ts) takes it. */
+export type LoadBalancerSettings = z.output<typeof loadBalancerSchema>;

@@ -40,3 +40,6 @@ export const monitoringSchema = monitoringFields
     { when: () => true },
   )
   .describe("Alarm topic, its subscriptions and the dashboard (each resource's alarm thresholds are in its own section).");
+
+/** The `monitoring` section as the Monitoring construct (constructs/monitoring.ts) takes it. */
+export type MonitoringSettings = z.output<typeof monitoringSchema>;

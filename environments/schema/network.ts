@@ -1,12 +1,12 @@
 /** The `network` section (the legacy vpc module) and its own cross-field checks. */
 import { z } from 'zod';
-import { NAT_MODES } from '../../constructs/vpc';
+import { NAT_MODES, notOnePerZone, SUBNET_TIERS } from '../../constructs/network';
 import { cidrContains, cidrsOverlap, parseCidr } from '../../lib/cidr';
 import { availabilityZone, cidr, logRetentionDays, subnetCidr } from './common';
 import { Ctx, issue, ViewOf } from './view';
 
 /** How the private application subnets reach the internet (declared by the construct that uses it). */
-export { NAT_MODES, type NatMode } from '../../constructs/vpc';
+export { NAT_MODES, type NatMode } from '../../constructs/network';
 
 export const networkSchema = z
   .object({
@@ -45,8 +45,8 @@ export const networkSchema = z
   .describe('The VPC: address ranges, zones, subnets, NAT and flow logs (legacy vpc module).');
 
 export type NetworkView = ViewOf<typeof networkSchema>;
-
-const SUBNET_TIERS = ['publicSubnetCidrs', 'privateAppSubnetCidrs', 'privateDbSubnetCidrs'] as const;
+/** The `network` section as the Network construct (constructs/network.ts) takes it. */
+export type NetworkSettings = z.output<typeof networkSchema>;
 
 /** One subnet list per zone, each subnet inside the VPC, no two subnets overlapping. */
 export function checkSubnets(network: NetworkView, ctx: Ctx): void {
@@ -56,7 +56,7 @@ export function checkSubnets(network: NetworkView, ctx: Ctx): void {
   for (const tier of SUBNET_TIERS) {
     const list = network[tier];
     if (!list) continue;
-    if (azs && list.length !== azs.length) {
+    if (azs && notOnePerZone(list, azs)) {
       issue(ctx, ['network', tier], list.written, `must have one CIDR per availability zone: ${azs.length} expected (${azs.written.join(', ')}), ${list.length} given`);
     }
     list.forEach((value, i) => {

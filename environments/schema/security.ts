@@ -10,3 +10,6 @@ export const securitySchema = z
   })
   .strict()
   .describe('Security groups (legacy security module).');
+
+/** The `security` section as the Security construct (constructs/security.ts) takes it. */
+export type SecuritySettings = z.output<typeof securitySchema>;

@@ -1,6 +1,6 @@
 /** The `stateBackend` section: where Terraform keeps an environment's state. */
 import { z } from 'zod';
-import { STATE_LOCKING_MODES, type StateBackendSettings } from '../../stacks/state-backend';
+import { STATE_LOCKING_MODES } from '../../stacks/state-backend';
 import { hostname } from './common';
 
 /** Where Terraform keeps an environment's state. */
@@ -59,4 +59,11 @@ const cloudStateBackendSchema = z
 
 export const stateBackendSchema = z
   .discriminatedUnion('type', [s3StateBackendSchema, cloudStateBackendSchema])
-  .describe('Where the state lives: the shared S3 bucket or Terraform Cloud; overridable from CI (environments/overrides.ts).') satisfies z.ZodType<StateBackendSettings>;
+  .describe('Where the state lives: the shared S3 bucket or Terraform Cloud; overridable from CI (environments/overrides.ts).');
+
+/** The `stateBackend` section, as stacks/state-backend.ts builds the backend from it. */
+export type StateBackendSettings = z.output<typeof stateBackendSchema>;
+/** Terraform Cloud state backend settings. */
+export type CloudStateBackendSettings = Extract<StateBackendSettings, { type: 'cloud' }>;
+/** S3 state backend settings. */
+export type S3StateBackendSettings = Extract<StateBackendSettings, { type: 's3' }>;

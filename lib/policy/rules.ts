@@ -6,7 +6,7 @@
  * Outside production-like environments some rules only warn (`outsideProduction`);
  * in production-like environments every failure is an error.
  */
-import { isEveryResource, isUnscopable, permissionDocuments, trustDocuments, type Statement } from './iam';
+import { isEveryResource, isUnscopable, permissionDocuments, trustDocuments, type Statement } from './policy-documents';
 import { blocks, isFalse, isObject, isTrue, list, nestedBlocks, numberValue, parseDocument, refersTo, requiredBlocks, shown, type Json } from './inspect';
 import type { PolicyRule, StackView, SynthResource } from './model';
 

@@ -12,11 +12,12 @@ import { GetBucketEncryptionCommand, GetBucketVersioningCommand, GetPublicAccess
 import { DescribeSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { GetAWSDefaultServiceQuotaCommand, GetServiceQuotaCommand } from '@aws-sdk/client-service-quotas';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { APP_SECRET_KEYS, appSecretName } from '../../constructs/app-secret';
-import { natGatewayCount } from '../../constructs/vpc';
+import { APP_SECRET_KEYS, appSecretName } from '../../constructs/application';
+import { natGatewayCount } from '../../constructs/network';
 import type { EnvironmentConfig } from '../../environments/schema';
 import { REQUIRED_TERRAFORM_VERSION } from '../../stacks/terraform';
-import { type CloudStateBackendSettings, type S3StateBackendSettings, STATE_BACKEND, type StateBackendSettings } from '../../stacks/state-backend';
+import type { CloudStateBackendSettings, S3StateBackendSettings, StateBackendSettings } from '../../environments/schema/state-backend';
+import { STATE_BACKEND } from '../../stacks/state-backend';
 import { TerraformMissingError, terraformVersion } from '../../tooling/terraform/offline-plan';
 import type { AwsClients } from './clients';
 

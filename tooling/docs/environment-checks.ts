@@ -63,8 +63,6 @@ const ROWS: readonly Row[] = [
   ['RDS instance class format', 'database.instanceClass', 'AWS', `${RDS_GUIDE}, "DB instance class types"`],
   ['RDS instance class family offered for PostgreSQL', 'database.instanceClass', 'AWS', RDS_POSTGRES_INSTANCE_CLASSES.source],
   ['RDS instance class size offered', 'database.instanceClass', 'AWS', RDS_POSTGRES_INSTANCE_CLASSES.source],
-  ['read replica instance class format', 'database.readReplica.instanceClass', 'AWS', `${RDS_GUIDE}, "DB instance class types"`],
-  ['read replica instance class offered', 'database.readReplica.instanceClass', 'AWS', RDS_POSTGRES_INSTANCE_CLASSES.source],
   ['storage type', 'database.storageType', 'project', 'gp2, gp3, io1, io2 as AWS offers them; standard (magnetic, previous generation) is refused'],
   ['allocated storage minimum', 'database.allocatedStorage', 'AWS', RDS_STORAGE_TYPES.source],
   ['allocated storage for provisioned IOPS', 'database.allocatedStorage', 'AWS', RDS_STORAGE_TYPES.source],

@@ -22,7 +22,7 @@ export const RULE_NOTES: Readonly<Partial<Record<PolicyRuleId, string>>> = {
   'alb-https': 'HTTP listeners, and their rules, only redirect to HTTPS',
   'alb-tls-policy': 'the listener\'s SSL policy is `ELBSecurityPolicy-TLS13-*`, `-TLS-1-2-*` or `-FS-1-2-*`',
   'iam-wildcard-resource':
-    'policies grant `*` (or `arn:aws:<svc>:*:*:*`) only to actions without resource-level permissions (the list is `lib/policy/iam.ts`)',
+    'policies grant `*` (or `arn:aws:<svc>:*:*:*`) only to actions without resource-level permissions (the list is `lib/policy/policy-documents.ts`)',
   'iam-document-wildcard-resource': 'the same as `iam-wildcard-resource`, for `aws_iam_policy_document` data sources',
   'iam-wildcard-action': 'no `Action: "*"`',
   'github-oidc-trust':

@@ -5,7 +5,8 @@
  * apply and the drift check (docs/ci.md, "The environment list"). Also the table of what an
  * operator sets per GitHub environment, generated into docs/ci.md.
  */
-import { deployGithubEnvironment, githubEnvironmentOf, pipelineRoleArn, roleKindsOf, roleOutputName, type PipelineSettings } from '../../lib/pipeline';
+import type { BootstrapConfig } from '../../environments/schema';
+import { deployGithubEnvironment, githubEnvironmentOf, pipelineRoleArn, roleKindsOf, roleOutputName } from '../../lib/pipeline';
 
 /** The CI secret that supplies each known variable (docs/ci.md); others: the upper-cased name. */
 export const CI_SECRET_FOR_VARIABLE: Readonly<Record<string, string>> = {
@@ -57,7 +58,7 @@ export interface WorkflowEnvironments {
 /** What the list is computed from: the loaded settings and each stack's declared variables. */
 export interface WorkflowSource {
   readonly environments: readonly { readonly name: string; readonly productionLike: boolean; readonly accountId?: string }[];
-  readonly bootstrap: { readonly accountId?: string; readonly pipeline: Pick<PipelineSettings, 'pullRequestPlans'> };
+  readonly bootstrap: { readonly accountId?: string; readonly pipeline: Pick<BootstrapConfig['pipeline'], 'pullRequestPlans'> };
   /** The `variable` block of an environment's synthesized stack. */
   readonly variablesOf: (environment: string) => Record<string, { default?: unknown }> | undefined;
   /** The account of the pipeline roles when no settings give one (the repository variable AWS_ACCOUNT_ID). */

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseHcl } from '@cdktf/hcl2json';
 import { evaluatePolicy, resourcesOfJson } from '../../../lib/policy/engine';
-import { isUnscopable } from '../../../lib/policy/iam';
+import { isUnscopable } from '../../../lib/policy/policy-documents';
 import type { PolicyResult } from '../../../lib/policy/model';
 import type { PolicyRuleId } from '../../../lib/policy/rule-ids';
 import { POLICY_RULES } from '../../../lib/policy/rules';

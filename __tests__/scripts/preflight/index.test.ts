@@ -22,7 +22,7 @@ import {
 import { ENVIRONMENTS } from '../../../environments';
 import type { EnvironmentConfig } from '../../../environments/schema';
 import { STATE_BACKEND } from '../../../stacks/state-backend';
-import { APP_SECRET_KEYS } from '../../../constructs/app-secret';
+import { APP_SECRET_KEYS } from '../../../constructs/application';
 import { UNKNOWN_ENVIRONMENT } from '../../support/unknown-environment';
 import type { CheckResult, Status } from '../../../scripts/preflight/checks';
 import { Endpoints } from '../../../scripts/preflight/clients';
@@ -30,7 +30,7 @@ import { checkCloudToken } from '../../../scripts/preflight/checks';
 import { main, runPreflight } from '../../../scripts/preflight/index';
 import { loadSettings } from '../../../environments/load';
 import { runSynth } from '../../../stacks/app';
-import type { CloudStateBackendSettings } from '../../../stacks/state-backend';
+import type { CloudStateBackendSettings } from '../../../environments/schema/state-backend';
 import { environment } from '../../support/helpers';
 import { ApiStandIn, defaultApiState, S3StandIn, StandIn, startAwsApis, startDynamoDb, startS3 } from '../../support/preflight-stand-ins';
 

@@ -19,6 +19,8 @@ import type { Construct } from 'constructs';
 import { pin } from '../lib/addresses';
 import { alarmFactory } from '../lib/alarms';
 import { NAME_RULES, nameProblem, type NameRule } from '../lib/names';
+import type { ApplicationSettings } from '../environments/schema/application';
+import type { LoadBalancerSettings } from '../environments/schema/load-balancer';
 import { PlatformConstruct, type SharedProps } from './base';
 import { PLATFORM_PORTS } from './security';
 
@@ -31,26 +33,6 @@ export const BACKEND_PATH_PATTERNS: readonly string[] = ['/api/*', '/docs', '/re
 /** Health-check paths of the two target groups (legacy values). */
 export const HEALTH_CHECK_PATHS = { backend: '/api/v1/utils/health-check/', frontend: '/' } as const;
 
-/** The environment's `loadBalancer` section. */
-export interface LoadBalancerSettings {
-  /** Deletion protection of the load balancer. */
-  readonly deletionProtection: boolean;
-  /**
-   * Whether the environment serves HTTPS: an HTTPS listener (with `certificateArn`) serves both
-   * services and HTTP redirects to it. Otherwise the HTTP listener serves both services.
-   */
-  readonly https: boolean;
-  /** Alarm thresholds. */
-  readonly alarms: {
-    /** Average target response time, in seconds. */
-    readonly responseTimeSeconds: number;
-    /** 5xx answered by the targets, per minute. */
-    readonly target5xxCount: number;
-    /** 5xx answered by the load balancer itself, per minute. */
-    readonly elb5xxCount: number;
-  };
-}
-
 /** What the load balancer connects to. */
 export interface LoadBalancerRefs {
   /** VPC of the target groups. */
@@ -59,8 +41,8 @@ export interface LoadBalancerRefs {
   readonly subnetIds: readonly string[];
   /** Security groups of the load balancer (the `security` construct's ALB group). */
   readonly securityGroupIds: readonly string[];
-  /** The `application` section's host name that routes to the backend on the HTTPS listener, e.g. `api.ohmycoins.com`. */
-  readonly application: { readonly backendDomain: string };
+  /** The `application` section's host name that routes to the backend on the HTTPS listener. */
+  readonly application: Pick<ApplicationSettings, 'backendDomain'>;
   /** ACM certificate ARN of the HTTPS listener (the `certificate_arn` variable); required when `https` is on, refused otherwise. */
   readonly certificateArn?: string;
   /** The topic every alarm notifies on ALARM and OK. */

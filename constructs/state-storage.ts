@@ -13,16 +13,9 @@ import { Fn, Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import { logicalIds, pin } from '../lib/addresses';
 import { policyDocument, type PolicyStatement } from '../lib/iam-document';
+import type { BootstrapConfig } from '../environments/schema/bootstrap';
 import type { SharedProps } from './base';
 import { privateBucket } from './private-bucket';
-
-/** The bootstrap settings these resources read, with their names there (checked by environments/schema/bootstrap.ts). */
-export interface StateBackendResourcesSettings {
-  /** Days after which a noncurrent (replaced or deleted) state version is removed. */
-  readonly noncurrentVersionExpirationDays: number;
-  /** Waiting period in days before the KMS key is deleted once scheduled for deletion (7-30). */
-  readonly kmsKeyDeletionWindowDays: number;
-}
 
 /**
  * The names every environment's backend uses for these resources (the stacks' `STATE_BACKEND`,
@@ -48,7 +41,7 @@ export type BootstrapSharedProps = Pick<SharedProps, 'tags' | 'addressPrefix'>;
 /** Keeps Terraform from ever planning the destruction of the resource. */
 const PROTECTED = { preventDestroy: true } as const;
 
-export class StateBackendResources extends Construct {
+export class StateStorage extends Construct {
   /** Name of the state bucket. */
   public readonly bucketName: string;
   /** ARN of the state bucket. */
@@ -66,7 +59,7 @@ export class StateBackendResources extends Construct {
   /** Statements added to the bucket policy after the TLS-only one (addPolicyStatements). */
   private readonly extraStatements: PolicyStatement[] = [];
 
-  constructor(scope: Construct, id: string, shared: BootstrapSharedProps, settings: StateBackendResourcesSettings, names: StateBackendNames) {
+  constructor(scope: Construct, id: string, shared: BootstrapSharedProps, settings: Pick<BootstrapConfig, 'noncurrentVersionExpirationDays' | 'kmsKeyDeletionWindowDays'>, names: StateBackendNames) {
     super(scope, id);
     const at = logicalIds(shared.addressPrefix ?? 'bootstrap');
     const tags = shared.tags;

@@ -7,12 +7,13 @@ import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-sec
 import type { Construct } from 'constructs';
 import { pin } from '../lib/addresses';
 import { resourceNames } from '../lib/names';
+import type { ApplicationSettings } from '../environments/schema/application';
 import { PlatformConstruct, type SharedProps } from './base';
 
 /**
  * Every secret the backend container reads from Secrets Manager (legacy reference,
  * section 11). POSTGRES_PASSWORD comes from the RDS-managed master-user secret
- * (`DatabaseInstance.masterPasswordValueFrom`), the others from the application secret.
+ * (`Database.masterPasswordValueFrom`), the others from the application secret.
  */
 export const BACKEND_SECRET_KEYS = [
   'SECRET_KEY',
@@ -32,12 +33,6 @@ export const APP_SECRET_KEYS = BACKEND_SECRET_KEYS.filter(
 );
 export type AppSecretKey = (typeof APP_SECRET_KEYS)[number];
 
-/** The setting of the environment's `application` section the secret uses, with its name there. */
-export interface AppSecretSettings {
-  /** Days Secrets Manager keeps a deleted secret recoverable: 0 (delete at once) or 7-30. */
-  readonly secretRecoveryWindowDays: number;
-}
-
 /** What the secret needs besides its settings. */
 export interface AppSecretRefs {
   /** Name of the environment, in the description `Application secrets for Oh My Coins <environment>`. */
@@ -49,14 +44,14 @@ export function appSecretName(projectName: string): string {
   return resourceNames(projectName).app.secret;
 }
 
-export class AppSecret extends PlatformConstruct {
+export class Application extends PlatformConstruct {
   /** ARN of the secret. */
   public readonly secretArn: string;
   /** Name of the secret, `<projectName>-app-secrets`. */
   public readonly secretName: string;
 
   /** The address is `aws_secretsmanager_secret.app_secrets`: a root resource in the legacy code, so `app` is its prefix. */
-  constructor(scope: Construct, id: string, shared: SharedProps, settings: AppSecretSettings, refs: AppSecretRefs) {
+  constructor(scope: Construct, id: string, shared: SharedProps, settings: Pick<ApplicationSettings, 'secretRecoveryWindowDays'>, refs: AppSecretRefs) {
     super(scope, id, shared, 'app');
     const name = this.names.app.secret;
     const secret = pin(

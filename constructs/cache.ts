@@ -20,6 +20,8 @@ import type { Construct } from 'constructs';
 import { pin } from '../lib/addresses';
 import { redisParameterGroupFamily } from '../lib/engines';
 import { maxAcrossAlarmFactory } from '../lib/alarms';
+import type { ApplicationSettings } from '../environments/schema/application';
+import type { CacheSettings } from '../environments/schema/cache';
 import { PlatformConstruct, type SharedProps } from './base';
 
 /** The Redis port (fixed in the legacy module). */
@@ -35,44 +37,13 @@ export const REDIS_AUTH_TOKEN_PATTERN = '^[A-Za-z0-9!&#$^<>-]{16,128}$';
 /** Re-exported: the family derivation lives with the accepted versions in lib/engines.ts. */
 export { redisParameterGroupFamily };
 
-/** The environment's `cache` section, with the names it has there (checked by environments/schema/cache.ts). */
-export interface CacheSettings {
-  /** Redis engine version, e.g. `7.0`. */
-  readonly engineVersion: string;
-  /** Node type. */
-  readonly nodeType: string;
-  /** Number of nodes (primary plus replicas); fail-over is on from 2. */
-  readonly numCacheClusters: number;
-  /** Multi-AZ; takes effect only with 2 or more nodes. */
-  readonly multiAz: boolean;
-  /** TLS between clients and Redis. */
-  readonly transitEncryption: boolean;
-  /**
-   * Redis AUTH: when true the token is `CacheRefs.authTokenValue` (it requires `transitEncryption`),
-   * and it is also stored in the Secrets Manager secret `<projectName>-redis-auth` for the application.
-   */
-  readonly authToken: boolean;
-  /** Days of automatic snapshots to keep. */
-  readonly snapshotRetentionDays: number;
-  /** Daily snapshot window (UTC). */
-  readonly snapshotWindow: string;
-  /** Weekly maintenance window (UTC). */
-  readonly maintenanceWindow: string;
-  /** Apply modifications immediately. */
-  readonly applyImmediately: boolean;
-  /** Retention of the slow-log and engine-log groups in days. */
-  readonly logRetentionDays: number;
-  /** Alarm thresholds. */
-  readonly alarms: {
-    /** CPU, percent. */
-    readonly cpuPercent: number;
-    /** Memory, percent of DatabaseMemoryUsagePercentage. */
-    readonly memoryPercent: number;
-    /** Evictions, count per 5 minutes. */
-    readonly evictions: number;
-    /** Replication lag in seconds (alarmed only with two or more nodes). */
-    readonly replicationLagSeconds: number;
-  };
+/**
+ * Whether settings ask for Redis AUTH without encryption in transit, which ElastiCache refuses. The
+ * one statement of the rule: the schema's check (environments/schema/cache.ts) reports it for an
+ * environment file, the construct's guard for settings given to it directly.
+ */
+export function authWithoutTransitEncryption(cache: Partial<Pick<CacheSettings, 'authToken' | 'transitEncryption'>>): boolean {
+  return cache.authToken === true && cache.transitEncryption === false;
 }
 
 /** What the cache connects to, and what it takes from elsewhere. */
@@ -93,11 +64,11 @@ export interface CacheRefs {
    * with a new token, or the secret keeps the old one. Required with `authTokenValue`.
    */
   readonly authTokenVersion?: number;
-  /** Recovery window of the AUTH-token secret, 0 or 7-30 days: the application's `secretRecoveryWindowDays`. */
-  readonly secretRecoveryWindowDays: number;
+  /** Recovery window of the AUTH-token secret: the `application` section's. */
+  readonly secretRecoveryWindowDays: ApplicationSettings['secretRecoveryWindowDays'];
 }
 
-export class RedisCluster extends PlatformConstruct {
+export class Cache extends PlatformConstruct {
   /** The replication group id, `<projectName>-redis` (also the CloudWatch `ReplicationGroupId`). */
   public readonly replicationGroupId: string;
   /** Host name of the primary endpoint (for REDIS_HOST). */
@@ -128,7 +99,7 @@ export class RedisCluster extends PlatformConstruct {
     if (authToken !== undefined && refs.authTokenVersion === undefined) {
       throw new Error(`${this.node.path}: an AUTH token needs its version (authTokenVersion), which tells Terraform when to write it to the secret`);
     }
-    if (authToken !== undefined && !this.transitEncryption) {
+    if (authWithoutTransitEncryption(settings)) {
       throw new Error(`${this.node.path}: an AUTH token needs transitEncryption: ElastiCache accepts AUTH only with encryption in transit`);
     }
     const names = this.names.redis;

@@ -20,42 +20,27 @@ import { VpcEndpointRouteTableAssociation } from '@cdktf/provider-aws/lib/vpc-en
 import type { Construct } from 'constructs';
 import { pin } from '../lib/addresses';
 import { assumeRolePolicy, policyDocument } from '../lib/iam-document';
+import type { NetworkSettings } from '../environments/schema/network';
 import { PlatformConstruct, type SharedProps } from './base';
 
 /** How the private application subnets reach the internet: no NAT, one shared gateway, or one per zone. */
 export const NAT_MODES = ['none', 'single', 'one-per-az'] as const;
 export type NatMode = (typeof NAT_MODES)[number];
 
+/** The subnet lists of the `network` section: one CIDR per availability zone each. */
+export const SUBNET_TIERS = ['publicSubnetCidrs', 'privateAppSubnetCidrs', 'privateDbSubnetCidrs'] as const;
+
 /**
- * The environment's `network` section, with the names it has there (environments/schema/network.ts
- * checks the values; docs/environment-settings.md describes them).
+ * Whether a subnet list misses the one-CIDR-per-zone rule. The one statement of the rule: the
+ * schema's check (environments/schema/network.ts) reports it for an environment file, the
+ * construct's guard for settings given to it directly.
  */
-export interface VpcSettings {
-  /** The VPC's IPv4 block. */
-  readonly vpcCidr: string;
-  /** Availability zones; subnet list entry i is placed in zone i. */
-  readonly availabilityZones: readonly string[];
-  /** Public subnets, one per zone. */
-  readonly publicSubnetCidrs: readonly string[];
-  /** Private application subnets, one per zone. */
-  readonly privateAppSubnetCidrs: readonly string[];
-  /** Private database subnets, one per zone. */
-  readonly privateDbSubnetCidrs: readonly string[];
-  /** NAT layout: none, one shared gateway, or one per zone. */
-  readonly natGateways: NatMode;
-  /** VPC flow logs to CloudWatch Logs. */
-  readonly flowLogs: {
-    /** Whether the flow log, its log group, role and policy are created. */
-    readonly enabled: boolean;
-    /** Retention of the flow-log group in days. */
-    readonly retentionDays: number;
-  };
-  /** Create the S3 gateway endpoint for the application route tables. */
-  readonly s3GatewayEndpoint: boolean;
+export function notOnePerZone(subnets: { readonly length: number }, zones: { readonly length: number }): boolean {
+  return subnets.length !== zones.length;
 }
 
 /** What the network needs besides its settings. */
-export interface VpcRefs {
+export interface NetworkRefs {
   /** Region of the VPC; used for the S3 endpoint service name. */
   readonly region: string;
 }
@@ -102,7 +87,7 @@ export function s3EndpointPolicy(projectName: string, accountId: string): string
   });
 }
 
-export class VpcNetwork extends PlatformConstruct {
+export class Network extends PlatformConstruct {
   /** VPC id. */
   public readonly vpcId: string;
   /** VPC CIDR block. */
@@ -124,15 +109,12 @@ export class VpcNetwork extends PlatformConstruct {
   /** Number of NAT gateways (and Elastic IPs) this network creates. */
   public readonly natGatewayCount: number;
 
-  constructor(scope: Construct, id: string, shared: SharedProps, settings: VpcSettings, refs: VpcRefs) {
+  constructor(scope: Construct, id: string, shared: SharedProps, settings: NetworkSettings, refs: NetworkRefs) {
     super(scope, id, shared, 'vpc');
     const azs = settings.availabilityZones;
-    for (const [field, list] of [
-      ['publicSubnetCidrs', settings.publicSubnetCidrs],
-      ['privateAppSubnetCidrs', settings.privateAppSubnetCidrs],
-      ['privateDbSubnetCidrs', settings.privateDbSubnetCidrs],
-    ] as const) {
-      if (list.length !== azs.length) {
+    for (const field of SUBNET_TIERS) {
+      const list = settings[field];
+      if (notOnePerZone(list, azs)) {
         throw new Error(`${this.node.path}: ${field} has ${list.length} entries but there are ${azs.length} availability zones; give one per zone`);
       }
     }
