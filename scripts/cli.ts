@@ -224,7 +224,10 @@ export async function execute<O extends Record<string, OptionSpec>>(
   }
 }
 
-/** The entry point of a script: runs `cli` on the process's arguments and sets the exit code. */
+/**
+ * The entry point of a module run directly by node: runs `cli` on the process's arguments and sets the exit
+ * code. The npm commands go through scripts/run.js, which does the same for the module the command table names.
+ */
 export function runMain(cli: (argv: string[]) => Promise<number>): void {
   cli(process.argv.slice(2)).then(
     (code) => (process.exitCode = code),
