@@ -227,7 +227,7 @@ describe('workflow files', () => {
 
   it('call npm scripts whose repository scripts exist', () => {
     const called = new Set(allSteps.flatMap(({ step }) => npmRunCalls(step.run ?? '').map((c) => c.name)));
-    // A compiled command's module, from the command table package.json follows (__tests__/cli.test.ts).
+    // A compiled command's module, from the command table package.json follows (cli.test.ts).
     const targets = COMMANDS.flatMap((c) => (called.has(c.name) && 'module' in c ? [`${c.module}.ts`] : []));
     expect(targets.length).toBeGreaterThan(4);
     expect(targets.filter((t) => !existsSync(path.join(ROOT, t)))).toEqual([]);

@@ -1,6 +1,6 @@
 /**
  * The npm commands, described once. Every package.json script is one row of this table and every
- * row is one script (__tests__/cli.test.ts checks both ways):
+ * row is one script (cli.test.ts checks both ways):
  *
  *  - a compiled command names its module; package.json runs it as `node scripts/run.js <name>`, the
  *    one entry that builds dist/ when a source changed and calls the module's `cli`. Its summary
@@ -9,7 +9,7 @@
  *    package.json line, usage and summary here.
  *
  * `help` and the README's command table are generated from this table (scripts/help.ts, written by
- * `npm run docs`; __tests__/docs-generated.test.ts fails when they are stale). The groups hold the
+ * `npm run docs`; docs-generated.test.ts fails when they are stale). The groups hold the
  * lines of `help` that are not npm commands (terraform, cdktf, variables), so `help` has no other
  * source.
  */

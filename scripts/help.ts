@@ -2,7 +2,7 @@
  * `help` (the one-page command list) and the README's table of everyday commands, both rendered
  * from the command table (scripts/commands.ts) and each compiled command's own definition: its
  * summary and usage are never written here. `npm run docs` writes them with the reference pages;
- * __tests__/docs-generated.test.ts fails when a committed one differs from what this renders.
+ * docs-generated.test.ts fails when a committed one differs from what this renders.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
