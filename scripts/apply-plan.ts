@@ -17,7 +17,7 @@
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { defineCommand, execute, runMain, STACK_NAMES, SYNTH_DIR_OPTION, synthDir, UsageError } from './cli';
+import { defineCommand, execute, STACK_NAMES, SYNTH_DIR_OPTION, synthDir, UsageError } from './cli';
 import { type ResourceChangeSummary, type StackPlanSummary } from './plan-summary';
 import { planStack, reportPlan } from './stack-plan';
 import { runTerraform, terraformCliEnv } from '../tooling/terraform/offline-plan';
@@ -93,5 +93,3 @@ export function cli(argv: readonly string[]): Promise<number> {
     return result.code;
   });
 }
-
-if (require.main === module) runMain(cli);

@@ -20,7 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fittedTable, terminalWidth, wrap } from '../lib/terminal';
-import { defineCommand, execute, PROJECT_ROOT, runMain, UsageError } from './cli';
+import { defineCommand, execute, PROJECT_ROOT, UsageError } from './cli';
 import { CACHE_ROOT } from '../tooling/terraform/result-cache';
 
 const MB = 1024 * 1024;
@@ -212,5 +212,3 @@ async function bench(runs: number, options: { json?: boolean; 'no-test'?: boolea
   }
   return rows.every((r) => r.ok) ? 0 : 1;
 }
-
-if (require.main === module) runMain(cli);

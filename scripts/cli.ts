@@ -223,14 +223,3 @@ export async function execute<O extends Record<string, OptionSpec>>(
     return 1;
   }
 }
-
-/** The entry point of a script: runs `cli` on the process's arguments and sets the exit code. */
-export function runMain(cli: (argv: string[]) => Promise<number>): void {
-  cli(process.argv.slice(2)).then(
-    (code) => (process.exitCode = code),
-    (e: Error) => {
-      process.stderr.write(`${e.message}\n`);
-      process.exitCode = 1;
-    },
-  );
-}

@@ -18,7 +18,7 @@ import { toDot } from '../tooling/diagram/dot';
 import { toMermaid } from '../tooling/diagram/mermaid';
 import { renderSvg } from '../tooling/diagram/svg';
 import type { TfJson } from '../tooling/diagram/terraform-json';
-import { defineCommand, execute, type Io, PROJECT_ROOT, runMain, STDIO, UsageError, SYNTH_DIR_OPTION, synthDir } from './cli';
+import { defineCommand, execute, type Io, PROJECT_ROOT, STDIO, UsageError, SYNTH_DIR_OPTION, synthDir } from './cli';
 
 export const FORMATS = ['svg', 'mermaid', 'dot'] as const;
 export type DiagramFormat = (typeof FORMATS)[number];
@@ -104,5 +104,3 @@ export function cli(argv: readonly string[], io: Io = STDIO): Promise<number> {
     io,
   );
 }
-
-if (require.main === module) runMain(cli);

@@ -22,7 +22,7 @@
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { defineCommand, execute, PROJECT_ROOT, runMain, STACK_NAMES } from './cli';
+import { defineCommand, execute, PROJECT_ROOT, STACK_NAMES } from './cli';
 import { declaredVariables, runProcess, terraformCliEnv } from '../tooling/terraform/offline-plan';
 import { failedSummary } from './plan-summary';
 import { checkBeforePlan, PLAN_OPTIONS, PlanStackResult, reportPlan, summarizePlanFile, withoutEmptyVariables } from './stack-plan';
@@ -101,5 +101,3 @@ export function cli(argv: readonly string[]): Promise<number> {
     return reportPlan(stack, result, values['summary-dir']);
   });
 }
-
-if (require.main === module) runMain(cli);

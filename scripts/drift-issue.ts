@@ -13,7 +13,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { defineCommand, execute, runMain, STACK_NAMES, UsageError } from './cli';
+import { defineCommand, execute, STACK_NAMES, UsageError } from './cli';
 import { DriftIssueOptions, DriftReport, driftIssueTitle, driftMarker, failedDrift, renderDriftIssue } from './drift-summary';
 import { findInPages, GitHubApiOptions, githubApi, tokenLogin } from './pr-comment';
 
@@ -128,5 +128,3 @@ async function syncIssues(dir: string, stacks: string[], label: string | undefin
   }
   return reports.some((r) => r.status === 'failed') ? 1 : 0;
 }
-
-if (require.main === module) runMain(cli);

@@ -12,7 +12,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { defineCommand, execute, PROJECT_ROOT, runMain, STACK_NAMES } from './cli';
+import { defineCommand, execute, PROJECT_ROOT, STACK_NAMES } from './cli';
 import { ACTION_LABEL, failedSummary, ResourceChangeSummary, ShowJsonPlan, StackPlanSummary, summarizePlan, verb } from './plan-summary';
 
 /** `terraform show -json` with the refresh's findings. */
@@ -152,5 +152,3 @@ function summarize(stack: string, plan: string | undefined, outDir: string | und
   process.stdout.write(`wrote ${path.join(out, `${stack}.json`)}\n`);
   return 0;
 }
-
-if (require.main === module) runMain(cli);

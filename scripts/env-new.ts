@@ -5,7 +5,7 @@
  */
 import { ENVIRONMENTS } from '../environments';
 import { type Files, newEnvironment, NewEnvironmentError, projectFiles, renderReport, writeEnvironment } from '../tooling/environments/new-environment';
-import { defineCommand, execute, type Io, runMain, STDIO } from './cli';
+import { defineCommand, execute, type Io, STDIO } from './cli';
 
 export const command = defineCommand({
   name: 'env:new',
@@ -42,5 +42,3 @@ export function cli(argv: readonly string[], io: EnvNewIo = {}): Promise<number>
     }
   }, std);
 }
-
-if (require.main === module) runMain(async (argv) => cli(argv));

@@ -12,7 +12,7 @@ import { loadSettings } from '../environments/load';
 import { ACCOUNT_ID } from '../environments/schema/common';
 import { buildApp } from '../stacks/app';
 import { ciSecretFor, workflowEnvironments, type WorkflowEnvironment, type WorkflowEnvironments } from '../tooling/environments/workflow-environments';
-import { checkName, defineCommand, ENVIRONMENT_NAMES, execute, type Io, runMain, STDIO, UsageError } from './cli';
+import { checkName, defineCommand, ENVIRONMENT_NAMES, execute, type Io, STDIO, UsageError } from './cli';
 
 export const command = defineCommand({
   name: 'environments',
@@ -101,5 +101,3 @@ export function cli(argv: readonly string[], io: EnvironmentsIo = {}): Promise<n
     { out, err: io.err ?? STDIO.err },
   );
 }
-
-if (require.main === module) runMain(cli);

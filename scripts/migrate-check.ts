@@ -16,7 +16,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { MovedBlock } from '../lib/addresses';
-import { defineCommand, ENVIRONMENT_NAMES, execute, type Io, runMain, STDIO } from './cli';
+import { defineCommand, ENVIRONMENT_NAMES, execute, type Io, STDIO } from './cli';
 import { plural, terminalWidth, wrap } from '../lib/terminal';
 import { runOfflinePlan } from '../tooling/terraform/offline-plan';
 import { classify } from './plan-summary';
@@ -369,5 +369,3 @@ async function cli(argv: readonly string[], io: Io = STDIO): Promise<number> {
 }
 
 export { cli, cli as migrateCheckCli };
-
-if (require.main === module) runMain(cli);

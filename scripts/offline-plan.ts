@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { countByType, describeStubs, runOfflinePlan } from '../tooling/terraform/offline-plan';
 import { plural, terminalWidth, wrap } from '../lib/terminal';
-import { defineCommand, execute, type Io, PROJECT_ROOT, runMain, STACK_NAMES, STDIO } from './cli';
+import { defineCommand, execute, type Io, PROJECT_ROOT, STACK_NAMES, STDIO } from './cli';
 import { freshStacks, OUTDIR } from './synth-first';
 
 export const command = defineCommand({
@@ -63,5 +63,3 @@ export function cli(argv: readonly string[], io: Io = STDIO): Promise<number> {
     io,
   );
 }
-
-if (require.main === module) runMain(cli);

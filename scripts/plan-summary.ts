@@ -13,7 +13,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { changeDiagramMarkdown, changeGraph, type ChangeGraph, type PlanConfiguration } from '../tooling/diagram/changes';
-import { defineCommand, execute, runMain } from './cli';
+import { defineCommand, execute } from './cli';
 import { plural } from '../lib/terminal';
 
 /** The hidden marker by which the comment is found and updated instead of posted again. */
@@ -313,5 +313,3 @@ function writeComment(dir: string, values: { out?: string; expect?: string; comm
   } else process.stdout.write(`${body}\n`);
   return 0;
 }
-
-if (require.main === module) runMain(cli);

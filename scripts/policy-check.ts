@@ -9,7 +9,7 @@ import { policyCheckedStacks } from '../stacks/app';
 import { checkStackPolicy } from '../lib/policy/engine';
 import { renderReport, summarize } from '../lib/policy/report';
 import { terminalWidth, wrap } from '../lib/terminal';
-import { defineCommand, execute, runMain, STACK_NAMES } from './cli';
+import { defineCommand, execute, STACK_NAMES } from './cli';
 
 export const command = defineCommand({
   name: 'check',
@@ -58,5 +58,3 @@ export function cli(argv: readonly string[]): Promise<number> {
     runPolicyCheck(positionals, (t) => process.stdout.write(`${t}\n`), (t) => process.stderr.write(`${t}\n`), {}, { all: values.all }),
   );
 }
-
-if (require.main === module) runMain(cli);

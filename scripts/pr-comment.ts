@@ -14,7 +14,7 @@
  * (see docs/ci.md). Uses the REST API with Node's fetch; the token never appears in output.
  */
 import { readFileSync } from 'node:fs';
-import { defineCommand, execute, runMain, UsageError } from './cli';
+import { defineCommand, execute, UsageError } from './cli';
 import { PLAN_COMMENT_MARKER } from './plan-summary';
 
 export interface UpsertCommentOptions {
@@ -180,5 +180,3 @@ async function comment(file: string, values: { pr?: string; marker?: string }, e
   process.stdout.write(`${result.action} comment ${result.id}: ${result.url}\n`);
   return 0;
 }
-
-if (require.main === module) runMain(cli);

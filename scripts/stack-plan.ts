@@ -22,7 +22,7 @@
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { defineCommand, execute, PROJECT_ROOT, runMain, STACK_NAMES, SYNTH_DIR_OPTION, synthDir } from './cli';
+import { defineCommand, execute, PROJECT_ROOT, STACK_NAMES, SYNTH_DIR_OPTION, synthDir } from './cli';
 import { declaredVariables, runTerraform, terraformCliEnv } from '../tooling/terraform/offline-plan';
 import { failedSummary, StackPlanSummary, summarizePlan } from './plan-summary';
 import { ciSecretFor } from '../tooling/environments/workflow-environments';
@@ -162,5 +162,3 @@ export function reportPlan(stack: string, result: PlanStackResult, summaryDir?: 
   if (summaryDir) process.stdout.write(`  summary: ${path.join(summaryDir, `${stack}.json`)}\n`);
   return status === 'failed' ? 1 : 0;
 }
-
-if (require.main === module) runMain(cli);

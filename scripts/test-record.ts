@@ -11,7 +11,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { docsDiagrams, synthesizeStackTexts } from '../tooling/diagram/docs';
 import type { TfJson } from '../tooling/diagram/terraform-json';
-import { defineCommand, execute, type Io, PROJECT_ROOT, runMain, STDIO } from './cli';
+import { defineCommand, execute, type Io, PROJECT_ROOT, STDIO } from './cli';
 import { writeDocsDiagrams } from './diagram';
 import { updateFile, writeGeneratedPages } from './docs';
 
@@ -45,5 +45,3 @@ export function cli(argv: readonly string[], io: Io = STDIO): Promise<number> {
     io,
   );
 }
-
-if (require.main === module) runMain(cli);

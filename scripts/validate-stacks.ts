@@ -14,7 +14,7 @@
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { defineCommand, execute, PROJECT_ROOT, runMain, STACK_NAMES, SYNTH_DIR_OPTION, synthDir } from './cli';
+import { defineCommand, execute, PROJECT_ROOT, STACK_NAMES, SYNTH_DIR_OPTION, synthDir } from './cli';
 import { runTerraform, terraformCliConfig, terraformEnv } from '../tooling/terraform/offline-plan';
 
 
@@ -133,5 +133,3 @@ async function validate(outDir: string, stacks: string[]): Promise<number> {
   process.stdout.write(`${formatValidation(results)}\n`);
   return results.every((r) => r.ok) ? 0 : 1;
 }
-
-if (require.main === module) runMain(cli);

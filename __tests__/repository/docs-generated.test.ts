@@ -1,24 +1,25 @@
 /**
- * The generated reference pages of docs/ (tooling/docs/pages.ts, written by `npm run docs`) are
- * committed as their generators write them now, and the generators say what they claim: every
- * setting of the schema with its bounds and description, every policy rule, every stack output.
+ * The generated reference pages of docs/ (tooling/docs/pages.ts), `help` and the README's command
+ * table (scripts/help.ts), all written by `npm run docs`, are committed as their generators write
+ * them now, and the generators say what they claim: every setting of the schema with its bounds
+ * and description, every policy rule, every stack output.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { jsonSchemaOf, renderEnvironmentSettingsPage, sections, settingRows } from '../../tooling/docs/environment-settings';
 import { outputRows } from '../../tooling/docs/outputs';
-import { GENERATED_PAGES } from '../../tooling/docs/pages';
 import { renderPolicyRulesPage, RULE_NOTES } from '../../tooling/docs/policy-rules';
 import { POLICY_RULE_IDS } from '../../lib/policy/rule-ids';
 import { PROJECT_ROOT } from '../../lib/project-root';
+import { ALL_GENERATED_PAGES } from '../../scripts/docs';
 import { RECORDED_ENVIRONMENTS, recordedStacks } from '../support/helpers';
 
 // The pages as recorded: for the environments with a golden copy (an environment just added is
 // documented when `npm run test:record` records it; docs/testing.md, "A new environment").
 const stacks = recordedStacks();
 
-describe.each(GENERATED_PAGES.map((p) => [p.file, p] as const))('%s', (file, page) => {
+describe.each(ALL_GENERATED_PAGES.map((p) => [p.file, p] as const))('%s', (file, page) => {
   it('is up to date (regenerate it with npm run test:record, or npm run docs once every environment is recorded)', () => {
     expect(readFileSync(path.join(PROJECT_ROOT, file), 'utf8')).toBe(page.render(stacks));
   });

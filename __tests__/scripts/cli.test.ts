@@ -1,42 +1,95 @@
 /**
- * One command-line convention for every npm command (scripts/cli.ts): found by reading
- * package.json, not from a list. Each script that runs a compiled command defines it once; `--help`
- * prints the usage generated from that definition and exits 0, an unknown option exits 2 with the
- * usage line, and environment or stack names are checked against the registry.
+ * The npm commands: one table (scripts/commands.ts) that package.json follows exactly, one entry
+ * (scripts/run.js) that builds once and dispatches the compiled ones, and one command-line
+ * convention (scripts/cli.ts). Each compiled command defines itself once; `--help` prints the usage
+ * generated from that definition and exits 0, an unknown option exits 2 with the usage line, and
+ * environment or stack names are checked against the registry.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ENVIRONMENTS } from '../../environments';
 import { BOOTSTRAP_NAME } from '../../environments/schema';
 import { PROJECT_ROOT } from '../../lib/project-root';
-import { type Command, defineCommand, execute, ENVIRONMENT_NAMES, parseCommand, synopsis, usage, UsageError } from '../../scripts/cli';
+import { defineCommand, execute, ENVIRONMENT_NAMES, parseCommand, synopsis, usage, UsageError } from '../../scripts/cli';
+import * as table from '../../scripts/commands';
+import { headline, shortUsage } from '../../scripts/help';
 import { UNKNOWN_ENVIRONMENT } from '../support/unknown-environment';
 
+const { COMMANDS, GROUPS, loadCommand, RUNNER, scriptOf } = table;
 const PACKAGE = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+const COMPILED = COMMANDS.filter((c): c is table.CompiledCommand => 'module' in c);
 
-interface NpmCommand {
-  readonly script: string;
-  /** The command's source module (scripts/docs.ts, cost/commands/estimate.ts, ...) and the arguments package.json passes before the user's. */
-  readonly module: string;
-  readonly fixed: string[];
-}
+// Plain JavaScript, loaded as npm runs it; given the table from source and no build.
+const run = require('../../scripts/run') as {
+  main: (argv: string[], options: { build?: () => number; table?: () => typeof table; out?: (t: string) => void; err?: (t: string) => void }) => Promise<number>;
+};
 
-/** Every npm script that runs a compiled command: `node dist/<module>.js [fixed args]`. */
-const COMMANDS: NpmCommand[] = Object.entries(PACKAGE.scripts).flatMap(([script, line]) => {
-  const m = /node dist\/([\w/-]+)\.js((?: [\w-]+)*)$/.exec(line);
-  return m ? [{ script, module: m[1], fixed: m[2].trim().split(' ').filter(Boolean) }] : [];
+describe('the command table', () => {
+  it('is package.json\'s scripts: the same names, each with the line the table gives', () => {
+    expect(Object.keys(PACKAGE.scripts).sort()).toEqual(COMMANDS.map((c) => c.name).sort());
+    expect(COMMANDS.filter((c) => PACKAGE.scripts[c.name] !== scriptOf(c)).map((c) => [c.name, PACKAGE.scripts[c.name], scriptOf(c)])).toEqual([]);
+  });
+
+  it('runs every compiled command through the one entry, and builds nowhere else', () => {
+    expect(COMPILED.length).toBeGreaterThanOrEqual(18);
+    for (const c of COMPILED) expect(PACKAGE.scripts[c.name]).toBe(`${RUNNER} ${c.name}`);
+    expect(Object.values(PACKAGE.scripts).filter((line) => /fresh-build|dist\//.test(line))).toEqual([]);
+  });
+
+  it('names each command once, in a group of help', () => {
+    expect(new Set(COMMANDS.map((c) => c.name)).size).toBe(COMMANDS.length);
+    expect(COMMANDS.filter((c) => !GROUPS.some((g) => g.id === c.group)).map((c) => c.name)).toEqual([]);
+  });
 });
 
-interface ScriptModule {
-  readonly cli: (argv: readonly string[]) => Promise<number>;
-  readonly command?: Command;
-  readonly commands?: Record<string, Command>;
-}
+describe('scripts/run.js, the one entry', () => {
+  const call = async (argv: string[], build = () => 0) => {
+    let out = '';
+    let err = '';
+    let built = 0;
+    const code = await run.main(argv, { build: () => (built++, build()), table: () => table, out: (t) => (out += t), err: (t) => (err += t) });
+    return { code, out, err, built };
+  };
 
-function load(c: NpmCommand): ScriptModule {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(path.join(PROJECT_ROOT, c.module)) as ScriptModule;
-}
+  it('builds, then runs the named command on the rest of the arguments', async () => {
+    let built = 0;
+    const { code, out, err } = await capture(() => run.main(['check', '--help'], { build: () => (built++, 0), table: () => table }));
+    expect({ code, err, built }).toEqual({ code: 0, err: '', built: 1 });
+    expect(out.startsWith('usage: npm run check')).toBe(true);
+  });
+
+  it('stops with the exit code of a failed build, before loading a command', async () => {
+    expect(await call(['check'], () => 2)).toEqual({ code: 2, out: '', err: '', built: 1 });
+  });
+
+  it('refuses an unknown command, or one package.json runs otherwise, with exit code 2 and the commands', async () => {
+    for (const name of ['no-such-command', 'synth']) {
+      const { code, err } = await call([name]);
+      expect(code).toBe(2);
+      expect(err).toMatch(new RegExp(`^unknown command "${name}": the commands run through scripts/run.js are docs, `));
+    }
+  });
+
+  it('prints help without a command, and needs no build for it', async () => {
+    const { code, out, built } = await call([]);
+    expect({ code, built }).toEqual({ code: 0, built: 0 });
+    expect(out).toBe(readFileSync(path.join(PROJECT_ROOT, 'help'), 'utf8'));
+  });
+});
+
+describe('help and the README, from the table', () => {
+  it('show a command by its usage without the optional options, and the first sentence of its summary', () => {
+    const command = defineCommand({
+      name: 'demo',
+      summary: 'Plan a stack (offline; no account): the verdict first. Then the rest.',
+      positionals: [{ name: 'stack', description: 'a stack' }],
+      options: { state: { type: 'string', value: '<file>', required: true, description: 'a file' }, all: { type: 'boolean', description: 'all' } },
+    });
+    expect(shortUsage(command)).toBe('npm run demo -- <stack> --state <file> [options]');
+    expect(headline(command.summary)).toBe('Plan a stack (offline; no account).');
+    expect(headline('Rebuild it from the file, offline')).toBe('Rebuild it from the file, offline.');
+  });
+});
 
 /** Runs `cli` with stdout and stderr captured. */
 async function capture(run: () => Promise<number>): Promise<{ code: number; out: string; err: string }> {
@@ -52,34 +105,26 @@ async function capture(run: () => Promise<number>): Promise<{ code: number; out:
   }
 }
 
-describe('every npm command that runs a compiled script', () => {
-  it('is found in package.json', () => {
-    expect(COMMANDS.length).toBeGreaterThanOrEqual(18);
-    expect(COMMANDS.map((c) => c.script)).toEqual(expect.arrayContaining(['migrate:check', 'check', 'cost', 'plan:offline', 'diagram', 'apply:plan']));
-  });
-
-  describe.each(COMMANDS.map((c) => [c.script, c] as const))('npm run %s', (script, c) => {
-    const definition = () => {
-      const mod = load(c);
-      return c.fixed.length > 0 ? mod.commands?.[c.fixed[0]] : mod.command;
-    };
+describe('every compiled npm command', () => {
+  describe.each(COMPILED.map((c) => [c.name, c] as const))('npm run %s', (script, c) => {
+    const definition = () => loadCommand(c).command;
 
     it('is defined once, under its npm name', () => {
-      expect(definition()?.name).toBe(script);
-      expect(definition()?.summary.length).toBeGreaterThan(20);
+      expect(definition().name).toBe(script);
+      expect(definition().summary.length).toBeGreaterThan(20);
     });
 
     it.each([['--help'], ['-h']])('answers %s with the usage and exit code 0', async (flag) => {
-      const { code, out, err } = await capture(() => load(c).cli([...c.fixed, flag]));
+      const { code, out, err } = await capture(() => loadCommand(c).cli([flag]));
       expect({ code, err }).toEqual({ code: 0, err: '' });
       expect(out.startsWith(`usage: npm run ${script}`)).toBe(true);
-      for (const name of Object.keys(definition()?.options ?? {})) expect(out).toContain(`--${name}`);
+      for (const name of Object.keys(definition().options ?? {})) expect(out).toContain(`--${name}`);
       expect(out).toContain('-h, --help');
       expect(Math.max(...out.split('\n').map((l) => l.length))).toBeLessThanOrEqual(120);
     });
 
     it('refuses an unknown option with exit code 2 and the usage line, before doing anything', async () => {
-      const { code, out, err } = await capture(() => load(c).cli([...c.fixed, '--no-such-option']));
+      const { code, out, err } = await capture(() => loadCommand(c).cli(['--no-such-option']));
       expect({ code, out }).toEqual({ code: 2, out: '' });
       expect(err.split('\n').slice(0, 2)).toEqual([`${script}: unknown option --no-such-option`, expect.stringMatching(new RegExp(`^usage: npm run ${script}\\b`))]);
     });

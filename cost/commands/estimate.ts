@@ -23,7 +23,7 @@ import { TerraformPlanJson, asPlanJson, planRegion, plannedResources, priorResou
 import { Comparison, compareEstimates, renderComparison, renderComparisonMarkdown, renderMarkdown, renderSources, renderTable } from '../report';
 import { NO_USAGE, Usage, loadUsage, unusedUsageAddresses, usagePath } from '../estimate/usage';
 import { runOfflinePlan } from '../../tooling/terraform/offline-plan';
-import { checkName, defineCommand, execute, type Parsed, runMain, STACK_NAMES, STDIO, UsageError } from '../../scripts/cli';
+import { checkName, defineCommand, execute, type Parsed, STACK_NAMES, STDIO, UsageError } from '../../scripts/cli';
 import { freshStacks, OUTDIR } from '../../scripts/synth-first';
 
 /** A message for the user, printed without a stack trace. */
@@ -152,5 +152,3 @@ async function costCommand(stack: string, values: Values, out: (s: string) => vo
     return 0;
   }
 }
-
-if (require.main === module) runMain(cli);

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { cataloguePath, importSharedPrices, writeCatalogue } from '../prices/catalogue';
 import { PROJECT_ROOT } from '../paths';
-import { defineCommand, execute, runMain, UsageError } from '../../scripts/cli';
+import { defineCommand, execute, UsageError } from '../../scripts/cli';
 
 const DEFAULT_FILE = path.join('cost', 'sources', 'aws-prices-ap-southeast-2.json');
 
@@ -32,5 +32,3 @@ function importPrices(file: string): number {
   process.stdout.write(`wrote ${path.relative(PROJECT_ROOT, out)}: ${entries.length} prices, ${entries.length - unknown} known, ${unknown} unknown\n`);
   return 0;
 }
-
-if (require.main === module) runMain(cli);

@@ -16,7 +16,7 @@ import { Catalogue, HOURS_PER_MONTH, cataloguePath, loadCatalogue, writeCatalogu
 import { OFFERINGS_MODULE, OfferingsCollector, writeOfferings } from '../prices/offerings';
 import { PROJECT_ROOT } from '../paths';
 import { PRICE_LIST_ENDPOINT, PriceListUnreachableError, fetchPrices, mergeRefresh } from '../prices/price-list';
-import { defineCommand, execute, runMain, STDIO } from '../../scripts/cli';
+import { defineCommand, execute, STDIO } from '../../scripts/cli';
 
 function emptyCatalogue(region: string): Catalogue {
   return { region, currency: 'USD', hoursPerMonth: HOURS_PER_MONTH, provenance: { builtBy: 'npm run cost:refresh', from: '(new catalogue)' }, prices: {} };
@@ -78,5 +78,3 @@ async function refresh(values: { region?: string; endpoint?: string; out?: strin
 
 /** The command on the process's stdout and stderr. */
 export const cli = (argv: readonly string[]): Promise<number> => main(argv, STDIO.out, STDIO.err);
-
-if (require.main === module) runMain(cli);

@@ -25,7 +25,7 @@ import {
   describeError,
   stateLocation,
 } from './checks';
-import { defineCommand, ENVIRONMENT_NAMES, execute, type OptionSpec, runMain } from '../cli';
+import { defineCommand, ENVIRONMENT_NAMES, execute, type OptionSpec } from '../cli';
 import { createClients, defaultRegion, ENDPOINT_ENV, Endpoints, endpointsFromEnv, RequestLimits, SERVICES } from './clients';
 import { isReady, renderSummary, renderTable } from './report';
 
@@ -158,10 +158,8 @@ async function preflight(name: string, values: Record<string, string | boolean |
 }
 
 /** The command on the process's stdout and stderr. */
-export const cli = (argv: readonly string[]): Promise<number> => main(argv);
-
-if (require.main === module) {
+export function cli(argv: readonly string[]): Promise<number> {
   // The SDK's notice about future Node versions is not a finding of this check.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  runMain(cli);
+  return main(argv);
 }

@@ -18,7 +18,7 @@ import { projectFiles } from '../../../tooling/environments/new-environment';
 /** A name of no registered environment. */
 const NEW = ['qa', 'uat', 'perf', 'sandbox'].find((n) => !(n in ENVIRONMENTS)) as string;
 const FROM = Object.keys(ENVIRONMENTS)[0];
-const COPIED = ['environments', 'lib', 'stacks', 'constructs', 'tooling', 'scripts', 'cost', 'docs', 'package.json', 'tsconfig.json', 'cdktf.json', 'main.ts'];
+const COPIED = ['environments', 'lib', 'stacks', 'constructs', 'tooling', 'scripts', 'cost', 'docs', 'README.md', 'help', 'package.json', 'tsconfig.json', 'cdktf.json', 'main.ts'];
 
 /** A module of the copy, loaded fresh (not the repository's own, which the registry import above has loaded). */
 function fromCopy<T>(root: string, file: string): T {
