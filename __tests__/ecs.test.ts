@@ -224,7 +224,7 @@ describe('ecs construct', () => {
 
   it('refuses autoscaling with a minimum above the maximum', () => {
     expect(() => buildEdge({ settings: (s) => Object.assign(s.ecs.backend.autoscaling, { enabled: true, minCapacity: 5, maxCapacity: 3 }) })).toThrow(
-      'test/ecs: backend autoscaling minCapacity 5 is greater than maxCapacity 3',
+      'test/ecs: backend autoscaling.minCapacity 5 must not exceed maxCapacity (3)',
     );
   });
 

@@ -26,6 +26,7 @@ import type { ITerraformDependable } from 'cdktf';
 import type { Construct } from 'constructs';
 import { pin } from '../lib/addresses';
 import { alarmFactory } from '../lib/alarms';
+import { capacityRangeProblem } from '../lib/autoscaling';
 import { PLATFORM_PORTS } from './security';
 
 /** The two web services; the key names their construct ids, addresses, container and port. */
@@ -190,9 +191,8 @@ export class WebService {
   constructor(scope: Construct, key: WebServiceKey, props: WebServiceProps) {
     const { settings, ecs, names, refs, tags, at } = props;
     const scaling = settings.autoscaling?.enabled ? settings.autoscaling : undefined;
-    if (scaling && scaling.minCapacity > scaling.maxCapacity) {
-      throw new Error(`${scope.node.path}: ${key} autoscaling minCapacity ${scaling.minCapacity} is greater than maxCapacity ${scaling.maxCapacity}`);
-    }
+    const rangeProblem = scaling && capacityRangeProblem(scaling.minCapacity, scaling.maxCapacity);
+    if (rangeProblem) throw new Error(`${scope.node.path}: ${key} autoscaling.minCapacity ${scaling?.minCapacity} ${rangeProblem}`);
     this.autoscaled = scaling !== undefined;
 
     this.logGroup = pin(new CloudwatchLogGroup(scope, `${key}-logs`, { name: names.logGroup, retentionInDays: ecs.logRetentionDays, tags }), at(key));
