@@ -250,19 +250,20 @@ describe('ecs construct', () => {
     expect(secretKeyValueFrom('arn:x', 'SECRET_KEY')).toBe('arn:x:SECRET_KEY::');
   });
 
-  it('exposes typed outputs that reference the resources', () => {
+  it('exposes the cluster, the two services and the exec log group, whose outputs reference the resources', () => {
     const e = staging.ecs;
     expect(
       resolveTokens(staging.stack, [
-        e.clusterId,
-        e.clusterArn,
-        e.clusterName,
-        e.backendServiceName,
-        e.frontendServiceName,
-        e.backendTaskDefinitionArn,
-        e.frontendTaskDefinitionArn,
-        e.backendLogGroupName,
-        e.frontendLogGroupName,
+        e.cluster.id,
+        e.cluster.arn,
+        e.cluster.name,
+        e.backend.service.name,
+        e.frontend.service.name,
+        e.backend.taskDefinition.arn,
+        e.frontend.taskDefinition.arn,
+        e.backend.logGroup.name,
+        e.frontend.logGroup.name,
+        e.execLogGroup?.name,
       ]),
     ).toEqual([
       '${aws_ecs_cluster.ecs_main.id}',
@@ -274,9 +275,11 @@ describe('ecs construct', () => {
       '${aws_ecs_task_definition.ecs_frontend.arn}',
       '${aws_cloudwatch_log_group.ecs_backend.name}',
       '${aws_cloudwatch_log_group.ecs_frontend.name}',
+      '${aws_cloudwatch_log_group.ecs_exec.name}',
     ]);
-    expect(e.backendAutoscaled).toBe(false);
-    expect(production.ecs.backendAutoscaled).toBe(true);
+    expect([e.backend.autoscaled, e.frontend.autoscaled]).toEqual([false, false]);
+    expect(production.ecs.backend.autoscaled).toBe(true);
+    expect(production.ecs.execLogGroup).toBeUndefined();
   });
 });
 

@@ -28,7 +28,6 @@ import type { ServiceRoles } from './iam';
 import { PLATFORM_PORTS } from './security';
 import {
   type AutoscalingSettings,
-  type ContainerDefinition,
   type SharedServiceSettings,
   WebService,
   type WebServiceKey,
@@ -153,39 +152,15 @@ export interface EcsRefs {
   readonly frontend: FrontendRefs;
 }
 
-export class ContainerServices extends PlatformConstruct {
-  /** Cluster id (its ARN). */
-  public readonly clusterId: string;
-  /** Cluster ARN. */
-  public readonly clusterArn: string;
-  /** Cluster name, `<p>-cluster`. */
-  public readonly clusterName: string;
+export class Ecs extends PlatformConstruct {
+  /** The cluster, `<p>-cluster` (its `id` is its ARN). */
+  public readonly cluster: EcsCluster;
   /** The backend service (created first). */
   public readonly backend: WebService;
   /** The frontend service. */
   public readonly frontend: WebService;
-  /** Backend service name, `<p>-backend`. */
-  public readonly backendServiceName: string;
-  /** Frontend service name, `<p>-frontend`. */
-  public readonly frontendServiceName: string;
-  /** Backend service ARN (the provider's `id` of an `aws_ecs_service` is its ARN). */
-  public readonly backendServiceArn: string;
-  /** Backend task definition ARN (with revision). */
-  public readonly backendTaskDefinitionArn: string;
-  /** Frontend task definition ARN (with revision). */
-  public readonly frontendTaskDefinitionArn: string;
-  /** Backend log group name, `/ecs/<p>/backend`. */
-  public readonly backendLogGroupName: string;
-  /** Frontend log group name, `/ecs/<p>/frontend`. */
-  public readonly frontendLogGroupName: string;
-  /** The backend container definition, as encoded into its task definition. */
-  public readonly backendContainer: ContainerDefinition;
-  /** The frontend container definition, as encoded into its task definition. */
-  public readonly frontendContainer: ContainerDefinition;
-  /** Whether the backend service is autoscaled. */
-  public readonly backendAutoscaled: boolean;
   /** The log group of ECS Exec sessions (`/ecs/<p>/exec`); undefined while exec is off. */
-  public readonly execLogGroupName?: string;
+  public readonly execLogGroup?: CloudwatchLogGroup;
 
   constructor(scope: Construct, id: string, shared: SharedProps, settings: EcsSettings, refs: EcsRefs) {
     super(scope, id, shared, 'ecs');
@@ -195,13 +170,14 @@ export class ContainerServices extends PlatformConstruct {
     // awslogs driver (`DEFAULT`): a session's commands and output stay out of the application's log
     // group, are kept as long as the audit needs (execLogRetentionDays) and are readable by whom the
     // audit allows; see docs/platform.md, "ECS Exec".
-    const execLogGroup = settings.executeCommand
+    this.execLogGroup = settings.executeCommand
       ? pin(
           new CloudwatchLogGroup(this, 'exec-logs', { name: names.execLogGroup, retentionInDays: settings.execLogRetentionDays, tags: this.tags }),
           this.at('exec'),
           'added',
         )
       : undefined;
+    const execLogGroup = this.execLogGroup;
     const cluster = pin(
       new EcsCluster(this, 'cluster', {
         name: names.cluster,
@@ -213,6 +189,7 @@ export class ContainerServices extends PlatformConstruct {
       }),
       this.at('main'),
     );
+    this.cluster = cluster;
 
     // One web service per key: its section `ecs.<key>`, its refs `refs.<key>`. Exec on the backend only.
     const service = (key: WebServiceKey, serviceNames: WebServiceNames, container: WebServiceProps['container']) => {
@@ -322,19 +299,5 @@ export class ContainerServices extends PlatformConstruct {
       'nginx writes its cache and pid file, and the image may write VITE_API_URL into the built assets at start (D24); empty volumes over those paths would hide the assets',
     );
 
-    this.clusterId = cluster.id;
-    this.clusterArn = cluster.arn;
-    this.clusterName = cluster.name;
-    this.backendServiceName = this.backend.service.name;
-    this.backendServiceArn = this.backend.service.id;
-    this.frontendServiceName = this.frontend.service.name;
-    this.backendTaskDefinitionArn = this.backend.taskDefinition.arn;
-    this.frontendTaskDefinitionArn = this.frontend.taskDefinition.arn;
-    this.backendLogGroupName = this.backend.logGroup.name;
-    this.frontendLogGroupName = this.frontend.logGroup.name;
-    this.backendContainer = this.backend.container;
-    this.frontendContainer = this.frontend.container;
-    this.backendAutoscaled = this.backend.autoscaled;
-    this.execLogGroupName = execLogGroup?.name;
   }
 }
