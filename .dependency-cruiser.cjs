@@ -10,16 +10,39 @@
  * generators) may import the layers; scripts/ (the npm commands) may import tooling/ and the
  * layers; main.ts is the entry point. No layer imports tooling/ or scripts/, tooling/ never
  * imports scripts/, and nothing but tests imports __tests__/.
+ *
+ * One narrow allowance (issue 24, "a setting has one home"): constructs/ and stacks/ may import
+ * TYPES, and only types (`import type`), from environments/schema/. A construct's settings type is
+ * `z.output` of its section's zod schema, so each setting is declared once, in the schema; the
+ * import is erased at compile time, so no code of a lower layer runs code of a higher one. A value
+ * import from there is refused like any other upward import. For the same reason a cycle that
+ * closes only through such a type-only import is not a cycle of the import order.
  */
 const LAYERS = ['lib', 'constructs', 'stacks', 'environments'];
 
-const layerRules = LAYERS.map((layer, i) => ({
-  name: `${layer}-imports-only-downward`,
-  comment: `${layer}/ may import only ${LAYERS.slice(0, i + 1).join(', ')} (the layers below it), never ${[...LAYERS.slice(i + 1), 'tooling', 'scripts', 'main.ts'].join(', ')}`,
-  severity: 'error',
-  from: { path: `^${layer}/` },
-  to: { path: `^(${[...LAYERS.slice(i + 1), 'tooling', 'scripts', '__tests__'].join('|')})/|^main\\.ts$` },
-}));
+/** Where constructs/ and stacks/ may import types from: the zod schemas of the settings. */
+const SETTINGS_SCHEMA = '^environments/schema/';
+const MAY_IMPORT_SETTINGS_TYPES = ['constructs', 'stacks'];
+
+const layerRules = LAYERS.flatMap((layer, i) => {
+  const above = `^(${[...LAYERS.slice(i + 1), 'tooling', 'scripts', '__tests__'].join('|')})/|^main\\.ts$`;
+  const rule = {
+    name: `${layer}-imports-only-downward`,
+    comment: `${layer}/ may import only ${LAYERS.slice(0, i + 1).join(', ')} (the layers below it), never ${[...LAYERS.slice(i + 1), 'tooling', 'scripts', 'main.ts'].join(', ')}`,
+    severity: 'error',
+    from: { path: `^${layer}/` },
+    to: { path: above },
+  };
+  if (!MAY_IMPORT_SETTINGS_TYPES.includes(layer)) return [rule];
+  return [
+    { ...rule, to: { path: above, pathNot: SETTINGS_SCHEMA } },
+    {
+      ...rule,
+      comment: `${layer}/ may import only types (import type) from environments/schema/: the settings types derived from the zod schemas`,
+      to: { path: SETTINGS_SCHEMA, dependencyTypesNot: ['type-only'] },
+    },
+  ];
+});
 
 module.exports = {
   forbidden: [
@@ -43,7 +66,8 @@ module.exports = {
       comment: 'a cycle between files makes the import order (and so the construct order) fragile',
       severity: 'error',
       from: {},
-      to: { circular: true },
+      // A type-only import is erased at compile time: a cycle closed by one does not order anything.
+      to: { circular: true, dependencyTypesNot: ['type-only'], viaOnly: { dependencyTypesNot: ['type-only'] } },
     },
   ],
   options: {

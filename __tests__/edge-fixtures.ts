@@ -6,7 +6,8 @@
  */
 import { TerraformOutput, Testing } from 'cdktf';
 import { LoadBalancer, type LoadBalancerRefs, type LoadBalancerSettings } from '../constructs/alb';
-import { type BackendRefs, Ecs, type EcsRefs, type EcsSettings, type FrontendRefs } from '../constructs/ecs';
+import { type BackendRefs, Ecs, type EcsRefs, type FrontendRefs } from '../constructs/ecs';
+import type { EcsSettings } from '../environments/schema/ecs';
 import { AddressPinnedStack } from '../lib/addresses';
 import { addCertificateArnVariable, addImageVariables } from '../stacks/deployment-variables';
 import { environment, type EnvName } from './helpers';

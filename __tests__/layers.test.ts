@@ -66,4 +66,23 @@ describe('the layer rules', () => {
       'tooling-never-imports-scripts: tooling/tool.ts -> scripts/cli.ts',
     ]);
   });
+
+  it('let constructs and stacks import types, and only types, from environments/schema/ (the settings types)', () => {
+    const dir = tempDir('layers-');
+    const write = (file: string, text: string) => {
+      mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      writeFileSync(path.join(dir, file), text);
+    };
+    write('tsconfig.json', JSON.stringify({ compilerOptions: { module: 'commonjs', strict: true } }));
+    write('environments/schema/thing.ts', "import { LIMIT } from '../../constructs/typed';\nexport const limit = LIMIT;\nexport interface ThingSettings { readonly size: number }\n");
+    write('environments/load.ts', 'export interface Loaded { readonly all: boolean }\n');
+    // A type-only import, closing a cycle with the schema's value import: allowed, and no cycle of the import order.
+    write('constructs/typed.ts', "import type { ThingSettings } from '../environments/schema/thing';\nexport const LIMIT = 3;\nexport class Typed { settings?: ThingSettings; }\n");
+    write('constructs/valued.ts', "import { limit } from '../environments/schema/thing';\nexport const twice = limit * 2;\n");
+    write('stacks/loaded.ts', "import type { Loaded } from '../environments/load';\nexport type Stack = Loaded;\n");
+    expect(violations(dir, ['environments', 'constructs', 'stacks'])).toEqual([
+      'constructs-imports-only-downward: constructs/valued.ts -> environments/schema/thing.ts',
+      'stacks-imports-only-downward: stacks/loaded.ts -> environments/load.ts',
+    ]);
+  });
 });

@@ -17,8 +17,10 @@
  */
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster';
-import type { ITerraformDependable } from 'cdktf';
 import type { Construct } from 'constructs';
+import type { z } from 'zod';
+import type { applicationSchema } from '../environments/schema/application';
+import type { EcsSettings } from '../environments/schema/ecs';
 import { pin } from '../lib/addresses';
 import { exceptPolicy } from '../lib/policy/engine';
 import { HEALTH_CHECK_PATHS } from './alb';
@@ -26,16 +28,7 @@ import { BACKEND_SECRET_KEYS } from './app-secret';
 import { PlatformConstruct, type SharedProps } from './base';
 import type { ServiceRoles } from './iam';
 import { PLATFORM_PORTS } from './security';
-import {
-  type AutoscalingSettings,
-  type SharedServiceSettings,
-  WebService,
-  type WebServiceKey,
-  type WebServiceNames,
-  type WebServiceProps,
-  type WebServiceRefs,
-  type WebServiceSettings,
-} from './web-service';
+import { WebService, type WebServiceKey, type WebServiceNames, type WebServiceProps, type WebServiceRefs } from './web-service';
 
 /** The `valueFrom` ECS uses for one key of a JSON secret: `<secret arn>:<key>::`. */
 export function secretKeyValueFrom(secretArn: string, jsonKey: string): string {
@@ -53,43 +46,18 @@ export const REDIS_AUTH_SECRET_ENV = 'REDIS_PASSWORD';
  */
 export const SCRATCH_MOUNT = { sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false } as const;
 
-/** The environment's `ecs` section. */
-export interface EcsSettings extends SharedServiceSettings {
-  /** Retention of the ECS Exec sessions' log group, in days. */
-  readonly execLogRetentionDays: number;
-  /** The backend (FastAPI) service, with its target-tracking autoscaling. */
-  readonly backend: WebServiceSettings & { readonly autoscaling: AutoscalingSettings };
-  /** The frontend (React, nginx) service. */
-  readonly frontend: WebServiceSettings;
-}
+/** The `application` section's values the backend container reads, under the same names (environments/schema/application.ts). */
+export type EcsApplicationSettings = Pick<z.output<typeof applicationSchema>, 'domain' | 'frontendHost' | 'backendCorsOrigins'>;
 
-/** The `application` section's values the backend container reads (same names). */
-export interface EcsApplicationSettings {
-  /** The environment's base domain (DOMAIN). */
-  readonly domain: string;
-  /** Public URL of the frontend (FRONTEND_HOST). */
-  readonly frontendHost: string;
-  /** Origins the API accepts (BACKEND_CORS_ORIGINS, joined with commas). */
-  readonly backendCorsOrigins: readonly string[];
-}
-
-/** Image and load-balancer attachment of one service. */
-export interface ServiceRefs {
+/**
+ * Image, load-balancer attachment, security groups and roles of one service: what the web service
+ * takes (constructs/web-service.ts, same names), and the image its container runs.
+ */
+export interface ServiceRefs extends Pick<WebServiceRefs, 'targetGroupArn' | 'targetGroupArnSuffix' | 'dependsOn' | 'securityGroupIds'> {
   /** Image repository, without tag (typically a Terraform variable). */
   readonly image: string;
   /** Image tag (typically a Terraform variable). */
   readonly imageTag: string;
-  /** Target group the service registers its tasks with. */
-  readonly targetGroupArn: string;
-  /**
-   * ARN suffix of that target group (the `TargetGroup` metric dimension). Without Container
-   * Insights, the running-tasks alarm watches the group's healthy hosts.
-   */
-  readonly targetGroupArnSuffix?: string;
-  /** Resources that attach `targetGroupArn` to the load balancer (listener or listener rule); the service is created after them (D11). */
-  readonly dependsOn: readonly ITerraformDependable[];
-  /** The service's own security groups. */
-  readonly securityGroupIds: readonly string[];
   /** The service's own task and execution roles. */
   readonly roles: ServiceRoles;
 }
@@ -134,20 +102,12 @@ export interface FrontendRefs extends ServiceRefs {
   readonly apiUrl: string;
 }
 
-/** What the two services connect to. */
-export interface EcsRefs {
+/** What the two services connect to: what both web services share (same names), and each one's own. */
+export interface EcsRefs extends Pick<WebServiceRefs, 'region' | 'subnetIds' | 'loadBalancerArnSuffix' | 'alarmTopicArn'> {
   /** Environment name given to the backend (ENVIRONMENT), e.g. `staging`. */
   readonly environment: string;
-  /** Region of the log groups (`awslogs-region`). */
-  readonly region: string;
   /** The `application` section (the backend container's DOMAIN, FRONTEND_HOST, BACKEND_CORS_ORIGINS). */
   readonly application: EcsApplicationSettings;
-  /** Private application subnets the tasks run in. */
-  readonly subnetIds: readonly string[];
-  /** ARN suffix of the load balancer (the `LoadBalancer` metric dimension), for the healthy-hosts alarms. */
-  readonly loadBalancerArnSuffix?: string;
-  /** The topic every alarm notifies on ALARM and OK. */
-  readonly alarmTopicArn: string;
   readonly backend: BackendRefs;
   readonly frontend: FrontendRefs;
 }

@@ -24,6 +24,7 @@ import { EcsService } from '@cdktf/provider-aws/lib/ecs-service';
 import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition';
 import type { ITerraformDependable } from 'cdktf';
 import type { Construct } from 'constructs';
+import type { EcsSettings } from '../environments/schema/ecs';
 import { pin } from '../lib/addresses';
 import { alarmFactory } from '../lib/alarms';
 import { capacityRangeProblem } from '../lib/autoscaling';
@@ -75,47 +76,13 @@ export interface AwsLogsConfiguration {
 }
 
 /** Target-tracking autoscaling: the environment's `ecs.backend.autoscaling` section. */
-export interface AutoscalingSettings {
-  /** Whether the service is autoscaled at all. */
-  readonly enabled: boolean;
-  /** Minimum number of tasks. */
-  readonly minCapacity: number;
-  /** Maximum number of tasks. */
-  readonly maxCapacity: number;
-  /** Average CPU utilisation to track, in percent. */
-  readonly cpuTargetPercent: number;
-  /** Average memory utilisation to track, in percent. */
-  readonly memoryTargetPercent: number;
-}
+export type AutoscalingSettings = EcsSettings['backend']['autoscaling'];
 
-/** Sizing of one service: the environment's `ecs.backend` or `ecs.frontend` section. */
-export interface WebServiceSettings {
-  /** Fargate task CPU units. */
-  readonly cpu: number;
-  /** Fargate task memory in MiB. */
-  readonly memory: number;
-  /** Number of tasks (the initial number only, while autoscaling is on: D18). */
-  readonly desiredCount: number;
-  /**
-   * Seconds after a task starts during which ECS ignores the load balancer's health checks of it
-   * (`health_check_grace_period_seconds`); ECS's own default is 0.
-   */
-  readonly healthCheckGracePeriodSeconds: number;
-  /** Target-tracking autoscaling; a service whose section has none is not autoscaled. */
-  readonly autoscaling?: AutoscalingSettings;
-}
+/** Sizing of one service: the environment's `ecs.backend` or `ecs.frontend` section; a service whose section has no autoscaling is not autoscaled. */
+export type WebServiceSettings = EcsSettings['frontend'] & Partial<Pick<EcsSettings['backend'], 'autoscaling'>>;
 
 /** What both services take from the environment's `ecs` section (same names). */
-export interface SharedServiceSettings {
-  /** Container Insights on the cluster; without it the running-tasks alarm counts healthy targets. */
-  readonly containerInsights: boolean;
-  /** ECS Exec (on the backend only: the frontend's task role grants nothing, so exec could not open its channel). */
-  readonly executeCommand: boolean;
-  /** Retention of the log group, in days. */
-  readonly logRetentionDays: number;
-  /** Alarm thresholds of each service. */
-  readonly alarms: { readonly cpuPercent: number; readonly memoryPercent: number };
-}
+export type SharedServiceSettings = Pick<EcsSettings, 'containerInsights' | 'executeCommand' | 'logRetentionDays' | 'alarms'>;
 
 /** The service's resource names (lib/names.ts, `ecs` section). */
 export interface WebServiceNames {

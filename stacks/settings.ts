@@ -7,7 +7,8 @@
  */
 import type { LoadBalancerRefs, LoadBalancerSettings } from '../constructs/alb';
 import type { AppSecretSettings } from '../constructs/app-secret';
-import type { EcsApplicationSettings, EcsSettings } from '../constructs/ecs';
+import type { EcsApplicationSettings } from '../constructs/ecs';
+import type { EcsSettings } from '../environments/schema/ecs';
 import type { GithubSettings } from '../constructs/iam';
 import type { MonitoringSettings } from '../constructs/monitoring';
 import type { DatabaseSettings } from '../constructs/rds';

@@ -96,6 +96,8 @@ export const ecsSchema = z
   .describe('ECS Fargate cluster and services (legacy ecs module).');
 
 export type EcsView = ViewOf<typeof ecsSchema>;
+/** The `ecs` section as the Ecs construct (constructs/ecs.ts) and its web services take it. */
+export type EcsSettings = z.output<typeof ecsSchema>;
 
 /** Each task size must be one Fargate offers. */
 export function checkTaskSizes(ecs: EcsView, ctx: Ctx): void {
