@@ -3,9 +3,11 @@
  * the backend (FastAPI, optionally autoscaled) and the frontend (nginx), each with its task
  * definition, log group and alarms.
  *
- * Props: the environment's `ecs` section as it is (`EcsSettings`), and what the services connect
- * to (`EcsRefs`: network, roles, target groups, data tier, secrets, alarm topic, and the
- * `application` section's values the backend container reads, under the same names).
+ * Props: the environment's `ecs` section as it is (`EcsSettings`, the schema's output), and what
+ * the services connect to (`EcsRefs`: network, roles, target groups, data tier, secrets, alarm
+ * topic, and the `application` section's values the backend container reads, under the same names).
+ * It exposes the cluster, the two services (each a `WebService` construct: `ecs.backend.service`,
+ * `ecs.frontend.taskDefinition`, ...) and the exec sessions' log group.
  *
  * Container definitions are built here as typed objects and JSON-encoded; references
  * (database address, secret ARNs, image variables) stay Terraform interpolations
@@ -28,7 +30,7 @@ import { BACKEND_SECRET_KEYS } from './app-secret';
 import { PlatformConstruct, type SharedProps } from './base';
 import type { ServiceRoles } from './iam';
 import { PLATFORM_PORTS } from './security';
-import { WebService, type WebServiceKey, type WebServiceNames, type WebServiceProps, type WebServiceRefs } from './web-service';
+import { WebService, type WebServiceKey, type WebServiceRefs } from './web-service';
 
 /** The `valueFrom` ECS uses for one key of a JSON secret: `<secret arn>:<key>::`. */
 export function secretKeyValueFrom(secretArn: string, jsonKey: string): string {
@@ -130,14 +132,14 @@ export class Ecs extends PlatformConstruct {
     // awslogs driver (`DEFAULT`): a session's commands and output stay out of the application's log
     // group, are kept as long as the audit needs (execLogRetentionDays) and are readable by whom the
     // audit allows; see docs/platform.md, "ECS Exec".
-    this.execLogGroup = settings.executeCommand
+    const execLogGroup = settings.executeCommand
       ? pin(
           new CloudwatchLogGroup(this, 'exec-logs', { name: names.execLogGroup, retentionInDays: settings.execLogRetentionDays, tags: this.tags }),
           this.at('exec'),
           'added',
         )
       : undefined;
-    const execLogGroup = this.execLogGroup;
+    this.execLogGroup = execLogGroup;
     const cluster = pin(
       new EcsCluster(this, 'cluster', {
         name: names.cluster,
@@ -151,31 +153,33 @@ export class Ecs extends PlatformConstruct {
     );
     this.cluster = cluster;
 
-    // One web service per key: its section `ecs.<key>`, its refs `refs.<key>`. Exec on the backend only.
-    const service = (key: WebServiceKey, serviceNames: WebServiceNames, container: WebServiceProps['container']) => {
-      const serviceRefs: ServiceRefs = refs[key];
-      return new WebService(this, key, {
-        settings: settings[key],
-        ecs: settings,
-        names: serviceNames,
-        executeCommand: key === 'backend' && settings.executeCommand,
-        container,
-        refs: {
-          region: refs.region,
+    // One web service per key: its section `ecs.<key>` with the section's shared fields, its refs `refs.<key>`
+    // with the shared ones. Exec on the backend only: the frontend's task role grants nothing, so exec could
+    // not open its channel.
+    const service = (key: WebServiceKey, container: WebServiceRefs['container']) => {
+      const { containerInsights, logRetentionDays, alarms } = settings;
+      const { region, subnetIds, loadBalancerArnSuffix, alarmTopicArn } = refs;
+      const { targetGroupArn, targetGroupArnSuffix, dependsOn, securityGroupIds, roles }: ServiceRefs = refs[key];
+      return new WebService(
+        this,
+        key,
+        shared,
+        { ...settings[key], containerInsights, logRetentionDays, alarms, executeCommand: key === 'backend' && settings.executeCommand },
+        {
+          container,
           cluster: { id: cluster.id, name: cluster.name },
-          subnetIds: refs.subnetIds,
-          securityGroupIds: serviceRefs.securityGroupIds,
-          executionRoleArn: serviceRefs.roles.executionRoleArn,
-          taskRoleArn: serviceRefs.roles.taskRoleArn,
-          targetGroupArn: serviceRefs.targetGroupArn,
-          targetGroupArnSuffix: serviceRefs.targetGroupArnSuffix,
-          loadBalancerArnSuffix: refs.loadBalancerArnSuffix,
-          dependsOn: serviceRefs.dependsOn,
-          alarmTopicArn: refs.alarmTopicArn,
-        } satisfies WebServiceRefs,
-        tags: this.tags,
-        at: this.at,
-      });
+          region,
+          subnetIds,
+          loadBalancerArnSuffix,
+          alarmTopicArn,
+          targetGroupArn,
+          targetGroupArnSuffix,
+          dependsOn,
+          securityGroupIds,
+          executionRoleArn: roles.executionRoleArn,
+          taskRoleArn: roles.taskRoleArn,
+        },
+      );
     };
 
     const { backend, frontend, application } = refs;
@@ -184,18 +188,7 @@ export class Ecs extends PlatformConstruct {
     // The backend runs on a read-only root with a scratch /tmp, except where ECS Exec is on: its
     // agent needs a writable root filesystem (staging records that exception).
     const backendReadOnly = !settings.executeCommand;
-    this.backend = service(
-      'backend',
-      {
-        logGroup: names.backendLogGroup,
-        taskFamily: names.backendTaskFamily,
-        service: names.backendService,
-        cpuAlarm: names.backendCpuAlarm,
-        memoryAlarm: names.backendMemoryAlarm,
-        runningTasksAlarm: names.backendRunningTasksAlarm,
-        scalingPolicies: { cpu: names.backendCpuScalingPolicy, memory: names.backendMemoryScalingPolicy },
-      },
-      (logConfiguration) => ({
+    this.backend = service('backend', (logConfiguration) => ({
         name: 'backend',
         image: `${backend.image}:${backend.imageTag}`,
         essential: true,
@@ -234,17 +227,7 @@ export class Ecs extends PlatformConstruct {
         },
       }),
     );
-    this.frontend = service(
-      'frontend',
-      {
-        logGroup: names.frontendLogGroup,
-        taskFamily: names.frontendTaskFamily,
-        service: names.frontendService,
-        cpuAlarm: names.frontendCpuAlarm,
-        memoryAlarm: names.frontendMemoryAlarm,
-        runningTasksAlarm: names.frontendRunningTasksAlarm,
-      },
-      (logConfiguration) => ({
+    this.frontend = service('frontend', (logConfiguration) => ({
         name: 'frontend',
         image: `${frontend.image}:${frontend.imageTag}`,
         essential: true,
