@@ -31,17 +31,17 @@ const LEGACY_BACKEND = legacyBackendContainer({
   logGroup: '${aws_cloudwatch_log_group.ecs_backend.name}',
 });
 
-describe('ecs construct', () => {
-  // The `ecs` sections of the shipped environments: staging without Container Insights, with ECS
-  // Exec and one task each; production with 30-day logs, bigger tasks and backend autoscaling 2-10.
-  const staging = buildEdge();
-  const stagingJson = synthJson(staging.stack);
-  const production = buildEdge({
-    env: 'production',
-    backend: { redis: { host: IDS.redisHost, port: 6379, tls: true, authTokenValueFrom: IDS.redisAuthSecret } },
-  });
-  const productionJson = synthJson(production.stack);
+// The `ecs` sections of the shipped environments: staging without Container Insights, with ECS
+// Exec and one task each; production with 30-day logs, bigger tasks and backend autoscaling 2-10.
+const staging = buildEdge();
+const stagingJson = synthJson(staging.stack);
+const production = buildEdge({
+  env: 'production',
+  backend: { redis: { host: IDS.redisHost, port: 6379, tls: true, authTokenValueFrom: IDS.redisAuthSecret } },
+});
+const productionJson = synthJson(production.stack);
 
+describe('ecs construct: the cluster, its log groups and ECS Exec', () => {
   it('creates the cluster with Container Insights per environment, and exec sessions logged to their own group where exec is on', () => {
     expect(stagingJson.resource.aws_ecs_cluster.ecs_main).toEqual({
       name: 'test-cluster',
@@ -74,7 +74,9 @@ describe('ecs construct', () => {
     expect(productionJson.resource.aws_ecs_service.ecs_backend.enable_execute_command).toBe(false);
     expect(containers(productionJson, 'ecs_backend')[0]).not.toHaveProperty('linuxParameters');
   });
+});
 
+describe('ecs construct: the task definitions and their containers', () => {
   it('creates Fargate task definitions with cpu and memory as strings and each service its own two roles', () => {
     const common = { network_mode: 'awsvpc', requires_compatibilities: ['FARGATE'], tags: {} };
     const backendRoles = { execution_role_arn: IDS.executionRole, task_role_arn: IDS.taskRole };
@@ -136,7 +138,9 @@ describe('ecs construct', () => {
     expect(backend.environment.find((e: Json) => e.name === 'POSTGRES_SERVER').value).toBe('${aws_lb.alb_main.dns_name}');
     expect(backend.secrets.find((e: Json) => e.name === 'POSTGRES_PASSWORD').valueFrom).toBe('${aws_lb.alb_main.arn}:password::');
   });
+});
 
+describe('ecs construct: the services (D3, D11, D18)', () => {
   it('creates both services with the legacy settings and the D3 deployment arguments', () => {
     const services = stagingJson.resource.aws_ecs_service;
     const network = (sg: string) => ({ subnets: IDS.appSubnets, security_groups: [sg], assign_public_ip: false });
@@ -183,7 +187,9 @@ describe('ecs construct', () => {
     // Terraform owns the task-definition revisions: the service follows the task definition it declares.
     expect(productionJson.resource.aws_ecs_service.ecs_backend.lifecycle.ignore_changes).not.toContain('task_definition');
   });
+});
 
+describe('ecs construct: backend autoscaling and the alarms of the services', () => {
   it('scales the backend on CPU and memory when autoscaling is on', () => {
     expect(stagingJson.resource.aws_appautoscaling_target).toBeUndefined();
     expect(stagingJson.resource.aws_appautoscaling_policy).toBeUndefined();
@@ -245,7 +251,9 @@ describe('ecs construct', () => {
     ]);
     expect(alarms.ecs_frontend_cpu_high.alarm_description).toBe("The frontend service's average cpu utilisation is above 60 %");
   });
+});
 
+describe('ecs construct: what it exposes', () => {
   it('formats secret references as ECS expects', () => {
     expect(secretKeyValueFrom('arn:x', 'SECRET_KEY')).toBe('arn:x:SECRET_KEY::');
   });
