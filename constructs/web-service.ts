@@ -265,7 +265,7 @@ export class WebService extends PlatformConstruct {
         ? { namespace: 'AWS/ApplicationELB', metricName: 'HealthyHostCount', dimensions: { TargetGroup: refs.targetGroupArnSuffix, LoadBalancer: refs.loadBalancerArnSuffix } }
         : undefined;
     if (running === undefined) {
-      throw new Error(`${this.node.path}: without Container Insights the ${key} running-tasks alarm needs targetGroupArnSuffix and loadBalancerArnSuffix`);
+      throw new Error(`${this.node.path}: without Container Insights the running-tasks alarm needs targetGroupArnSuffix and loadBalancerArnSuffix`);
     }
     const scaling = this.autoscaled ? settings.autoscaling : undefined;
     const minimum = scaling ? scaling.minCapacity : settings.desiredCount;
