@@ -3,9 +3,11 @@
  * the backend (FastAPI, optionally autoscaled) and the frontend (nginx), each with its task
  * definition, log group and alarms.
  *
- * Props: the environment's `ecs` section as it is (`EcsSettings`), and what the services connect
- * to (`EcsRefs`: network, roles, target groups, data tier, secrets, alarm topic, and the
- * `application` section's values the backend container reads, under the same names).
+ * Props: the environment's `ecs` section as it is (`EcsSettings`, the schema's output), and what
+ * the services connect to (`EcsRefs`: network, roles, target groups, data tier, secrets, alarm
+ * topic, and the `application` section's values the backend container reads, under the same names).
+ * It exposes the cluster, the two services (each a `WebService` construct: `ecs.backend.service`,
+ * `ecs.frontend.taskDefinition`, ...) and the exec sessions' log group.
  *
  * Container definitions are built here as typed objects and JSON-encoded; references
  * (database address, secret ARNs, image variables) stay Terraform interpolations
@@ -17,8 +19,10 @@
  */
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster';
-import type { ITerraformDependable } from 'cdktf';
 import type { Construct } from 'constructs';
+import type { z } from 'zod';
+import type { applicationSchema } from '../environments/schema/application';
+import type { EcsSettings } from '../environments/schema/ecs';
 import { pin } from '../lib/addresses';
 import { exceptPolicy } from '../lib/policy/engine';
 import { HEALTH_CHECK_PATHS } from './load-balancer';
@@ -26,17 +30,7 @@ import { BACKEND_SECRET_KEYS } from './application';
 import { PlatformConstruct, type SharedProps } from './base';
 import type { ServiceRoles } from './iam';
 import { PLATFORM_PORTS } from './security';
-import {
-  type AutoscalingSettings,
-  type ContainerDefinition,
-  type SharedServiceSettings,
-  WebService,
-  type WebServiceKey,
-  type WebServiceNames,
-  type WebServiceProps,
-  type WebServiceRefs,
-  type WebServiceSettings,
-} from './web-service';
+import { WebService, type WebServiceKey, type WebServiceRefs } from './web-service';
 
 /** The `valueFrom` ECS uses for one key of a JSON secret: `<secret arn>:<key>::`. */
 export function secretKeyValueFrom(secretArn: string, jsonKey: string): string {
@@ -54,43 +48,18 @@ export const REDIS_AUTH_SECRET_ENV = 'REDIS_PASSWORD';
  */
 export const SCRATCH_MOUNT = { sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false } as const;
 
-/** The environment's `ecs` section. */
-export interface EcsSettings extends SharedServiceSettings {
-  /** Retention of the ECS Exec sessions' log group, in days. */
-  readonly execLogRetentionDays: number;
-  /** The backend (FastAPI) service, with its target-tracking autoscaling. */
-  readonly backend: WebServiceSettings & { readonly autoscaling: AutoscalingSettings };
-  /** The frontend (React, nginx) service. */
-  readonly frontend: WebServiceSettings;
-}
+/** The `application` section's values the backend container reads, under the same names (environments/schema/application.ts). */
+export type EcsApplicationSettings = Pick<z.output<typeof applicationSchema>, 'domain' | 'frontendHost' | 'backendCorsOrigins'>;
 
-/** The `application` section's values the backend container reads (same names). */
-export interface EcsApplicationSettings {
-  /** The environment's base domain (DOMAIN). */
-  readonly domain: string;
-  /** Public URL of the frontend (FRONTEND_HOST). */
-  readonly frontendHost: string;
-  /** Origins the API accepts (BACKEND_CORS_ORIGINS, joined with commas). */
-  readonly backendCorsOrigins: readonly string[];
-}
-
-/** Image and load-balancer attachment of one service. */
-export interface ServiceRefs {
+/**
+ * Image, load-balancer attachment, security groups and roles of one service: what the web service
+ * takes (constructs/web-service.ts, same names), and the image its container runs.
+ */
+export interface ServiceRefs extends Pick<WebServiceRefs, 'targetGroupArn' | 'targetGroupArnSuffix' | 'dependsOn' | 'securityGroupIds'> {
   /** Image repository, without tag (typically a Terraform variable). */
   readonly image: string;
   /** Image tag (typically a Terraform variable). */
   readonly imageTag: string;
-  /** Target group the service registers its tasks with. */
-  readonly targetGroupArn: string;
-  /**
-   * ARN suffix of that target group (the `TargetGroup` metric dimension). Without Container
-   * Insights, the running-tasks alarm watches the group's healthy hosts.
-   */
-  readonly targetGroupArnSuffix?: string;
-  /** Resources that attach `targetGroupArn` to the load balancer (listener or listener rule); the service is created after them (D11). */
-  readonly dependsOn: readonly ITerraformDependable[];
-  /** The service's own security groups. */
-  readonly securityGroupIds: readonly string[];
   /** The service's own task and execution roles. */
   readonly roles: ServiceRoles;
 }
@@ -135,57 +104,25 @@ export interface FrontendRefs extends ServiceRefs {
   readonly apiUrl: string;
 }
 
-/** What the two services connect to. */
-export interface EcsRefs {
+/** What the two services connect to: what both web services share (same names), and each one's own. */
+export interface EcsRefs extends Pick<WebServiceRefs, 'region' | 'subnetIds' | 'loadBalancerArnSuffix' | 'alarmTopicArn'> {
   /** Environment name given to the backend (ENVIRONMENT), e.g. `staging`. */
   readonly environment: string;
-  /** Region of the log groups (`awslogs-region`). */
-  readonly region: string;
   /** The `application` section (the backend container's DOMAIN, FRONTEND_HOST, BACKEND_CORS_ORIGINS). */
   readonly application: EcsApplicationSettings;
-  /** Private application subnets the tasks run in. */
-  readonly subnetIds: readonly string[];
-  /** ARN suffix of the load balancer (the `LoadBalancer` metric dimension), for the healthy-hosts alarms. */
-  readonly loadBalancerArnSuffix?: string;
-  /** The topic every alarm notifies on ALARM and OK. */
-  readonly alarmTopicArn: string;
   readonly backend: BackendRefs;
   readonly frontend: FrontendRefs;
 }
 
-export class ContainerServices extends PlatformConstruct {
-  /** Cluster id (its ARN). */
-  public readonly clusterId: string;
-  /** Cluster ARN. */
-  public readonly clusterArn: string;
-  /** Cluster name, `<p>-cluster`. */
-  public readonly clusterName: string;
+export class Ecs extends PlatformConstruct {
+  /** The cluster, `<p>-cluster` (its `id` is its ARN). */
+  public readonly cluster: EcsCluster;
   /** The backend service (created first). */
   public readonly backend: WebService;
   /** The frontend service. */
   public readonly frontend: WebService;
-  /** Backend service name, `<p>-backend`. */
-  public readonly backendServiceName: string;
-  /** Frontend service name, `<p>-frontend`. */
-  public readonly frontendServiceName: string;
-  /** Backend service ARN (the provider's `id` of an `aws_ecs_service` is its ARN). */
-  public readonly backendServiceArn: string;
-  /** Backend task definition ARN (with revision). */
-  public readonly backendTaskDefinitionArn: string;
-  /** Frontend task definition ARN (with revision). */
-  public readonly frontendTaskDefinitionArn: string;
-  /** Backend log group name, `/ecs/<p>/backend`. */
-  public readonly backendLogGroupName: string;
-  /** Frontend log group name, `/ecs/<p>/frontend`. */
-  public readonly frontendLogGroupName: string;
-  /** The backend container definition, as encoded into its task definition. */
-  public readonly backendContainer: ContainerDefinition;
-  /** The frontend container definition, as encoded into its task definition. */
-  public readonly frontendContainer: ContainerDefinition;
-  /** Whether the backend service is autoscaled. */
-  public readonly backendAutoscaled: boolean;
   /** The log group of ECS Exec sessions (`/ecs/<p>/exec`); undefined while exec is off. */
-  public readonly execLogGroupName?: string;
+  public readonly execLogGroup?: CloudwatchLogGroup;
 
   constructor(scope: Construct, id: string, shared: SharedProps, settings: EcsSettings, refs: EcsRefs) {
     super(scope, id, shared, 'ecs');
@@ -202,6 +139,7 @@ export class ContainerServices extends PlatformConstruct {
           'added',
         )
       : undefined;
+    this.execLogGroup = execLogGroup;
     const cluster = pin(
       new EcsCluster(this, 'cluster', {
         name: names.cluster,
@@ -213,32 +151,35 @@ export class ContainerServices extends PlatformConstruct {
       }),
       this.at('main'),
     );
+    this.cluster = cluster;
 
-    // One web service per key: its section `ecs.<key>`, its refs `refs.<key>`. Exec on the backend only.
-    const service = (key: WebServiceKey, serviceNames: WebServiceNames, container: WebServiceProps['container']) => {
-      const serviceRefs: ServiceRefs = refs[key];
-      return new WebService(this, key, {
-        settings: settings[key],
-        ecs: settings,
-        names: serviceNames,
-        executeCommand: key === 'backend' && settings.executeCommand,
-        container,
-        refs: {
-          region: refs.region,
+    // One web service per key: its section `ecs.<key>` with the section's shared fields, its refs `refs.<key>`
+    // with the shared ones. Exec on the backend only: the frontend's task role grants nothing, so exec could
+    // not open its channel.
+    const service = (key: WebServiceKey, container: WebServiceRefs['container']) => {
+      const { containerInsights, logRetentionDays, alarms } = settings;
+      const { region, subnetIds, loadBalancerArnSuffix, alarmTopicArn } = refs;
+      const { targetGroupArn, targetGroupArnSuffix, dependsOn, securityGroupIds, roles }: ServiceRefs = refs[key];
+      return new WebService(
+        this,
+        key,
+        shared,
+        { ...settings[key], containerInsights, logRetentionDays, alarms, executeCommand: key === 'backend' && settings.executeCommand },
+        {
+          container,
           cluster: { id: cluster.id, name: cluster.name },
-          subnetIds: refs.subnetIds,
-          securityGroupIds: serviceRefs.securityGroupIds,
-          executionRoleArn: serviceRefs.roles.executionRoleArn,
-          taskRoleArn: serviceRefs.roles.taskRoleArn,
-          targetGroupArn: serviceRefs.targetGroupArn,
-          targetGroupArnSuffix: serviceRefs.targetGroupArnSuffix,
-          loadBalancerArnSuffix: refs.loadBalancerArnSuffix,
-          dependsOn: serviceRefs.dependsOn,
-          alarmTopicArn: refs.alarmTopicArn,
-        } satisfies WebServiceRefs,
-        tags: this.tags,
-        at: this.at,
-      });
+          region,
+          subnetIds,
+          loadBalancerArnSuffix,
+          alarmTopicArn,
+          targetGroupArn,
+          targetGroupArnSuffix,
+          dependsOn,
+          securityGroupIds,
+          executionRoleArn: roles.executionRoleArn,
+          taskRoleArn: roles.taskRoleArn,
+        },
+      );
     };
 
     const { backend, frontend, application } = refs;
@@ -247,18 +188,7 @@ export class ContainerServices extends PlatformConstruct {
     // The backend runs on a read-only root with a scratch /tmp, except where ECS Exec is on: its
     // agent needs a writable root filesystem (staging records that exception).
     const backendReadOnly = !settings.executeCommand;
-    this.backend = service(
-      'backend',
-      {
-        logGroup: names.backendLogGroup,
-        taskFamily: names.backendTaskFamily,
-        service: names.backendService,
-        cpuAlarm: names.backendCpuAlarm,
-        memoryAlarm: names.backendMemoryAlarm,
-        runningTasksAlarm: names.backendRunningTasksAlarm,
-        scalingPolicies: { cpu: names.backendCpuScalingPolicy, memory: names.backendMemoryScalingPolicy },
-      },
-      (logConfiguration) => ({
+    this.backend = service('backend', (logConfiguration) => ({
         name: 'backend',
         image: `${backend.image}:${backend.imageTag}`,
         essential: true,
@@ -297,17 +227,7 @@ export class ContainerServices extends PlatformConstruct {
         },
       }),
     );
-    this.frontend = service(
-      'frontend',
-      {
-        logGroup: names.frontendLogGroup,
-        taskFamily: names.frontendTaskFamily,
-        service: names.frontendService,
-        cpuAlarm: names.frontendCpuAlarm,
-        memoryAlarm: names.frontendMemoryAlarm,
-        runningTasksAlarm: names.frontendRunningTasksAlarm,
-      },
-      (logConfiguration) => ({
+    this.frontend = service('frontend', (logConfiguration) => ({
         name: 'frontend',
         image: `${frontend.image}:${frontend.imageTag}`,
         essential: true,
@@ -322,19 +242,5 @@ export class ContainerServices extends PlatformConstruct {
       'nginx writes its cache and pid file, and the image may write VITE_API_URL into the built assets at start (D24); empty volumes over those paths would hide the assets',
     );
 
-    this.clusterId = cluster.id;
-    this.clusterArn = cluster.arn;
-    this.clusterName = cluster.name;
-    this.backendServiceName = this.backend.service.name;
-    this.backendServiceArn = this.backend.service.id;
-    this.frontendServiceName = this.frontend.service.name;
-    this.backendTaskDefinitionArn = this.backend.taskDefinition.arn;
-    this.frontendTaskDefinitionArn = this.frontend.taskDefinition.arn;
-    this.backendLogGroupName = this.backend.logGroup.name;
-    this.frontendLogGroupName = this.frontend.logGroup.name;
-    this.backendContainer = this.backend.container;
-    this.frontendContainer = this.frontend.container;
-    this.backendAutoscaled = this.backend.autoscaled;
-    this.execLogGroupName = execLogGroup?.name;
   }
 }

@@ -4,10 +4,10 @@
  * optional target-tracking autoscaling and its on-call alarms (CPU and memory high, fewer
  * running tasks than the minimum).
  *
- * It is a plain class, not a construct: it creates its resources in the scope it is given (the
- * `ecs` construct) with the ids and Terraform addresses the legacy module's resources have
- * (`<key>-logs`, `<key>-task`, `<key>-service`, ... at `<prefix>_<key>`), so the two services
- * keep their construct paths and addresses.
+ * A construct on the shared base (like aws-ecs-patterns' ApplicationLoadBalancedFargateService): it
+ * owns its resources (`<key>/logs`, `<key>/task-definition`, `<key>/service`, ...), takes its tags,
+ * names (lib/names.ts, `ecs.<key>...`) and addresses from the base, and pins each resource where the
+ * legacy module's was, with the `ecs` address prefix (`<prefix>_<key>`, `<prefix>_<key>_cpu`, ...).
  *
  * Fixes of legacy defects:
  *  - D3 [CloudFormation-style ECS deployment block]: top-level `deployment_maximum_percent` / `deployment_minimum_healthy_percent`;
@@ -24,8 +24,11 @@ import { EcsService } from '@cdktf/provider-aws/lib/ecs-service';
 import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition';
 import type { ITerraformDependable } from 'cdktf';
 import type { Construct } from 'constructs';
+import type { EcsSettings } from '../environments/schema/ecs';
 import { pin } from '../lib/addresses';
 import { alarmFactory } from '../lib/alarms';
+import { capacityRangeProblem } from '../lib/autoscaling';
+import { PlatformConstruct, type SharedProps } from './base';
 import { PLATFORM_PORTS } from './security';
 
 /** The two web services; the key names their construct ids, addresses, container and port. */
@@ -74,62 +77,24 @@ export interface AwsLogsConfiguration {
 }
 
 /** Target-tracking autoscaling: the environment's `ecs.backend.autoscaling` section. */
-export interface AutoscalingSettings {
-  /** Whether the service is autoscaled at all. */
-  readonly enabled: boolean;
-  /** Minimum number of tasks. */
-  readonly minCapacity: number;
-  /** Maximum number of tasks. */
-  readonly maxCapacity: number;
-  /** Average CPU utilisation to track, in percent. */
-  readonly cpuTargetPercent: number;
-  /** Average memory utilisation to track, in percent. */
-  readonly memoryTargetPercent: number;
-}
+export type AutoscalingSettings = EcsSettings['backend']['autoscaling'];
 
-/** Sizing of one service: the environment's `ecs.backend` or `ecs.frontend` section. */
-export interface WebServiceSettings {
-  /** Fargate task CPU units. */
-  readonly cpu: number;
-  /** Fargate task memory in MiB. */
-  readonly memory: number;
-  /** Number of tasks (the initial number only, while autoscaling is on: D18). */
-  readonly desiredCount: number;
-  /**
-   * Seconds after a task starts during which ECS ignores the load balancer's health checks of it
-   * (`health_check_grace_period_seconds`); ECS's own default is 0.
-   */
-  readonly healthCheckGracePeriodSeconds: number;
-  /** Target-tracking autoscaling; a service whose section has none is not autoscaled. */
-  readonly autoscaling?: AutoscalingSettings;
-}
+/**
+ * What each service takes from the `ecs` section, under the same names; `executeCommand` is the
+ * service's own (the `ecs` construct turns it on for the backend only).
+ */
+export type SharedServiceSettings = Pick<EcsSettings, 'containerInsights' | 'executeCommand' | 'logRetentionDays' | 'alarms'>;
 
-/** What both services take from the environment's `ecs` section (same names). */
-export interface SharedServiceSettings {
-  /** Container Insights on the cluster; without it the running-tasks alarm counts healthy targets. */
-  readonly containerInsights: boolean;
-  /** ECS Exec (on the backend only: the frontend's task role grants nothing, so exec could not open its channel). */
-  readonly executeCommand: boolean;
-  /** Retention of the log group, in days. */
-  readonly logRetentionDays: number;
-  /** Alarm thresholds of each service. */
-  readonly alarms: { readonly cpuPercent: number; readonly memoryPercent: number };
-}
+/**
+ * The settings of one service: its own section (`ecs.backend` or `ecs.frontend`; a service whose
+ * section has no autoscaling is not autoscaled) and the `ecs` section's shared fields.
+ */
+export type WebServiceSettings = EcsSettings['frontend'] & Partial<Pick<EcsSettings['backend'], 'autoscaling'>> & SharedServiceSettings;
 
-/** The service's resource names (lib/names.ts, `ecs` section). */
-export interface WebServiceNames {
-  readonly logGroup: string;
-  readonly taskFamily: string;
-  readonly service: string;
-  readonly cpuAlarm: string;
-  readonly memoryAlarm: string;
-  readonly runningTasksAlarm: string;
-  /** Names of the two scaling policies; needed only when the service is autoscaled. */
-  readonly scalingPolicies?: { readonly cpu: string; readonly memory: string };
-}
-
-/** What the service connects to. */
+/** What the service connects to, and what it runs. */
 export interface WebServiceRefs {
+  /** The service's only container, given where its output goes (the service's log group). */
+  readonly container: (logConfiguration: AwsLogsConfiguration) => ContainerDefinition;
   /** Region of the log group (`awslogs-region`). */
   readonly region: string;
   /** The cluster's id (ARN) and name. */
@@ -157,24 +122,7 @@ export interface WebServiceRefs {
   readonly alarmTopicArn: string;
 }
 
-export interface WebServiceProps {
-  /** The service's own section (`ecs.backend` / `ecs.frontend`). */
-  readonly settings: WebServiceSettings;
-  /** The `ecs` section's fields both services share (`ecs.containerInsights`, `ecs.alarms`, ...). */
-  readonly ecs: SharedServiceSettings;
-  readonly names: WebServiceNames;
-  /** ECS Exec on this service (`enable_execute_command`). */
-  readonly executeCommand: boolean;
-  /** The service's only container, given where its output goes (the service's log group). */
-  readonly container: (logConfiguration: AwsLogsConfiguration) => ContainerDefinition;
-  readonly refs: WebServiceRefs;
-  /** Tags of every resource that sets tags. */
-  readonly tags: Readonly<Record<string, string>>;
-  /** The Terraform logical id of a name in the `ecs` construct. */
-  readonly at: (name: string) => string;
-}
-
-export class WebService {
+export class WebService extends PlatformConstruct {
   /** The log group, `/ecs/<p>/<key>`. */
   public readonly logGroup: CloudwatchLogGroup;
   /** The task definition (its `arn` carries the revision). */
@@ -186,24 +134,27 @@ export class WebService {
   /** Whether the service is autoscaled. */
   public readonly autoscaled: boolean;
 
-  /** Creates the service's resources in `scope` (the `ecs` construct), with ids starting with `key`. */
-  constructor(scope: Construct, key: WebServiceKey, props: WebServiceProps) {
-    const { settings, ecs, names, refs, tags, at } = props;
+  /** The service `key` (its construct id), with the `ecs` section's addresses and names of that key. */
+  constructor(scope: Construct, key: WebServiceKey, shared: SharedProps, settings: WebServiceSettings, refs: WebServiceRefs) {
+    super(scope, key, shared, 'ecs');
+    const names = this.names.ecs;
+    const tags = this.tags;
+    // Every address of this service starts with its key: `<prefix>_<key>`, `<prefix>_<key>_cpu`, ...
+    const at = (name?: string) => this.at(name === undefined ? key : `${key}_${name}`);
     const scaling = settings.autoscaling?.enabled ? settings.autoscaling : undefined;
-    if (scaling && scaling.minCapacity > scaling.maxCapacity) {
-      throw new Error(`${scope.node.path}: ${key} autoscaling minCapacity ${scaling.minCapacity} is greater than maxCapacity ${scaling.maxCapacity}`);
-    }
+    const rangeProblem = scaling && capacityRangeProblem(scaling.minCapacity, scaling.maxCapacity);
+    if (rangeProblem) throw new Error(`${this.node.path}: autoscaling.minCapacity ${scaling?.minCapacity} ${rangeProblem}`);
     this.autoscaled = scaling !== undefined;
 
-    this.logGroup = pin(new CloudwatchLogGroup(scope, `${key}-logs`, { name: names.logGroup, retentionInDays: ecs.logRetentionDays, tags }), at(key));
-    this.container = props.container({
+    this.logGroup = pin(new CloudwatchLogGroup(this, 'logs', { name: names[`${key}LogGroup`], retentionInDays: settings.logRetentionDays, tags }), at());
+    this.container = refs.container({
       logDriver: 'awslogs',
       options: { 'awslogs-group': this.logGroup.name, 'awslogs-region': refs.region, 'awslogs-stream-prefix': 'ecs' },
     });
 
     this.taskDefinition = pin(
-      new EcsTaskDefinition(scope, `${key}-task`, {
-        family: names.taskFamily,
+      new EcsTaskDefinition(this, 'task-definition', {
+        family: names[`${key}TaskFamily`],
         networkMode: 'awsvpc',
         requiresCompatibilities: ['FARGATE'],
         cpu: String(settings.cpu),
@@ -215,17 +166,17 @@ export class WebService {
         volume: this.container.mountPoints?.map((m) => ({ name: m.sourceVolume })),
         tags,
       }),
-      at(key),
+      at(),
     );
 
     this.service = pin(
-      new EcsService(scope, `${key}-service`, {
-        name: names.service,
+      new EcsService(this, 'service', {
+        name: names[`${key}Service`],
         cluster: refs.cluster.id,
         taskDefinition: this.taskDefinition.arn,
         desiredCount: settings.desiredCount,
         launchType: 'FARGATE',
-        enableExecuteCommand: props.executeCommand,
+        enableExecuteCommand: settings.executeCommand,
         networkConfiguration: { subnets: [...refs.subnetIds], securityGroups: [...refs.securityGroupIds], assignPublicIp: false },
         loadBalancer: [{ targetGroupArn: refs.targetGroupArn, containerName: this.container.name, containerPort: PLATFORM_PORTS[key] }],
         // A slow start (the backend migrates the database before it listens) is not a failed task.
@@ -239,53 +190,65 @@ export class WebService {
         lifecycle: scaling ? { ignoreChanges: ['desired_count'] } : undefined,
         tags,
       }),
-      at(key),
+      at(),
     );
 
-    if (scaling) {
-      const policyNames = names.scalingPolicies;
-      if (policyNames === undefined) throw new Error(`${scope.node.path}: the ${key} service is autoscaled but has no scaling policy names`);
-      const target = pin(
-        new AppautoscalingTarget(scope, `${key}-scaling-target`, {
-          serviceNamespace: 'ecs',
-          resourceId: `service/${refs.cluster.name}/${this.service.name}`,
-          scalableDimension: 'ecs:service:DesiredCount',
-          minCapacity: scaling.minCapacity,
-          maxCapacity: scaling.maxCapacity,
+    if (scaling) this.addAutoscaling(key, scaling, refs.cluster.name, at);
+    this.addAlarms(key, settings, refs, at);
+  }
+
+  /** Target tracking on average CPU and memory, between the section's minimum and maximum task counts. */
+  private addAutoscaling(key: WebServiceKey, scaling: AutoscalingSettings, clusterName: string, at: (name?: string) => string): void {
+    // Only the services lib/names.ts names scaling policies for can scale (the backend).
+    const names: Readonly<Record<string, string | undefined>> = this.names.ecs;
+    const [cpuPolicy, memoryPolicy] = [names[`${key}CpuScalingPolicy`], names[`${key}MemoryScalingPolicy`]];
+    if (cpuPolicy === undefined || memoryPolicy === undefined) {
+      throw new Error(`${this.node.path}: the ${key} service is autoscaled but has no scaling policy names`);
+    }
+    const policyNames = { cpu: cpuPolicy, memory: memoryPolicy };
+    const target = pin(
+      new AppautoscalingTarget(this, 'scaling-target', {
+        serviceNamespace: 'ecs',
+        resourceId: `service/${clusterName}/${this.service.name}`,
+        scalableDimension: 'ecs:service:DesiredCount',
+        minCapacity: scaling.minCapacity,
+        maxCapacity: scaling.maxCapacity,
+      }),
+      at(),
+      'counted-once',
+    );
+    const policy = (metric: 'cpu' | 'memory', predefinedMetricType: string, targetValue: number) =>
+      pin(
+        new AppautoscalingPolicy(this, `${metric}-scaling`, {
+          name: policyNames[metric],
+          policyType: 'TargetTrackingScaling',
+          resourceId: target.resourceId,
+          scalableDimension: target.scalableDimension,
+          serviceNamespace: target.serviceNamespace,
+          targetTrackingScalingPolicyConfiguration: {
+            predefinedMetricSpecification: { predefinedMetricType },
+            targetValue,
+            scaleInCooldown: 300,
+            scaleOutCooldown: 60,
+          },
         }),
-        at(key),
+        at(metric),
         'counted-once',
       );
-      const policy = (metric: 'cpu' | 'memory', predefinedMetricType: string, targetValue: number) =>
-        pin(
-          new AppautoscalingPolicy(scope, `${key}-${metric}-scaling`, {
-            name: policyNames[metric],
-            policyType: 'TargetTrackingScaling',
-            resourceId: target.resourceId,
-            scalableDimension: target.scalableDimension,
-            serviceNamespace: target.serviceNamespace,
-            targetTrackingScalingPolicyConfiguration: {
-              predefinedMetricSpecification: { predefinedMetricType },
-              targetValue,
-              scaleInCooldown: 300,
-              scaleOutCooldown: 60,
-            },
-          }),
-          at(`${key}_${metric}`),
-          'counted-once',
-        );
-      policy('cpu', 'ECSServiceAverageCPUUtilization', scaling.cpuTargetPercent);
-      policy('memory', 'ECSServiceAverageMemoryUtilization', scaling.memoryTargetPercent);
-    }
+    policy('cpu', 'ECSServiceAverageCPUUtilization', scaling.cpuTargetPercent);
+    policy('memory', 'ECSServiceAverageMemoryUtilization', scaling.memoryTargetPercent);
+  }
 
-    // On-call alarms: CPU and memory high, and fewer running tasks than the service's minimum.
-    const alarm = alarmFactory(scope, at, { namespace: 'AWS/ECS', dimensions: {}, alarmActions: [refs.alarmTopicArn], tags });
+  /** On-call alarms: CPU and memory high, and fewer running tasks than the service's minimum. */
+  private addAlarms(key: WebServiceKey, settings: WebServiceSettings, refs: WebServiceRefs, at: (name?: string) => string): void {
+    const names = this.names.ecs;
+    const alarm = alarmFactory(this, at, { namespace: 'AWS/ECS', dimensions: {}, alarmActions: [refs.alarmTopicArn], tags: this.tags });
     const dimensions = { ClusterName: refs.cluster.name, ServiceName: this.service.name };
     for (const [metric, metricName, threshold, alarmName] of [
-      ['cpu', 'CPUUtilization', ecs.alarms.cpuPercent, names.cpuAlarm],
-      ['memory', 'MemoryUtilization', ecs.alarms.memoryPercent, names.memoryAlarm],
+      ['cpu', 'CPUUtilization', settings.alarms.cpuPercent, names[`${key}CpuAlarm`]],
+      ['memory', 'MemoryUtilization', settings.alarms.memoryPercent, names[`${key}MemoryAlarm`]],
     ] as const) {
-      alarm(`${key}_${metric}_high`, {
+      alarm(`${metric}_high`, {
         alarmName,
         metricName,
         statistic: 'Average',
@@ -296,24 +259,25 @@ export class WebService {
         dimensions,
       }, 'added');
     }
-    const running = ecs.containerInsights
+    const running = settings.containerInsights
       ? { namespace: 'ECS/ContainerInsights', metricName: 'RunningTaskCount', dimensions }
       : refs.targetGroupArnSuffix !== undefined && refs.loadBalancerArnSuffix !== undefined
         ? { namespace: 'AWS/ApplicationELB', metricName: 'HealthyHostCount', dimensions: { TargetGroup: refs.targetGroupArnSuffix, LoadBalancer: refs.loadBalancerArnSuffix } }
         : undefined;
     if (running === undefined) {
-      throw new Error(`${scope.node.path}: without Container Insights the ${key} running-tasks alarm needs targetGroupArnSuffix and loadBalancerArnSuffix`);
+      throw new Error(`${this.node.path}: without Container Insights the running-tasks alarm needs targetGroupArnSuffix and loadBalancerArnSuffix`);
     }
+    const scaling = this.autoscaled ? settings.autoscaling : undefined;
     const minimum = scaling ? scaling.minCapacity : settings.desiredCount;
-    alarm(`${key}_running_tasks_low`, {
+    alarm('running_tasks_low', {
       ...running,
-      alarmName: names.runningTasksAlarm,
+      alarmName: names[`${key}RunningTasksAlarm`],
       statistic: 'Minimum',
       comparisonOperator: 'LessThanThreshold',
       threshold: minimum,
       evaluationPeriods: 3,
       period: 60,
-      alarmDescription: `Fewer ${key} tasks ${ecs.containerInsights ? 'running' : 'healthy behind the load balancer'} than the minimum of ${minimum}`,
+      alarmDescription: `Fewer ${key} tasks ${settings.containerInsights ? 'running' : 'healthy behind the load balancer'} than the minimum of ${minimum}`,
       // No data means no task reports at all: the worst case, not an unknown.
       treatMissingData: 'breaching',
     }, 'added');

@@ -10,7 +10,7 @@ import type { Construct } from 'constructs';
 import { LoadBalancer } from '../constructs/load-balancer';
 import { Application } from '../constructs/application';
 import type { SharedProps } from '../constructs/base';
-import { ContainerServices } from '../constructs/ecs';
+import { Ecs } from '../constructs/ecs';
 import { CredentialRotation } from '../constructs/credential-rotation';
 import { Monitoring } from '../constructs/monitoring';
 import { Iam } from '../constructs/iam';
@@ -51,7 +51,7 @@ export class PlatformStack extends AddressPinnedStack {
   /** The Application Load Balancer, its target groups, listeners and alarms. */
   public readonly loadBalancer: LoadBalancer;
   /** The ECS cluster, task definitions, services and backend autoscaling. */
-  public readonly services: ContainerServices;
+  public readonly ecs: Ecs;
   /** Redeploys the backend after RDS rotates the master password. */
   public readonly credentialRotation: CredentialRotation;
   /** The alarm topic, its subscriptions and the dashboard. */
@@ -166,7 +166,7 @@ export class PlatformStack extends AddressPinnedStack {
     });
 
     const images = addImageVariables(this, config.application);
-    this.services = new ContainerServices(this, 'ecs', shared, config.ecs, {
+    this.ecs = new Ecs(this, 'ecs', shared, config.ecs, {
       environment: config.name,
       region: config.region,
       application: config.application,
@@ -213,9 +213,9 @@ export class PlatformStack extends AddressPinnedStack {
     // ECS reads POSTGRES_PASSWORD only when a task starts: replace the backend's tasks after every rotation.
     this.credentialRotation = new CredentialRotation(this, 'rotation', shared, {
       secretArn: this.database.masterUserSecretArn,
-      clusterArn: this.services.clusterArn,
-      serviceName: this.services.backendServiceName,
-      serviceArn: this.services.backendServiceArn,
+      clusterArn: this.ecs.cluster.arn,
+      serviceName: this.ecs.backend.service.name,
+      serviceArn: this.ecs.backend.service.id,
       region: config.region,
       accountId,
     });
@@ -225,10 +225,10 @@ export class PlatformStack extends AddressPinnedStack {
       platformDashboardWidgets({
         region: config.region,
         ecs: {
-          clusterName: this.services.clusterName,
+          clusterName: this.ecs.cluster.name,
           services: [
-            { label: 'backend', serviceName: this.services.backendServiceName },
-            { label: 'frontend', serviceName: this.services.frontendServiceName },
+            { label: 'backend', serviceName: this.ecs.backend.service.name },
+            { label: 'frontend', serviceName: this.ecs.frontend.service.name },
           ],
         },
         alb: {
@@ -253,9 +253,9 @@ export class PlatformStack extends AddressPinnedStack {
     output('redis_reader_endpoint', this.cache.readerEndpointAddress, 'Redis reader endpoint address');
     output('github_actions_role_arn', this.iam.githubActionsRoleArn, 'Role GitHub Actions assumes to deploy');
     output('secrets_manager_secret_arn', this.appSecret.secretArn, 'ARN of the application secret (values are put by an operator)');
-    output('ecs_cluster_name', this.services.clusterName, 'ECS cluster name');
-    output('backend_service_name', this.services.backendServiceName, 'ECS service of the backend');
-    output('frontend_service_name', this.services.frontendServiceName, 'ECS service of the frontend');
+    output('ecs_cluster_name', this.ecs.cluster.name, 'ECS cluster name');
+    output('backend_service_name', this.ecs.backend.service.name, 'ECS service of the backend');
+    output('frontend_service_name', this.ecs.frontend.service.name, 'ECS service of the frontend');
     output('alarm_topic_arn', this.monitoring.alarmTopicArn, 'SNS topic every alarm notifies; subscribe on-call tools here');
     output('dashboard_url', dashboardUrl, 'CloudWatch console URL of the platform dashboard');
   }

@@ -1,7 +1,7 @@
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { BACKEND_SECRET_KEYS } from '../../constructs/application';
 import { secretKeyValueFrom } from '../../constructs/ecs';
-import { WebService } from '../../constructs/web-service';
+import { WebService, type WebServiceRefs } from '../../constructs/web-service';
 import { DEFAULT_HEALTH_CHECK_GRACE_PERIOD_SECONDS } from '../../environments/schema/ecs';
 import { checkStackPolicy } from '../../lib/policy/engine';
 import { POLICY_RULES } from '../../lib/policy/rules';
@@ -31,17 +31,17 @@ const LEGACY_BACKEND = legacyBackendContainer({
   logGroup: '${aws_cloudwatch_log_group.ecs_backend.name}',
 });
 
-describe('ecs construct', () => {
-  // The `ecs` sections of the shipped environments: staging without Container Insights, with ECS
-  // Exec and one task each; production with 30-day logs, bigger tasks and backend autoscaling 2-10.
-  const staging = buildEdge();
-  const stagingJson = synthJson(staging.stack);
-  const production = buildEdge({
-    env: 'production',
-    backend: { redis: { host: IDS.redisHost, port: 6379, tls: true, authTokenValueFrom: IDS.redisAuthSecret } },
-  });
-  const productionJson = synthJson(production.stack);
+// The `ecs` sections of the shipped environments: staging without Container Insights, with ECS
+// Exec and one task each; production with 30-day logs, bigger tasks and backend autoscaling 2-10.
+const staging = buildEdge();
+const stagingJson = synthJson(staging.stack);
+const production = buildEdge({
+  env: 'production',
+  backend: { redis: { host: IDS.redisHost, port: 6379, tls: true, authTokenValueFrom: IDS.redisAuthSecret } },
+});
+const productionJson = synthJson(production.stack);
 
+describe('ecs construct: the cluster, its log groups and ECS Exec', () => {
   it('creates the cluster with Container Insights per environment, and exec sessions logged to their own group where exec is on', () => {
     expect(stagingJson.resource.aws_ecs_cluster.ecs_main).toEqual({
       name: 'test-cluster',
@@ -74,7 +74,9 @@ describe('ecs construct', () => {
     expect(productionJson.resource.aws_ecs_service.ecs_backend.enable_execute_command).toBe(false);
     expect(containers(productionJson, 'ecs_backend')[0]).not.toHaveProperty('linuxParameters');
   });
+});
 
+describe('ecs construct: the task definitions and their containers', () => {
   it('creates Fargate task definitions with cpu and memory as strings and each service its own two roles', () => {
     const common = { network_mode: 'awsvpc', requires_compatibilities: ['FARGATE'], tags: {} };
     const backendRoles = { execution_role_arn: IDS.executionRole, task_role_arn: IDS.taskRole };
@@ -136,7 +138,9 @@ describe('ecs construct', () => {
     expect(backend.environment.find((e: Json) => e.name === 'POSTGRES_SERVER').value).toBe('${aws_lb.alb_main.dns_name}');
     expect(backend.secrets.find((e: Json) => e.name === 'POSTGRES_PASSWORD').valueFrom).toBe('${aws_lb.alb_main.arn}:password::');
   });
+});
 
+describe('ecs construct: the services (D3, D11, D18)', () => {
   it('creates both services with the legacy settings and the D3 deployment arguments', () => {
     const services = stagingJson.resource.aws_ecs_service;
     const network = (sg: string) => ({ subnets: IDS.appSubnets, security_groups: [sg], assign_public_ip: false });
@@ -183,7 +187,9 @@ describe('ecs construct', () => {
     // Terraform owns the task-definition revisions: the service follows the task definition it declares.
     expect(productionJson.resource.aws_ecs_service.ecs_backend.lifecycle.ignore_changes).not.toContain('task_definition');
   });
+});
 
+describe('ecs construct: backend autoscaling and the alarms of the services', () => {
   it('scales the backend on CPU and memory when autoscaling is on', () => {
     expect(stagingJson.resource.aws_appautoscaling_target).toBeUndefined();
     expect(stagingJson.resource.aws_appautoscaling_policy).toBeUndefined();
@@ -224,7 +230,7 @@ describe('ecs construct', () => {
 
   it('refuses autoscaling with a minimum above the maximum', () => {
     expect(() => buildEdge({ settings: (s) => Object.assign(s.ecs.backend.autoscaling, { enabled: true, minCapacity: 5, maxCapacity: 3 }) })).toThrow(
-      'test/ecs: backend autoscaling minCapacity 5 is greater than maxCapacity 3',
+      'test/ecs/backend: autoscaling.minCapacity 5 must not exceed maxCapacity (3)',
     );
   });
 
@@ -245,24 +251,27 @@ describe('ecs construct', () => {
     ]);
     expect(alarms.ecs_frontend_cpu_high.alarm_description).toBe("The frontend service's average cpu utilisation is above 60 %");
   });
+});
 
+describe('ecs construct: what it exposes', () => {
   it('formats secret references as ECS expects', () => {
     expect(secretKeyValueFrom('arn:x', 'SECRET_KEY')).toBe('arn:x:SECRET_KEY::');
   });
 
-  it('exposes typed outputs that reference the resources', () => {
+  it('exposes the cluster, the two services and the exec log group, whose outputs reference the resources', () => {
     const e = staging.ecs;
     expect(
       resolveTokens(staging.stack, [
-        e.clusterId,
-        e.clusterArn,
-        e.clusterName,
-        e.backendServiceName,
-        e.frontendServiceName,
-        e.backendTaskDefinitionArn,
-        e.frontendTaskDefinitionArn,
-        e.backendLogGroupName,
-        e.frontendLogGroupName,
+        e.cluster.id,
+        e.cluster.arn,
+        e.cluster.name,
+        e.backend.service.name,
+        e.frontend.service.name,
+        e.backend.taskDefinition.arn,
+        e.frontend.taskDefinition.arn,
+        e.backend.logGroup.name,
+        e.frontend.logGroup.name,
+        e.execLogGroup?.name,
       ]),
     ).toEqual([
       '${aws_ecs_cluster.ecs_main.id}',
@@ -274,50 +283,67 @@ describe('ecs construct', () => {
       '${aws_ecs_task_definition.ecs_frontend.arn}',
       '${aws_cloudwatch_log_group.ecs_backend.name}',
       '${aws_cloudwatch_log_group.ecs_frontend.name}',
+      '${aws_cloudwatch_log_group.ecs_exec.name}',
     ]);
-    expect(e.backendAutoscaled).toBe(false);
-    expect(production.ecs.backendAutoscaled).toBe(true);
+    expect([e.backend.autoscaled, e.frontend.autoscaled]).toEqual([false, false]);
+    expect(production.ecs.backend.autoscaled).toBe(true);
+    expect(production.ecs.execLogGroup).toBeUndefined();
   });
 });
 
 describe('web service', () => {
-  it('creates its resources in the ecs construct itself, so their construct paths stay those of the legacy module', () => {
-    const { ecs } = buildEdge({ env: 'production' });
-    const paths = (svc: WebService) =>
-      [svc.logGroup, svc.taskDefinition, svc.service].map((r) => r.node.path);
-    expect(paths(ecs.backend)).toEqual(['test/ecs/backend-logs', 'test/ecs/backend-task', 'test/ecs/backend-service']);
-    expect(paths(ecs.frontend)).toEqual(['test/ecs/frontend-logs', 'test/ecs/frontend-task', 'test/ecs/frontend-service']);
+  it('is a construct of its own under the ecs construct, its resources under it, their addresses those of the legacy module', () => {
+    const { ecs, stack } = buildEdge({ env: 'production' });
+    const paths = (svc: WebService) => [svc.node.path, ...[svc.logGroup, svc.taskDefinition, svc.service].map((r) => r.node.path)];
+    expect(paths(ecs.backend)).toEqual(['test/ecs/backend', 'test/ecs/backend/logs', 'test/ecs/backend/task-definition', 'test/ecs/backend/service']);
+    expect(paths(ecs.frontend)).toEqual(['test/ecs/frontend', 'test/ecs/frontend/logs', 'test/ecs/frontend/task-definition', 'test/ecs/frontend/service']);
+    const json = synthJson(stack);
+    const addresses = (type: string) => Object.keys(json.resource[type] ?? {}).filter((id) => id.startsWith('ecs_'));
+    expect(addresses('aws_ecs_service')).toEqual(['ecs_backend', 'ecs_frontend']);
+    expect(addresses('aws_appautoscaling_policy')).toEqual(['ecs_backend_cpu', 'ecs_backend_memory']);
   });
 
-  it('refuses autoscaling without the names of its scaling policies', () => {
+  it('takes its address prefix, tags and names from the shared props it is given', () => {
     const stack = new TerraformStack(Testing.app(), 'bare');
+    const ecs = environment('staging').ecs;
+    const service = new WebService(
+      stack,
+      'frontend',
+      { projectName: 'other', tags: { Team: 'web' }, addressPrefix: 'web' },
+      { ...ecs.frontend, containerInsights: true, executeCommand: false, logRetentionDays: 7, alarms: ecs.alarms },
+      bareRefs(),
+    );
+    const json = JSON.parse(Testing.synth(stack)) as Json;
+    expect(json.resource.aws_ecs_service.web_frontend).toMatchObject({ name: 'other-frontend', tags: { Team: 'web' } });
+    expect(Object.keys(json.resource.aws_cloudwatch_metric_alarm)).toEqual(['web_frontend_cpu_high', 'web_frontend_memory_high', 'web_frontend_running_tasks_low']);
+    expect(service.autoscaled).toBe(false);
+  });
+
+  it('refuses autoscaling without the names of its scaling policies, and a minimum above the maximum', () => {
     const ecs = environment('production').ecs;
-    const names = { logGroup: 'l', taskFamily: 't', service: 's', cpuAlarm: 'c', memoryAlarm: 'm', runningTasksAlarm: 'r' };
-    expect(
-      () =>
-        new WebService(stack, 'frontend', {
-          settings: { ...ecs.frontend, autoscaling: ecs.backend.autoscaling },
-          ecs,
-          names,
-          executeCommand: false,
-          container: (logConfiguration) => ({ name: 'frontend', image: 'x:1', essential: true, portMappings: [], environment: [], logConfiguration }),
-          refs: {
-            region: 'ap-southeast-2',
-            cluster: { id: 'cluster-arn', name: 'cluster' },
-            subnetIds: IDS.appSubnets,
-            securityGroupIds: [IDS.ecsSg],
-            executionRoleArn: IDS.executionRole,
-            taskRoleArn: IDS.taskRole,
-            targetGroupArn: 'tg-arn',
-            dependsOn: [],
-            alarmTopicArn: IDS.alarmTopic,
-          },
-          tags: {},
-          at: (name) => `ecs_${name}`,
-        }),
-    ).toThrow('bare: the frontend service is autoscaled but has no scaling policy names');
+    const shared = { projectName: 'test', tags: {} };
+    const frontend = (autoscaling: typeof ecs.backend.autoscaling) => () =>
+      new WebService(new TerraformStack(Testing.app(), 'bare'), 'frontend', shared, { ...ecs.frontend, ...ecs, autoscaling, executeCommand: false }, bareRefs());
+    expect(frontend(ecs.backend.autoscaling)).toThrow('bare/frontend: the frontend service is autoscaled but has no scaling policy names');
+    expect(frontend({ ...ecs.backend.autoscaling, minCapacity: 4, maxCapacity: 3 })).toThrow('bare/frontend: autoscaling.minCapacity 4 must not exceed maxCapacity (3)');
   });
 });
+
+/** References of a web service built on its own, with a minimal container. */
+function bareRefs(): WebServiceRefs {
+  return {
+    container: (logConfiguration) => ({ name: 'frontend', image: 'x:1', essential: true, portMappings: [], environment: [], logConfiguration }),
+    region: 'ap-southeast-2',
+    cluster: { id: 'cluster-arn', name: 'cluster' },
+    subnetIds: IDS.appSubnets,
+    securityGroupIds: [IDS.ecsSg],
+    executionRoleArn: IDS.executionRole,
+    taskRoleArn: IDS.taskRole,
+    targetGroupArn: 'tg-arn',
+    dependsOn: [],
+    alarmTopicArn: IDS.alarmTopic,
+  };
+}
 
 describe('health-check grace period (ecs.<service>.healthCheckGracePeriodSeconds)', () => {
   it('defaults to the sourced value when an environment leaves it out, and is set per service', () => {

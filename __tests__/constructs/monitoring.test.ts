@@ -238,7 +238,7 @@ describe('subscriptions', () => {
 describe('ecs running-tasks alarm inputs', () => {
   it('refuses a service without Container Insights and without the load balancer dimensions to watch', () => {
     expect(() => buildEdge({ settings: (s) => (s.ecs.containerInsights = false), ecs: { loadBalancerArnSuffix: undefined } })).toThrow(
-      'test/ecs: without Container Insights the backend running-tasks alarm needs targetGroupArnSuffix and loadBalancerArnSuffix',
+      'test/ecs/backend: without Container Insights the running-tasks alarm needs targetGroupArnSuffix and loadBalancerArnSuffix',
     );
   });
 });

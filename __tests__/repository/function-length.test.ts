@@ -14,15 +14,6 @@ import { PROJECT_ROOT } from '../../lib/project-root';
 /** The most lines a function may span, from its first token to its last. */
 const MAX_LINES = 200;
 
-/**
- * Functions over the limit in files other changes of issue 24 are splitting (the ecs construct's tests,
- * the platform stack's constructor), by `file name`: accepted up to their present length until those
- * land. An entry no longer over the limit fails below, so the list empties as they land.
- */
-const BEING_SPLIT: Record<string, number> = {
-  "__tests__/constructs/ecs.test.ts describe('ecs construct') callback": 248,
-};
-
 const SOURCE = /\.(ts|js|mjs|cjs)$/;
 const LEFT_OUT = /(^|\/)(fixtures|node_modules|dist|cdktf\.out)\//;
 
@@ -81,12 +72,10 @@ function functionSpans(file: string, text: string): FunctionSpan[] {
   return spans;
 }
 
-const key = (s: FunctionSpan) => `${s.file} ${s.name}`;
-
-/** The functions over the limit (but those `accepted` up to a length), longest first, as the failure lists them. */
-function tooLong(spans: readonly FunctionSpan[], limit = MAX_LINES, accepted: Readonly<Record<string, number>> = {}): string[] {
+/** The functions over the limit, longest first, as the failure lists them. */
+function tooLong(spans: readonly FunctionSpan[], limit = MAX_LINES): string[] {
   return spans
-    .filter((s) => s.lines > limit && !(s.lines <= (accepted[key(s)] ?? 0)))
+    .filter((s) => s.lines > limit)
     .sort((a, b) => b.lines - a.lines || a.file.localeCompare(b.file) || a.line - b.line)
     .map((s) => `${s.file}:${s.line} ${s.name}: ${s.lines} lines (limit ${limit})`);
 }
@@ -106,15 +95,7 @@ describe(`functions of at most ${MAX_LINES} lines`, () => {
   it(`finds no function over ${MAX_LINES} lines in the code base`, () => {
     const spans = files.flatMap((f) => functionSpans(f, readFileSync(path.join(PROJECT_ROOT, f), 'utf8')));
     expect(spans.length).toBeGreaterThan(1000);
-    expect(tooLong(spans, MAX_LINES, BEING_SPLIT)).toEqual([]);
-    const stillLong = new Set(spans.filter((s) => s.lines > MAX_LINES).map(key));
-    expect(Object.keys(BEING_SPLIT).filter((k) => !stillLong.has(k)).map((k) => `BEING_SPLIT: ${k} is split now (or gone): remove its entry`)).toEqual([]);
-  });
-
-  it('accepts a function being split only up to its recorded length', () => {
-    const spans = functionSpans('src/big.ts', longFunction('big', MAX_LINES + 10));
-    expect(tooLong(spans, MAX_LINES, { 'src/big.ts big': MAX_LINES + 10 })).toEqual([]);
-    expect(tooLong(spans, MAX_LINES, { 'src/big.ts big': MAX_LINES + 9 })).toEqual([`src/big.ts:1 big: ${MAX_LINES + 10} lines (limit ${MAX_LINES})`]);
+    expect(tooLong(spans)).toEqual([]);
   });
 
   it('fails on a long function, naming its file, line, name and length, longest first', () => {

@@ -17,16 +17,10 @@ import ts from 'typescript';
 import { z } from 'zod';
 import { bootstrapConfigSchema } from '../../environments/schema';
 import { environmentFields } from '../../environments/schema/environment-fields';
+import { REPO_ROOT } from '../support/paths';
 
-const ROOT = path.resolve(__dirname, '..', '..');
+const ROOT = REPO_ROOT;
 const SCANNED = ['constructs', 'stacks'];
-
-/**
- * Files whose restatements another branch of issue 24 removes (WebService becoming a construct,
- * EcsSettings derived from environments/schema/ecs.ts). Delete an entry once its file is clean: the
- * test fails on an entry that no longer restates anything, so the list only shrinks.
- */
-const PENDING: readonly string[] = ['constructs/ecs.ts', 'constructs/web-service.ts'];
 
 // ---------------------------------------------------------------- the schemas
 
@@ -255,11 +249,7 @@ describe('a setting has one home: the schema', () => {
   });
 
   it('no construct or stack restates a schema field or its description', () => {
-    expect(findings.filter((f) => !PENDING.includes(f.file)).map(render)).toEqual([]);
-  });
-
-  it('lists no pending file that is already clean (remove it from PENDING)', () => {
-    expect(PENDING.filter((file) => !findings.some((f) => f.file === file))).toEqual([]);
+    expect(findings.map(render)).toEqual([]);
   });
 });
 

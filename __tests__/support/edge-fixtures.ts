@@ -7,7 +7,8 @@
 import { TerraformOutput, Testing } from 'cdktf';
 import { LoadBalancer, type LoadBalancerRefs } from '../../constructs/load-balancer';
 import type { LoadBalancerSettings } from '../../environments/schema/load-balancer';
-import { type BackendRefs, ContainerServices, type EcsRefs, type EcsSettings, type FrontendRefs } from '../../constructs/ecs';
+import { type BackendRefs, Ecs, type EcsRefs, type FrontendRefs } from '../../constructs/ecs';
+import type { EcsSettings } from '../../environments/schema/ecs';
 import { AddressPinnedStack } from '../../lib/addresses';
 import { addCertificateArnVariable, addImageVariables } from '../../stacks/deployment-variables';
 import { environment, type EnvName } from './helpers';
@@ -54,7 +55,7 @@ export interface EdgeOptions {
 export interface EdgeStack {
   readonly stack: AddressPinnedStack;
   readonly alb: LoadBalancer;
-  readonly ecs: ContainerServices;
+  readonly ecs: Ecs;
 }
 
 /** The two constructs wired together as the platform stack wires them, with literal inputs. */
@@ -73,7 +74,7 @@ export function buildEdge(options: EdgeOptions = {}): EdgeStack {
     alarmTopicArn: IDS.alarmTopic,
     ...options.alb,
   });
-  const ecs = new ContainerServices(stack, 'ecs', shared, settings.ecs as EcsSettings, {
+  const ecs = new Ecs(stack, 'ecs', shared, settings.ecs as EcsSettings, {
     environment: 'test',
     region: 'ap-southeast-2',
     application: {

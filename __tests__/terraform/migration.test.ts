@@ -11,6 +11,7 @@ import { RETIRED_SECURITY_RULES } from '../../constructs/security';
 import { renderReport } from '../../scripts/migrate-check';
 import { DRIFTED_BACKEND_COUNT, DRIFTED_ENGINE_VERSION, LEGACY_ENVIRONMENTS, loadMigration, MIGRATION_VARIANTS, PREMOVED_MODULE, SWITCHED_SECRET_ARN } from '../support/terraform/migration-plans';
 import { type EnvironmentStack, loadPlan, loadSynthesized } from '../support/terraform/plans';
+import { REPO_ROOT } from '../support/paths';
 
 const REFERENCE = JSON.parse(readFileSync(path.resolve(__dirname, '..', 'fixtures', 'legacy-platform', 'addresses.json'), 'utf8')) as {
   instances: Record<EnvironmentStack, string[]>;
@@ -19,7 +20,7 @@ const REFERENCE = JSON.parse(readFileSync(path.resolve(__dirname, '..', 'fixture
 const UNMOVED = ['aws_secretsmanager_secret.app_secrets'];
 /** Legacy rules the stack no longer declares: forgotten by `removed` blocks, never destroyed (constructs/security.ts). */
 const RETIRED = RETIRED_SECURITY_RULES.map((name) => `module.security.aws_security_group_rule.${name}`);
-const RUNBOOK = readFileSync(path.resolve(__dirname, '..', '..', 'docs', 'migration.md'), 'utf8');
+const RUNBOOK = readFileSync(path.join(REPO_ROOT, 'docs', 'migration.md'), 'utf8');
 
 /** The attributes of the password switch: absent from the plan once the instance was switched ahead of it. */
 const SWITCH_ATTRIBUTES = ['manage_master_user_password', 'password'];

@@ -1,5 +1,6 @@
 /** The `ecs` section (the Fargate cluster and its two services, the legacy ecs module) and its own cross-field checks. */
 import { z } from 'zod';
+import { capacityRangeProblem } from '../../lib/autoscaling';
 import { logRetentionDays, positiveInt } from './common';
 import { Ctx, issue, ViewOf } from './view';
 
@@ -55,6 +56,18 @@ const serviceSize = (service: string) => ({
     ),
 });
 
+/** `ecs.backend.autoscaling`: target-tracking autoscaling of the backend service. */
+export const autoscalingSchema = z
+  .object({
+    enabled: z.boolean().describe('Whether the backend service scales with its load.'),
+    minCapacity: positiveInt('min capacity').min(0).describe('Fewest backend tasks, at most maxCapacity.'),
+    maxCapacity: positiveInt('max capacity').min(1).describe('Most backend tasks.'),
+    cpuTargetPercent: z.number().min(1).max(100).describe('Average CPU utilisation the scaling keeps, percent.'),
+    memoryTargetPercent: z.number().min(1).max(100).describe('Average memory utilisation the scaling keeps, percent.'),
+  })
+  .strict()
+  .describe('Target-tracking autoscaling of the backend service; desiredCount must lie between minCapacity and maxCapacity while it is enabled.');
+
 export const ecsSchema = z
   .object({
     containerInsights: z.boolean().describe('Container Insights on the cluster.'),
@@ -66,16 +79,7 @@ export const ecsSchema = z
     backend: z
       .object({
         ...serviceSize('backend'),
-        autoscaling: z
-          .object({
-            enabled: z.boolean().describe('Whether the backend service scales with its load.'),
-            minCapacity: positiveInt('min capacity').min(0).describe('Fewest backend tasks, at most maxCapacity.'),
-            maxCapacity: positiveInt('max capacity').min(1).describe('Most backend tasks.'),
-            cpuTargetPercent: z.number().min(1).max(100).describe('Average CPU utilisation the scaling keeps, percent.'),
-            memoryTargetPercent: z.number().min(1).max(100).describe('Average memory utilisation the scaling keeps, percent.'),
-          })
-          .strict()
-          .describe('Target-tracking autoscaling of the backend service; desiredCount must lie between minCapacity and maxCapacity while it is enabled.'),
+        autoscaling: autoscalingSchema,
       })
       .strict()
       .describe('Backend (FastAPI) service.'),
@@ -92,6 +96,8 @@ export const ecsSchema = z
   .describe('ECS Fargate cluster and services (legacy ecs module).');
 
 export type EcsView = ViewOf<typeof ecsSchema>;
+/** The `ecs` section as the Ecs construct (constructs/ecs.ts) and its web services take it. */
+export type EcsSettings = z.output<typeof ecsSchema>;
 
 /** Each task size must be one Fargate offers. */
 export function checkTaskSizes(ecs: EcsView, ctx: Ctx): void {
@@ -114,8 +120,9 @@ export function checkAutoscaling(ecs: EcsView, ctx: Ctx): void {
   if (!backend || !scaling) return;
   const { minCapacity: min, maxCapacity: max } = scaling;
   const desired = backend.desiredCount;
-  if (min !== undefined && max !== undefined && min > max) {
-    issue(ctx, ['ecs', 'backend', 'autoscaling', 'minCapacity'], min, `must not exceed maxCapacity (${max})`);
+  const rangeProblem = min !== undefined && max !== undefined ? capacityRangeProblem(min, max) : undefined;
+  if (rangeProblem !== undefined) {
+    issue(ctx, ['ecs', 'backend', 'autoscaling', 'minCapacity'], min, rangeProblem);
   } else if (scaling.enabled === true && min !== undefined && max !== undefined && desired !== undefined && (desired < min || desired > max)) {
     issue(
       ctx,
