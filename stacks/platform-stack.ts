@@ -39,9 +39,9 @@ export class PlatformStack extends AddressPinnedStack {
   /** The VPC construct. */
   public readonly network: Network;
   /** The security groups construct. */
-  public readonly securityGroups: Security;
+  public readonly security: Security;
   /** The application secret (legacy root resource). */
-  public readonly appSecret: Application;
+  public readonly application: Application;
   /** The PostgreSQL instance. */
   public readonly database: Database;
   /** The Redis replication group. */
@@ -78,7 +78,7 @@ export class PlatformStack extends AddressPinnedStack {
     const shared: SharedProps = { projectName: config.projectName, tags };
     this.network = new Network(this, 'vpc', shared, config.network, { region: config.region });
 
-    this.securityGroups = new Security(this, 'security', shared, config.security, { vpcId: this.network.vpcId });
+    this.security = new Security(this, 'security', shared, config.security, { vpcId: this.network.vpcId });
     // The legacy rules the groups no longer have: forgotten, not destroyed, by the first plan (constructs/security.ts).
     this.addOverride('removed', retiredSecurityRuleRemovals());
     // The account of the confused-deputy conditions and of the S3 grants.
@@ -99,11 +99,11 @@ export class PlatformStack extends AddressPinnedStack {
       webhookUrl,
     });
 
-    this.appSecret = new Application(this, 'app-secret', shared, config.application, { environment: config.name });
+    this.application = new Application(this, 'app-secret', shared, config.application, { environment: config.name });
 
     this.database = new Database(this, 'rds', shared, config.database, {
       subnetIds: this.network.privateDbSubnetIds,
-      securityGroupIds: [this.securityGroups.rdsSecurityGroupId],
+      securityGroupIds: [this.security.rdsSecurityGroupId],
       alarmTopicArn: this.monitoring.alarmTopicArn,
       accountId,
     });
@@ -129,7 +129,7 @@ export class PlatformStack extends AddressPinnedStack {
       : undefined;
     this.cache = new Cache(this, 'redis', shared, cache, {
       subnetIds: this.network.privateDbSubnetIds,
-      securityGroupIds: [this.securityGroups.redisSecurityGroupId],
+      securityGroupIds: [this.security.redisSecurityGroupId],
       alarmTopicArn: this.monitoring.alarmTopicArn,
       authTokenValue,
       authTokenVersion,
@@ -148,17 +148,17 @@ export class PlatformStack extends AddressPinnedStack {
       accountId,
       executeCommand: config.ecs.executeCommand,
       executionSecretArns: [
-        this.appSecret.secretArn,
+        this.application.secretArn,
         this.database.masterUserSecretArn,
         ...(this.cache.authTokenSecretArn ? [this.cache.authTokenSecretArn] : []),
       ],
-      taskSecretArns: [this.appSecret.secretArn],
+      taskSecretArns: [this.application.secretArn],
     });
 
     this.loadBalancer = new LoadBalancer(this, 'alb', shared, config.loadBalancer, {
       vpcId: this.network.vpcId,
       subnetIds: this.network.publicSubnetIds,
-      securityGroupIds: [this.securityGroups.albSecurityGroupId],
+      securityGroupIds: [this.security.albSecurityGroupId],
       application: config.application,
       // HTTPS (and the required certificate_arn variable) only where the environment serves it (D9 [staging frontend target group unattached], D10 [redirect to a missing HTTPS listener]).
       certificateArn: config.loadBalancer.https ? addCertificateArnVariable(this) : undefined,
@@ -180,7 +180,7 @@ export class PlatformStack extends AddressPinnedStack {
         targetGroupArnSuffix: this.loadBalancer.backendTargetGroupArnSuffix,
         // D11 [service created before its listener rule]: after the listener rule that attaches the backend target group, not just a listener.
         dependsOn: [this.loadBalancer.backendRouting],
-        securityGroupIds: [this.securityGroups.backendSecurityGroupId],
+        securityGroupIds: [this.security.backendSecurityGroupId],
         roles: this.iam.backend,
         database: {
           host: this.database.address,
@@ -195,7 +195,7 @@ export class PlatformStack extends AddressPinnedStack {
           tls: this.cache.transitEncryption,
           authTokenValueFrom: this.cache.authTokenSecretArn,
         },
-        appSecretArn: this.appSecret.secretArn,
+        appSecretArn: this.application.secretArn,
       },
       frontend: {
         image: images.frontendImage,
@@ -203,7 +203,7 @@ export class PlatformStack extends AddressPinnedStack {
         targetGroupArn: this.loadBalancer.frontendTargetGroupArn,
         targetGroupArnSuffix: this.loadBalancer.frontendTargetGroupArnSuffix,
         dependsOn: [this.loadBalancer.frontendRouting],
-        securityGroupIds: [this.securityGroups.frontendSecurityGroupId],
+        securityGroupIds: [this.security.frontendSecurityGroupId],
         roles: this.iam.frontend,
         // D10: the scheme and host this environment really serves the API on.
         apiUrl: this.loadBalancer.apiBaseUrl,
@@ -252,7 +252,7 @@ export class PlatformStack extends AddressPinnedStack {
     output('redis_endpoint', this.cache.primaryEndpointAddress, 'Redis primary endpoint address');
     output('redis_reader_endpoint', this.cache.readerEndpointAddress, 'Redis reader endpoint address');
     output('github_actions_role_arn', this.iam.githubActionsRoleArn, 'Role GitHub Actions assumes to deploy');
-    output('secrets_manager_secret_arn', this.appSecret.secretArn, 'ARN of the application secret (values are put by an operator)');
+    output('secrets_manager_secret_arn', this.application.secretArn, 'ARN of the application secret (values are put by an operator)');
     output('ecs_cluster_name', this.ecs.cluster.name, 'ECS cluster name');
     output('backend_service_name', this.ecs.backend.service.name, 'ECS service of the backend');
     output('frontend_service_name', this.ecs.frontend.service.name, 'ECS service of the frontend');
