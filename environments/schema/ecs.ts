@@ -42,10 +42,16 @@ export const DEFAULT_HEALTH_CHECK_GRACE_PERIOD_SECONDS = 240;
 /** ECS accepts 0 to 2,147,483,647 seconds (Amazon ECS API reference, CreateService). */
 const MAX_HEALTH_CHECK_GRACE_PERIOD_SECONDS = 2_147_483_647;
 
-const serviceSize = (service: string) => ({
+/** A service's size; `autoscaled` says whether the service has an `autoscaling` section (the backend only). */
+const serviceSize = (service: string, autoscaled: boolean) => ({
   cpu: positiveInt('cpu').describe(`Fargate task CPU units of the ${service} (256, 512, 1024, 2048, 4096, 8192 or 16384).`),
   memory: positiveInt('memory').describe(`Fargate task memory of the ${service}, MiB: a size Fargate offers with its cpu.`),
-  desiredCount: positiveInt('desired count').min(0).describe(`Number of ${service} tasks.`),
+  desiredCount: positiveInt('desired count')
+    .min(0)
+    .describe(
+      `Number of ${service} tasks` +
+        (autoscaled ? '; while autoscaling is on, only the number the service starts with: Terraform then leaves it to autoscaling (D18).' : '.'),
+    ),
   healthCheckGracePeriodSeconds: positiveInt('health check grace period')
     .min(0)
     .max(MAX_HEALTH_CHECK_GRACE_PERIOD_SECONDS)
@@ -78,12 +84,12 @@ export const ecsSchema = z
     logRetentionDays: logRetentionDays.describe('Retention of the two container log groups, days (a value CloudWatch Logs accepts).'),
     backend: z
       .object({
-        ...serviceSize('backend'),
+        ...serviceSize('backend', true),
         autoscaling: autoscalingSchema,
       })
       .strict()
       .describe('Backend (FastAPI) service.'),
-    frontend: z.object(serviceSize('frontend')).strict().describe('Frontend (React, nginx) service.'),
+    frontend: z.object(serviceSize('frontend', false)).strict().describe('Frontend (React, nginx) service.'),
     alarms: z
       .object({
         cpuPercent: z.number().min(1).max(100).describe('CPU utilisation alarm threshold of each service, percent (average).'),
