@@ -1,6 +1,6 @@
 /**
  * The npm commands, described once. Every package.json script is one row of this table and every
- * row is one script (cli.test.ts checks both ways):
+ * row is one script (commands.test.ts checks both ways):
  *
  *  - a compiled command names its module; package.json runs it as `node scripts/run.js <name>`, the
  *    one entry that builds dist/ when a source changed and calls the module's `cli`. Its summary
