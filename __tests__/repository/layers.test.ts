@@ -49,29 +49,46 @@ describe('the layers of the project', () => {
 });
 
 describe('the layer rules', () => {
-  /** A project folder with a tsconfig, and a function writing files into it. */
-  const project = (): [dir: string, write: (file: string, text: string) => void] => {
-    const dir = tempDir('layers-');
-    const write = (file: string, text: string) => {
-      mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-      writeFileSync(path.join(dir, file), text);
-    };
-    write('tsconfig.json', JSON.stringify({ compilerOptions: { module: 'commonjs', strict: true } }));
-    return [dir, write];
+  // One synthetic project holds the cases of both tests below (their files import nothing of each
+  // other's), so dependency-cruiser runs once; each test reads the violations of its own files.
+  const dir = tempDir('layers-');
+  const write = (file: string, text: string) => {
+    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    writeFileSync(path.join(dir, file), text);
+  };
+  const FOLDERS = ['environments', 'lib', 'constructs', 'stacks', 'tooling', 'cost', 'scripts'];
+  let found: string[];
+  /** The violations from files written by one case. */
+  const of = (files: readonly string[]) => found.filter((v) => files.some((f) => v.includes(`: ${f} -> `)));
+
+  const DOWNWARD = {
+    'lib/helper.ts': "import { Thing } from '../constructs/thing';\nexport const made = new Thing();\n",
+    'constructs/thing.ts': "import type { Settings } from '../stacks/settings';\nexport class Thing { settings?: Settings; }\n",
+    'stacks/settings.ts': 'export interface Settings { readonly name: string }\n',
+    'tooling/tool.ts': "import { run } from '../scripts/cli';\nexport const tool = run;\n",
+    'scripts/cli.ts': 'export function run(): number { return 0; }\n',
+    // cost/: its commands may use the command helpers of scripts/, its library may not, and no layer imports it.
+    'cost/commands/estimate.ts': "import { run } from '../../scripts/cli';\nimport { price } from '../estimate/price';\nexport const estimate = run() + price;\n",
+    'cost/estimate/price.ts': "import { run } from '../../scripts/cli';\nexport const price = run();\n",
+    'lib/facts.ts': "import { price } from '../cost/estimate/price';\nexport const fact = price;\n",
+  };
+  const TYPES_ONLY = {
+    'environments/schema/thing.ts': "import { LIMIT } from '../../constructs/typed';\nexport const limit = LIMIT;\nexport interface ThingSettings { readonly size: number }\n",
+    'environments/load.ts': 'export interface Loaded { readonly all: boolean }\n',
+    // A type-only import, closing a cycle with the schema's value import: allowed, and no cycle of the import order.
+    'constructs/typed.ts': "import type { ThingSettings } from '../environments/schema/thing';\nexport const LIMIT = 3;\nexport class Typed { settings?: ThingSettings; }\n",
+    'constructs/valued.ts': "import { limit } from '../environments/schema/thing';\nexport const twice = limit * 2;\n",
+    'stacks/loaded.ts': "import type { Loaded } from '../environments/load';\nexport type Stack = Loaded;\n",
   };
 
+  beforeAll(() => {
+    write('tsconfig.json', JSON.stringify({ compilerOptions: { module: 'commonjs', strict: true } }));
+    for (const [file, text] of Object.entries({ ...DOWNWARD, ...TYPES_ONLY })) write(file, text);
+    found = violations(dir, FOLDERS);
+  });
+
   it('refuse a helper importing a construct or the cost library, a construct importing a stack type, and the cost library importing a command helper', () => {
-    const [dir, write] = project();
-    write('lib/helper.ts', "import { Thing } from '../constructs/thing';\nexport const made = new Thing();\n");
-    write('constructs/thing.ts', "import type { Settings } from '../stacks/settings';\nexport class Thing { settings?: Settings; }\n");
-    write('stacks/settings.ts', 'export interface Settings { readonly name: string }\n');
-    write('tooling/tool.ts', "import { run } from '../scripts/cli';\nexport const tool = run;\n");
-    write('scripts/cli.ts', 'export function run(): number { return 0; }\n');
-    // cost/: its commands may use the command helpers of scripts/, its library may not, and no layer imports it.
-    write('cost/commands/estimate.ts', "import { run } from '../../scripts/cli';\nimport { price } from '../estimate/price';\nexport const estimate = run() + price;\n");
-    write('cost/estimate/price.ts', "import { run } from '../../scripts/cli';\nexport const price = run();\n");
-    write('lib/facts.ts', "import { price } from '../cost/estimate/price';\nexport const fact = price;\n");
-    expect(violations(dir, ['lib', 'constructs', 'stacks', 'tooling', 'cost', 'scripts'])).toEqual([
+    expect(of(Object.keys(DOWNWARD))).toEqual([
       'constructs-imports-only-downward: constructs/thing.ts -> stacks/settings.ts',
       'cost-never-imports-commands: cost/estimate/price.ts -> scripts/cli.ts',
       'lib-imports-only-downward: lib/facts.ts -> cost/estimate/price.ts',
@@ -81,16 +98,13 @@ describe('the layer rules', () => {
   });
 
   it('let constructs and stacks import types, and only types, from environments/schema/ (the settings types)', () => {
-    const [dir, write] = project();
-    write('environments/schema/thing.ts', "import { LIMIT } from '../../constructs/typed';\nexport const limit = LIMIT;\nexport interface ThingSettings { readonly size: number }\n");
-    write('environments/load.ts', 'export interface Loaded { readonly all: boolean }\n');
-    // A type-only import, closing a cycle with the schema's value import: allowed, and no cycle of the import order.
-    write('constructs/typed.ts', "import type { ThingSettings } from '../environments/schema/thing';\nexport const LIMIT = 3;\nexport class Typed { settings?: ThingSettings; }\n");
-    write('constructs/valued.ts', "import { limit } from '../environments/schema/thing';\nexport const twice = limit * 2;\n");
-    write('stacks/loaded.ts', "import type { Loaded } from '../environments/load';\nexport type Stack = Loaded;\n");
-    expect(violations(dir, ['environments', 'constructs', 'stacks'])).toEqual([
+    expect(of(Object.keys(TYPES_ONLY))).toEqual([
       'constructs-imports-only-downward: constructs/valued.ts -> environments/schema/thing.ts',
       'stacks-imports-only-downward: stacks/loaded.ts -> environments/load.ts',
     ]);
+  });
+
+  it('report nothing beyond the cases', () => {
+    expect(found.filter((v) => !of([...Object.keys(DOWNWARD), ...Object.keys(TYPES_ONLY)]).includes(v))).toEqual([]);
   });
 });
