@@ -51,7 +51,14 @@ function evaluate(source: string): Record<string, any> {
   return value as Record<string, any>;
 }
 
-/** tsc's errors for the repository with `overlay` (relative path to content) laid over it. */
+/** The repository's own files as parsed by the first type check, for the next one (they do not change between cases). */
+const parsed = new Map<string, ts.SourceFile>();
+
+/**
+ * tsc's errors in the `overlay` files (relative path to content), laid over the repository: the files
+ * written and everything they import are compiled, and the written files are checked (the whole project
+ * is type-checked by npm test's own tsc run).
+ */
 function typeErrors(overlay: ReadonlyMap<string, string>): string[] {
   const config = ts.getParsedCommandLineOfConfigFile(path.join(ROOT, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
   if (!config) throw new Error('tsconfig.json could not be read');
@@ -61,11 +68,30 @@ function typeErrors(overlay: ReadonlyMap<string, string>): string[] {
   const { fileExists, readFile, getSourceFile } = host;
   host.fileExists = (f) => files.has(f) || fileExists(f);
   host.readFile = (f) => files.get(f) ?? readFile(f);
-  host.getSourceFile = (f, language, ...rest) => (files.has(f) ? ts.createSourceFile(f, files.get(f) as string, language) : getSourceFile(f, language, ...rest));
+  host.getSourceFile = (f, language, ...rest) => {
+    if (files.has(f)) return ts.createSourceFile(f, files.get(f) as string, language);
+    const known = parsed.get(f) ?? getSourceFile(f, language, ...rest);
+    if (known) parsed.set(f, known);
+    return known;
+  };
   const program = ts.createProgram([...files.keys()], options, host);
-  return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+  const written = [...files.keys()].map((f) => program.getSourceFile(f)).filter((f): f is ts.SourceFile => f !== undefined);
+  expect(written).toHaveLength(files.size);
+  const diagnostics = [
+    ...program.getOptionsDiagnostics(),
+    ...program.getGlobalDiagnostics(),
+    ...written.flatMap((f) => [...program.getSyntacticDiagnostics(f), ...program.getSemanticDiagnostics(f)]),
+  ];
+  return diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
 }
 
+describe('the type check of a written file', () => {
+  it('reports the errors of a written file: an import that does not exist, a value of the wrong type', () => {
+    const errors = typeErrors(new Map([[environmentFile('broken'), "import { nothing } from './index';\nexport const size: number = nothing ?? 'large';\n"]]));
+    expect(errors).toEqual([`Module '"./index"' has no exported member 'nothing'.`]);
+    expect(typeErrors(new Map([[environmentFile('broken'), "export const size: number = 'large';\n"]]))).toEqual(["Type 'string' is not assignable to type 'number'."]);
+  });
+});
 
 describe.each(Object.keys(ENVIRONMENTS))('npm run env:new -- <new> --from %s', (from) => {
   let result: Awaited<ReturnType<typeof run>>;
