@@ -11,11 +11,11 @@ import path from 'node:path';
 import { PROJECT_ROOT } from '../../lib/project-root';
 import { type CommentBlock, commentBlocks, DEFECT_CODE, stalePaths, undescribedCodes } from '../support/comments';
 import { defectShortNames } from '../support/legacy-defects';
-import { pathsWithFolders, repositoryFiles } from '../support/repository-files';
+import { pathsWithFolders, repositoryFiles, sourceFiles } from '../support/repository-files';
 
 const FILES = repositoryFiles();
 const EXISTING = pathsWithFolders(FILES);
-const SOURCES = FILES.filter((f) => /\.(ts|js|mjs|cjs)$/.test(f) && !f.split('/').includes('fixtures'));
+const SOURCES = sourceFiles(FILES);
 /** `compute` run once per file. */
 function perFile<T>(compute: (file: string) => T): (file: string) => T {
   const done = new Map<string, T>();

@@ -7,6 +7,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../lib/project-root';
+import { repositoryFiles } from '../support/repository-files';
 
 const read = (file: string) => readFileSync(path.join(PROJECT_ROOT, file), 'utf8');
 const PAGES = ['README.md', ...readdirSync(path.join(PROJECT_ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
@@ -132,19 +133,10 @@ describe('npm run lint:layers, which the README names', () => {
 
 describe('the repository stands alone', () => {
   it('refers to no folder outside it', () => {
-    const { execFileSync } = require('node:child_process') as typeof import('node:child_process');
-    const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard'], { cwd: PROJECT_ROOT, encoding: 'utf8' })
-      .split('\n')
-      .filter((f) => f && !f.startsWith('node_modules/') && f !== 'package-lock.json' && !/\.(svg|tfstate)$/.test(f) && f !== '__tests__/repository/docs.test.ts');
+    const files = repositoryFiles().filter((f) => !f.startsWith('node_modules/') && f !== 'package-lock.json' && !/\.(svg|tfstate)$/.test(f) && f !== '__tests__/repository/docs.test.ts');
     const outside: string[] = [];
     for (const file of files) {
-      let text: string;
-      try {
-        text = read(file);
-      } catch {
-        continue; // deleted in the working tree
-      }
-      for (const m of text.matchAll(/\.\.\/shared\b|\/work\/[\w.-]+/g)) outside.push(`${file}: ${m[0]}`);
+      for (const m of read(file).matchAll(/\.\.\/shared\b|\/work\/[\w.-]+/g)) outside.push(`${file}: ${m[0]}`);
     }
     expect(outside).toEqual([]);
   });

@@ -5,16 +5,15 @@
  * (tracked or new, tests included; fixtures, node_modules, dist and cdktf.out left out), read with
  * the TypeScript compiler API. A longer one is a list of steps waiting for names: split it.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { PROJECT_ROOT } from '../../lib/project-root';
+import { sourceFiles } from '../support/repository-files';
 
 /** The most lines a function may span, from its first token to its last. */
 const MAX_LINES = 200;
 
-const SOURCE = /\.(ts|js|mjs|cjs)$/;
 const LEFT_OUT = /(^|\/)(fixtures|node_modules|dist|cdktf\.out)\//;
 
 interface FunctionSpan {
@@ -23,13 +22,6 @@ interface FunctionSpan {
   readonly line: number;
   readonly name: string;
   readonly lines: number;
-}
-
-/** Every source file of the repository (tracked, or new and not ignored), relative to its root. */
-function sourceFiles(): string[] {
-  return execFileSync('git', ['ls-files', '-co', '--exclude-standard'], { cwd: PROJECT_ROOT, encoding: 'utf8' })
-    .split('\n')
-    .filter((f) => SOURCE.test(f) && !LEFT_OUT.test(f) && existsSync(path.join(PROJECT_ROOT, f)));
 }
 
 /** A short text for an expression naming a function: `describe('the layout')`, `GraphBuilder.graph`, `x.y`. */

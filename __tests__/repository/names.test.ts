@@ -7,10 +7,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { z } from 'zod';
 import { environmentFields } from '../../environments/schema/environment-fields';
 import { REPO_ROOT } from '../support/paths';
+import { repositoryFiles } from '../support/repository-files';
 
 /** Sections shaped by something other than a construct of their own name, and where they are read. */
 const HOMED_ELSEWHERE: Record<string, string> = {
@@ -58,9 +58,7 @@ describe('one name per concept', () => {
   });
 
   it('gives no two files of constructs/, stacks/ and lib/ the same name', () => {
-    const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard', 'constructs', 'stacks', 'lib'], { cwd: REPO_ROOT, encoding: 'utf8' })
-      .split('\n')
-      .filter((f) => f.endsWith('.ts') && existsSync(path.join(REPO_ROOT, f)));
+    const files = repositoryFiles().filter((f) => /^(constructs|stacks|lib)\/.*\.ts$/.test(f));
     const byName = new Map<string, string[]>();
     for (const f of files) byName.set(path.basename(f), [...(byName.get(path.basename(f)) ?? []), f]);
     expect(files.length).toBeGreaterThan(20);

@@ -11,6 +11,14 @@ export function repositoryFiles(): string[] {
     .filter((file) => file !== '' && existsSync(path.join(PROJECT_ROOT, file)));
 }
 
+/** Folders whose files are no source of the project: test data and what a build or synth writes. */
+const NOT_SOURCE = /(^|\/)(fixtures|node_modules|dist|cdktf\.out)\//;
+
+/** The TypeScript and JavaScript sources of the repository (tests included), outside fixtures and generated folders. */
+export function sourceFiles(files: readonly string[] = repositoryFiles()): string[] {
+  return files.filter((file) => /\.(ts|js|mjs|cjs)$/.test(file) && !NOT_SOURCE.test(file));
+}
+
 /** Every file of `files` and every folder holding one (`docs`, `docs/architecture`, ...). */
 export function pathsWithFolders(files: readonly string[]): Set<string> {
   const paths = new Set<string>();
