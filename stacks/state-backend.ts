@@ -83,8 +83,16 @@ export function addStateBackend(stack: TerraformStack, environment: string, back
   return backend.type === 'cloud' ? addCloudBackend(stack, backend) : addS3Backend(stack, environment, backend.locking);
 }
 
+/** Terraform Cloud's host, the cloud backend's default. */
+export const TERRAFORM_CLOUD_HOST = 'app.terraform.io';
+
+/** The Terraform Cloud or Enterprise host of a cloud backend: its `hostname`, or Terraform Cloud's when unset. */
+export function cloudHost(backend: CloudStateBackendSettings): string {
+  return backend.hostname ?? TERRAFORM_CLOUD_HOST;
+}
+
 /** The identity of a Terraform Cloud workspace, to refuse two environments sharing one. */
 export function cloudWorkspaceKey(backend: StateBackendSettings): string | undefined {
   if (backend.type !== 'cloud' || backend.workspace.name === undefined) return undefined;
-  return `${backend.hostname ?? 'app.terraform.io'}/${backend.organization}/${backend.workspace.name}`;
+  return `${cloudHost(backend)}/${backend.organization}/${backend.workspace.name}`;
 }

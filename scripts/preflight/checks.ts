@@ -17,7 +17,7 @@ import { natGatewayCount } from '../../constructs/network';
 import type { EnvironmentConfig } from '../../environments/schema';
 import { REQUIRED_TERRAFORM_VERSION } from '../../stacks/terraform';
 import type { CloudStateBackendSettings, S3StateBackendSettings, StateBackendSettings } from '../../environments/schema/state-backend';
-import { STATE_BACKEND } from '../../stacks/state-backend';
+import { cloudHost, STATE_BACKEND, TERRAFORM_CLOUD_HOST } from '../../stacks/state-backend';
 import { TerraformMissingError, terraformVersion } from '../../tooling/terraform/offline-plan';
 import type { AwsClients } from './clients';
 
@@ -127,11 +127,6 @@ export function stateLocation(backend: StateBackendSettings): string {
   return `Terraform Cloud ${cloudHost(backend)}, organization ${backend.organization}, ${workspace}`;
 }
 
-/** The Terraform Cloud or Enterprise host of a cloud backend. */
-function cloudHost(backend: CloudStateBackendSettings): string {
-  return backend.hostname ?? 'app.terraform.io';
-}
-
 /** The host a TF_TOKEN_<host> variable is for: `_` stands for `.`, `__` for `-` (Terraform's encoding). */
 function tokenVariableHost(variable: string): string {
   return variable
@@ -189,7 +184,7 @@ export function checkCloudToken(backend: CloudStateBackendSettings, env: NodeJS.
   const variable = `TF_TOKEN_${host.replace(/-/g, '__').replace(/\./g, '_')}`;
   return source
     ? result(check, 'pass', `a token for ${host} in ${source} (not shown); terraform init checks the organization ${backend.organization} and the workspace`)
-    : result(check, 'fail', `no API token for ${host}: run 'terraform login${host === 'app.terraform.io' ? '' : ` ${host}`}' or set ${variable}`);
+    : result(check, 'fail', `no API token for ${host}: run 'terraform login${host === TERRAFORM_CLOUD_HOST ? '' : ` ${host}`}' or set ${variable}`);
 }
 
 /** The bucket checks: exists in the right region, versioning, default encryption, public access block. */
