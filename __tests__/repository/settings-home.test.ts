@@ -14,9 +14,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
-import { z } from 'zod';
 import { bootstrapConfigSchema } from '../../environments/schema';
 import { environmentFields } from '../../environments/schema/environment-fields';
+import { jsonSchemaOf, type JsonSchema } from '../../tooling/docs/environment-settings';
 import { REPO_ROOT } from '../support/paths';
 import { sourceFiles } from '../support/repository-files';
 
@@ -25,36 +25,22 @@ const SCANNED = ['constructs', 'stacks'];
 
 // ---------------------------------------------------------------- the schemas
 
-/** The zod definition of a schema node (zod 4 keeps it in `_zod.def`). */
-interface Def {
-  readonly type: string;
-  readonly shape?: Record<string, z.ZodType>;
-  readonly innerType?: z.ZodType;
-  readonly options?: readonly z.ZodType[];
-  readonly element?: z.ZodType;
-  readonly in?: z.ZodType;
-  readonly out?: z.ZodType;
-}
-const defOf = (schema: z.ZodType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
+// Read through zod's JSON Schema export, as the settings page is (tooling/docs/environment-settings.ts).
 
-/** The schemas a node stands for: itself, or what its wrapper (optional, array, union, pipe, ...) holds. */
-function children(schema: z.ZodType): z.ZodType[] {
-  const def = defOf(schema);
-  return [def.innerType, def.element, def.in, def.out, ...(def.options ?? [])].filter((c): c is z.ZodType => c !== undefined);
-}
+/** The schemas a node stands for beyond its own fields: a list's items, the options of a union. */
+const inner = (schema: JsonSchema): JsonSchema[] => [...(schema.items ? [schema.items] : []), ...(schema.anyOf ?? []), ...(schema.oneOf ?? [])];
 
-/** The fields of an object schema, through wrappers and the options of a union (merged). */
-function fieldsOf(schema: z.ZodType): Map<string, z.ZodType> {
-  const def = defOf(schema);
-  if (def.type === 'object' && def.shape) return new Map(Object.entries(def.shape));
-  return new Map(children(schema).flatMap((c) => [...fieldsOf(c)]));
+/** The fields of an object schema, through lists and the options of a union (merged). */
+function fieldsOf(schema: JsonSchema): Map<string, JsonSchema> {
+  if (schema.properties) return new Map(Object.entries(schema.properties));
+  return new Map(inner(schema).flatMap((c) => [...fieldsOf(c)]));
 }
 
 /** What a field holds: a group of fields, or a value. */
 export type FieldKind = 'object' | 'value';
 
 /** Every field name at any depth under a schema, with what it holds (a value where a name is both). */
-function fieldNamesUnder(schema: z.ZodType, into: Map<string, FieldKind> = new Map()): Map<string, FieldKind> {
+function fieldNamesUnder(schema: JsonSchema, into: Map<string, FieldKind> = new Map()): Map<string, FieldKind> {
   for (const [name, field] of fieldsOf(schema)) {
     const kind = fieldsOf(field).size > 0 ? 'object' : 'value';
     if (into.get(name) !== 'value') into.set(name, kind);
@@ -64,21 +50,24 @@ function fieldNamesUnder(schema: z.ZodType, into: Map<string, FieldKind> = new M
 }
 
 /** Every `.describe()` text under a schema. */
-function descriptionsUnder(schema: z.ZodType, into: Set<string> = new Set()): Set<string> {
+function descriptionsUnder(schema: JsonSchema, into: Set<string> = new Set()): Set<string> {
   if (schema.description) into.add(schema.description);
   for (const field of fieldsOf(schema).values()) descriptionsUnder(field, into);
-  for (const child of children(schema)) descriptionsUnder(child, into);
+  for (const child of inner(schema)) descriptionsUnder(child, into);
   return into;
 }
 
 /** Field names by section: each section of an environment, and `bootstrap` (the bootstrap stack's settings). */
 export type Sections = ReadonlyMap<string, ReadonlyMap<string, FieldKind>>;
 
+const ENVIRONMENT = jsonSchemaOf(environmentFields);
+const BOOTSTRAP = jsonSchemaOf(bootstrapConfigSchema);
+
 function schemaSections(): Sections {
   const sections = new Map<string, Map<string, FieldKind>>();
-  for (const [name, field] of fieldsOf(environmentFields)) if (fieldsOf(field).size > 0) sections.set(name, fieldNamesUnder(field));
-  sections.set('bootstrap', fieldNamesUnder(bootstrapConfigSchema));
-  sections.set('bootstrap.pipeline', fieldNamesUnder(fieldsOf(bootstrapConfigSchema).get('pipeline')!));
+  for (const [name, field] of fieldsOf(ENVIRONMENT)) if (fieldsOf(field).size > 0) sections.set(name, fieldNamesUnder(field));
+  sections.set('bootstrap', fieldNamesUnder(BOOTSTRAP));
+  sections.set('bootstrap.pipeline', fieldNamesUnder(fieldsOf(BOOTSTRAP).get('pipeline')!));
   return sections;
 }
 
@@ -230,7 +219,7 @@ const scannedFiles = (): string[] => sourceFiles().filter((f) => f.endsWith('.ts
 
 describe('a setting has one home: the schema', () => {
   const sections = schemaSections();
-  const descriptions = new Set([...descriptionsUnder(environmentFields), ...descriptionsUnder(bootstrapConfigSchema)]);
+  const descriptions = new Set([...descriptionsUnder(ENVIRONMENT), ...descriptionsUnder(BOOTSTRAP)]);
   const findings = scannedFiles().flatMap((file) => {
     const text = readFileSync(path.join(ROOT, file), 'utf8');
     return [...restatedFields(file, text, sections), ...restatedDescriptions(file, text, descriptions)];
